@@ -1,0 +1,164 @@
+"""The canonical facility table: column names, groups and dtypes.
+
+Every importer produces this table and everything downstream (search, app, exports) reads it.
+The names in ``CANONICAL_COLUMNS`` are a contract (``shared/domain.md`` §1): checks outside the
+repository rely on them, so add columns freely but never rename these.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+FACILITY_ID: Final = "facility_id"
+NAME: Final = "name"
+NAME2: Final = "name2"
+STREET: Final = "street"
+CITY: Final = "city"
+STATE: Final = "state"
+ZIP: Final = "zip"
+PHONE: Final = "phone"
+INTAKE_PHONE: Final = "intake_phone"
+WEBSITE: Final = "website"
+LAT: Final = "lat"
+LON: Final = "lon"
+FACILITY_TYPE: Final = "facility_type"
+SOURCE: Final = "source"
+
+BEDS_OPEN_DETOX: Final = "beds_open_detox"
+BEDS_OPEN_RESIDENTIAL: Final = "beds_open_residential"
+AVAILABILITY_STATUS: Final = "availability_status"
+AVAILABILITY_REPORTED_AT: Final = "availability_reported_at"
+AVAILABILITY_SOURCE: Final = "availability_source"
+
+# Extra columns (not part of the contract, but produced by every importer).
+COUNTY: Final = "county"
+ACCREDITED: Final = "accredited"
+SERVICES: Final = "services"
+
+TEXT_COLUMNS: Final[tuple[str, ...]] = (
+    FACILITY_ID,
+    NAME,
+    NAME2,
+    STREET,
+    CITY,
+    STATE,
+    ZIP,
+    PHONE,
+    INTAKE_PHONE,
+    WEBSITE,
+    FACILITY_TYPE,
+    SOURCE,
+)
+
+DETOX_COLUMNS: Final[tuple[str, ...]] = (
+    "detox_any",
+    "detox_hospital",
+    "detox_residential",
+    "detox_outpatient",
+    "detox_opioid",
+)
+CARE_COLUMNS: Final[tuple[str, ...]] = (
+    "hospital_inpatient",
+    "residential",
+    "partial_hospitalization",
+    "intensive_outpatient",
+    "outpatient",
+)
+MOUD_COLUMNS: Final[tuple[str, ...]] = (
+    "methadone",
+    "buprenorphine",
+    "naltrexone",
+    "accepts_moud_clients",
+)
+PAYMENT_COLUMNS: Final[tuple[str, ...]] = (
+    "pay_self",
+    "pay_medicaid",
+    "pay_medicare",
+    "pay_private",
+    "pay_military",
+    "pay_state",
+    "pay_ihs",
+    "sliding_fee",
+    "payment_assistance",
+)
+SERVICE_COLUMNS: Final[tuple[str, ...]] = (
+    DETOX_COLUMNS + CARE_COLUMNS + MOUD_COLUMNS + PAYMENT_COLUMNS
+)
+BED_COLUMNS: Final[tuple[str, ...]] = (BEDS_OPEN_DETOX, BEDS_OPEN_RESIDENTIAL)
+AVAILABILITY_COLUMNS: Final[tuple[str, ...]] = (
+    BEDS_OPEN_DETOX,
+    BEDS_OPEN_RESIDENTIAL,
+    AVAILABILITY_STATUS,
+    AVAILABILITY_REPORTED_AT,
+    AVAILABILITY_SOURCE,
+)
+
+CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
+    (FACILITY_ID, NAME, NAME2, STREET, CITY, STATE, ZIP, PHONE, INTAKE_PHONE, WEBSITE)
+    + (LAT, LON, FACILITY_TYPE, SOURCE)
+    + SERVICE_COLUMNS
+    + AVAILABILITY_COLUMNS
+)
+EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES)
+ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + EXTRA_COLUMNS
+
+# Registry wording (Nebraska's labels), with "unknown" for "not updated" / never reported.
+AVAILABILITY_STATUSES: Final[tuple[str, ...]] = (
+    "openings",
+    "no_openings",
+    "waitlist",
+    "accepting_assessments",
+    "unknown",
+)
+STATUS_LABELS: Final[dict[str, str]] = {
+    "openings": "Openings",
+    "no_openings": "No openings",
+    "waitlist": "Waitlist",
+    "accepting_assessments": "Accepting assessments",
+    "unknown": "Not updated",
+}
+
+DEMO_SOURCE: Final = "demo (synthetic)"
+
+# pandas dtypes of the table. Booleans are nullable: NA means "the source does not say".
+DTYPES: Final[dict[str, str]] = {
+    **{column: "str" for column in TEXT_COLUMNS},
+    LAT: "float64",
+    LON: "float64",
+    **{column: "boolean" for column in SERVICE_COLUMNS},
+    BEDS_OPEN_DETOX: "Int64",
+    BEDS_OPEN_RESIDENTIAL: "Int64",
+    AVAILABILITY_STATUS: "str",
+    AVAILABILITY_REPORTED_AT: "datetime64[ns, UTC]",
+    AVAILABILITY_SOURCE: "str",
+    COUNTY: "str",
+    ACCREDITED: "boolean",
+    SERVICES: "str",
+}
+
+# Plain words for each service column, for tables, detail views and exports.
+SERVICE_LABELS: Final[dict[str, str]] = {
+    "detox_any": "Detox (withdrawal management)",
+    "detox_hospital": "Hospital inpatient detox",
+    "detox_residential": "Residential detox",
+    "detox_outpatient": "Outpatient detox",
+    "detox_opioid": "Opioid detox",
+    "hospital_inpatient": "Hospital inpatient treatment",
+    "residential": "Residential treatment",
+    "partial_hospitalization": "Partial hospitalization / day treatment",
+    "intensive_outpatient": "Intensive outpatient",
+    "outpatient": "Outpatient",
+    "methadone": "Methadone",
+    "buprenorphine": "Buprenorphine",
+    "naltrexone": "Naltrexone",
+    "accepts_moud_clients": "Accepts clients already on opioid medication",
+    "pay_self": "Cash or self-payment",
+    "pay_medicaid": "Medicaid",
+    "pay_medicare": "Medicare",
+    "pay_private": "Private health insurance",
+    "pay_military": "Military insurance (TRICARE)",
+    "pay_state": "State-financed insurance",
+    "pay_ihs": "IHS/Tribal/Urban funds",
+    "sliding_fee": "Sliding fee scale",
+    "payment_assistance": "Payment assistance",
+}
