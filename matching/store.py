@@ -1,0 +1,107 @@
+"""The local store: one database for what users record (call log, shortlists, cases).
+
+SQLAlchemy Core over SQLite by default, so a team could point ``READYBED_DB_URL`` at PostgreSQL
+later. The default file lives in a git-ignored local folder created with owner-only permissions:
+what a family types about their loved one stays on this machine.
+
+The schema is created on first open and versioned in ``schema_meta``; every table of the
+project is declared on :data:`metadata` below, grouped by the feature that owns it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Column, Engine, MetaData, String, Table, create_engine, event, select
+from sqlalchemy.engine import make_url
+
+from matching.errors import StoreError
+
+# Bump when a table changes shape; ``open_engine`` refuses a database from a newer version.
+SCHEMA_VERSION = 1
+DB_URL_ENV = "READYBED_DB_URL"
+DEFAULT_DB_PATH = Path(".readybed") / "readybed.sqlite3"
+
+metadata = MetaData()
+
+schema_meta = Table(
+    "schema_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+# --- Tables -----------------------------------------------------------------------------
+# Call log and shortlists (the app issue) and cases (the readiness issue) are declared here.
+
+
+def default_url() -> str:
+    """Return the database URL: ``$READYBED_DB_URL``, else a SQLite file in ``.readybed/``."""
+    configured = os.environ.get(DB_URL_ENV, "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """Open (creating if needed) the store at ``url`` and return its engine.
+
+    A new SQLite file is created inside an owner-only folder with owner-only permissions.
+    """
+    url = url or default_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        _prepare_sqlite_file(Path(parsed.database))
+    engine = create_engine(url, future=True)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    _create_schema(engine)
+    return engine
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _create_schema(engine: Engine) -> None:
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        stored = connection.execute(
+            select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")
+        ).scalar_one_or_none()
+        if stored is None:
+            connection.execute(
+                schema_meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+            )
+        elif int(stored) > SCHEMA_VERSION:
+            raise StoreError(
+                f"The store was written by a newer ReadyBed (schema {stored}, this version "
+                f"understands {SCHEMA_VERSION}); update ReadyBed before opening it."
+            )
+        elif int(stored) < SCHEMA_VERSION:
+            connection.execute(
+                schema_meta.update()
+                .where(schema_meta.c.key == "schema_version")
+                .values(value=str(SCHEMA_VERSION))
+            )
+
+
+def schema_version(engine: Engine) -> int:
+    """Return the schema version recorded in the store."""
+    with engine.connect() as connection:
+        value = connection.execute(
+            select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")
+        ).scalar_one()
+    return int(value)
