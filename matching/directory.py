@@ -69,7 +69,9 @@ def _cast(series: pd.Series, dtype: str, name: str) -> pd.Series:
     if dtype.startswith("datetime64"):
         parsed = pd.to_datetime(series, errors="coerce", utc=True, format="mixed")
         bad = parsed.isna() & series.notna() & (series.astype("str").str.strip() != "")
-        _raise_bad(series, bad, name, "is not a date and time (use ISO 8601, e.g. 2026-11-26T14:30Z)")
+        _raise_bad(
+            series, bad, name, "is not a date and time (use ISO 8601, e.g. 2026-11-26T14:30Z)"
+        )
         return parsed.astype(dtype)
     numeric = pd.to_numeric(series, errors="coerce")
     bad = numeric.isna() & series.notna() & (series.astype("str").str.strip() != "")
@@ -100,19 +102,15 @@ def _to_boolean(series: pd.Series, name: str) -> pd.Series:
 
 
 def _raise_bad(series: pd.Series, bad: pd.Series, name: str, message: str) -> None:
+    # Rows are numbered from 1, as a user counts data rows in a spreadsheet.
     if bad.any():
         raise FacilityDataError(
             f"Column {name!r} has values that are not valid",
             [
-                Problem(_row_number(series.index, i), name, series.iloc[i], message)
+                Problem(int(i) + 1, name, series.iloc[i], message)
                 for i in bad.to_numpy().nonzero()[0]
             ],
         )
-
-
-def _row_number(index: pd.Index, position: int) -> int:
-    # Rows are numbered from 1 as a user counts them in a spreadsheet (header excluded).
-    return position + 1
 
 
 def validate_directory(frame: pd.DataFrame) -> pd.DataFrame:
@@ -136,7 +134,7 @@ def validate_directory(frame: pd.DataFrame) -> pd.DataFrame:
     def flag(mask: pd.Series, column: str, message: str) -> None:
         for position in mask.to_numpy().nonzero()[0]:
             problems.append(
-                Problem(position + 1, column, table[column].iloc[position], message)
+                Problem(int(position) + 1, column, table[column].iloc[position], message)
             )
 
     ids = table[col.FACILITY_ID]
