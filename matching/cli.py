@@ -35,10 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m matching", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    imp = commands.add_parser("import", help="convert a SAMHSA or other listing to the canonical CSV")
+    imp = commands.add_parser(
+        "import", help="convert a SAMHSA or other listing to the canonical CSV"
+    )
     imp.add_argument("source", help="file to import (CSV, XLSX or JSON)")
     imp.add_argument("--out", required=True, help="canonical CSV to write")
-    imp.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: auto)")
+    imp.add_argument(
+        "--format", choices=FORMATS, default="auto", help="input format (default: auto)"
+    )
     imp.set_defaults(handler=_run_import)
 
     avail = commands.add_parser("availability", help="merge an availability feed into a directory")
@@ -83,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FacilityDataError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
     except (ReadyBedError, ValueError, OSError) as exc:
-        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        print(
+            f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+            file=sys.stderr,
+        )
     return 2
 
 
