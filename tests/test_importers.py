@@ -1,0 +1,261 @@
+"""Importers of each format on small fictional fixtures: flags, ids, addresses, reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from matching import columns as col
+from matching.importers import detect_format, import_bytes, import_file
+
+
+def _row(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame.loc[frame[col.NAME] == name].iloc[0]
+
+
+# --- FindTreatment.gov locator export (CSV / XLSX)
+
+
+@pytest.fixture
+def export(fixtures):
+    return import_file(fixtures / "import_findtreatment.csv")
+
+
+def test_export_detects_format_and_imports_every_row(export):
+    assert export.report.format == "findtreatment-csv"
+    assert (export.report.rows_read, export.report.rows_imported) == (3, 3)
+
+
+def test_export_flags_follow_the_code_columns(export):
+    harbor = _row(export.frame, "Harbor Light Recovery")
+    assert harbor["detox_hospital"] and harbor["detox_any"] and harbor["buprenorphine"]
+    assert harbor["pay_military"] and harbor["accredited"] and harbor["accepts_moud_clients"]
+    assert not harbor["detox_residential"] and not harbor["methadone"]
+    assert harbor["pay_private"] and not harbor["pay_medicare"] and not harbor["sliding_fee"]
+
+
+def test_export_blank_cell_is_false_not_unknown(export):
+    maple = _row(export.frame, "Maple Grove Outpatient")
+    assert not pd.isna(maple["detox_any"]) and not maple["detox_any"]
+    assert maple["methadone"] and maple["naltrexone"] and maple["outpatient"]
+
+
+def test_export_unmapped_code_is_counted(export):
+    assert export.report.unmapped == {"ZZQ": 1}
+
+
+def test_export_zip_keeps_leading_zero_and_drops_plus4(export):
+    assert _row(export.frame, "Harbor Light Recovery")[col.ZIP] == "02108"
+    assert _row(export.frame, "Cedar Ridge House")[col.ZIP] == "78701"
+
+
+def test_export_state_is_upper_case_and_streets_joined(export):
+    cedar = _row(export.frame, "Cedar Ridge House")
+    assert cedar[col.STATE] == "TX"
+    assert _row(export.frame, "Harbor Light Recovery")[col.STREET] == "12 Pier Road, Suite 4"
+
+
+def test_export_formula_cell_is_kept_as_text(export):
+    assert _row(export.frame, "Maple Grove Outpatient")[col.NAME2] == "=1+2"
+
+
+def test_export_services_text_lists_offered_services(export):
+    services = _row(export.frame, "Cedar Ridge House")[col.SERVICES]
+    assert services == "Detox (withdrawal management); Residential detox; Residential treatment"
+
+
+def test_export_source_and_default_availability(export):
+    row = _row(export.frame, "Harbor Light Recovery")
+    assert row[col.SOURCE] == "findtreatment-csv:import_findtreatment.csv"
+    assert row[col.AVAILABILITY_STATUS] == "unknown"
+    assert pd.isna(row[col.BEDS_OPEN_DETOX])
+
+
+def test_same_file_yields_same_ids(fixtures, export):
+    again = import_file(fixtures / "import_findtreatment.csv")
+    assert again.frame[col.FACILITY_ID].tolist() == export.frame[col.FACILITY_ID].tolist()
+    assert export.frame[col.FACILITY_ID].str.fullmatch(r"[0-9a-f]{16}").all()
+
+
+def test_xlsx_export_gives_the_same_flags_as_csv(fixtures, tmp_path, export):
+    sheet = pd.read_csv(fixtures / "import_findtreatment.csv", dtype="str", keep_default_na=False)
+    path = tmp_path / "listing.xlsx"
+    sheet.to_excel(path, index=False)
+    result = import_file(path)
+    assert result.report.format == "findtreatment-xlsx"
+    pd.testing.assert_frame_equal(
+        result.frame[list(col.SERVICE_COLUMNS)], export.frame[list(col.SERVICE_COLUMNS)]
+    )
+    assert result.frame[col.ZIP].tolist() == export.frame[col.ZIP].tolist()
+
+
+# --- FindTreatment.gov API JSON
+
+
+@pytest.fixture
+def api(fixtures):
+    return import_file(fixtures / "import_api.json")
+
+
+def test_api_uses_frid_as_id(api):
+    assert api.frame[col.FACILITY_ID].tolist() == ["ft-0001", "ft-0002"]
+
+
+def test_api_names_set_flags_across_renamings(api):
+    spruce = _row(api.frame, "Blue Spruce Treatment Center")
+    assert spruce["detox_hospital"] and spruce["detox_any"] and spruce["residential"]
+    assert spruce["buprenorphine"] and spruce["naltrexone"] and spruce["pay_military"]
+    assert spruce["accredited"] and not spruce["methadone"]
+    creek = _row(api.frame, "Quiet Creek Clinic")
+    assert creek["buprenorphine"] and creek["naltrexone"] and creek["accepts_moud_clients"]
+    assert creek["sliding_fee"] and not creek["detox_any"] and not creek["pay_self"]
+
+
+def test_api_unmapped_placement_name_is_reported_and_others_counted(api):
+    assert api.report.unmapped == {"Teleportation detox": 1}
+    assert any("2 other service names (2 mentions" in note for note in api.report.notes)
+
+
+def test_api_null_intake_is_empty_text(api):
+    assert _row(api.frame, "Quiet Creek Clinic")[col.INTAKE_PHONE] == ""
+
+
+# --- 2015 National Directory
+
+
+@pytest.fixture
+def directory(fixtures):
+    return import_file(fixtures / "import_directory2015.csv")
+
+
+def test_directory_keys_set_flags(directory):
+    granite = _row(directory.frame, "Granite Peak Recovery")
+    for flag in (
+        "detox_any",
+        "detox_hospital",
+        "detox_residential",
+        "detox_opioid",
+        "methadone",
+        "buprenorphine",
+        "pay_medicaid",
+        "pay_private",
+        "pay_self",
+        "sliding_fee",
+        "pay_military",
+        "pay_ihs",
+        "accredited",
+    ):
+        assert granite[flag], flag
+    assert not granite["detox_outpatient"] and not granite["naltrexone"]
+
+
+def test_directory_sf_is_self_pay_and_ss_is_sliding_fee(directory):
+    first = directory.frame.iloc[1]
+    assert first["pay_self"] and not first["sliding_fee"]
+
+
+def test_directory_contact_is_split_into_phone_and_intake(directory):
+    granite = _row(directory.frame, "Granite Peak Recovery")
+    assert (granite[col.PHONE], granite[col.INTAKE_PHONE]) == ("(603)555-0101", "(603)555-0102")
+
+
+def test_directory_four_digit_zip_is_padded(directory):
+    assert _row(directory.frame, "Granite Peak Recovery")[col.ZIP] == "03101"
+
+
+def test_directory_repeated_name_address_zip_get_suffixed_ids(directory):
+    ids = directory.frame[col.FACILITY_ID].tolist()
+    assert ids[2] == ids[1] + "-2"
+    assert any("1 row(s) repeat the name" in note for note in directory.report.notes)
+
+
+def test_directory_junk_token_is_counted(directory):
+    assert directory.report.unmapped == {"Methadone": 1}
+
+
+# --- generic CSV
+
+
+@pytest.fixture
+def generic(fixtures):
+    return import_file(fixtures / "import_generic.csv")
+
+
+def test_generic_aliases_are_recognised(generic):
+    river = _row(generic.frame, "Riverbend Recovery")
+    assert river[col.FACILITY_ID] == "G-1"
+    assert (river[col.LAT], river[col.LON]) == (45.5152, -122.6784)
+    assert river[col.STREET] == "100 River Road"
+    assert _row(generic.frame, "Hilltop Clinic")[col.ZIP] == "97401"
+
+
+def test_generic_location_only_source_leaves_services_unknown(generic):
+    assert generic.frame[list(col.SERVICE_COLUMNS)].isna().all().all()
+    assert generic.frame[col.ACCREDITED].isna().all()
+
+
+def test_generic_bad_rows_are_rejected_with_reasons(generic):
+    assert generic.report.rows_read == 5
+    assert generic.report.rows_imported == 2
+    assert generic.report.rejected == [
+        (3, "lat 'north' is not a number"),
+        (4, "facility_id 'G-1' repeats an earlier row; later copies are left out"),
+        (5, "lat '95.0' is outside -90..90"),
+    ]
+
+
+def test_summary_text_names_rejected_rows(generic):
+    text = generic.report.summary_text()
+    assert text.startswith("Imported 2 of 5 rows from import_generic.csv (format generic-csv)")
+    assert "rejected row 3: lat 'north' is not a number" in text
+
+
+def test_generic_cp1252_file_is_decoded(tmp_path):
+    text = "Name,State,Zip,Latitude,Longitude\nCaf\u00e9 Sobri\u00e9t\u00e9,VT,05401,44.47,-73.21\n"
+    path = tmp_path / "latin.csv"
+    path.write_bytes(text.encode("cp1252"))
+    assert import_file(path).frame[col.NAME].tolist() == ["Caf\u00e9 Sobri\u00e9t\u00e9"]
+
+
+def test_generic_utf8_bom_header_is_recognised(tmp_path):
+    text = "Name,State,Zip,Latitude,Longitude\nBOM House,VT,05401,44.47,-73.21\n"
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert import_file(path).frame[col.NAME].tolist() == ["BOM House"]
+
+
+def test_generic_empty_coordinates_mean_unknown_location(tmp_path):
+    path = tmp_path / "noloc.csv"
+    path.write_text("name,state,zip,lat,lon\nSomewhere,VT,05401,,\n")
+    result = import_file(path)
+    assert (result.frame[col.LAT].iloc[0], result.frame[col.LON].iloc[0]) == (0.0, 0.0)
+    assert "1 imported row(s) have no coordinates (0,0)" in result.report.notes
+
+
+# --- detection and entry points
+
+
+def test_detect_format_by_content():
+    assert detect_format(b"Name1,Keys,Latitude\n", "a.csv") == "directory-2015"
+    assert detect_format(b"name1,zip,latitude,longitude,hid\n", "a.csv") == "findtreatment-csv"
+    assert detect_format(b'{"rows": []}', "a.txt") == "findtreatment-json"
+    assert detect_format(b"PK\x03\x04rest", "a.bin") == "findtreatment-xlsx"
+    assert detect_format(b"LAT,LON,Name\n", "a.csv") == "generic-csv"
+
+
+def test_forced_generic_format_overrides_detection(fixtures):
+    data = (fixtures / "import_findtreatment.csv").read_bytes()
+    result = import_bytes(data, "export.csv", fmt="generic-csv")
+    assert result.report.format == "generic-csv"
+    assert result.frame["detox_any"].isna().all()
+
+
+def test_import_bytes_reports_progress(fixtures):
+    calls = []
+    import_bytes(
+        (fixtures / "import_api.json").read_bytes(),
+        "api.json",
+        progress=lambda f, m: calls.append(f),
+    )
+    assert calls[0] < calls[-1] == 1.0
+    assert calls == sorted(calls)
