@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from matching import columns as col
@@ -9,11 +11,11 @@ from matching.importers import import_file
 
 pytestmark = pytest.mark.realdata
 
+REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+
 
 @pytest.fixture(scope="module")
 def directory_2015():
-    from tests.conftest import REAL_DATA
-
     path = REAL_DATA / "GeoDaCenter_opioid-policy-scan" / "2015_g.csv"
     if not path.is_file():
         pytest.skip("../shared/data/real is not present beside this checkout")

@@ -1,0 +1,67 @@
+"""Time importing the 2015 National Directory (11,928 rows); goal: under 3 s.
+
+Run: ``python benchmarks/bench_import.py [runs]``. Prints each run, the median and the ratio
+to the goal. Also times merging 12,000 availability reports (the app merges the call log on
+every logged call). Needs ../shared/data/real beside the checkout.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from matching import columns as col  # noqa: E402
+from matching.availability import apply_reports  # noqa: E402
+from matching.importers import import_file  # noqa: E402
+
+DIRECTORY_2015 = (
+    ROOT.parent / "shared" / "data" / "real" / "GeoDaCenter_opioid-policy-scan" / "2015_g.csv"
+)
+GOAL_SECONDS = 3.0
+
+
+def _median_seconds(action, runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def main(runs: int = 5) -> None:
+    if not DIRECTORY_2015.is_file():
+        print(f"skipped: {DIRECTORY_2015} is not present")
+        return
+    result = import_file(DIRECTORY_2015)
+    median, times = _median_seconds(lambda: import_file(DIRECTORY_2015), runs)
+    print(f"import 2015 directory: {result.report.rows_imported} rows")
+    print("  runs (s): " + ", ".join(f"{t:.3f}" for t in times))
+    print(f"  median {median:.3f} s; goal {GOAL_SECONDS:.1f} s; ratio {median / GOAL_SECONDS:.2f}")
+
+    frame = result.frame
+    reports = pd.DataFrame(
+        {
+            col.FACILITY_ID: frame[col.FACILITY_ID],
+            col.BEDS_OPEN_DETOX: pd.array([1] * len(frame), dtype="Int64"),
+            col.BEDS_OPEN_RESIDENTIAL: pd.array([None] * len(frame), dtype="Int64"),
+            col.AVAILABILITY_STATUS: "openings",
+            col.AVAILABILITY_REPORTED_AT: pd.Timestamp("2026-11-26T10:00Z"),
+            col.AVAILABILITY_SOURCE: "benchmark",
+        }
+    )
+    median, _ = _median_seconds(lambda: apply_reports(frame, reports), runs)
+    print(
+        f"apply_reports, {len(reports)} reports onto {len(frame)} facilities: median {median:.3f} s"
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
