@@ -13,7 +13,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, create_engine, event, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
 from sqlalchemy.engine import make_url
 
 from matching.errors import StoreError
@@ -34,6 +49,84 @@ schema_meta = Table(
 
 # --- Tables -----------------------------------------------------------------------------
 # Call log and shortlists (the app issue) and cases (the readiness issue) are declared here.
+
+# ... Call log, shortlists and the directory library (the app issue) ............................
+# Times are stored as naive UTC (SQLite has no time zones); the modules that own these tables
+# convert at their edges (matching.calllog, matching.shortlist, matching.library).
+
+call_log = Table(
+    "call_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("facility_id", String(128), nullable=False, index=True),
+    Column("beds_open_detox", Integer, nullable=True),
+    Column("beds_open_residential", Integer, nullable=True),
+    Column("availability_status", String(32), nullable=False),
+    Column("reported_at", DateTime, nullable=False),
+    Column("answered_by", String(200), nullable=False, default=""),
+    Column("source", String(200), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("logged_at", DateTime, nullable=False),
+)
+
+shortlists = Table(
+    "shortlists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+shortlist_items = Table(
+    "shortlist_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "shortlist_id",
+        Integer,
+        ForeignKey("shortlists.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("facility_id", String(128), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("added_at", DateTime, nullable=False),
+    # A snapshot of the facility when it was added, so the shortlist outlives a directory change.
+    Column("name", String(300), nullable=False, default=""),
+    Column("phone", String(64), nullable=False, default=""),
+    Column("intake_phone", String(64), nullable=False, default=""),
+    Column("website", String(500), nullable=False, default=""),
+    Column("street", String(300), nullable=False, default=""),
+    Column("city", String(120), nullable=False, default=""),
+    Column("state", String(2), nullable=False, default=""),
+    Column("zip", String(10), nullable=False, default=""),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("distance_miles", Float, nullable=True),
+    Column("origin_label", String(200), nullable=False, default=""),
+    UniqueConstraint("shortlist_id", "facility_id", name="uq_shortlist_facility"),
+)
+
+# Imported directories saved as canonical CSVs beside the database; "demo" is built in.
+directories = Table(
+    "directories",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(300), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("format", String(64), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("summary", Text, nullable=False, default=""),
+    Column("imported_at", DateTime, nullable=False),
+)
+
+app_settings = Table(
+    "app_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(500), nullable=False),
+)
 
 
 def default_url() -> str:

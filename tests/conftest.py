@@ -23,3 +23,24 @@ def real_data() -> Path:
     if not REAL_DATA.is_dir():
         pytest.skip("../shared/data/real is not present beside this checkout")
     return REAL_DATA
+
+
+# --- Local store (the app issue) ---------------------------------------------------------
+
+
+@pytest.fixture
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point READYBED_DB_URL at a fresh SQLite file in tmp_path and return the URL."""
+    url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+    monkeypatch.setenv("READYBED_DB_URL", url)
+    return url
+
+
+@pytest.fixture
+def engine(store_url: str):  # type: ignore[no-untyped-def]
+    """Return an engine over a fresh real SQLite store in tmp_path."""
+    from matching.store import open_engine
+
+    opened = open_engine(store_url)
+    yield opened
+    opened.dispose()

@@ -1,0 +1,152 @@
+"""Turn facility rows into the words and links people read: availability, address, phone link.
+
+Shared by the app's tables and every export, so a facility reads the same on screen, in a
+spreadsheet and on paper.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from matching import columns as col
+from matching.scoring import freshness
+
+_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d+\s*$", re.IGNORECASE)
+
+# Services worth printing on a shortlist (the rest are on the detail view).
+KEY_SERVICES: Final = (
+    "detox_hospital",
+    "detox_residential",
+    "detox_outpatient",
+    "detox_opioid",
+    "residential",
+    "methadone",
+    "buprenorphine",
+    "naltrexone",
+    "accepts_moud_clients",
+    "pay_medicaid",
+    "pay_medicare",
+    "pay_private",
+    "pay_self",
+)
+
+
+def tel_link(phone: str) -> str:
+    """Return a ``tel:`` link for a US phone number ("" when it has no usable number).
+
+    An extension ("x123") is dropped: a dialler cannot use it and the caller is told by voice.
+    """
+    digits = re.sub(r"\D", "", _EXTENSION_RE.sub("", str(phone)))
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) == 10:
+        return f"tel:+1{digits}"
+    if len(digits) == 3:  # 988, 911
+        return f"tel:{digits}"
+    return ""
+
+
+def address_text(frame: pd.DataFrame) -> pd.Series:
+    """Return "street, city, ST 12345" for each row (parts that are empty are left out)."""
+    street = frame[col.STREET].fillna("").astype("str").str.strip()
+    city = frame[col.CITY].fillna("").astype("str").str.strip()
+    state_zip = (
+        frame[col.STATE].fillna("").astype("str") + " " + frame[col.ZIP].fillna("").astype("str")
+    ).str.strip()
+    parts = pd.concat([street, city, state_zip], axis=1)
+    return parts.apply(lambda row: ", ".join(part for part in row if part), axis=1).astype("str")
+
+
+def age_hours(reported_at: pd.Series, now: datetime) -> pd.Series:
+    """Return hours since each report (NaN where unknown)."""
+    stamps = pd.to_datetime(reported_at, utc=True)
+    hours = (pd.Timestamp(now).tz_convert("UTC") - stamps).dt.total_seconds() / 3600
+    return hours.astype("float64")
+
+
+def age_text(hours: float) -> str:
+    """Return an age such as "35 min ago", "5 h ago" or "4 d ago"."""
+    if not np.isfinite(hours):
+        return "never reported"
+    if hours < 1:
+        return f"{max(int(hours * 60), 1)} min ago"
+    if hours < 72:
+        return f"{hours:.0f} h ago"
+    return f"{hours / 24:.0f} d ago"
+
+
+def availability_text(
+    frame: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
+) -> pd.Series:
+    """Return what is known about open beds, with when it was reported and how fresh that is.
+
+    E.g. "Openings: 2 detox, 1 residential bed(s) open - reported Nov 26 14:05 EST, 3 h ago
+    (fresh)". ``tz`` is the reader's IANA time zone for the report time (default UTC).
+    """
+    now = now or datetime.now(UTC)
+    zone = ZoneInfo(tz) if tz else UTC
+    hours = age_hours(frame[col.AVAILABILITY_REPORTED_AT], now)
+    labels = freshness(hours)
+    stamps = pd.to_datetime(frame[col.AVAILABILITY_REPORTED_AT], utc=True)
+    texts = []
+    for position in range(len(frame)):
+        status = str(frame[col.AVAILABILITY_STATUS].iloc[position] or "unknown")
+        beds = _beds_text(
+            frame[col.BEDS_OPEN_DETOX].iloc[position],
+            frame[col.BEDS_OPEN_RESIDENTIAL].iloc[position],
+        )
+        stamp = stamps.iloc[position]
+        if status == "unknown" and not beds:
+            texts.append("Not reported - call to check")
+            continue
+        head = col.STATUS_LABELS.get(status, status)
+        if beds:
+            head += f": {beds}"
+        if pd.isna(stamp):
+            texts.append(f"{head} - time of report unknown")
+            continue
+        when = stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z")
+        age = age_text(float(hours.iloc[position]))
+        texts.append(f"{head} - reported {when}, {age} ({labels.iloc[position]})")
+    return pd.Series(texts, index=frame.index, dtype="str")
+
+
+def services_text(row: pd.Series, names: tuple[str, ...] = KEY_SERVICES) -> str:
+    """Return the offered services among ``names`` in plain words, joined by "; "."""
+    offered = [col.SERVICE_LABELS[name] for name in names if _is_yes(row.get(name))]
+    return "; ".join(offered)
+
+
+def service_lists(row: pd.Series) -> dict[str, list[str]]:
+    """Return the facility's services in plain words: "offered", "not offered", "unknown"."""
+    out: dict[str, list[str]] = {"offered": [], "not offered": [], "unknown": []}
+    for name in col.SERVICE_COLUMNS:
+        value = row.get(name)
+        key = (
+            "unknown"
+            if value is None or pd.isna(value)
+            else ("offered" if value else "not offered")
+        )
+        out[key].append(col.SERVICE_LABELS[name])
+    return out
+
+
+def _beds_text(detox: object, residential: object) -> str:
+    parts = []
+    for value, kind in ((detox, "detox"), (residential, "residential")):
+        if value is not None and not pd.isna(value):  # type: ignore[call-overload]
+            count = int(value)  # type: ignore[call-overload]
+            parts.append(f"{count} {kind}")
+    if not parts:
+        return ""
+    return ", ".join(parts) + " bed(s) open"
+
+
+def _is_yes(value: object) -> bool:
+    return value is not None and not pd.isna(value) and bool(value)  # type: ignore[call-overload]

@@ -1,0 +1,131 @@
+"""The call log: logged calls persist, become availability history, and win over older data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from matching import columns as col
+from matching.calllog import (
+    CallReport,
+    call_history,
+    latest_reports,
+    log_call,
+    log_feed,
+    overlay_call_log,
+    revision,
+)
+from matching.errors import QueryError
+from matching.store import open_engine
+from tests.search_frames import directory, facility
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def _call(facility_id: str = "f001", **values) -> CallReport:  # type: ignore[no-untyped-def]
+    base = {
+        "facility_id": facility_id,
+        "availability_status": "openings",
+        "beds_open_detox": 2,
+        "reported_at": NOW - timedelta(hours=1),
+    }
+    return CallReport(**(base | values))
+
+
+def test_logged_call_is_kept_after_reopening_the_store(store_url: str) -> None:
+    first = open_engine(store_url)
+    log_call(first, _call(answered_by="intake nurse", note="call back at 6"))
+    first.dispose()
+
+    history = call_history(open_engine(store_url), "f001")
+    assert history[["answered_by", "note"]].iloc[0].tolist() == ["intake nurse", "call back at 6"]
+    assert history["reported_at"].iloc[0] == pd.Timestamp(NOW - timedelta(hours=1))
+
+
+def test_call_source_names_who_logged_it(engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(engine, _call(logged_by="Dana"))
+    log_call(engine, _call("f002"))
+    sources = dict(zip(*[call_history(engine)[c] for c in ("facility_id", "source")], strict=True))
+    assert sources == {"f001": "phone call logged by Dana", "f002": "phone call logged by you"}
+
+
+def test_history_lists_newest_report_first(engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(engine, _call(reported_at=NOW - timedelta(hours=5), availability_status="waitlist"))
+    log_call(engine, _call(reported_at=NOW - timedelta(hours=1)))
+    log_call(engine, _call(reported_at=NOW - timedelta(hours=3), availability_status="no_openings"))
+    statuses = call_history(engine, "f001")["availability_status"].tolist()
+    assert statuses == ["openings", "no_openings", "waitlist"]
+
+
+def test_latest_report_per_facility_is_the_newest_not_the_last_logged(engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(engine, _call(reported_at=NOW - timedelta(hours=1), beds_open_detox=4))
+    log_call(engine, _call(reported_at=NOW - timedelta(hours=9), beds_open_detox=0))
+    latest = latest_reports(engine)
+    assert len(latest) == 1
+    assert latest[col.BEDS_OPEN_DETOX].iloc[0] == 4
+
+
+def test_overlay_shows_the_logged_call_in_the_directory(engine) -> None:  # type: ignore[no-untyped-def]
+    table = directory(facility(1), facility(2))
+    log_call(engine, _call(beds_open_detox=3))
+    overlaid = overlay_call_log(table, engine)
+    row = overlaid.set_index(col.FACILITY_ID).loc["f001"]
+    assert (row[col.BEDS_OPEN_DETOX], row[col.AVAILABILITY_STATUS]) == (3, "openings")
+    assert row[col.AVAILABILITY_SOURCE] == "phone call logged by you"
+    assert table[col.AVAILABILITY_STATUS].eq("unknown").all()  # input untouched
+
+
+def test_overlay_never_replaces_newer_directory_availability(engine) -> None:  # type: ignore[no-untyped-def]
+    newer = facility(
+        1,
+        availability_status="no_openings",
+        availability_reported_at=NOW,
+        beds_open_detox=0,
+        availability_source="state registry",
+    )
+    log_call(engine, _call(reported_at=NOW - timedelta(hours=2), beds_open_detox=5))
+    overlaid = overlay_call_log(directory(newer), engine)
+    assert overlaid[col.AVAILABILITY_STATUS].iloc[0] == "no_openings"
+
+
+def test_revision_changes_when_a_call_is_logged(engine) -> None:  # type: ignore[no-untyped-def]
+    before = revision(engine)
+    log_call(engine, _call())
+    assert revision(engine) != before
+
+
+def test_feed_rows_matched_by_name_and_zip_are_logged(engine) -> None:  # type: ignore[no-untyped-def]
+    table = directory(facility(1), facility(2))
+    feed = pd.DataFrame(
+        {
+            col.NAME: ["Facility 2", "Nowhere Clinic"],
+            col.ZIP: ["10001", "10001"],
+            col.BEDS_OPEN_DETOX: [1, 2],
+            col.BEDS_OPEN_RESIDENTIAL: [pd.NA, pd.NA],
+            col.AVAILABILITY_STATUS: ["openings", "openings"],
+            col.AVAILABILITY_REPORTED_AT: [pd.Timestamp(NOW)] * 2,
+            col.AVAILABILITY_SOURCE: ["county feed", "county feed"],
+        }
+    )
+    report = log_feed(engine, table, feed)
+    assert len(report.unmatched) == 1
+    assert call_history(engine)[["facility_id", "source"]].values.tolist() == [
+        ["f002", "county feed"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        ({"availability_status": "open"}, "not one of"),
+        ({"beds_open_detox": -1}, "between 0"),
+        ({"reported_at": datetime(2026, 11, 26, 9, 0)}, "time zone"),
+        ({"reported_at": NOW + timedelta(days=1)}, "future"),
+        ({"facility_id": " "}, "name the facility"),
+    ],
+)
+def test_bad_call_is_refused_with_a_sentence(values: dict, words: str) -> None:
+    with pytest.raises(QueryError, match=words):
+        _call(**values)

@@ -1,0 +1,31 @@
+"""Empty results say which filter to loosen, with how many facilities that would find."""
+
+from __future__ import annotations
+
+from matching.explain import loosen_suggestions
+from matching.index import FacilityIndex
+from matching.query import SearchQuery
+from matching.search import search
+from tests.search_frames import NOW, ORIGIN, directory, facility
+
+INDEX = FacilityIndex(
+    directory(
+        facility(1, miles=3, pay_medicaid=False, pay_private=True),
+        facility(2, miles=80, pay_medicaid=True),
+    )
+)
+
+
+def test_each_active_filter_is_relaxed_and_counted() -> None:
+    query = SearchQuery(origin=ORIGIN, radius_miles=50, payers=("medicaid",))
+    assert len(search(INDEX, query, now=NOW)) == 0
+    counts = {s.change: s.count for s in loosen_suggestions(INDEX, query, now=NOW)}
+    assert counts["Drop the insurance / payment requirement"] == 1
+    assert counts["Widen the distance to 100 miles"] == 1
+
+
+def test_suggestions_that_find_most_come_first() -> None:
+    query = SearchQuery(origin=ORIGIN, radius_miles=50, payers=("medicaid",), detox="any")
+    suggestions = loosen_suggestions(INDEX, query, now=NOW)
+    assert [s.count for s in suggestions] == sorted((s.count for s in suggestions), reverse=True)
+    assert suggestions[-1].count == 0

@@ -1,0 +1,61 @@
+"""The directory library: imported listings are saved, chosen and survive a restart."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from matching.errors import StoreError
+from matching.library import (
+    DEMO_KEY,
+    active_entry,
+    delete_directory,
+    list_directories,
+    load_entry,
+    save_import,
+    set_active,
+)
+from matching.store import open_engine
+from tests.search_frames import directory, facility
+
+TABLE = directory(facility(1), facility(2))
+
+
+def test_demo_is_active_in_a_new_store(engine) -> None:  # type: ignore[no-untyped-def]
+    assert active_entry(engine).key == DEMO_KEY
+
+
+def test_saved_import_is_listed_and_reads_back_equal(engine) -> None:  # type: ignore[no-untyped-def]
+    entry = save_import(engine, TABLE, name="NY listing.csv", format="generic-csv")
+    assert [e.key for e in list_directories(engine)] == [DEMO_KEY, entry.key]
+    assert load_entry(entry)["facility_id"].tolist() == ["f001", "f002"]
+    assert stat.S_IMODE(entry.path.stat().st_mode) == 0o600
+
+
+def test_active_choice_survives_reopening_the_store(store_url: str) -> None:
+    first = open_engine(store_url)
+    entry = save_import(first, TABLE, name="listing", format="generic-csv")
+    set_active(first, entry.key)
+    first.dispose()
+    assert active_entry(open_engine(store_url)).key == entry.key
+
+
+def test_active_falls_back_to_demo_when_its_file_is_gone(engine) -> None:  # type: ignore[no-untyped-def]
+    entry = save_import(engine, TABLE, name="listing", format="generic-csv")
+    set_active(engine, entry.key)
+    entry.path.unlink()
+    assert active_entry(engine).key == DEMO_KEY
+
+
+def test_deleting_the_active_listing_makes_demo_active(engine) -> None:  # type: ignore[no-untyped-def]
+    entry = save_import(engine, TABLE, name="listing", format="generic-csv")
+    set_active(engine, entry.key)
+    delete_directory(engine, entry.key)
+    assert active_entry(engine).key == DEMO_KEY
+    assert not entry.path.exists()
+
+
+def test_unknown_directory_cannot_be_made_active(engine) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StoreError, match="not in the store"):
+        set_active(engine, "42")
