@@ -154,10 +154,20 @@ def _validate_feed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def apply_reports(directory: pd.DataFrame, reports: pd.DataFrame) -> MergeResult:
-    """Return ``directory`` with each facility's latest report applied (input not modified)."""
+    """Return ``directory`` with each facility's latest report applied (input not modified).
+
+    ``reports`` has the feed's columns; only the availability columns it carries are written,
+    so a call log without bed counts updates status, time and source only. A report without a
+    time cannot be ordered and is listed as unmatched.
+    """
     report = MergeReport(rows_read=len(reports))
     reports = reports.reset_index(drop=True)
     target = _match(directory, reports, report)
+    stamps = pd.to_datetime(reports[col.AVAILABILITY_REPORTED_AT], utc=True, errors="coerce")
+    for position in (target.notna() & stamps.isna()).to_numpy().nonzero()[0]:
+        report.unmatched.append((position + 1, "the report has no time (availability_reported_at)"))
+    report.unmatched.sort()
+    target = target.where(stamps.notna())
     matched = reports.assign(_target=target)[target.notna().to_numpy()]
     report.matched = len(matched)
     if matched.empty:

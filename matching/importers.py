@@ -315,7 +315,14 @@ def decode_text(data: bytes, filename: str, *, partial: bool = False) -> str:
 
 def _header_of(text: str) -> list[str]:
     first = text.split("\n", 1)[0].rstrip("\r")
-    return [cell.strip().strip('"') for cell in first.split(",")]
+    return [cell.strip().strip('"') for cell in first.split(_delimiter_of(first))]
+
+
+def _delimiter_of(header_line: str) -> str:
+    """Return ',' unless the header is clearly tab- or semicolon-separated (European Excel)."""
+    if "," in header_line:
+        return ","
+    return max(("\t", ";"), key=header_line.count) if any(d in header_line for d in "\t;") else ","
 
 
 def _read_csv_text(data: bytes, filename: str) -> pd.DataFrame:
@@ -324,7 +331,10 @@ def _read_csv_text(data: bytes, filename: str) -> pd.DataFrame:
         raise ImportFormatError(f"{filename} has no header and no rows; export the listing again")
     try:
         frame = pd.read_csv(
-            io.StringIO(text), dtype="str", keep_default_na=False, skipinitialspace=False
+            io.StringIO(text),
+            sep=_delimiter_of(text.split("\n", 1)[0]),
+            dtype="str",
+            keep_default_na=False,
         )
     except pd.errors.ParserError as exc:
         raise ImportFormatError(f"{filename} is not a readable CSV: {exc}") from exc

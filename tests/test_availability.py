@@ -128,3 +128,36 @@ def test_empty_feed_is_refused(tmp_path):
 def test_status_labels_are_accepted():
     feed = _reports("F-1,,,,,Accepting assessments,2026-11-26T10:00Z,call")
     assert feed[col.AVAILABILITY_STATUS].tolist() == ["accepting_assessments"]
+
+
+def test_report_without_time_is_listed_not_applied():
+    reports = pd.DataFrame(
+        {
+            col.FACILITY_ID: ["F-1"],
+            col.AVAILABILITY_STATUS: ["openings"],
+            col.AVAILABILITY_REPORTED_AT: [pd.NaT],
+        }
+    )
+    result = apply_reports(_directory(), reports)
+    assert result.report.applied == 0
+    assert result.report.unmatched == [(1, "the report has no time (availability_reported_at)")]
+
+
+def test_call_log_without_bed_columns_updates_status_only():
+    directory = apply_reports(
+        _directory(), _reports("F-1,,,4,,openings,2026-11-26T10:00Z,feed")
+    ).frame
+    call = pd.DataFrame(
+        {
+            col.FACILITY_ID: ["F-1"],
+            col.AVAILABILITY_STATUS: ["waitlist"],
+            col.AVAILABILITY_REPORTED_AT: [pd.Timestamp("2026-11-26T12:00Z")],
+            col.AVAILABILITY_SOURCE: ["call by Sam"],
+        }
+    )
+    row = apply_reports(directory, call).frame.set_index(col.FACILITY_ID).loc["F-1"]
+    assert (row[col.AVAILABILITY_STATUS], row[col.AVAILABILITY_SOURCE]) == (
+        "waitlist",
+        "call by Sam",
+    )
+    assert row[col.BEDS_OPEN_DETOX] == 4

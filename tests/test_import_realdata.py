@@ -91,3 +91,13 @@ def test_2019_api_sample_imports_30_rows_with_their_flags(real_data):
     assert mohr["pay_self"] and mohr["pay_medicaid"] and mohr["pay_private"]
     assert not mohr["pay_medicare"] and not mohr["methadone"] and not mohr["outpatient"]
     assert frame["methadone"].sum() >= 1 and frame["buprenorphine"].sum() >= 1
+
+
+def test_2019_api_opioid_treatment_program_flags(real_data):
+    path = real_data / "CBHSQ_findtreatment" / "findtreatment_api_sample_2019-05.json"
+    frame = import_file(path).frame
+    otp = frame[frame[col.FACILITY_ID].str.startswith("708bf1891fff1534")].iloc[0]
+    assert otp[col.NAME] == "Addiction Recovery Systems LLC"
+    assert otp["methadone"] and otp["buprenorphine"] and otp["outpatient"] and otp["accredited"]
+    assert otp["pay_medicaid"] and otp["pay_private"] and otp["pay_self"]
+    assert not otp["naltrexone"] and not otp["pay_medicare"] and not otp["detox_any"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching import columns as col
 from matching.importers import detect_format, import_bytes, import_file
@@ -259,3 +261,17 @@ def test_import_bytes_reports_progress(fixtures):
     )
     assert calls[0] < calls[-1] == 1.0
     assert calls == sorted(calls)
+
+
+def test_semicolon_separated_generic_csv(tmp_path):
+    path = tmp_path / "excel-eu.csv"
+    path.write_text("Name;State;Zip;Latitude;Longitude\nEuro House;VT;05401;44.47;-73.21\n")
+    assert import_file(path).frame[col.NAME].tolist() == ["Euro House"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(zip_code=st.integers(min_value=100, max_value=99_999), plus4=st.booleans())
+def test_any_3_to_5_digit_zip_becomes_5_digit_text(zip_code, plus4):
+    raw = str(zip_code) + ("-1234" if plus4 else "")
+    data = f"name,state,zip,lat,lon\nA,VT,{raw},44.0,-73.0\n".encode()
+    assert import_bytes(data, "z.csv").frame[col.ZIP].tolist() == [f"{zip_code:05d}"]
