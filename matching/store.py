@@ -129,6 +129,50 @@ app_settings = Table(
 )
 
 
+# ... Cases (readiness) (the readiness issue) ....................................................
+# A case is its plan as JSON plus one row per candidate facility and one per contact-log entry;
+# ``version`` backs the optimistic check of matching.cases.save_case. Times are naive UTC.
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("plan_json", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+case_placements = Table(
+    "case_placements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("position", Integer, nullable=False),
+    Column("facility_id", String(128), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("data_json", Text, nullable=False),
+    UniqueConstraint("case_id", "facility_id", name="uq_case_facility"),
+)
+
+case_contact_log = Table(
+    "case_contact_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("facility_id", String(128), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+
 def default_url() -> str:
     """Return the database URL: ``$READYBED_DB_URL``, else a SQLite file in ``.readybed/``."""
     configured = os.environ.get(DB_URL_ENV, "").strip()
