@@ -1,0 +1,124 @@
+"""Placement pipeline: stages move forward, every change is logged with its time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from case_factory import NOW, facility
+
+from matching import pipeline
+from matching.pipeline import PipelineError
+
+
+def start():
+    return pipeline.new_placement(facility(), now=NOW)
+
+
+def test_new_placement_is_shortlisted_with_one_log_entry():
+    placement = start()
+    assert placement.stage == "shortlisted"
+    assert [event.stage for event in placement.log] == ["shortlisted"]
+
+
+def test_each_step_advances_and_logs_with_its_time():
+    later = NOW + timedelta(minutes=30)
+    placement = pipeline.record_call(start(), note="No answer, left message.", now=later)
+    assert placement.stage == "called"
+    assert placement.log[-1].at == later
+    assert placement.log[-1].note == "No answer, left message."
+
+
+def test_stage_never_moves_backwards():
+    held = pipeline.hold_bed(start(), expires_at=NOW + timedelta(hours=48), held_by="Dana", now=NOW)
+    called_again = pipeline.record_call(held, note="Checked the hold.", now=NOW)
+    assert called_again.stage == "bed_held"
+    assert len(called_again.log) == 3
+
+
+def test_full_pipeline_reaches_admitted():
+    placement = start()
+    placement = pipeline.confirm_availability(
+        placement, pipeline.Availability(beds_open=1, confirmed_at=NOW), now=NOW
+    )
+    placement = pipeline.verify_insurance(
+        placement, pipeline.VerificationOfBenefits(insurer="Cigna", verified_at=NOW), now=NOW
+    )
+    placement = pipeline.hold_bed(
+        placement, expires_at=NOW + timedelta(hours=48), held_by="", now=NOW
+    )
+    placement = pipeline.schedule_intake(
+        placement, at=NOW + timedelta(hours=20), paperwork_done=True, now=NOW
+    )
+    placement = pipeline.admit(placement, now=NOW)
+    assert placement.stage == "admitted"
+    assert [e.stage for e in placement.log] == list(pipeline.STAGES[:1] + pipeline.STAGES[2:])
+
+
+def test_hold_in_the_past_is_refused():
+    with pytest.raises(PipelineError, match="already in the past"):
+        pipeline.hold_bed(start(), expires_at=NOW - timedelta(minutes=1), held_by="", now=NOW)
+
+
+def test_naive_hold_expiry_is_refused():
+    with pytest.raises(PipelineError, match="no time zone"):
+        pipeline.hold_bed(start(), expires_at=datetime(2026, 11, 30, 12), held_by="", now=NOW)
+
+
+def test_hold_expiry_given_in_another_zone_is_stored_in_utc():
+    mountain = timezone(timedelta(hours=-7))
+    placement = pipeline.hold_bed(
+        start(), expires_at=datetime(2026, 11, 28, 9, 0, tzinfo=mountain), held_by="", now=NOW
+    )
+    assert placement.hold.expires_at.isoformat() == "2026-11-28T16:00:00+00:00"
+
+
+def test_decline_needs_a_reason():
+    with pytest.raises(PipelineError, match="Say why"):
+        pipeline.close(start(), stage="declined", reason=" ", now=NOW)
+
+
+def test_decline_keeps_the_reason_and_logs_it():
+    placement = pipeline.close(start(), stage="waitlisted", reason="No beds until Monday", now=NOW)
+    assert (placement.stage, placement.reason) == ("waitlisted", "No beds until Monday")
+    assert "No beds until Monday" in placement.log[-1].note
+
+
+def test_new_fact_on_a_closed_placement_reopens_it():
+    closed = pipeline.close(start(), stage="declined", reason="Full", now=NOW)
+    reopened = pipeline.confirm_availability(
+        closed, pipeline.Availability(beds_open=1, confirmed_at=NOW), now=NOW
+    )
+    assert (reopened.stage, reopened.reason) == ("availability_confirmed", "")
+
+
+def test_reopen_returns_to_the_stage_its_facts_support():
+    held = pipeline.hold_bed(start(), expires_at=NOW + timedelta(hours=48), held_by="", now=NOW)
+    closed = pipeline.close(held, stage="declined", reason="Changed their mind", now=NOW)
+    assert pipeline.reopen(closed, now=NOW).stage == "bed_held"
+
+
+def test_vob_summary_says_what_matters():
+    vob = pipeline.VerificationOfBenefits(
+        insurer="Aetna",
+        in_network=True,
+        deductible_remaining_usd=500,
+        prior_auth_required=True,
+        prior_auth_obtained=False,
+        reference_number="R9",
+        verified_at=NOW,
+    )
+    summary = vob.summary()
+    assert "in network" in summary and "$500" in summary and "NEEDED" in summary
+    assert not vob.usable
+
+
+def test_negative_beds_are_refused():
+    with pytest.raises(PipelineError, match="negative"):
+        pipeline.Availability(beds_open=-1, confirmed_at=NOW)
+
+
+def test_add_note_keeps_stage():
+    placement = pipeline.add_note(start(), note="Asked about MOUD: buprenorphine yes.", now=NOW)
+    assert placement.stage == "shortlisted"
+    assert placement.log[-1].note.startswith("Asked about MOUD")
