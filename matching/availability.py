@@ -229,7 +229,7 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _name_zip_key(names: pd.Series, zips: pd.Series) -> pd.Series:
-    folded = names.astype("str").str.casefold().str.replace(r"[^0-9a-z]+", " ", regex=True)
+    folded = names.astype("str").str.casefold().str.replace(r"[\W_]+", " ", regex=True)
     return folded.str.strip() + "|" + zips.astype("str").str.strip().str.zfill(5)
 
 

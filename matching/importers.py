@@ -25,7 +25,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -172,20 +172,28 @@ def import_file(
         raise ImportFormatError(f"{path.name} is empty (0 bytes); export the listing again")
     with path.open("rb") as stream:
         head = stream.read(_SNIFF_BYTES)
-    if not _looks_like_json(head) and not head.startswith(_XLSX_MAGIC):
-        _check_line_lengths(path, path.name)
-    elif _looks_like_json(head) and size > MAX_JSON_BYTES:
-        raise ImportFormatError(
-            f"{path.name} is {size / 1e6:.0f} MB; a JSON page over "
-            f"{MAX_JSON_BYTES / 1e6:.0f} MB is not supported (split it into pages)"
-        )
-    return import_bytes(path.read_bytes(), path.name, fmt=fmt, progress=progress)
+    if _looks_like_json(head):
+        if size > MAX_JSON_BYTES:
+            raise ImportFormatError(
+                f"{path.name} is {size / 1e6:.0f} MB; a JSON page over "
+                f"{MAX_JSON_BYTES / 1e6:.0f} MB is not supported (split it into pages)"
+            )
+    elif not head.startswith(_XLSX_MAGIC):
+        # Checked on the file in bounded chunks, before the whole file is read into memory.
+        _scan_lines(_chunks_of_file(path), path.name)
+    return _import(path.read_bytes(), path.name, fmt, progress, lines_checked=True)
 
 
 def import_bytes(
     data: bytes, filename: str, *, fmt: str = "auto", progress: Progress | None = None
 ) -> ImportResult:
     """Import a listing held in memory (e.g. an upload) named ``filename``."""
+    return _import(data, filename, fmt, progress, lines_checked=False)
+
+
+def _import(
+    data: bytes, filename: str, fmt: str, progress: Progress | None, *, lines_checked: bool
+) -> ImportResult:
     report_progress = progress or (lambda fraction, message: None)
     if fmt not in FORMATS:
         raise ImportFormatError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -193,13 +201,12 @@ def import_bytes(
         raise ImportFormatError(f"{filename} is empty (0 bytes); export the listing again")
     report_progress(0.05, f"Reading {filename}")
     detected = detect_format(data, filename)
-    chosen = detected if fmt == "auto" else fmt
     if fmt != "auto":
-        _check_forced_format(fmt, detected, data, filename)
-    if _looks_like_csv(chosen):
-        _check_line_lengths_bytes(data, filename)
-    reader = _READERS[chosen]
-    raw = reader(data, filename)
+        _check_forced_format(fmt, detected)
+    chosen = detected if fmt == "auto" else fmt
+    if _is_csv_format(chosen) and not lines_checked:
+        _scan_lines(_chunks_of_bytes(data), filename)
+    raw = _READERS[chosen](data, filename)
     report_progress(0.5, "Mapping services")
     report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
     frame = _build_table(raw, chosen, filename, report, load_mapping())
@@ -226,7 +233,7 @@ def _csv_format_of(header: list[str]) -> str:
     return "generic-csv"
 
 
-def _looks_like_csv(fmt: str) -> bool:
+def _is_csv_format(fmt: str) -> bool:
     return fmt in ("findtreatment-csv", "directory-2015", "generic-csv")
 
 
@@ -234,7 +241,7 @@ def _looks_like_json(head: bytes) -> bool:
     return head.lstrip(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"[")
 
 
-def _check_forced_format(fmt: str, detected: str, data: bytes, filename: str) -> None:
+def _check_forced_format(fmt: str, detected: str) -> None:
     if fmt == detected:
         return
     looks_like = f"this file looks like {_FORMAT_HINTS[detected]} — try --format {detected}"
@@ -256,19 +263,19 @@ def _check_forced_format(fmt: str, detected: str, data: bytes, filename: str) ->
 # ----------------------------------------------------------------------------- bytes and text
 
 
-def _check_line_lengths(path: Path, name: str) -> None:
-    """Refuse a file with a line over MAX_LINE_BYTES, reading it in bounded chunks."""
+def _chunks_of_file(path: Path) -> Iterator[bytes]:
     with path.open("rb") as stream:
-        _scan_lines(iter(lambda: stream.read(MAX_LINE_BYTES), b""), name)
+        yield from iter(lambda: stream.read(MAX_LINE_BYTES), b"")
 
 
-def _check_line_lengths_bytes(data: bytes, name: str) -> None:
+def _chunks_of_bytes(data: bytes) -> Iterator[bytes]:
     view = memoryview(data)
-    chunks = (bytes(view[i : i + MAX_LINE_BYTES]) for i in range(0, len(data), MAX_LINE_BYTES))
-    _scan_lines(chunks, name)
+    for start in range(0, len(data), MAX_LINE_BYTES):
+        yield bytes(view[start : start + MAX_LINE_BYTES])
 
 
 def _scan_lines(chunks: Iterable[bytes], name: str) -> None:
+    """Raise ImportFormatError at the first line longer than MAX_LINE_BYTES."""
     current, line = 0, 1
     for chunk in chunks:
         start = 0
@@ -583,14 +590,16 @@ def _build_table(
         if col.SOURCE in table.columns
         else f"{fmt}:{filename}"
     )
-    table = _add_services_text(table)
+    if col.AVAILABILITY_STATUS in table.columns:
+        status = table[col.AVAILABILITY_STATUS].astype("str").str.strip()
+        table[col.AVAILABILITY_STATUS] = status.where(status != "", "unknown")
     unknown_location = int(((table[col.LAT] == 0) & (table[col.LON] == 0)).sum())
     if unknown_location:
         report.notes.append(f"{unknown_location} imported row(s) have no coordinates (0,0)")
     helpers = ("street2", "_listed", "_lat_text", "_lon_text")
-    table = table.drop(columns=[c for c in helpers if c in table.columns])
+    table = coerce_directory(table.drop(columns=[c for c in helpers if c in table.columns]))
     report.rows_imported = len(table)
-    return validate_directory(coerce_directory(table))
+    return validate_directory(_add_services_text(table))
 
 
 def _clean_text(table: pd.DataFrame) -> pd.DataFrame:
@@ -607,9 +616,11 @@ def _clean_text(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _normalize_zip(zips: pd.Series) -> pd.Series:
-    """'2108' -> '02108', '02108-1234' -> '02108', '2108.0' (from a spreadsheet) -> '02108'."""
-    digits = zips.str.replace(r"\.0$", "", regex=True).str.extract(r"^(\d{3,5})(?:-\d{4})?$")[0]
-    return digits.str.zfill(5).fillna(zips)
+    """'2108' -> '02108'; '02108-1234' and '021081234' -> '02108'; '2108.0' -> '02108'."""
+    text = zips.str.replace(r"\.0$", "", regex=True)
+    short = text.str.extract(r"^(\d{3,5})(?:-\d{4})?$")[0]
+    zip9 = text.str.extract(r"^(\d{5})\d{4}$")[0]
+    return short.str.zfill(5).fillna(zip9).fillna(zips)
 
 
 def _join_text(*parts: Any, sep: str = ", ") -> pd.Series:
@@ -697,7 +708,7 @@ def _assign_ids(table: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
 
 
 def _fold(text: pd.Series) -> pd.Series:
-    return text.astype("str").str.casefold().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+    return text.astype("str").str.casefold().str.replace(r"[\W_]+", " ", regex=True).str.strip()
 
 
 def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> pd.DataFrame | None:
@@ -743,7 +754,7 @@ def _add_services_text(table: pd.DataFrame) -> pd.DataFrame:
     for name in col.SERVICE_COLUMNS:
         if name not in table.columns:
             continue
-        offered = table[name].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        offered = table[name].fillna(False).to_numpy(dtype=bool)
         label = col.SERVICE_LABELS[name]
         text = text.where(~offered, text.where(text == "", text + "; ") + label)
     return table.assign(**{col.SERVICES: text})

@@ -275,3 +275,23 @@ def test_any_3_to_5_digit_zip_becomes_5_digit_text(zip_code, plus4):
     raw = str(zip_code) + ("-1234" if plus4 else "")
     data = f"name,state,zip,lat,lon\nA,VT,{raw},44.0,-73.0\n".encode()
     assert import_bytes(data, "z.csv").frame[col.ZIP].tolist() == [f"{zip_code:05d}"]
+
+
+def test_nine_digit_zip_is_cut_to_five(tmp_path):
+    path = tmp_path / "zip9.csv"
+    path.write_text("name,state,zip,lat,lon\nNine,VT,054011234,44.47,-73.21\n")
+    assert import_file(path).frame[col.ZIP].tolist() == ["05401"]
+
+
+def test_generic_csv_carrying_canonical_columns_keeps_them(tmp_path):
+    path = tmp_path / "readybed.csv"
+    path.write_text(
+        "facility_id,name,state,zip,lat,lon,detox_any,beds_open_detox,availability_status\n"
+        "R-1,Carried,VT,05401,44.47,-73.21,true,2,openings\n"
+        "R-2,Blank Status,VT,05401,44.48,-73.22,,,\n"
+    )
+    frame = import_file(path).frame.set_index(col.FACILITY_ID)
+    assert frame.loc["R-1", "detox_any"] and frame.loc["R-1", col.BEDS_OPEN_DETOX] == 2
+    assert frame.loc["R-1", col.AVAILABILITY_STATUS] == "openings"
+    assert pd.isna(frame.loc["R-2", "detox_any"])
+    assert frame.loc["R-2", col.AVAILABILITY_STATUS] == "unknown"
