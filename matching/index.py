@@ -71,6 +71,7 @@ class FacilityIndex:
     """
 
     def __init__(self, directory: pd.DataFrame, *, _tree: BallTree | None = None) -> None:
+        # ``_tree`` is private: with_directory passes the tree it may share.
         _check_columns(directory)
         # A shallow copy is cheap and, with copy-on-write, shields the index from later edits
         # of the caller's frame.
@@ -80,13 +81,11 @@ class FacilityIndex:
         self.unlocated_count = int(len(directory) - len(self._located_positions))
         self.lat = directory[col.LAT].to_numpy(dtype="float64", na_value=np.nan)
         self.lon = directory[col.LON].to_numpy(dtype="float64", na_value=np.nan)
-        if _tree is None:
-            points = np.radians(
-                np.column_stack(
-                    (self.lat[self._located_positions], self.lon[self._located_positions])
-                )
+        if _tree is None and len(self._located_positions):
+            points = np.column_stack(
+                (self.lat[self._located_positions], self.lon[self._located_positions])
             )
-            _tree = BallTree(points if len(points) else np.empty((0, 2)), metric="haversine")
+            _tree = BallTree(np.radians(points), metric="haversine")
         self._tree = _tree
         self._load_columns(directory)
 
@@ -166,7 +165,7 @@ class FacilityIndex:
         Membership is exact (geodesic <= radius); the distances are on the mean-radius sphere,
         within SPHERE_ERROR of the geodesic, and consistent with each other for ranking.
         """
-        if len(self._located_positions) == 0:
+        if self._tree is None:
             return np.empty(0, dtype="int64"), np.empty(0, dtype="float64")
         reach = radius_miles * (1 + SPHERE_ERROR) / EARTH_RADIUS_MILES
         found, spherical = self._tree.query_radius(
@@ -189,8 +188,9 @@ class FacilityIndex:
         """Approximate memory held by the tree and the column arrays (not the directory)."""
         arrays = [self.lat, self.lon, self.status, self.reported_at_s, self.id_rank]
         arrays += [*self.flags.values(), *self.beds.values(), self._located_positions]
-        tree_arrays = self._tree.get_arrays()
-        return sum(a.nbytes for a in arrays) + sum(a.nbytes for a in tree_arrays)
+        if self._tree is not None:
+            arrays += [a for a in self._tree.get_arrays() if isinstance(a, np.ndarray)]
+        return sum(a.nbytes for a in arrays)
 
 
 def _check_columns(directory: pd.DataFrame) -> None:
