@@ -24,7 +24,6 @@ import hashlib
 import io
 import json
 import os
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +64,11 @@ _FINDTREATMENT_ADDRESS: Final[dict[str, str]] = {
     "latitude": col.LAT,
     "longitude": col.LON,
     "type_facility": col.FACILITY_TYPE,
+    "typefacility": col.FACILITY_TYPE,
 }
-_FINDTREATMENT_OTHER: Final = frozenset({"zip4", "intake_prompt", "intake2", "hotline1", "miles"})
+_FINDTREATMENT_OTHER: Final = frozenset(
+    {"zip4", "intake_prompt", "intake2", "hotline1", "miles", "_irow"}
+)
 
 # Generic CSV headers, compared after lower-casing and removing everything but letters/digits.
 HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -154,7 +156,8 @@ class _Raw:
 
     table: pd.DataFrame  # canonical column names, str values, RangeIndex
     row_numbers: np.ndarray  # the user's row number (1 = first data row) of each table row
-    keys: pd.DataFrame | None  # long form (position, key, kind); None = source lists no services
+    # Long form (position, key, kind "code"/"name", placement); None = source lists no services.
+    keys: pd.DataFrame | None
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -366,7 +369,7 @@ def _read_findtreatment_xlsx(data: bytes, filename: str) -> _Raw:
         )
     try:
         frame = pd.read_excel(io.BytesIO(data), dtype="str", engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # whatever the XML/zip parser trips on, the workbook is damaged
         raise ImportFormatError(
             f"{filename} is a damaged Excel workbook ({type(exc).__name__}); "
             "download or export it again"
@@ -393,25 +396,38 @@ def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
             if source in headers
         }
     )
-    code_columns = [
+    service_columns = [
         name
         for lower, name in headers.items()
         if lower not in _FINDTREATMENT_ADDRESS and lower not in _FINDTREATMENT_OTHER
     ]
-    positions, keys = [], []
-    for name in code_columns:
-        cells = frame[name].astype("str").str.strip().str.lower()
-        offered = cells.isin({"1", "1.0", "true", "yes", "y", "x"}).to_numpy().nonzero()[0]
-        positions.append(offered)
-        keys.append(np.full(len(offered), name.upper(), dtype=object))
-    long = pd.DataFrame(
+    parts = []
+    for name in service_columns:
+        cells = frame[name].astype("str").str.strip()
+        if name.lower().startswith("svc_"):
+            # A flattened API page: one column per category holding "; "-joined service names.
+            names = cells.str.split(";").explode().str.strip()
+            names = names[names.notna() & (names != "")]
+            category = name[4:].upper()
+            parts.append(_long_keys(names.index, names, "name", category in PLACEMENT_CATEGORIES))
+        else:
+            offered = cells.str.lower().isin({"1", "1.0", "true", "yes", "y", "x"})
+            positions = offered.to_numpy().nonzero()[0]
+            parts.append(_long_keys(positions, [name.upper()] * len(positions), "code", True))
+    long = pd.concat(parts, ignore_index=True) if parts else _long_keys([], [], "code", True)
+    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)
+
+
+def _long_keys(positions: Any, keys: Any, kind: str, placement: Any) -> pd.DataFrame:
+    """Return the long form of listed services: one row per (row position, key)."""
+    return pd.DataFrame(
         {
-            "position": np.concatenate(positions) if positions else np.array([], dtype=int),
-            "key": np.concatenate(keys) if keys else np.array([], dtype=object),
-            "kind": "code",
+            "position": np.asarray(positions, dtype=int),
+            "key": pd.Series(np.asarray(keys, dtype=object), dtype="str"),
+            "kind": kind,
+            "placement": placement,
         }
     )
-    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)
 
 
 def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
@@ -452,14 +468,12 @@ def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
     positions: list[int] = []
     keys: list[str] = []
     placement: list[bool] = []
-    listed: list[bool] = []
     for position, row in enumerate(rows):
         row = row if isinstance(row, dict) else {}
         for source, target in fields.items():
             value = row.get(source)
             records[target].append("" if value is None else str(value))
         services = row.get("services") or []
-        listed.append(bool(services))
         for service in services if isinstance(services, list) else []:
             if not isinstance(service, dict):
                 continue
@@ -469,11 +483,8 @@ def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
                     positions.append(position)
                     keys.append(name.strip())
                     placement.append(category in PLACEMENT_CATEGORIES)
-    long = pd.DataFrame(
-        {"position": positions, "key": keys, "kind": "name", "placement": placement}
-    )
+    long = _long_keys(positions, keys, "name", placement)
     table = pd.DataFrame(records, dtype="str")
-    table["_listed"] = listed
     return _Raw(table, np.arange(1, len(rows) + 1), long)
 
 
@@ -507,9 +518,7 @@ def _read_directory_2015(data: bytes, filename: str) -> _Raw:
     )
     tokens = frame["Keys"].str.split("/").explode().str.strip()
     tokens = tokens[tokens.notna() & (tokens != "")]
-    long = pd.DataFrame(
-        {"position": tokens.index.to_numpy(), "key": tokens.to_numpy(), "kind": "code"}
-    )
+    long = _long_keys(tokens.index.to_numpy(), tokens.to_numpy(), "code", True)
     return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)
 
 
@@ -596,7 +605,7 @@ def _build_table(
     unknown_location = int(((table[col.LAT] == 0) & (table[col.LON] == 0)).sum())
     if unknown_location:
         report.notes.append(f"{unknown_location} imported row(s) have no coordinates (0,0)")
-    helpers = ("street2", "_listed", "_lat_text", "_lon_text")
+    helpers = ("street2", "_lat_text", "_lon_text")
     table = coerce_directory(table.drop(columns=[c for c in helpers if c in table.columns]))
     report.rows_imported = len(table)
     return validate_directory(_add_services_text(table))
@@ -605,7 +614,7 @@ def _build_table(
 def _clean_text(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for name in out.columns:
-        if name in (col.LAT, col.LON, "_listed") or name in _GENERIC_PASSTHROUGH:
+        if name in (col.LAT, col.LON) or name in _GENERIC_PASSTHROUGH:
             continue
         out[name] = out[name].astype("str").fillna("").str.strip()
     if "street2" in out.columns:
@@ -717,23 +726,22 @@ def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> 
         return None
     n_rows = len(raw.table)
     keys = raw.keys
-    lookup = (
-        mapping.columns_for_code if (keys["kind"] == "code").all() else mapping.columns_for_name
-    )
-    distinct = pd.Series(keys["key"].unique())
-    targets = dict(zip(distinct, distinct.map(lookup), strict=True))
-    mapped = keys["key"].map(targets)
+    lookups = {"code": mapping.columns_for_code, "name": mapping.columns_for_name}
+    mapped = pd.Series(None, index=keys.index, dtype=object)
+    for kind, lookup in lookups.items():
+        of_kind = keys["kind"] == kind
+        distinct = keys.loc[of_kind, "key"].unique()
+        mapped[of_kind] = keys.loc[of_kind, "key"].map({key: lookup(key) for key in distinct})
     unknown = keys[mapped.isna().to_numpy()]
-    if "placement" in keys.columns:
-        other = unknown[~unknown["placement"].astype(bool)]
-        if len(other):
-            report.notes.append(
-                f"{other['key'].nunique()} other service names ({len(other)} mentions: "
-                "therapies, languages, age groups, ...) are not in the mapping and not used "
-                "for matching"
-            )
-        unknown = unknown[unknown["placement"].astype(bool)]
-    report.unmapped.update(unknown["key"].value_counts().to_dict())
+    placement = unknown["placement"].astype(bool)
+    other = unknown[~placement]
+    if len(other):
+        report.notes.append(
+            f"{other['key'].nunique()} other service names ({len(other)} mentions: "
+            "therapies, languages, age groups, ...) are not in the mapping and not used "
+            "for matching"
+        )
+    report.unmapped.update(unknown[placement]["key"].value_counts().to_dict())
     pairs = pd.DataFrame({"position": keys["position"], "column": mapped}).explode("column")
     pairs = pairs.dropna()
     flags = pd.DataFrame(False, index=range(n_rows), columns=list(MAPPABLE_COLUMNS))
@@ -741,8 +749,6 @@ def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> 
         flags.loc[group["position"].unique(), name] = True
     listed = np.zeros(n_rows, dtype=bool)
     listed[keys["position"].to_numpy(dtype=int)] = True
-    if "_listed" in raw.table.columns:
-        listed &= raw.table["_listed"].to_numpy(dtype=bool)
     result = flags.astype("boolean")
     result[~listed] = pd.NA
     return result

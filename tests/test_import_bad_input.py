@@ -52,6 +52,16 @@ def test_truncated_xlsx(tmp_path, fixtures):
         import_file(broken)
 
 
+def test_zip_that_is_not_a_workbook(tmp_path):
+    import zipfile
+
+    path = tmp_path / "listing.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<unclosed")
+    with pytest.raises(ImportFormatError, match=r"damaged Excel workbook \(ParseError\)"):
+        import_file(path)
+
+
 def test_truncated_json(tmp_path, fixtures):
     path = tmp_path / "page.json"
     path.write_bytes((fixtures / "import_api.json").read_bytes()[:300])

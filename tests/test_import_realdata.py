@@ -101,3 +101,11 @@ def test_2019_api_opioid_treatment_program_flags(real_data):
     assert otp["methadone"] and otp["buprenorphine"] and otp["outpatient"] and otp["accredited"]
     assert otp["pay_medicaid"] and otp["pay_private"] and otp["pay_self"]
     assert not otp["naltrexone"] and not otp["pay_medicare"] and not otp["detox_any"]
+
+
+def test_2019_flattened_api_csv_gives_the_same_flags_as_the_json(real_data):
+    folder = real_data / "CBHSQ_findtreatment"
+    from_json = import_file(folder / "findtreatment_api_sample_2019-05.json").frame
+    from_csv = import_file(folder / "findtreatment_api_sample_2019-05.csv").frame
+    compared = [col.FACILITY_ID, *col.SERVICE_COLUMNS, col.ACCREDITED]
+    assert from_csv[compared].equals(from_json[compared])

@@ -295,3 +295,18 @@ def test_generic_csv_carrying_canonical_columns_keeps_them(tmp_path):
     assert frame.loc["R-1", col.AVAILABILITY_STATUS] == "openings"
     assert pd.isna(frame.loc["R-2", "detox_any"])
     assert frame.loc["R-2", col.AVAILABILITY_STATUS] == "unknown"
+
+
+def test_export_with_category_name_columns_maps_names(tmp_path):
+    path = tmp_path / "flat.csv"
+    path.write_text(
+        "frid,name1,state,zip,latitude,longitude,svc_SET,svc_PAY,svc_TAP\n"
+        'f-9,Flat House,VT,05401,44.47,-73.21,"Residential detoxification; Outpatient",'
+        "Medicaid,Yoga; Art therapy\n"
+    )
+    result = import_file(path)
+    row = result.frame.iloc[0]
+    assert row["detox_residential"] and row["outpatient"] and row["pay_medicaid"]
+    assert not row["pay_self"] and not row["methadone"]
+    assert result.report.unmapped == {}
+    assert any("2 other service names (2 mentions" in note for note in result.report.notes)
