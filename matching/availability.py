@@ -160,6 +160,11 @@ def apply_reports(directory: pd.DataFrame, reports: pd.DataFrame) -> MergeResult
     so a call log without bed counts updates status, time and source only. A report without a
     time cannot be ordered and is listed as unmatched.
     """
+    if col.AVAILABILITY_REPORTED_AT not in reports.columns:
+        raise FacilityDataError(
+            "Availability reports need an 'availability_reported_at' column",
+            [Problem(None, col.AVAILABILITY_REPORTED_AT, None, "column is missing")],
+        )
     report = MergeReport(rows_read=len(reports))
     reports = reports.reset_index(drop=True)
     target = _match(directory, reports, report)
@@ -201,23 +206,23 @@ def _match(directory: pd.DataFrame, reports: pd.DataFrame, report: MergeReport) 
     unique_keys = pd.Series(range(len(directory)), index=keys.to_numpy())[
         ~keys.duplicated(keep=False).to_numpy()
     ]
-    report_keys = _name_zip_key(_text(reports, col.NAME), _text(reports, col.ZIP))
+    names, zips = _text(reports, col.NAME), _text(reports, col.ZIP)
+    report_keys = _name_zip_key(names, zips)
     by_name = report_keys.map(unique_keys)
     target = by_id.where(given_id != "", by_name)
     for position in target.isna().to_numpy().nonzero()[0]:
         if given_id.iloc[position]:
             reason = f"no facility has facility_id {given_id.iloc[position]!r}"
+        elif not (names.iloc[position] and zips.iloc[position]):
+            reason = "the report names no facility (give a facility_id, or a name and a ZIP)"
         elif counts.get(report_keys.iloc[position], 0) > 1:
             reason = (
                 f"{counts[report_keys.iloc[position]]} facilities share the name and ZIP "
-                f"{reports[col.NAME].iloc[position]!r} {reports[col.ZIP].iloc[position]!r}; "
+                f"{names.iloc[position]!r} {zips.iloc[position]!r}; "
                 "give a facility_id"
             )
         else:
-            reason = (
-                f"no facility named {reports[col.NAME].iloc[position]!r} "
-                f"in ZIP {reports[col.ZIP].iloc[position]!r}"
-            )
+            reason = f"no facility named {names.iloc[position]!r} in ZIP {zips.iloc[position]!r}"
         report.unmatched.append((position + 1, reason))
     return target
 

@@ -161,3 +161,19 @@ def test_call_log_without_bed_columns_updates_status_only():
         "call by Sam",
     )
     assert row[col.BEDS_OPEN_DETOX] == 4
+
+
+def test_reports_without_time_column_are_refused():
+    reports = pd.DataFrame({col.FACILITY_ID: ["F-1"], col.AVAILABILITY_STATUS: ["openings"]})
+    with pytest.raises(FacilityDataError, match="need an 'availability_reported_at' column"):
+        apply_reports(_directory(), reports)
+
+
+def test_report_without_any_key_is_reported():
+    reports = pd.DataFrame(
+        {col.FACILITY_ID: [""], col.AVAILABILITY_REPORTED_AT: [pd.Timestamp("2026-11-26T12:00Z")]}
+    )
+    result = apply_reports(_directory(), reports)
+    assert result.report.unmatched == [
+        (1, "the report names no facility (give a facility_id, or a name and a ZIP)")
+    ]
