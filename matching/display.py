@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from matching import columns as col
+from matching.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS
 from matching.scoring import freshness
 
 _EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d+\s*$", re.IGNORECASE)
@@ -59,8 +60,8 @@ def address_text(frame: pd.DataFrame) -> pd.Series:
     state_zip = (
         frame[col.STATE].fillna("").astype("str") + " " + frame[col.ZIP].fillna("").astype("str")
     ).str.strip()
-    parts = pd.concat([street, city, state_zip], axis=1)
-    return parts.apply(lambda row: ", ".join(part for part in row if part), axis=1).astype("str")
+    text = street.where(street == "", street + ", ") + city.where(city == "", city + ", ")
+    return (text + state_zip).str.strip().str.rstrip(",").astype("str")
 
 
 def age_hours(reported_at: pd.Series, now: datetime) -> pd.Series:
@@ -150,3 +151,110 @@ def _beds_text(detox: object, residential: object) -> str:
 
 def _is_yes(value: object) -> bool:
     return value is not None and not pd.isna(value) and bool(value)  # type: ignore[call-overload]
+
+
+# ----------------------------------------------------------------------------- search choices
+
+PAYER_LABELS: Final[dict[str, str]] = {
+    payer: col.SERVICE_LABELS[f"pay_{payer}"] for payer in PAYERS
+}
+DETOX_LABELS: Final[dict[str, str]] = {
+    "any": "Any detox (withdrawal management)",
+    **{need: col.SERVICE_LABELS[f"detox_{need}"] for need in DETOX_NEEDS if need != "any"},
+}
+MOUD_LABELS: Final[dict[str, str]] = {need: col.SERVICE_LABELS[need] for need in MOUD_NEEDS}
+AFTER_CARE_LABELS: Final[dict[str, str]] = {care: col.SERVICE_LABELS[care] for care in AFTER_CARE}
+
+# Result table columns (labels people read).
+RESULT_FACILITY: Final = "Facility"
+RESULT_CALL: Final = "Call"
+RESULT_PHONE: Final = "Phone"
+RESULT_AVAILABILITY: Final = "Availability"
+RESULT_FRESHNESS: Final = "Freshness"
+RESULT_DISTANCE: Final = "Distance"
+RESULT_SCORE: Final = "Score"
+RESULT_WHY: Final = "Why it ranks here"
+RESULT_ADDRESS: Final = "Address"
+RESULT_WEBSITE: Final = "Website"
+
+
+def results_table(
+    results: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
+) -> pd.DataFrame:
+    """Return search results as the columns the results table shows (same order, same index)."""
+    phone = results[col.INTAKE_PHONE].where(results[col.INTAKE_PHONE] != "", results[col.PHONE])
+    website = results[col.WEBSITE].astype("str").str.strip()
+    has_scheme = website.str.lower().str.startswith(("http://", "https://"))
+    return pd.DataFrame(
+        {
+            col.FACILITY_ID: results[col.FACILITY_ID],
+            RESULT_FACILITY: results[col.NAME],
+            RESULT_CALL: phone.map(tel_link).astype("str"),
+            RESULT_PHONE: phone.astype("str"),
+            RESULT_AVAILABILITY: availability_text(results, now=now, tz=tz),
+            RESULT_FRESHNESS: results["freshness"],
+            RESULT_DISTANCE: results["distance_miles"],
+            RESULT_SCORE: results["score"],
+            RESULT_WHY: results["reasons"],
+            RESULT_ADDRESS: address_text(results),
+            RESULT_WEBSITE: website.where(has_scheme | (website == ""), "https://" + website),
+        },
+        index=results.index,
+    )
+
+
+# Map colours (RGBA hex): the family's place, then facilities by what is known about beds.
+ORIGIN_COLOR: Final = "#1f4e79ff"
+AVAILABILITY_COLORS: Final[dict[str, str]] = {
+    "open, fresh": "#2e7d32dd",
+    "open, older report": "#f9a825dd",
+    "no openings or waitlist": "#c62828cc",
+    "not reported": "#9e9e9ecc",
+}
+
+
+def availability_band(results: pd.DataFrame) -> pd.Series:
+    """Return each result's map band: a key of AVAILABILITY_COLORS."""
+    beds = results[list(col.BED_COLUMNS)].astype("Float64").fillna(0).max(axis=1) > 0
+    status = results[col.AVAILABILITY_STATUS]
+    open_now = beds | status.isin(["openings", "accepting_assessments"])
+    closed = status.isin(["no_openings", "waitlist"]) & ~beds
+    fresh = results["freshness"].eq("fresh")
+    band = np.select(
+        [open_now & fresh, open_now, closed],
+        ["open, fresh", "open, older report", "no openings or waitlist"],
+        default="not reported",
+    )
+    return pd.Series(band, index=results.index, dtype="str")
+
+
+def map_points(results: pd.DataFrame, origin_lat: float, origin_lon: float) -> pd.DataFrame:
+    """Return lat, lon, color and size (metres) for the origin and every result."""
+    facilities = pd.DataFrame(
+        {
+            "lat": results[col.LAT].astype("float64"),
+            "lon": results[col.LON].astype("float64"),
+            "color": availability_band(results).map(AVAILABILITY_COLORS),
+            "size": 250.0,
+        }
+    )
+    origin = pd.DataFrame(
+        {"lat": [origin_lat], "lon": [origin_lon], "color": [ORIGIN_COLOR], "size": [600.0]}
+    )
+    return pd.concat([origin, facilities], ignore_index=True)
+
+
+def history_table(history: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
+    """Return call-log rows (:func:`matching.calllog.call_history`) as labelled columns."""
+    zone = ZoneInfo(tz) if tz else UTC
+    return pd.DataFrame(
+        {
+            "Reported": history["reported_at"].dt.tz_convert(zone).dt.strftime("%b %d %H:%M %Z"),
+            "Status": history[col.AVAILABILITY_STATUS].map(col.STATUS_LABELS),
+            "Detox beds": history[col.BEDS_OPEN_DETOX],
+            "Residential beds": history[col.BEDS_OPEN_RESIDENTIAL],
+            "Answered by": history["answered_by"],
+            "Source": history["source"],
+            "Note": history["note"],
+        }
+    )

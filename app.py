@@ -1,0 +1,38 @@
+"""ReadyBed: find, check and hold a treatment bed before an intervention begins.
+
+The frame only: page config, the crisis lines and the demo warning on every page, navigation.
+Each page lives in ``app_pages/``. Run with ``streamlit run app.py``.
+"""
+
+import streamlit as st
+
+from app_pages import ui
+
+st.set_page_config(
+    page_title="ReadyBed",
+    page_icon=":material/bed:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+ui.init_state()
+ui.crisis_banner()
+
+# Sections of the sidebar, in the order of the user's journey. Add pages here.
+PAGES = {
+    "Find a bed": [
+        st.Page("app_pages/search.py", title="Search", icon=":material/search:", default=True),
+        st.Page("app_pages/shortlist.py", title="Shortlist", icon=":material/checklist:"),
+    ],
+    "Intervention": [
+        st.Page("app_pages/plan.py", title="Plan", icon=":material/groups:"),
+        st.Page("app_pages/placement.py", title="Placement", icon=":material/bed:"),
+        st.Page("app_pages/readiness.py", title="Readiness", icon=":material/task_alt:"),
+    ],
+    "Settings": [
+        st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
+    ],
+}
+
+page = st.navigation(PAGES)
+ui.demo_banner()
+page.run()

@@ -1,0 +1,167 @@
+"""Shortlist: the facilities to call, in order, with notes -> CSV, Excel and printable PDF."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import ui
+from matching import exports, shortlist
+from matching.display import tel_link
+from matching.errors import QueryError, StoreError
+
+ui.init_state()
+engine = ui.get_engine()
+
+st.title("Shortlist")
+st.caption(
+    "Put the facilities in the order you will call them, note what you learn, then download "
+    "or print the list. Availability shown is the latest you or a feed reported."
+)
+ui.flash()
+
+# ----------------------------------------------------------------------------- which shortlist
+
+shortlists = shortlist.list_shortlists(engine)
+by_id = {s.id: s for s in shortlists}
+if st.session_state["shortlist_id"] not in by_id:
+    st.session_state["shortlist_id"] = shortlists[0].id
+choice, new = st.columns([2, 1])
+current_id = choice.selectbox(
+    "Shortlist",
+    list(by_id),
+    index=list(by_id).index(st.session_state["shortlist_id"]),
+    format_func=lambda key: by_id[key].name,
+)
+st.session_state["shortlist_id"] = current_id
+with new.popover("New shortlist", icon=":material/add:"), st.form("new_shortlist"):
+    name = st.text_input("Name", placeholder="e.g. Sam - December")
+    if st.form_submit_button("Create"):
+        try:
+            created = shortlist.create_shortlist(engine, name)
+        except QueryError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["flash"] = f"Created {created.name}."
+            st.session_state["shortlist_id"] = created.id
+            st.rerun()
+
+# ----------------------------------------------------------------------------- the list
+
+items = shortlist.shortlist_items_frame(engine, current_id)
+view = shortlist.shortlist_view(items, ui.active_directory())
+table = exports.shortlist_table(view, now=ui.now(), tz=ui.browser_timezone())
+
+if items.empty:
+    st.info("This shortlist is empty. Select facilities on the Search page and add them here.")
+    st.page_link(ui.SEARCH_PAGE, label="Go to Search", icon=":material/search:")
+
+
+def _save_note(facility_id: str, key: str) -> None:
+    shortlist.set_note(engine, current_id, facility_id, st.session_state[key])
+
+
+def _move(facility_id: str, offset: int) -> None:
+    try:
+        shortlist.move_facility(engine, current_id, facility_id, offset)
+    except StoreError as exc:
+        st.session_state["flash"] = str(exc)
+
+
+def _remove(facility_id: str, name: str) -> None:
+    shortlist.remove_facility(engine, current_id, facility_id)
+    st.session_state["flash"] = f"Removed {name}."
+
+
+for position, record in enumerate(table.to_dict("records")):
+    facility_id = record[exports.FACILITY_ID]
+    with st.container(border=True):
+        heading, buttons = st.columns([5, 2])
+        heading.markdown(f"**{record[exports.POSITION]}. {record[exports.FACILITY]}**")
+        if not view["listed"].iloc[position]:
+            heading.caption("Not in the active directory: details are from when it was added.")
+        up, down, remove = buttons.columns(3)
+        up.button(
+            "Up",
+            key=f"up_{facility_id}",
+            icon=":material/arrow_upward:",
+            on_click=_move,
+            args=(facility_id, -1),
+            disabled=position == 0,
+        )
+        down.button(
+            "Down",
+            key=f"down_{facility_id}",
+            icon=":material/arrow_downward:",
+            on_click=_move,
+            args=(facility_id, 1),
+            disabled=position == len(table) - 1,
+        )
+        remove.button(
+            "Remove",
+            key=f"remove_{facility_id}",
+            icon=":material/delete:",
+            on_click=_remove,
+            args=(facility_id, record[exports.FACILITY]),
+        )
+        phones = [
+            f"[{record[label]}]({tel_link(record[label])})"
+            if tel_link(record[label])
+            else record[label]
+            for label in (exports.PHONE, exports.INTAKE_PHONE)
+            if record[label]
+        ]
+        distance = view["distance_miles"].iloc[position]
+        where = record[exports.ADDRESS] + (f" - {distance:.1f} mi" if distance == distance else "")
+        st.markdown(" · ".join([*phones, where]))
+        st.markdown(f"**Availability:** {record[exports.AVAILABILITY]}")
+        if record[exports.SERVICES]:
+            st.caption(record[exports.SERVICES])
+        note_key = f"note_{current_id}_{facility_id}"
+        st.session_state.setdefault(note_key, record[exports.NOTE])
+        st.text_input(
+            "Note",
+            key=note_key,
+            on_change=_save_note,
+            args=(facility_id, note_key),
+            placeholder="e.g. hold until 5 pm; ask for Maria",
+        )
+
+# ----------------------------------------------------------------------------- downloads
+
+if not items.empty:
+    st.subheader("Download or print")
+    stem = "readybed-" + "".join(
+        c if c.isalnum() else "-" for c in by_id[current_id].name.lower()
+    ).strip("-")
+    origin = view["origin_label"].iloc[0] if "origin_label" in view.columns else ""
+    csv_column, xlsx_column, pdf_column = st.columns(3)
+    csv_column.download_button(
+        "CSV",
+        exports.csv_bytes(table),
+        f"{stem}.csv",
+        "text/csv",
+        icon=":material/csv:",
+        width="stretch",
+        on_click="ignore",
+    )
+    xlsx_column.download_button(
+        "Excel",
+        exports.xlsx_bytes(table),
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table:",
+        width="stretch",
+        on_click="ignore",
+    )
+    pdf_column.download_button(
+        "PDF (printable)",
+        exports.shortlist_pdf(
+            table, title=by_id[current_id].name, tz=ui.browser_timezone(), origin_label=origin
+        ),
+        f"{stem}.pdf",
+        "application/pdf",
+        icon=":material/print:",
+        width="stretch",
+        on_click="ignore",
+    )
+    st.caption("Spreadsheet cells that start like a formula (=, +, -, @) are saved as plain text.")

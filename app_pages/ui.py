@@ -1,0 +1,142 @@
+"""Shared pieces of every page: the store, the active directory and its index, the banners.
+
+Pages call these instead of loading anything themselves, so the caches are in one place:
+
+* :func:`get_engine` - the local store (``st.cache_resource``: one engine per database URL).
+* :func:`active_entry` / :func:`active_index` / :func:`active_directory` - the directory the
+  user chose, with their logged calls applied. The file load is ``st.cache_data`` keyed on
+  the file's path and modification time; the search index is ``st.cache_resource`` keyed on
+  that plus the call log's revision, so logging a call re-ranks at once while the BallTree is
+  reused. Never modify what these return.
+* :func:`crisis_banner`, :func:`demo_banner` - shown on every page by ``app.py``.
+* :func:`init_state` - the session-state keys shared across pages, set with ``setdefault``.
+* :func:`browser_timezone` - the reader's time zone, for showing and entering times.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from matching import calllog, library, store
+from matching.crisis import CRISIS_SUMMARY
+from matching.demo import is_demo_directory
+from matching.directory import read_directory
+from matching.index import FacilityIndex
+
+DATA_PAGE = "app_pages/data.py"
+SEARCH_PAGE = "app_pages/search.py"
+SHORTLIST_PAGE = "app_pages/shortlist.py"
+
+
+def init_state() -> None:
+    """Create the session-state keys pages share (never overwriting what is there)."""
+    st.session_state.setdefault("search_query", None)  # the last valid SearchQuery
+    st.session_state.setdefault("search_error", "")  # why the last search could not run
+    st.session_state.setdefault("shortlist_id", None)  # the shortlist being built
+    st.session_state.setdefault("flash", "")  # a success message to show after a rerun
+
+
+def get_engine() -> Engine:
+    """Return the engine of the local store named by ``READYBED_DB_URL`` (or the default)."""
+    return _engine(store.default_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return store.open_engine(url)
+
+
+def active_entry() -> library.DirectoryEntry:
+    """Return the directory the user chose (the demo set until they import one)."""
+    return library.active_entry(get_engine())
+
+
+def active_index() -> FacilityIndex:
+    """Return the search index of the active directory with the call log applied."""
+    entry = active_entry()
+    path = str(entry.path)
+    return _overlaid_index(
+        store.default_url(), entry.key, path, _mtime(path), calllog.revision(get_engine())
+    )
+
+
+def active_directory() -> pd.DataFrame:
+    """Return the active directory with the call log applied (shared: do not modify)."""
+    return active_index().directory
+
+
+@st.cache_data(show_spinner="Loading the facility directory...", max_entries=3)
+def load_directory(key: str, path: str, mtime: float) -> pd.DataFrame:
+    """Read a directory; ``mtime`` is in the key so a re-imported file is read again."""
+    if key == library.DEMO_KEY:
+        return library.load_entry(library.demo_entry())
+    return read_directory(path)
+
+
+@st.cache_resource(show_spinner="Building the search index...", max_entries=2)
+def _base_index(key: str, path: str, mtime: float) -> FacilityIndex:
+    return FacilityIndex(load_directory(key, path, mtime))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _overlaid_index(url: str, key: str, path: str, mtime: float, revision: int) -> FacilityIndex:
+    base = _base_index(key, path, mtime)
+    if revision == 0:
+        return base
+    return base.with_directory(calllog.overlay_call_log(base.directory, _engine(url)))
+
+
+def _mtime(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def crisis_banner() -> None:
+    """Show the crisis lines in one compact line."""
+    st.markdown(
+        f":red-background[**{CRISIS_SUMMARY}**]",
+        help="988 covers substance-use crises too. TTY for the SAMHSA Helpline: 1-800-487-4889.",
+    )
+
+
+def demo_banner() -> None:
+    """Warn, with a link to the Data page, when fictional facilities could be on screen."""
+    if active_entry().is_demo or is_demo_directory(active_directory()):
+        with st.container(border=True):
+            st.warning(
+                "**Fictional facilities** - this is the synthetic demo directory. Import the "
+                "current FindTreatment.gov listing for real searches.",
+                icon=":material/science:",
+            )
+            st.page_link(DATA_PAGE, label="Import a real listing", icon=":material/upload:")
+
+
+def browser_timezone() -> str:
+    """Return the reader's IANA time zone (from the browser), or "UTC" when unknown."""
+    name = st.context.timezone or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def now() -> datetime:
+    """Return the current time (UTC)."""
+    return datetime.now(UTC)
+
+
+def flash() -> None:
+    """Show, once, the message a page left before rerunning."""
+    message = st.session_state.get("flash", "")
+    if message:
+        st.success(message, icon=":material/check_circle:")
+        st.session_state["flash"] = ""

@@ -1,0 +1,141 @@
+"""The Streamlit app, run headless with AppTest against a real SQLite store in tmp_path."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from matching import display, exports, library, shortlist
+from matching.store import open_engine
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ("app_pages/search.py", "app_pages/shortlist.py", "app_pages/data.py")
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app(store_url: str) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+
+
+def _search(at: AppTest, place: str, preset: str = "family") -> AppTest:
+    at.text_input(key="place").input(place)
+    at.radio(key="preset").set_value(preset)
+    at.button(key="search_submit").click()
+    return at.run()
+
+
+def _results(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def _texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "warning", "error", "success", "info")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_crisis_lines_and_demo_warning(app: AppTest, page: str) -> None:
+    app.switch_page(page).run()
+    assert not app.exception
+    assert "988" in _texts(app) and "1-800-662-4357" in _texts(app)
+    assert "Fictional facilities" in _texts(app)
+
+
+def test_searching_a_zip_on_demo_data_lists_facilities(app: AppTest) -> None:
+    _search(app, "10001")
+    assert not app.exception
+    assert app.subheader[0].value.endswith("facilities near 10001 (New York, NY)")
+    results = _results(app)
+    assert len(results) > 5
+    assert results[display.RESULT_DISTANCE].is_monotonic_increasing is not None
+    assert results[display.RESULT_CALL].str.startswith("tel:+1").any()
+
+
+def test_bad_zip_shows_an_error_sentence_not_an_exception(app: AppTest) -> None:
+    _search(app, "00000")
+    assert not app.exception
+    assert len(app.error) == 1
+    assert "00000" in app.error[0].value
+    assert not app.dataframe
+
+
+def test_added_facility_is_in_the_shortlist_and_its_csv(app: AppTest, store_url: str) -> None:
+    _search(app, "10001")
+    first = _results(app).iloc[0]
+    app.multiselect(key="pick_by_name").set_value([first["facility_id"]])
+    app.run()
+    app.button(key="add_to_shortlist").click().run()
+    assert not app.exception
+
+    app.switch_page("app_pages/shortlist.py").run()
+    assert not app.exception
+    assert f"1. {first[display.RESULT_FACILITY]}" in _texts(app)
+    assert [b.label for b in app.get("download_button")] == ["CSV", "Excel", "PDF (printable)"]
+
+    engine = open_engine(store_url)
+    items = shortlist.shortlist_items_frame(engine, shortlist.default_shortlist(engine).id)
+    view = shortlist.shortlist_view(items, library.load_entry(library.demo_entry()))
+    data = exports.csv_bytes(exports.shortlist_table(view))
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back[exports.FACILITY].str.startswith(first[display.RESULT_FACILITY]).tolist() == [True]
+
+
+def test_logged_call_changes_availability_and_rank(app: AppTest) -> None:
+    _search(app, "10001", preset="interventionist")
+    before = _results(app).reset_index(drop=True)
+    unknown = before[before[display.RESULT_FRESHNESS] == "unknown"]
+    facility_id = unknown["facility_id"].iloc[0]
+    rank_before = int(unknown.index[0])
+
+    app.selectbox(key="detail_facility").set_value(facility_id).run()
+    app.selectbox(key="log_status").set_value("openings")
+    app.number_input(key="log_detox_beds").set_value(5)
+    app.text_input(key="log_answered_by").input("intake nurse")
+    app.button(key="log_submit").click().run()
+    assert not app.exception
+
+    after = _results(app).reset_index(drop=True)
+    row = after[after["facility_id"] == facility_id]
+    assert row[display.RESULT_AVAILABILITY].iloc[0].startswith("Openings: 5 detox")
+    assert row[display.RESULT_FRESHNESS].iloc[0] == "fresh"
+    assert int(row.index[0]) < rank_before
+    assert "Call to" in _texts(app)
+
+
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.switch_page("app_pages/data.py").run()
+    at.get("file_uploader")[0].set_value((name, data, "text/csv"))
+    at.button(key="import_submit").click()
+    return at.run()
+
+
+def test_imported_listing_becomes_active_and_searchable(app: AppTest, fixtures: Path) -> None:
+    _upload(app, "listing.csv", (fixtures / "import_findtreatment.csv").read_bytes())
+    assert not app.exception
+    assert "Imported 3 of 3 rows" in _texts(app)
+    assert "Fictional facilities" not in _texts(app)
+    app.switch_page("app_pages/search.py").run()
+    _search(app, "Boston, MA")
+    assert "Harbor Light Recovery" in _results(app)[display.RESULT_FACILITY].tolist()
+
+
+def test_failed_upload_says_why_and_keeps_the_previous_directory(
+    app: AppTest, fixtures: Path, store_url: str
+) -> None:
+    _upload(app, "listing.csv", (fixtures / "import_findtreatment.csv").read_bytes())
+    active_before = library.active_entry(open_engine(store_url)).key
+
+    _upload(app, "broken.csv", b"this,is\nnot,a listing\n")
+    assert not app.exception
+    assert "broken.csv was not imported" in app.error[0].value
+    assert library.active_entry(open_engine(store_url)).key == active_before
+    assert "Fictional facilities" not in _texts(app)
