@@ -134,25 +134,28 @@ def search(
     if top:
         order = order[:top]
     chosen = positions[order]
-    result = index.directory.take(chosen).reset_index(drop=True)
-    result["distance_miles"] = geodesic_miles(
+    unknown_rows = {name: unknown[order] for name, unknown in unverified_by.items()}
+    unverified = np.zeros(len(order), dtype=bool)
+    for unknown in unknown_rows.values():
+        unverified |= unknown
+    distance_miles = geodesic_miles(
         query.origin.lat, query.origin.lon, index.lat[chosen], index.lon[chosen]
     )
-    result["score"] = score[order]
-    for name in COMPONENTS:
-        result[f"score_{name}"] = points[name][order]
-    unknown_rows = {name: unknown[order] for name, unknown in unverified_by.items()}
-    result["availability_age_hours"] = age_hours[order]
-    result["freshness"] = pd.Series(labels[order], dtype="str")
-    result["unverified"] = (
-        np.any(list(unknown_rows.values()), axis=0)
-        if unknown_rows
-        else np.zeros(len(order), dtype=bool)
-    ).astype(bool)
-    result["reasons"] = pd.Series(
-        _reasons(result, query, unknown_rows, fresh_hours=fresh_hours), dtype="str"
-    )
-    return result[[*index.directory.columns, *RESULT_COLUMNS]]
+    added: dict[str, object] = {"distance_miles": distance_miles, "score": score[order]}
+    added |= {f"score_{name}": points[name][order] for name in COMPONENTS}
+    added |= {
+        "reasons": pd.array(
+            _reasons(index, query, chosen, distance_miles, age_hours[order], labels[order],
+                     unknown_rows),
+            dtype="str",
+        ),
+        "availability_age_hours": age_hours[order],
+        "freshness": pd.array(labels[order], dtype="str"),
+        "unverified": unverified,
+    }  # fmt: skip
+    # One concat instead of a column insert per added column: most of the cost of small results.
+    taken = index.directory.take(chosen).reset_index(drop=True)
+    return pd.concat([taken, pd.DataFrame(added, index=taken.index)], axis=1)
 
 
 def _check_now(now: datetime | None) -> datetime:
@@ -301,28 +304,44 @@ def _fractions(
 # ----------------------------------------------------------------------------- reasons
 
 
+_REASON_FLAGS = (*col.SERVICE_COLUMNS, col.ACCREDITED)
+
+
 def _reasons(
-    rows: pd.DataFrame,
+    index: FacilityIndex,
     query: SearchQuery,
+    chosen: np.ndarray,
+    distance_miles: np.ndarray,
+    age_hours: np.ndarray,
+    labels: np.ndarray,
     unknown: dict[str, np.ndarray],
-    *,
-    fresh_hours: float,
 ) -> list[str]:
-    records = rows.to_dict("records")
+    # Read the index's arrays rather than the result frame: per-row pandas access would cost
+    # more than the whole search.
+    columns: dict[str, list[Any]] = {
+        name: index.flags[name][chosen].tolist() for name in _REASON_FLAGS
+    }
+    columns |= {
+        "beds": index.beds[query.bed_column][chosen].tolist(),
+        "status": index.status[chosen].tolist(),
+        "distance_miles": distance_miles.tolist(),
+        "age": age_hours.tolist(),
+        "freshness": labels.tolist(),
+    }
     out = []
-    for i, row in enumerate(records):
+    for i in range(len(chosen)):
+        row = {name: values[i] for name, values in columns.items()}
         missing = [_REQUIREMENT_WORDS[name] for name, flags in unknown.items() if flags[i]]
         out.append(" · ".join(_row_reasons(row, query, missing)))
     return out
 
 
-def _is(value: object) -> bool:
-    return value is True or (isinstance(value, np.bool_) and bool(value))
+def _is(flag: int) -> bool:
+    return flag == YES
 
 
-def _row_reasons(row: dict[Any, Any], query: SearchQuery, missing: list[str]) -> list[str]:
-    parts = [_miles_text(float(row["distance_miles"]))]  # type: ignore[arg-type]
-    parts.append(_availability_text(row, query))
+def _row_reasons(row: dict[str, Any], query: SearchQuery, missing: list[str]) -> list[str]:
+    parts = [_miles_text(row["distance_miles"]), _availability_text(row, query)]
     parts += _payment_texts(row, query)
     detox = _detox_text(row)
     if detox:
@@ -331,7 +350,7 @@ def _row_reasons(row: dict[Any, Any], query: SearchQuery, missing: list[str]) ->
     after_care = query.after_care or "residential"
     if detox and _is(row[after_care]):
         parts.append(f"detox + {col.SERVICE_LABELS[after_care].lower()} here")
-    if _is(row.get(col.ACCREDITED)):
+    if _is(row[col.ACCREDITED]):
         parts.append("accredited")
     if missing:
         parts.append(f"unverified: {', '.join(missing)} unknown - call to confirm")
@@ -350,33 +369,24 @@ def _age_text(hours: float) -> str:
     return f"{hours / 24:.0f} d ago"
 
 
-def _availability_text(row: dict[Any, Any], query: SearchQuery) -> str:
+def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
     kind = "detox" if query.bed_column == col.BEDS_OPEN_DETOX else "residential"
-    beds = row[query.bed_column]
-    status = str(row[col.AVAILABILITY_STATUS])
-    age = float(row["availability_age_hours"])  # type: ignore[arg-type]
-    known_beds = beds is not None and beds is not pd.NA and not _isnan(beds)
-    if known_beds and int(beds) > 0:  # type: ignore[call-overload]
-        text = f"{int(beds)} {kind} bed{'s' if int(beds) != 1 else ''} open"  # type: ignore[call-overload]
-    elif status != "unknown":
-        text = col.STATUS_LABELS[status].lower() if status in col.STATUS_LABELS else status
-        if known_beds and status == "openings":
-            text = f"no {kind} beds open"
-    elif known_beds:
+    beds, status, age = row["beds"], row["status"], row["age"]
+    if math.isfinite(beds) and beds > 0:
+        text = f"{beds:.0f} {kind} bed{'s' if beds != 1 else ''} open"
+    elif math.isfinite(beds) and status in ("openings", "no_openings", "unknown"):
         text = f"no {kind} beds open"
+    elif status != "unknown":
+        text = col.STATUS_LABELS.get(status, status).lower()
     else:
         return "availability unknown - call to check"
     if math.isfinite(age):
-        label = str(row["freshness"])
+        label = row["freshness"]
         text += f", reported {_age_text(age)}" + ("" if label == "fresh" else f" ({label})")
     return text
 
 
-def _isnan(value: object) -> bool:
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _payment_texts(row: dict[Any, Any], query: SearchQuery) -> list[str]:
+def _payment_texts(row: dict[str, Any], query: SearchQuery) -> list[str]:
     texts = []
     taken = [p for p in query.payers if _is(row[f"pay_{p}"])]
     if taken:
@@ -388,7 +398,7 @@ def _payment_texts(row: dict[Any, Any], query: SearchQuery) -> list[str]:
     return texts
 
 
-def _detox_text(row: dict[Any, Any]) -> str:
+def _detox_text(row: dict[str, Any]) -> str:
     if _is(row["detox_hospital"]):
         level = "hospital detox"
     elif _is(row["detox_residential"]):
@@ -402,12 +412,11 @@ def _detox_text(row: dict[Any, Any]) -> str:
     return level + (" (opioid)" if _is(row["detox_opioid"]) else "")
 
 
-def _moud_texts(row: dict[Any, Any], *, offers_detox: bool) -> list[str]:
+def _moud_texts(row: dict[str, Any], *, offers_detox: bool) -> list[str]:
     offered = [name for name in ("methadone", "buprenorphine", "naltrexone") if _is(row[name])]
     texts = [", ".join(offered)] if offered else []
     if _is(row["accepts_moud_clients"]):
         texts.append("accepts clients on MOUD")
-    moud_flags = [row[name] for name in col.MOUD_COLUMNS]
-    if offers_detox and all(flag is False or flag is np.False_ for flag in moud_flags):
+    if offers_detox and all(row[name] == NO for name in col.MOUD_COLUMNS):
         texts.append("⚠ detox without MOUD (higher relapse and overdose risk after discharge)")
     return texts
