@@ -17,6 +17,9 @@ expiry without a zone cannot be compared with an intervention start.
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final
@@ -104,6 +107,33 @@ class FacilitySnapshot:
         if self.lat is None or self.lon is None or (self.lat == 0 and self.lon == 0):
             return None
         return (self.lat, self.lon)
+
+
+def snapshot_from_row(row: Mapping[str, object]) -> FacilitySnapshot:
+    """Build a snapshot from a row with canonical column names (a shortlist item, a facility).
+
+    Missing or NA values become "" for text and None for coordinates and service flags.
+    """
+    values: dict[str, object] = {}
+    for spec in dataclasses.fields(FacilitySnapshot):
+        value = row.get(spec.name)
+        if _missing(value):
+            value = None
+        if spec.type in ("str",):
+            values[spec.name] = "" if value is None else str(value)
+        elif spec.type == "float | None":
+            values[spec.name] = None if value is None else float(value)  # type: ignore[arg-type]
+        else:
+            values[spec.name] = None if value is None else bool(value)
+    return FacilitySnapshot(**values)  # type: ignore[arg-type]
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

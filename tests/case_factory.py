@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from matching import pipeline
 from matching.cases import Case, Intervention, Lead, Logistics, SafetyScreen, TeamMember
 
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def start_for(now: datetime) -> datetime:
+    """Return the intervention start of a ready case built at ``now``: 10:00 New York, +2 days."""
+    local_day = (now.astimezone(NEW_YORK) + timedelta(days=2)).date()
+    return datetime.combine(local_day, time(10, 0), tzinfo=NEW_YORK).astimezone(UTC)
+
+
 # Saturday 2026-11-28 10:00 in New York is 15:00 UTC.
-START_UTC = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+START_UTC = start_for(NOW)
 
 
 def facility(facility_id: str = "F1", name: str = "Harbor Detox", **flags: object):
@@ -34,8 +44,11 @@ def facility(facility_id: str = "F1", name: str = "Harbor Detox", **flags: objec
 
 
 def held_primary(
-    *, expires_at: datetime = START_UTC + timedelta(hours=24), now: datetime = NOW, **flags: object
+    *, expires_at: datetime | None = None, now: datetime = NOW, **flags: object
 ) -> pipeline.Placement:
+    start = start_for(now)
+    if expires_at is None:
+        expires_at = start + timedelta(hours=24)
     placement = pipeline.new_placement(facility(**flags), now=now, role="primary")
     placement = pipeline.record_call(placement, note="Spoke to intake.", now=now)
     placement = pipeline.confirm_availability(
@@ -53,13 +66,13 @@ def held_primary(
             reference_number="REF-1",
             verified_by="Dana",
             verified_at=now,
-            reverify_by=START_UTC + timedelta(days=30),
+            reverify_by=start + timedelta(days=30),
         ),
         now=now,
     )
     placement = pipeline.hold_bed(placement, expires_at=expires_at, held_by="Dana", now=now)
     return pipeline.schedule_intake(
-        placement, at=START_UTC + timedelta(hours=2), paperwork_done=True, now=now
+        placement, at=start + timedelta(hours=2), paperwork_done=True, now=now
     )
 
 
@@ -87,8 +100,8 @@ def team(size: int = 4) -> tuple[TeamMember, ...]:
     )
 
 
-def ready_case() -> Case:
-    """Return a case that passes every check at NOW."""
+def ready_case(now: datetime = NOW) -> Case:
+    """Return a case that passes every check at ``now``."""
     return Case(
         title="Case A",
         loved_one_alias="Sam",
@@ -99,7 +112,7 @@ def ready_case() -> Case:
             medical_instability=False,
         ),
         intervention=Intervention(
-            local_date=date(2026, 11, 28),
+            local_date=start_for(now).astimezone(NEW_YORK).date(),
             local_time=time(10, 0),
             time_zone="America/New_York",
             place="Aunt's living room",
@@ -123,7 +136,7 @@ def ready_case() -> Case:
             naloxone_on_hand=True,
             aftercare_plan="Buprenorphine continued; family group on Tuesdays.",
         ),
-        placements=(held_primary(), fresh_backup()),
+        placements=(held_primary(now=now), fresh_backup(now)),
     )
 
 

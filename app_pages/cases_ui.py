@@ -1,0 +1,214 @@
+"""Shared pieces of the Plan, Placement and Readiness pages: the active case and saving it.
+
+The case a page edits is kept in ``st.session_state["case_base"]`` as it was loaded (or last
+saved). Saves name that version, so a save from a stale window fails with a conflict message
+instead of overwriting; the user's inputs stay in the form widgets until they reload.
+Widget keys include the case id and version, so switching or reloading a case refreshes them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, available_timezones
+
+import streamlit as st
+
+from app_pages import ui
+from matching import cases
+from matching.cases import Case
+from matching.crisis import CRISIS_LINES
+from matching.errors import ConflictError, StoreError
+from matching.readiness import local_start
+
+COMMON_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+)
+ALL_ZONES = COMMON_ZONES + tuple(sorted(available_timezones() - set(COMMON_ZONES)))
+
+
+def init_state() -> None:
+    """Create the case keys of the session state."""
+    st.session_state.setdefault("case_id", None)
+    st.session_state.setdefault("case_base", None)
+    st.session_state.setdefault("case_conflict", "")
+    st.session_state.setdefault("case_flash", "")
+
+
+def _select(case_id: int | None) -> None:
+    st.session_state["case_id"] = case_id
+    st.session_state["case_base"] = (
+        None if case_id is None else cases.load_case(ui.get_engine(), case_id)
+    )
+    st.session_state["case_conflict"] = ""
+
+
+def case_picker() -> Case | None:
+    """Show the case list in the sidebar (switch, create, delete) and return the active case."""
+    init_state()
+    engine = ui.get_engine()
+    summaries = cases.list_cases(engine)
+    by_id = {summary.id: summary.title for summary in summaries}
+    if st.session_state["case_id"] not in by_id:
+        _select(summaries[0].id if summaries else None)
+    with st.sidebar:
+        st.subheader("Case")
+        if by_id:
+            chosen = st.selectbox(
+                "Active case",
+                list(by_id),
+                index=list(by_id).index(st.session_state["case_id"]),
+                format_func=lambda case_id: f"{by_id[case_id]} (#{case_id})",
+                key="case_select",
+            )
+            if chosen != st.session_state["case_id"]:
+                _select(chosen)
+        with (
+            st.popover("New case", icon=":material/add:"),
+            st.form("new_case_form", clear_on_submit=True),
+        ):
+            title = st.text_input(
+                "Case title (only you see it)", placeholder="e.g. Family A or Our plan"
+            )
+            if st.form_submit_button("Create case"):
+                _create(title.strip() or "Our case")
+        if st.session_state["case_id"] is not None:
+            with st.popover("Delete this case", icon=":material/delete:"):
+                st.write(
+                    "Deletes the plan, team, letters, placements and contact log from this "
+                    "computer. This cannot be undone."
+                )
+                if st.button("Delete for good", type="primary", key="delete_case"):
+                    cases.delete_case(engine, st.session_state["case_id"])
+                    st.session_state["case_flash"] = "The case was deleted."
+                    _select(None)
+                    st.rerun()
+    flash()
+    conflict_box()
+    return st.session_state["case_base"]
+
+
+def _create(title: str) -> None:
+    try:
+        created = cases.create_case(ui.get_engine(), Case(title=title), now=ui.now())
+    except cases.CaseError as error:
+        st.error(str(error))
+        return
+    st.session_state["case_flash"] = f"Created {created.title}."
+    _select(created.id)
+    st.rerun()
+
+
+def require_case() -> Case:
+    """Return the active case, or explain how to create one and stop the page."""
+    case = case_picker()
+    if case is None:
+        st.info("No case yet. Create one with **New case** in the sidebar to start a plan.")
+        if st.button("Create my first case", type="primary"):
+            _create("Our case")
+        st.stop()
+    return case
+
+
+def save(case: Case) -> bool:
+    """Save ``case`` against the version this page was based on; return True when saved."""
+    base: Case = st.session_state["case_base"]
+    try:
+        saved = cases.save_case(ui.get_engine(), case, expected_version=base.version, now=ui.now())
+    except ConflictError:
+        st.session_state["case_conflict"] = (
+            "This case was changed in another window — reload to see their changes; your edits "
+            "are kept below (copy what you need before reloading)."
+        )
+        return False
+    except StoreError as error:
+        st.error(str(error))
+        return False
+    st.session_state["case_base"] = saved
+    st.session_state["case_conflict"] = ""
+    return True
+
+
+def save_and_rerun(case: Case, message: str) -> None:
+    """Save; on success show ``message`` after a rerun, on conflict keep the page as it is."""
+    if save(case):
+        st.session_state["case_flash"] = message
+        st.rerun()
+    if st.session_state["case_conflict"]:
+        # The conflict box shows at the top after the rerun; form inputs keep their values.
+        st.rerun()
+
+
+def conflict_box() -> None:
+    """Show the conflict message with a reload button while a save conflict is pending."""
+    message = st.session_state.get("case_conflict", "")
+    if not message:
+        return
+    with st.container(border=True):
+        st.error(message, icon=":material/sync_problem:")
+        if st.button("Reload the latest version", key=f"reload_case_{len(message)}"):
+            _select(st.session_state["case_id"])
+            st.rerun()
+
+
+def flash() -> None:
+    """Show, once, the message left before a rerun."""
+    message = st.session_state.get("case_flash", "")
+    if message:
+        st.success(message, icon=":material/check_circle:")
+        st.session_state["case_flash"] = ""
+
+
+def key(case: Case, name: str) -> str:
+    """Return a widget key tied to this case and version (new version, fresh widgets)."""
+    return f"{name}_{case.id}_{case.version}"
+
+
+def crisis_alert() -> None:
+    """Say plainly to call now, with the crisis lines, when the safety screen has a yes."""
+    lines = "\n".join(f"- **{name}: {number}** — {note}" for number, name, note in CRISIS_LINES)
+    st.error(
+        "**Call now — do not stage an intervention.** Something on the safety screen means the "
+        f"person may be in danger now.\n\n{lines}",
+        icon=":material/emergency:",
+    )
+
+
+def datetime_inputs(
+    label: str, *, case: Case, name: str, default: datetime | None, zone: str
+) -> tuple[date | None, time | None, str]:
+    """Show date, time and zone inputs; return what was entered."""
+    left, middle, right = st.columns(3)
+    local = default.astimezone(ZoneInfo(zone)) if default is not None else None
+    picked_date = left.date_input(
+        f"{label}: date", value=local.date() if local else None, key=key(case, f"{name}_date")
+    )
+    picked_time = middle.time_input(
+        f"{label}: time",
+        value=local.time().replace(second=0, microsecond=0) if local else None,
+        key=key(case, f"{name}_time"),
+        step=900,
+    )
+    picked_zone = right.selectbox(
+        f"{label}: time zone", ALL_ZONES, index=ALL_ZONES.index(zone), key=key(case, f"{name}_zone")
+    )
+    return picked_date, picked_time, picked_zone
+
+
+def to_instant(
+    picked_date: date | None, picked_time: time | None, zone: str, *, what: str
+) -> datetime:
+    """Return the UTC instant of a local date/time; raise CaseError with a sentence if unusable.
+
+    An ambiguous time (clocks falling back) is read as its first occurrence, the earlier and
+    therefore safer reading for an expiry.
+    """
+    if picked_date is None or picked_time is None:
+        raise cases.CaseError(f"Enter both the date and the time of the {what}.")
+    return local_start(picked_date, picked_time, zone).earliest

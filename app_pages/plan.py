@@ -1,0 +1,297 @@
+"""Plan: who the intervention is for, safety first, when and where, who leads, the team, letters.
+
+Each section is a form that saves the case (with the optimistic version check) when submitted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import cases_ui
+from matching.cases import CaseError, Intervention, Lead, Logistics, SafetyScreen, TeamMember
+from matching.errors import LocationError
+from matching.geo import FORMS_HINT, resolve_location
+from matching.letters import review_letter, rules_table
+
+ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
+TEAM_COLUMNS = ["name", "relationship", "role", "consequence", "rehearsal_attended"]
+
+st.title("Plan the intervention")
+st.caption(
+    "Everything here stays in the local store on this computer. Use a first name or alias for "
+    "your loved one — never a full name."
+)
+case = cases_ui.require_case()
+if case.safety.any_yes:
+    cases_ui.crisis_alert()
+
+# ------------------------------------------------------------------------ the person and safety
+
+st.header("Your loved one and safety")
+with st.form(cases_ui.key(case, "person_form")):
+    alias = st.text_input(
+        "First name or alias only",
+        value=case.loved_one_alias,
+        key=cases_ui.key(case, "alias"),
+        max_chars=40,
+        help="ReadyBed never needs a full name.",
+    )
+    substance = st.text_input("Substance", value=case.substance)
+    st.markdown("**Safety screen** — any *yes* means call for help now instead.")
+    answers = {}
+    for question_key, question in SafetyScreen.QUESTIONS.items():
+        answers[question_key] = st.radio(
+            question,
+            list(ANSWERS),
+            index=list(ANSWERS).index(getattr(case.safety, question_key)),
+            format_func=ANSWERS.__getitem__,
+            horizontal=True,
+            key=cases_ui.key(case, f"safety_{question_key}"),
+        )
+    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_person")):
+        try:
+            updated = replace(
+                case,
+                loved_one_alias=alias.strip(),
+                substance=substance.strip() or case.substance,
+                safety=SafetyScreen(**answers),
+            )
+        except CaseError as error:
+            st.error(str(error))
+        else:
+            cases_ui.save_and_rerun(updated, "Saved the person and safety screen.")
+
+# ---------------------------------------------------------------------------- time and place
+
+st.header("When and where")
+intervention = case.intervention
+with st.form(cases_ui.key(case, "when_form")):
+    left, middle, right = st.columns(3)
+    picked_date = left.date_input("Date", value=intervention.local_date)
+    picked_time = middle.time_input("Time", value=intervention.local_time, step=900)
+    zone = right.selectbox(
+        "Time zone of the place",
+        cases_ui.ALL_ZONES,
+        index=cases_ui.ALL_ZONES.index(intervention.time_zone),
+    )
+    place = st.text_input(
+        "Place (as you would describe it to the team)",
+        value=intervention.place,
+        placeholder="e.g. Aunt Jo's living room",
+    )
+    place_location = st.text_input(
+        "Where is it? ZIP, city or coordinates — used for the travel time to the facility",
+        value=intervention.place_location,
+        help=FORMS_HINT,
+    )
+    st.markdown("**The place and time are...**")
+    checks = st.columns(3)
+    private = checks[0].checkbox("Private", value=intervention.private)
+    neutral = checks[1].checkbox("Neutral (not their room)", value=intervention.neutral)
+    likely_sober = checks[2].checkbox("When they are likely sober", value=intervention.likely_sober)
+    logistics = case.logistics
+    speed_col, minutes_col = st.columns(2)
+    speed = speed_col.number_input(
+        "Average travel speed (mph)",
+        min_value=5.0,
+        max_value=90.0,
+        value=float(logistics.average_speed_mph),
+        step=5.0,
+    )
+    minutes = minutes_col.number_input(
+        "Or the travel time in minutes (overrides the distance)",
+        min_value=0,
+        max_value=24 * 60,
+        value=logistics.travel_minutes_override,
+        step=5,
+    )
+    if st.form_submit_button("Save", type="primary"):
+        try:
+            located = resolve_location(place_location) if place_location.strip() else None
+            updated = replace(
+                case,
+                intervention=Intervention(
+                    local_date=picked_date,
+                    local_time=picked_time,
+                    time_zone=zone,
+                    place=place.strip(),
+                    place_location=place_location.strip(),
+                    place_lat=located.lat if located else None,
+                    place_lon=located.lon if located else None,
+                    private=private,
+                    neutral=neutral,
+                    likely_sober=likely_sober,
+                ),
+                logistics=replace(
+                    logistics,
+                    average_speed_mph=float(speed),
+                    travel_minutes_override=None if minutes is None else int(minutes),
+                ),
+            )
+        except (LocationError, CaseError) as error:
+            st.error(f"Not saved: {error}")
+        else:
+            cases_ui.save_and_rerun(updated, "Saved the time and place.")
+
+# ---------------------------------------------------------------------------------- who leads
+
+st.header("Who leads")
+with st.form(cases_ui.key(case, "lead_form")):
+    left, right = st.columns(2)
+    name = left.text_input(
+        "Interventionist",
+        value=case.lead.interventionist_name,
+        key=cases_ui.key(case, "interventionist"),
+    )
+    phone = right.text_input("Interventionist's phone", value=case.lead.interventionist_phone)
+    booked = st.checkbox("Booked for the date", value=case.lead.interventionist_booked)
+    lead_name = st.text_input(
+        "Or a named family lead (if there is no interventionist)", value=case.lead.lead_name
+    )
+    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_lead")):
+        updated = replace(
+            case,
+            lead=Lead(
+                interventionist_name=name.strip(),
+                interventionist_phone=phone.strip(),
+                interventionist_booked=booked,
+                lead_name=lead_name.strip(),
+            ),
+        )
+        cases_ui.save_and_rerun(updated, "Saved who leads.")
+
+# ------------------------------------------------------------------------------------- team
+
+st.header("Team")
+st.caption(
+    "About 4-6 people close to your loved one. Leave out anyone likely to argue or sabotage. "
+    "Each person defines a consequence they will truly hold to if help is refused."
+)
+team_frame = pd.DataFrame(
+    [{column: getattr(member, column) for column in TEAM_COLUMNS} for member in case.team],
+    columns=TEAM_COLUMNS,
+).astype({"rehearsal_attended": "bool"})
+with st.form(cases_ui.key(case, "team_form")):
+    edited = st.data_editor(
+        team_frame,
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn("Name", required=True),
+            "relationship": st.column_config.TextColumn("Relationship"),
+            "role": st.column_config.TextColumn("Role on the day"),
+            "consequence": st.column_config.TextColumn(
+                "Consequence they will hold to", width="large"
+            ),
+            "rehearsal_attended": st.column_config.CheckboxColumn("Rehearsed", default=False),
+        },
+        key=cases_ui.key(case, "team_editor"),
+    )
+    if st.form_submit_button("Save team", type="primary"):
+        previous = {member.name: member for member in case.team}
+        members = []
+        problems = []
+        for number, row in enumerate(edited.to_dict("records"), start=1):
+            text = {
+                c: "" if pd.isna(row.get(c)) else str(row.get(c)).strip() for c in TEAM_COLUMNS[:4]
+            }
+            if not any(text.values()):
+                continue
+            if not text["name"]:
+                problems.append(f"Row {number} has no name; add a first name or delete the row.")
+                continue
+            kept = previous.get(text["name"])
+            members.append(
+                TeamMember(
+                    **text,
+                    rehearsal_attended=bool(row.get("rehearsal_attended")),
+                    letter=kept.letter if kept else "",
+                    letter_status=kept.letter_status if kept else "not_started",
+                )
+            )
+        names = [member.name for member in members]
+        if len(names) != len(set(names)):
+            problems.append(
+                "Two team members have the same name; add an initial to tell them apart."
+            )
+        if problems:
+            st.error("Not saved: " + " ".join(problems))
+        else:
+            cases_ui.save_and_rerun(replace(case, team=tuple(members)), "Saved the team.")
+
+# ---------------------------------------------------------------------------------- letters
+
+st.header("Letters")
+st.caption(
+    "Each member writes a short letter: a specific time their use hurt or scared you, your "
+    "love and concern, and the hope they accept help today. No blame."
+)
+if not case.team:
+    st.info("Add team members above to draft their letters.")
+else:
+    member_names = [member.name for member in case.team]
+    writer = st.selectbox("Letter of", member_names, key=cases_ui.key(case, "letter_writer"))
+    member = case.team[member_names.index(writer)]
+    with st.form(cases_ui.key(case, f"letter_form_{writer}")):
+        letter = st.text_area("Letter", value=member.letter, height=220)
+        reviewed = st.checkbox(
+            "I have read the review and the letter is ready",
+            value=member.letter_status == "reviewed",
+        )
+        if st.form_submit_button("Review and save", type="primary"):
+            status = "reviewed" if reviewed else ("drafted" if letter.strip() else "not_started")
+            team = tuple(
+                replace(m, letter=letter, letter_status=status) if m.name == writer else m
+                for m in case.team
+            )
+            cases_ui.save_and_rerun(replace(case, team=team), f"Saved {writer}'s letter.")
+    review = review_letter(member.letter)
+    if member.letter.strip():
+        if review.ok:
+            st.success("The review found nothing to change.", icon=":material/favorite:")
+        for finding in review.findings:
+            st.warning(
+                f"**{finding.kind.title()}:** “{finding.excerpt}” — {finding.why} "
+                f"**Try:** {finding.suggestion}"
+            )
+        for missing in review.missing:
+            st.info(missing)
+    with st.expander("What the review checks"):
+        st.dataframe(pd.DataFrame(rules_table()), hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------------------- logistics
+
+st.header("Getting there and after")
+logistics = case.logistics
+with st.form(cases_ui.key(case, "logistics_form")):
+    left, right = st.columns(2)
+    transport = left.text_input(
+        "Transport to the facility", value=logistics.transport, placeholder="e.g. Uncle drives"
+    )
+    escort = right.text_input("Escort", value=logistics.escort)
+    bag = st.checkbox(
+        "Bag packed (ID, insurance card, medication list, clothes)", value=logistics.bag_packed
+    )
+    naloxone = st.checkbox("Naloxone (Narcan) on hand", value=logistics.naloxone_on_hand)
+    aftercare = st.text_area(
+        "Aftercare plan (MOUD continuation, step-down care, family support)",
+        value=logistics.aftercare_plan,
+    )
+    if st.form_submit_button("Save", type="primary"):
+        updated = replace(
+            case,
+            logistics=Logistics(
+                transport=transport.strip(),
+                escort=escort.strip(),
+                bag_packed=bag,
+                naloxone_on_hand=naloxone,
+                aftercare_plan=aftercare.strip(),
+                average_speed_mph=logistics.average_speed_mph,
+                travel_minutes_override=logistics.travel_minutes_override,
+            ),
+        )
+        cases_ui.save_and_rerun(updated, "Saved transport and aftercare.")

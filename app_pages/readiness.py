@@ -1,0 +1,110 @@
+"""Readiness: may the intervention begin? The checks, the countdown, and the packet to print.
+
+Also the case backup: export the case as JSON and import one (validated before anything is
+written).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import cases_ui, ui
+from matching import cases, readiness
+from matching.calendar_export import case_to_ics
+from matching.packet import readiness_packet_pdf
+
+st.title("Are we ready?")
+st.caption(
+    "The intervention should not begin until a bed is held past its start plus the travel "
+    "time, insurance is verified or payment arranged, and the team is prepared."
+)
+case = cases_ui.require_case()
+now = ui.now()
+if case.safety.any_yes:
+    cases_ui.crisis_alert()
+
+checks = readiness.run_checks(case, now)
+result = readiness.verdict(checks)
+if result.ready:
+    st.success(f"## {result.headline}", icon=":material/verified:")
+else:
+    st.error(f"## {result.headline}", icon=":material/block:")
+    st.markdown("\n".join(f"- **{c.title}:** {c.message}" for c in result.failures))
+
+# ---------------------------------------------------------------------------------- countdown
+
+left, right = st.columns(2)
+remaining = readiness.countdown(case, now)
+zone = case.intervention.time_zone
+try:
+    start = readiness.intervention_start(case)
+except cases.CaseError:
+    start = None
+if remaining.to_intervention is not None and start is not None:
+    left.metric(
+        "Until the intervention",
+        readiness.format_duration(remaining.to_intervention),
+        help=f"{readiness.format_local(start.earliest, zone)} ({zone})",
+    )
+    left.caption(readiness.format_local(start.earliest, zone))
+else:
+    left.metric("Until the intervention", "not set")
+primary = case.primary()
+if remaining.to_hold_expiry is not None and primary is not None and primary.hold is not None:
+    right.metric("Until the hold expires", readiness.format_duration(remaining.to_hold_expiry))
+    right.caption(
+        f"{primary.facility.name}: {readiness.format_local(primary.hold.expires_at, zone)}"
+    )
+else:
+    right.metric("Until the hold expires", "no hold")
+
+# ------------------------------------------------------------------------------------- checks
+
+st.subheader("Checks")
+for check in checks:
+    st.markdown(f"{check.icon} **{check.title}** — {check.message}")
+
+# ------------------------------------------------------------------------------------ exports
+
+st.subheader("Print and save")
+include_letters = st.checkbox(
+    "Include the letters in the packet", value=False, key=cases_ui.key(case, "with_letters")
+)
+columns = st.columns(3)
+columns[0].download_button(
+    "Readiness packet (PDF)",
+    data=readiness_packet_pdf(case, now=now, include_letters=include_letters),
+    file_name="readybed-packet.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+)
+columns[1].download_button(
+    "Calendar with reminders (.ics)",
+    data=case_to_ics(case, now=now),
+    file_name="readybed-plan.ics",
+    mime="text/calendar",
+    icon=":material/event:",
+    on_click="ignore",
+)
+columns[2].download_button(
+    "Case backup (JSON)",
+    data=cases.case_to_json(case, now=now),
+    file_name="readybed-case.json",
+    mime="application/json",
+    icon=":material/download:",
+    on_click="ignore",
+)
+
+with st.expander("Import a case backup"), st.form("import_case_form", clear_on_submit=True):
+    upload = st.file_uploader("ReadyBed case file (.json)", type=["json"])
+    if st.form_submit_button("Import as a new case") and upload is not None:
+        try:
+            imported = cases.import_case(ui.get_engine(), upload.getvalue(), now=ui.now())
+        except cases.CaseFormatError as error:
+            st.error(f"Nothing was imported. {error}")
+        else:
+            st.session_state["case_id"] = imported.id
+            st.session_state["case_base"] = imported
+            st.session_state["case_flash"] = f"Imported {imported.title} as a new case."
+            st.rerun()

@@ -1,0 +1,127 @@
+"""The Plan, Placement and Readiness pages under AppTest, against a real SQLite store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from case_factory import ready_case
+from streamlit.testing.v1 import AppTest
+
+from matching import cases
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ("app_pages/plan.py", "app_pages/placement.py", "app_pages/readiness.py")
+TIMEOUT = 60
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        element.value
+        for kind in ("markdown", "caption", "warning", "error", "success", "info", "metric")
+        for element in getattr(at, kind)
+    ]
+    return "\n".join(str(part) for part in parts)
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page(page).run()
+    return at
+
+
+@pytest.fixture
+def stored_case(engine):
+    """A case that is ready right now (built around the real clock, as the app uses it)."""
+    return cases.create_case(engine, ready_case(datetime.now(UTC)))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_an_empty_store_and_offers_a_case(store_url, page):
+    at = open_page(page)
+    assert not at.exception
+    assert "No case yet" in texts(at)
+
+
+def test_plan_page_shows_the_stored_plan(stored_case):
+    at = open_page("app_pages/plan.py")
+    assert not at.exception
+    assert at.text_input(key=f"alias_{stored_case.id}_{stored_case.version}").value == "Sam"
+
+
+def test_placement_page_shows_each_facility_with_its_stage(stored_case):
+    at = open_page("app_pages/placement.py")
+    assert not at.exception
+    labels = [expander.label for expander in at.expander]
+    assert "Harbor Detox — Primary — Intake scheduled" in labels
+    assert "Riverside Recovery — Backup — Availability confirmed" in labels
+
+
+def test_first_case_is_created_from_the_button(engine):
+    at = open_page("app_pages/plan.py")
+    next(b for b in at.button if b.label == "Create my first case").click().run()
+    assert not at.exception
+    assert [summary.title for summary in cases.list_cases(engine)] == ["Our case"]
+
+
+def test_readiness_page_says_ready_for_a_ready_case(stored_case):
+    at = open_page("app_pages/readiness.py")
+    assert not at.exception
+    assert "Ready" in at.success[0].value
+    assert "Placement secured" in texts(at)
+
+
+def test_readiness_page_lists_what_is_missing(engine):
+    case = replace(ready_case(datetime.now(UTC)), team=(), placements=())
+    cases.create_case(engine, case)
+    at = open_page("app_pages/readiness.py")
+    assert not at.exception
+    assert "Not ready — 2 things missing" in at.error[0].value
+    shown = texts(at)
+    assert "Add the people who will take part" in shown
+    assert "No primary facility chosen" in shown
+
+
+def test_safety_yes_shows_call_now_with_crisis_lines(engine):
+    case = ready_case(datetime.now(UTC))
+    cases.create_case(engine, replace(case, safety=replace(case.safety, recent_overdose=True)))
+    at = open_page("app_pages/plan.py")
+    alert = at.error[0].value
+    assert "Call now — do not stage an intervention" in alert
+    assert "988" in alert and "1-800-662-4357" in alert and "911" in alert
+
+
+def test_saving_the_plan_stores_it(engine, stored_case):
+    at = open_page("app_pages/plan.py")
+    suffix = f"{stored_case.id}_{stored_case.version}"
+    at.text_input(key=f"interventionist_{suffix}").input("Robin Ames")
+    at.button(key=f"save_lead_{suffix}").click().run()
+    assert not at.exception
+    assert cases.load_case(engine, stored_case.id).lead.interventionist_name == "Robin Ames"
+    assert "Saved who leads." in texts(at)
+
+
+def test_edit_from_a_stale_window_shows_the_conflict_and_keeps_the_input(engine, stored_case):
+    at = open_page("app_pages/plan.py")
+    # Another window saves first.
+    cases.save_case(engine, replace(stored_case, title="Changed elsewhere"))
+    suffix = f"{stored_case.id}_{stored_case.version}"
+    at.text_input(key=f"interventionist_{suffix}").input("Robin Ames")
+    at.button(key=f"save_lead_{suffix}").click().run()
+    assert not at.exception
+    assert "changed in another window" in texts(at)
+    assert at.text_input(key=f"interventionist_{suffix}").value == "Robin Ames"
+    stored = cases.load_case(engine, stored_case.id)
+    assert (stored.title, stored.lead.interventionist_name) == ("Changed elsewhere", "Pat Lee")
+
+
+def test_reload_after_a_conflict_shows_the_other_windows_changes(engine, stored_case):
+    at = open_page("app_pages/plan.py")
+    cases.save_case(engine, replace(stored_case, loved_one_alias="Jay"))
+    suffix = f"{stored_case.id}_{stored_case.version}"
+    at.button(key=f"save_lead_{suffix}").click().run()
+    next(b for b in at.button if b.label == "Reload the latest version").click().run()
+    assert not at.exception
+    assert at.text_input(key=f"alias_{stored_case.id}_{stored_case.version + 1}").value == "Jay"
