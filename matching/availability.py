@@ -23,7 +23,7 @@ import pandas as pd
 
 from matching import columns as col
 from matching.errors import FacilityDataError, Problem
-from matching.importers import decode_text
+from matching.importers import decode_text, parse_report_times
 
 FEED_COLUMNS: Final[tuple[str, ...]] = (
     col.FACILITY_ID,
@@ -114,19 +114,17 @@ def _validate_feed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
     feed = pd.DataFrame({c: pd.Series(v, index=raw.index, dtype="str") for c, v in text.items()})
     problems: list[Problem] = []
 
-    def flag(mask: pd.Series, column: str, message: str) -> None:
+    def flag(mask: pd.Series, column: str, message: str | pd.Series) -> None:
         for position in mask.to_numpy().nonzero()[0]:
-            problems.append(Problem(position + 1, column, feed[column].iloc[position], message))
+            text = message if isinstance(message, str) else message.iloc[position]
+            problems.append(Problem(position + 1, column, feed[column].iloc[position], text))
 
     no_key = (feed[col.FACILITY_ID] == "") & ((feed[col.NAME] == "") | (feed[col.ZIP] == ""))
     flag(no_key, col.FACILITY_ID, "give a facility_id, or a name and a ZIP")
-    stamp_text = feed[col.AVAILABILITY_REPORTED_AT]
-    stamps = pd.to_datetime(stamp_text, errors="coerce", utc=True, format="mixed")
-    flag(
-        stamps.isna(),
-        col.AVAILABILITY_REPORTED_AT,
-        "is not a date and time (e.g. 2026-11-26T14:30Z)",
-    )
+    times = parse_report_times(feed[col.AVAILABILITY_REPORTED_AT])
+    stamps = times["stamp"]
+    flag(feed[col.AVAILABILITY_REPORTED_AT] == "", col.AVAILABILITY_REPORTED_AT, "is empty")
+    flag(times["problem"] != "", col.AVAILABILITY_REPORTED_AT, times["problem"])
     status = feed[col.AVAILABILITY_STATUS].str.casefold().str.replace("-", " ").map(_STATUS_BY_TEXT)
     flag(
         status.isna(),

@@ -323,6 +323,27 @@ def decode_text(data: bytes, filename: str, *, partial: bool = False) -> str:
         ) from exc
 
 
+def parse_report_times(text: pd.Series, *, now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Parse availability report times (ISO 8601; no offset = UTC).
+
+    Returns a frame with ``stamp`` (UTC, NaT where empty or unusable) and ``problem`` (why a
+    non-empty value is unusable, else ""). Times before 1990 or more than a day ahead of
+    ``now`` are refused: a report dated in the future would block every real report after it.
+    """
+    now = pd.Timestamp.now(tz="UTC") if now is None else now
+    cleaned = text.astype("str").fillna("").str.strip()
+    stamps = pd.to_datetime(cleaned, errors="coerce", utc=True, format="mixed")
+    problem = pd.Series("", index=text.index, dtype="str")
+    unparsed = stamps.isna() & (cleaned != "")
+    problem = problem.where(~unparsed, "is not a date and time (e.g. 2026-11-26T14:30Z)")
+    too_old = stamps.notna() & (stamps < pd.Timestamp("1990-01-01", tz="UTC"))
+    problem = problem.where(~too_old, "is before 1990; check the date")
+    ahead = stamps.notna() & (stamps > now + pd.Timedelta(days=1))
+    problem = problem.where(~ahead, "is in the future; check the date and the time zone")
+    usable = stamps.where(problem == "").astype("datetime64[ns, UTC]")
+    return pd.DataFrame({"stamp": usable, "problem": problem}, index=text.index)
+
+
 def _header_of(text: str) -> list[str]:
     first = text.split("\n", 1)[0].rstrip("\r")
     return [cell.strip().strip('"') for cell in first.split(_delimiter_of(first))]
@@ -383,7 +404,8 @@ def _read_findtreatment_xlsx(data: bytes, filename: str) -> _Raw:
 
 def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
     headers = {name.lower(): name for name in frame.columns}
-    missing = [name for name in ("name1", "latitude", "longitude", "zip") if name not in headers]
+    required = ("name1", "state", "zip", "latitude", "longitude")
+    missing = [name for name in required if name not in headers]
     if missing:
         raise ImportFormatError(
             f"{filename} is missing the FindTreatment.gov column(s) {', '.join(missing)}",
@@ -675,6 +697,13 @@ def _row_problems(table: pd.DataFrame) -> pd.Series:
         ~table[col.ZIP].str.fullmatch(r"\d{5}"),
         "ZIP " + _quoted(table[col.ZIP]) + " is not 5 digits",
     )
+    if col.AVAILABILITY_REPORTED_AT in table.columns:
+        times = parse_report_times(table[col.AVAILABILITY_REPORTED_AT])
+        text = table[col.AVAILABILITY_REPORTED_AT].astype("str").fillna("")
+        add(
+            times["problem"] != "",
+            "availability_reported_at " + _quoted(text) + " " + times["problem"],
+        )
     return reasons
 
 

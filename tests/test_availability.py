@@ -177,3 +177,17 @@ def test_report_without_any_key_is_reported():
     assert result.report.unmatched == [
         (1, "the report names no facility (give a facility_id, or a name and a ZIP)")
     ]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "message"),
+    [
+        ("2099-01-01T00:00Z", "is in the future; check the date and the time zone"),
+        ("05401", "is in the future"),  # a ZIP in the time column reads as the year 5401
+        ("1899-12-31", "is before 1990; check the date"),
+        ("", "is empty"),
+    ],
+)
+def test_implausible_report_times_are_refused(stamp, message):
+    with pytest.raises(FacilityDataError, match=message):
+        read_feed((FEED_HEADER + f"F-1,,,1,,openings,{stamp},x\n").encode())

@@ -6,6 +6,8 @@ import json
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching.errors import FacilityDataError, ImportFormatError
 from matching.importers import import_bytes, import_file
@@ -159,3 +161,28 @@ def test_enormous_single_line_is_refused_with_bounded_memory(tmp_path):
 def test_enormous_line_in_uploaded_bytes_is_refused():
     with pytest.raises(ImportFormatError, match="line 1 is longer than 1 MB"):
         import_bytes(b"y" * 3_000_000, "upload.csv")
+
+
+HEADERS = [
+    b"",
+    b"name,state,zip,lat,lon\n",
+    b"name1,state,zip,latitude,longitude,hid\n",
+    b"Name1,Address1,City,State,ZIP_Code,Keys,Latitude,Longitude\n",
+    b'{"rows": [',
+    b"PK\x03\x04",
+]
+CSV_TEXT = st.text(alphabet=',;"\n\r\t01aZ.-=/ {}[]:\u00e9', max_size=200).map(str.encode)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    head=st.sampled_from(HEADERS),
+    body=st.binary(max_size=200) | CSV_TEXT,
+    name=st.sampled_from(["a.csv", "a.json", "a.xlsx", "a.txt"]),
+)
+def test_any_bytes_import_or_raise_a_facility_data_error(head, body, name):
+    try:
+        result = import_bytes(head + body, name)
+    except FacilityDataError:
+        return
+    assert result.report.rows_imported == len(result.frame) > 0

@@ -310,3 +310,21 @@ def test_export_with_category_name_columns_maps_names(tmp_path):
     assert not row["pay_self"] and not row["methadone"]
     assert result.report.unmapped == {}
     assert any("2 other service names (2 mentions" in note for note in result.report.notes)
+
+
+def test_generic_row_with_future_report_time_is_rejected(tmp_path):
+    path = tmp_path / "times.csv"
+    path.write_text(
+        "name,state,zip,lat,lon,availability_reported_at\n"
+        "Now,VT,05401,44.47,-73.21,2026-11-20T10:00Z\n"
+        "Later,VT,05401,44.48,-73.21,2099-01-01T10:00Z\n"
+    )
+    result = import_file(path)
+    assert result.frame[col.NAME].tolist() == ["Now"]
+    assert result.report.rejected == [
+        (
+            2,
+            "availability_reported_at '2099-01-01T10:00Z' is in the future; "
+            "check the date and the time zone",
+        )
+    ]
