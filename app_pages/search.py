@@ -173,7 +173,7 @@ selection = st.dataframe(
         display.RESULT_WEBSITE,
     ],
     column_config={
-        display.RESULT_FACILITY: st.column_config.TextColumn(width="medium", pinned=True),
+        display.RESULT_FACILITY: st.column_config.TextColumn(width=220, pinned=True),
         display.RESULT_CALL: st.column_config.LinkColumn(
             help="Tap to call (intake line where listed)", display_text="Call"
         ),

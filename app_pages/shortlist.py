@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import ui
@@ -75,34 +76,9 @@ def _remove(facility_id: str, name: str) -> None:
 for position, record in enumerate(table.to_dict("records")):
     facility_id = record[exports.FACILITY_ID]
     with st.container(border=True):
-        heading, buttons = st.columns([5, 2])
-        heading.markdown(f"**{record[exports.POSITION]}. {record[exports.FACILITY]}**")
+        st.markdown(f"**{record[exports.POSITION]}. {record[exports.FACILITY]}**")
         if not view["listed"].iloc[position]:
-            heading.caption("Not in the active directory: details are from when it was added.")
-        up, down, remove = buttons.columns(3)
-        up.button(
-            "Up",
-            key=f"up_{facility_id}",
-            icon=":material/arrow_upward:",
-            on_click=_move,
-            args=(facility_id, -1),
-            disabled=position == 0,
-        )
-        down.button(
-            "Down",
-            key=f"down_{facility_id}",
-            icon=":material/arrow_downward:",
-            on_click=_move,
-            args=(facility_id, 1),
-            disabled=position == len(table) - 1,
-        )
-        remove.button(
-            "Remove",
-            key=f"remove_{facility_id}",
-            icon=":material/delete:",
-            on_click=_remove,
-            args=(facility_id, record[exports.FACILITY]),
-        )
+            st.caption("Not in the active directory: details are from when it was added.")
         phones = [
             f"[{record[label]}]({tel_link(record[label])})"
             if tel_link(record[label])
@@ -111,7 +87,7 @@ for position, record in enumerate(table.to_dict("records")):
             if record[label]
         ]
         distance = view["distance_miles"].iloc[position]
-        where = record[exports.ADDRESS] + (f" - {distance:.1f} mi" if distance == distance else "")
+        where = record[exports.ADDRESS] + (f" - {distance:.1f} mi" if pd.notna(distance) else "")
         st.markdown(" · ".join([*phones, where]))
         st.markdown(f"**Availability:** {record[exports.AVAILABILITY]}")
         if record[exports.SERVICES]:
@@ -125,6 +101,30 @@ for position, record in enumerate(table.to_dict("records")):
             args=(facility_id, note_key),
             placeholder="e.g. hold until 5 pm; ask for Maria",
         )
+        with st.container(horizontal=True):
+            st.button(
+                "Up",
+                key=f"up_{facility_id}",
+                icon=":material/arrow_upward:",
+                on_click=_move,
+                args=(facility_id, -1),
+                disabled=position == 0,
+            )
+            st.button(
+                "Down",
+                key=f"down_{facility_id}",
+                icon=":material/arrow_downward:",
+                on_click=_move,
+                args=(facility_id, 1),
+                disabled=position == len(table) - 1,
+            )
+            st.button(
+                "Remove",
+                key=f"remove_{facility_id}",
+                icon=":material/delete:",
+                on_click=_remove,
+                args=(facility_id, record[exports.FACILITY]),
+            )
 
 # ----------------------------------------------------------------------------- downloads
 

@@ -87,7 +87,7 @@ def availability_text(
 ) -> pd.Series:
     """Return what is known about open beds, with when it was reported and how fresh that is.
 
-    E.g. "Openings: 2 detox, 1 residential bed(s) open - reported Nov 26 14:05 EST, 3 h ago
+    E.g. "Openings: 2 detox + 1 residential beds open - reported Nov 26 14:05 EST, 3 h ago
     (fresh)". ``tz`` is the reader's IANA time zone for the report time (default UTC).
     """
     now = now or datetime.now(UTC)
@@ -139,14 +139,20 @@ def service_lists(row: pd.Series) -> dict[str, list[str]]:
 
 
 def _beds_text(detox: object, residential: object) -> str:
-    parts = []
-    for value, kind in ((detox, "detox"), (residential, "residential")):
-        if value is not None and not pd.isna(value):  # type: ignore[call-overload]
-            count = int(value)  # type: ignore[call-overload]
-            parts.append(f"{count} {kind}")
-    if not parts:
+    counts = [
+        (int(value), kind)  # type: ignore[call-overload]
+        for value, kind in ((detox, "detox"), (residential, "residential"))
+        if value is not None and not pd.isna(value)  # type: ignore[call-overload]
+    ]
+    if not counts:
         return ""
-    return ", ".join(parts) + " bed(s) open"
+    open_parts = [f"{count} {kind}" for count, kind in counts if count > 0]
+    if not open_parts:
+        return "no " + " or ".join(kind for _, kind in counts) + " beds open"
+    total = sum(count for count, _ in counts)
+    text = " + ".join(open_parts) + (" bed open" if total == 1 else " beds open")
+    closed = [kind for count, kind in counts if count == 0]
+    return text + (f", no {closed[0]}" if closed else "")
 
 
 def _is_yes(value: object) -> bool:

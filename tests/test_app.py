@@ -139,3 +139,30 @@ def test_failed_upload_says_why_and_keeps_the_previous_directory(
     assert "broken.csv was not imported" in app.error[0].value
     assert library.active_entry(open_engine(store_url)).key == active_before
     assert "Fictional facilities" not in _texts(app)
+
+
+def test_shortlist_page_reorders_annotates_and_removes(app: AppTest, store_url: str) -> None:
+    _search(app, "10001")
+    first, second = _results(app)["facility_id"].iloc[:2]
+    app.multiselect(key="pick_by_name").set_value([first, second]).run()
+    app.button(key="add_to_shortlist").click().run()
+    app.switch_page("app_pages/shortlist.py").run()
+
+    app.button(key=f"down_{first}").click().run()
+    app.text_input(key=f"note_{_default_id(store_url)}_{first}").input("hold until 5 pm").run()
+    assert not app.exception
+    items = _items(store_url)
+    assert items["facility_id"].tolist() == [second, first]
+    assert items["note"].tolist() == ["", "hold until 5 pm"]
+
+    app.button(key=f"remove_{second}").click().run()
+    assert _items(store_url)["facility_id"].tolist() == [first]
+    assert "Removed" in _texts(app)
+
+
+def _default_id(store_url: str) -> int:
+    return shortlist.default_shortlist(open_engine(store_url)).id
+
+
+def _items(store_url: str) -> pd.DataFrame:
+    return shortlist.shortlist_items_frame(open_engine(store_url), _default_id(store_url))

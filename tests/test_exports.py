@@ -52,7 +52,7 @@ OPEN_ROW = facility(
 
 def test_table_shows_availability_with_its_report_time_and_freshness() -> None:
     text = _table(OPEN_ROW)[exports.AVAILABILITY].iloc[0]
-    assert text == "Openings: 2 detox bed(s) open - reported Nov 26 04:00 EST, 3 h ago (fresh)"
+    assert text == "Openings: 2 detox beds open - reported Nov 26 04:00 EST, 3 h ago (fresh)"
 
 
 def test_csv_round_trip_keeps_facilities_in_shortlist_order() -> None:

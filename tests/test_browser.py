@@ -1,0 +1,89 @@
+"""The main journey in a real browser: search, select, shortlist, download CSV and PDF.
+
+Drives Debian's Chromium through Playwright against ``streamlit run app.py``, at a desktop and
+a phone-sized viewport. Screenshots go to test-artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+WAIT_MS = 60_000
+# Geometry of Streamlit's data grid (px): the selection checkbox column and row heights.
+ROW_MARKER_X = 18
+HEADER_HEIGHT = 35
+ROW_HEIGHT = 35
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    executable = chromium_path()
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+    with streamlit_server(db_url) as url:
+        context = browser.new_context(viewport=VIEWPORTS[viewport], accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+
+        def shot(step: str) -> None:
+            page.screenshot(path=str(ARTIFACTS / f"{viewport}-{step}.png"), full_page=True)
+
+        page.goto(url)
+        page.get_by_text("Find a detox or treatment bed").wait_for()
+        page.get_by_text("Fictional facilities").first.wait_for()
+        page.get_by_label("Where is the person? ZIP, city or coordinates").fill("10001")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_text(re.compile(r"\d+ facilities near 10001")).wait_for()
+        shot("1-results")
+
+        # Tick the first row's checkbox in the results grid (a canvas: click its row marker).
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)  # the grid paints after it is attached
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + ROW_MARKER_X, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
+        page.get_by_role("button", name=re.compile(r"Add 1 to My shortlist")).click()
+        page.get_by_text("Added 1 to My shortlist").wait_for()
+        shot("2-added")
+
+        page.get_by_role("link", name="Open the shortlist").click()
+        heading = page.get_by_text(re.compile(r"^1\. ")).first
+        heading.wait_for()
+        chosen_name = heading.inner_text().removeprefix("1. ").strip()
+        shot("3-shortlist")
+
+        with page.expect_download() as csv_download:
+            page.get_by_role("button", name="CSV").click()
+        csv_path = tmp_path / "shortlist.csv"
+        csv_download.value.save_as(csv_path)
+        table = pd.read_csv(csv_path, encoding="utf-8-sig", dtype="str", keep_default_na=False)
+        assert table["Facility"].str.startswith(chosen_name).tolist() == [True]
+        assert table["Phone"].iloc[0] != ""
+
+        with page.expect_download() as pdf_download:
+            page.get_by_role("button", name="PDF (printable)").click()
+        pdf_bytes = Path(pdf_download.value.path()).read_bytes()
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
+        assert f"1. {chosen_name}" in text
+        assert "988" in text and "1-800-662-4357" in text and "Page 1 of 1" in text
+        shot("4-downloaded")
+        context.close()
