@@ -13,7 +13,6 @@ its label, e.g. "No openings"), ``availability_reported_at`` (ISO 8601; no offse
 
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ import pandas as pd
 
 from matching import columns as col
 from matching.errors import FacilityDataError, Problem
-from matching.importers import decode_text, parse_report_times
+from matching.importers import parse_report_times, read_csv_text
 
 FEED_COLUMNS: Final[tuple[str, ...]] = (
     col.FACILITY_ID,
@@ -88,11 +87,7 @@ def read_feed(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
         data, name = path.read_bytes(), path.name
     if not data.strip():
         raise FacilityDataError(f"{name} is empty; a feed needs a header and at least one row")
-    try:
-        raw = pd.read_csv(io.StringIO(decode_text(data, name)), dtype="str", keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise FacilityDataError(f"{name} is not a readable CSV: {exc}") from exc
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw = read_csv_text(data, name)
     return _validate_feed(raw, name)
 
 
@@ -108,8 +103,6 @@ def _validate_feed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
             f"{name} needs an '{col.AVAILABILITY_REPORTED_AT}' column (when each report was made)",
             [Problem(None, col.AVAILABILITY_REPORTED_AT, None, "column is missing")],
         )
-    if raw.empty:
-        raise FacilityDataError(f"{name} has a header but no reports")
     text = {c: raw[c].astype("str").str.strip() if c in raw.columns else "" for c in FEED_COLUMNS}
     feed = pd.DataFrame({c: pd.Series(v, index=raw.index, dtype="str") for c, v in text.items()})
     problems: list[Problem] = []

@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -356,19 +357,30 @@ def _delimiter_of(header_line: str) -> str:
     return max(("\t", ";"), key=header_line.count) if any(d in header_line for d in "\t;") else ","
 
 
-def _read_csv_text(data: bytes, filename: str) -> pd.DataFrame:
+def read_csv_text(data: bytes, filename: str) -> pd.DataFrame:
+    """Read CSV bytes as text columns; raise ImportFormatError naming what is wrong."""
     text = decode_text(data, filename)
     if not text.strip():
-        raise ImportFormatError(f"{filename} has no header and no rows; export the listing again")
+        raise ImportFormatError(f"{filename} has no header and no rows")
+    fix = "quote cells that contain the separator, or check the header"
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=_delimiter_of(text.split("\n", 1)[0]),
-            dtype="str",
-            keep_default_na=False,
-        )
+        with warnings.catch_warnings():
+            # index_col=False keeps pandas from silently turning extra cells into an index.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=_delimiter_of(text.split("\n", 1)[0]),
+                dtype="str",
+                keep_default_na=False,
+                index_col=False,
+            )
+    except pd.errors.ParserWarning as exc:
+        raise ImportFormatError(
+            f"{filename}: the first data row has more cells than the header; {fix}"
+        ) from exc
     except pd.errors.ParserError as exc:
-        raise ImportFormatError(f"{filename} is not a readable CSV: {exc}") from exc
+        detail = str(exc).removeprefix("Error tokenizing data. C error: ").strip()
+        raise ImportFormatError(f"{filename} is not a readable CSV ({detail}); {fix}") from exc
     frame.columns = [str(name).strip() for name in frame.columns]
     if frame.empty:
         raise ImportFormatError(f"{filename} has a header but no data rows")
@@ -379,7 +391,7 @@ def _read_csv_text(data: bytes, filename: str) -> pd.DataFrame:
 
 
 def _read_findtreatment_csv(data: bytes, filename: str) -> _Raw:
-    return _findtreatment_wide(_read_csv_text(data, filename), filename)
+    return _findtreatment_wide(read_csv_text(data, filename), filename)
 
 
 def _read_findtreatment_xlsx(data: bytes, filename: str) -> _Raw:
@@ -511,7 +523,7 @@ def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
 
 
 def _read_directory_2015(data: bytes, filename: str) -> _Raw:
-    frame = _read_csv_text(data, filename)
+    frame = read_csv_text(data, filename)
     needed = ["Name1", "Address1", "City", "State", "ZIP_Code", "Keys", "Latitude", "Longitude"]
     missing = [name for name in needed if name not in frame.columns]
     if missing:
@@ -556,7 +568,7 @@ def _split_contact(contact: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _read_generic_csv(data: bytes, filename: str) -> _Raw:
-    frame = _read_csv_text(data, filename)
+    frame = read_csv_text(data, filename)
     by_key: dict[str, str] = {}
     for name in frame.columns:
         by_key.setdefault(_header_key(name), name)

@@ -186,3 +186,17 @@ def test_any_bytes_import_or_raise_a_facility_data_error(head, body, name):
     except FacilityDataError:
         return
     assert result.report.rows_imported == len(result.frame) > 0
+
+
+def test_row_with_more_cells_than_header_is_refused(tmp_path):
+    path = tmp_path / "shifted.csv"
+    path.write_text("name,state,zip,lat,lon\n1 Main St, Suite 4,VT,05401,44.4,-73.2\n")
+    with pytest.raises(ImportFormatError, match="first data row has more cells than the header"):
+        import_file(path)
+
+
+def test_later_row_with_extra_cells_names_the_line(tmp_path):
+    path = tmp_path / "shifted.csv"
+    path.write_text(GOOD_GENERIC + "B, Inc,VT,05401,44.4,-73.2\n")
+    with pytest.raises(ImportFormatError, match=r"Expected 5 fields in line 3, saw 6"):
+        import_file(path)
