@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from matching import display, exports, library, shortlist
+from matching.importers import import_bytes
 from matching.store import open_engine
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -166,3 +167,17 @@ def _default_id(store_url: str) -> int:
 
 def _items(store_url: str) -> pd.DataFrame:
     return shortlist.shortlist_items_frame(open_engine(store_url), _default_id(store_url))
+
+
+@pytest.mark.realdata
+def test_real_findtreatment_export_imports_and_is_searchable(app: AppTest, real_data: Path) -> None:
+    folder = real_data / "ilenapeng_residential-eating-disorder-treatment"
+    path = folder / "samhsa-treatment-data.csv"
+    _upload(app, path.name, path.read_bytes())
+    assert not app.exception
+    assert "Imported 168 of 168 rows" in _texts(app)
+
+    facility = import_bytes(path.read_bytes(), path.name).frame.iloc[0]
+    app.switch_page("app_pages/search.py").run()
+    _search(app, f"{facility['lat']}, {facility['lon']}")
+    assert facility["name"] in _results(app)[display.RESULT_FACILITY].tolist()
