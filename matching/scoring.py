@@ -37,6 +37,16 @@ FRESHNESS_FRACTION: Final[dict[str, float]] = {
 # Beds at or above this count earn the whole availability component; fewer earn part of it.
 FULL_BEDS: Final = 5
 
+# How far an availability report is trusted, by its freshness: a bed reported a week ago is a
+# lead to phone, not a placement. A count with no report time ("unknown") is trusted no more
+# than a stale one, so adding a time never lowers a rank.
+AVAILABILITY_TRUST: Final[dict[str, float]] = {
+    "fresh": 1.0,
+    "aging": 0.7,
+    "stale": 0.25,
+    "unknown": 0.25,
+}
+
 # Availability component when no usable bed count says otherwise, by reported status.
 STATUS_FRACTION: Final[dict[str, float]] = {
     "openings": 0.6,
@@ -199,13 +209,16 @@ def distance_fraction(distance_miles: np.ndarray, radius_miles: float) -> np.nda
     return np.clip(1.0 - distance_miles / radius_miles, 0.0, 1.0)
 
 
-def availability_fraction(beds: np.ndarray, status: np.ndarray, usable: np.ndarray) -> np.ndarray:
+def availability_fraction(
+    beds: np.ndarray, status: np.ndarray, usable: np.ndarray, labels: np.ndarray
+) -> np.ndarray:
     """Score open beds of the needed type (NaN = unknown) and the reported status.
 
     ``usable`` marks reports recent enough to count (see search's max age); others earn
     nothing. One open bed earns 0.68, rising to 1 at FULL_BEDS; with no count (or a count of
     0) the status earns its STATUS_FRACTION share (openings 0.6, accepting assessments 0.3,
-    waitlist 0.1).
+    waitlist 0.1). The result is scaled by AVAILABILITY_TRUST of the report's freshness
+    ``labels``.
     """
     by_status = np.zeros(len(status), dtype="float64")
     for label, share in STATUS_FRACTION.items():
@@ -215,7 +228,10 @@ def availability_fraction(beds: np.ndarray, status: np.ndarray, usable: np.ndarr
     # A known count of zero overrides an "openings" status; waitlist/assessment still count.
     by_status = np.where(counted == 0, by_status, 0.0)
     by_status = np.where(np.isfinite(beds) & (beds == 0) & (status == "openings"), 0.0, by_status)
-    return np.where(usable, np.maximum(by_count, by_status), 0.0)
+    trust = np.zeros(len(labels), dtype="float64")
+    for label, share in AVAILABILITY_TRUST.items():
+        trust[labels == label] = share
+    return np.where(usable, np.maximum(by_count, by_status) * trust, 0.0)
 
 
 def freshness_fraction(labels: np.ndarray, availability: np.ndarray) -> np.ndarray:

@@ -261,7 +261,7 @@ def _fractions(
         else np.ones(len(positions), dtype=bool)
     )
     availability = availability_fraction(
-        index.beds[query.bed_column][positions], index.status[positions], usable
+        index.beds[query.bed_column][positions], index.status[positions], usable, labels
     )
     detox_any = any_of([flags[name] for name in col.DETOX_COLUMNS])
     payers_chosen = bool(query.payers)

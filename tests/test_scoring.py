@@ -96,25 +96,39 @@ def test_distance_fraction_falls_from_one_to_zero_across_the_radius() -> None:
 def test_more_open_beds_never_score_less() -> None:
     beds = np.array([np.nan, 0, 1, 2, 5, 9], dtype="float64")
     status = np.array(["unknown", "no_openings", "openings", "openings", "openings", "openings"])
-    scores = availability_fraction(beds, status, np.ones(6, dtype=bool))
+    scores = availability_fraction(beds, status, np.ones(6, dtype=bool), np.full(6, "fresh"))
     assert np.all(np.diff(scores) >= 0)
     assert scores[-1] == 1.0
 
 
 def test_status_counts_when_no_bed_count_is_known() -> None:
     status = np.array(["openings", "accepting_assessments", "waitlist", "no_openings"])
-    scores = availability_fraction(np.full(4, np.nan), status, np.ones(4, dtype=bool))
+    scores = availability_fraction(
+        np.full(4, np.nan), status, np.ones(4, dtype=bool), np.full(4, "fresh")
+    )
     assert scores.tolist() == [0.6, 0.3, 0.1, 0.0]
 
 
 def test_a_zero_count_overrides_an_openings_status() -> None:
-    scores = availability_fraction(np.array([0.0]), np.array(["openings"]), np.array([True]))
+    scores = availability_fraction(
+        np.array([0.0]), np.array(["openings"]), np.array([True]), np.array(["fresh"])
+    )
     assert scores.tolist() == [0.0]
 
 
 def test_reports_too_old_to_use_earn_no_availability() -> None:
-    scores = availability_fraction(np.array([3.0]), np.array(["openings"]), np.array([False]))
+    scores = availability_fraction(
+        np.array([3.0]), np.array(["openings"]), np.array([False]), np.array(["fresh"])
+    )
     assert scores.tolist() == [0.0]
+
+
+def test_older_reports_of_the_same_beds_earn_less() -> None:
+    labels = np.array(["fresh", "aging", "stale"])
+    scores = availability_fraction(
+        np.full(3, 5.0), np.full(3, "openings"), np.ones(3, dtype=bool), labels
+    )
+    assert scores.tolist() == [1.0, 0.7, 0.25]
 
 
 def test_a_fresh_no_openings_report_earns_no_freshness() -> None:

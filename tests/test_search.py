@@ -188,7 +188,9 @@ def test_custom_weights_override_the_preset() -> None:
     only_beds = Weights(distance=0, availability=1, freshness=0, detox_fit=0, moud=0,
                         continuity=0, payer=0, accreditation=0)  # fmt: skip
     result = run(
-        facility(1, miles=1), facility(2, miles=40, beds_open_residential=2), weights=only_beds
+        facility(1, miles=1),
+        facility(2, miles=40, beds_open_residential=2, availability_reported_at=NOW),
+        weights=only_beds,
     )
     assert ids(result) == ["f002", "f001"]
     assert result.score.iloc[0] == pytest.approx(100 * 0.76)
