@@ -47,7 +47,8 @@ class SearchQuery:
     intervention_at: when the intervention happens (timezone-aware), for hold coverage.
     preset: the name of the weights preset in :data:`matching.scoring.PRESETS`.
 
-    Lists are stored as sorted tuples without duplicates, so equal requests compare equal.
+    Lists are stored as tuples in the order of PAYERS / MOUD_NEEDS, without duplicates, so
+    equal requests compare (and hash) equal.
     """
 
     origin: Location
