@@ -1,4 +1,4 @@
-"""Time the app with a 12k-facility directory: cold start, first search, rerun after a filter change.
+"""Time the app on a 12k-facility directory: cold start, first search, rerun after a filter change.
 
 Run: ``python benchmarks/bench_app.py [runs]``. Imports the 2015 National Directory (11,928
 facilities) from ../shared/data/real when present, else scales the demo set up to 12,000
