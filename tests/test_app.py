@@ -181,3 +181,25 @@ def test_real_findtreatment_export_imports_and_is_searchable(app: AppTest, real_
     app.switch_page("app_pages/search.py").run()
     _search(app, f"{facility['lat']}, {facility['lon']}")
     assert facility["name"] in _results(app)[display.RESULT_FACILITY].tolist()
+
+
+def test_availability_feed_reaches_the_search_results(app: AppTest) -> None:
+    _search(app, "10001")
+    row = _results(app).iloc[-1]
+    reported = (pd.Timestamp.now(tz="UTC") - pd.Timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    feed = (
+        "facility_id,beds_open_detox,beds_open_residential,availability_status,"
+        "availability_reported_at,availability_source\n"
+        f"{row['facility_id']},4,,openings,{reported},county registry\n"
+        "no-such-id,1,,openings,2026-11-26T08:00:00Z,county registry\n"
+    ).encode()
+    app.switch_page("app_pages/data.py").run()
+    app.get("file_uploader")[1].set_value(("feed.csv", feed, "text/csv"))
+    app.button(key="feed_submit").click().run()
+    assert not app.exception
+    assert "1 applied" in _texts(app) + "\n".join(c.value for c in app.code)
+    assert "no facility has facility_id 'no-such-id'" in "\n".join(c.value for c in app.code)
+
+    app.switch_page("app_pages/search.py").run()
+    updated = _results(app).set_index("facility_id").loc[row["facility_id"]]
+    assert updated[display.RESULT_AVAILABILITY].startswith("Openings: 4 detox beds open")
