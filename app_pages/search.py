@@ -16,7 +16,7 @@ from matching import calllog, display, library, shortlist
 from matching import columns as col
 from matching.callscript import call_script
 from matching.errors import LocationError, QueryError
-from matching.explain import loosen_suggestions
+from matching.explain import loosen_suggestions, nearest_miles
 from matching.geo import NominatimGeocoder, resolve_location
 from matching.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 from matching.scoring import PRESET_DESCRIPTIONS, PRESETS
@@ -144,7 +144,12 @@ if results.empty:
         st.markdown("Try loosening one filter:")
         st.markdown("\n".join(f"- {s.change}: **{s.count}** facilities" for s in suggestions))
     else:
-        st.markdown("Nothing nearby even with every filter loosened: try a larger distance.")
+        nearest = nearest_miles(index, query.origin.lat, query.origin.lon)
+        st.markdown(
+            "No facility in this directory is in reach."
+            if nearest is None
+            else f"The nearest facility in this directory is {nearest:.0f} miles away."
+        )
     st.stop()
 
 shown = results.head(MAX_SHOWN)

@@ -7,12 +7,16 @@ and array filters), so running one per filter is fine on an empty result.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Final
 
 from matching.index import FacilityIndex
 from matching.query import MAX_RADIUS_MILES, SearchQuery
 from matching.search import search
+
+RADIUS_STEP_MILES: Final = 5
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -28,12 +32,14 @@ def loosen_suggestions(
 ) -> list[Loosening]:
     """Return, for each active requirement, how many facilities its removal would find.
 
-    Suggestions that find something come first, most results first; the radius is doubled
-    (up to the maximum) rather than removed.
+    Suggestions that find something come first, most results first. The radius is widened,
+    not removed: doubled, or further when the nearest facility is further still.
     """
     options: list[tuple[str, SearchQuery]] = []
     if query.radius_miles < MAX_RADIUS_MILES:
-        wider = min(query.radius_miles * 2, MAX_RADIUS_MILES)
+        nearest = nearest_miles(index, query.origin.lat, query.origin.lon) or 0.0
+        reach = math.ceil(nearest / RADIUS_STEP_MILES) * RADIUS_STEP_MILES
+        wider = min(max(query.radius_miles * 2, reach), MAX_RADIUS_MILES)
         options.append(
             (f"Widen the distance to {wider:g} miles", replace(query, radius_miles=wider))
         )
@@ -63,3 +69,9 @@ def loosen_suggestions(
         for change, relaxed in options
     ]
     return sorted(found, key=lambda item: -item.count)
+
+
+def nearest_miles(index: FacilityIndex, lat: float, lon: float) -> float | None:
+    """Return the distance to the nearest located facility (None when none is in reach)."""
+    _, miles = index.within(lat, lon, MAX_RADIUS_MILES)
+    return float(miles.min()) if len(miles) else None

@@ -203,3 +203,11 @@ def test_availability_feed_reaches_the_search_results(app: AppTest) -> None:
     app.switch_page("app_pages/search.py").run()
     updated = _results(app).set_index("facility_id").loc[row["facility_id"]]
     assert updated[display.RESULT_AVAILABILITY].startswith("Openings: 4 detox beds open")
+
+
+def test_empty_results_say_which_filter_to_loosen(app: AppTest) -> None:
+    app.number_input[0].set_value(20)  # open beds needed now: more than any demo facility has
+    _search(app, "10001")
+    assert not app.exception
+    assert "No facility within 50 miles of 10001" in _texts(app)
+    assert "- Drop the open-beds requirement: **" in _texts(app)

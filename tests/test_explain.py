@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from matching.explain import loosen_suggestions
+from matching.directory import empty_directory
+from matching.explain import loosen_suggestions, nearest_miles
 from matching.index import FacilityIndex
 from matching.query import SearchQuery
 from matching.search import search
@@ -29,3 +30,15 @@ def test_suggestions_that_find_most_come_first() -> None:
     suggestions = loosen_suggestions(INDEX, query, now=NOW)
     assert [s.count for s in suggestions] == sorted((s.count for s in suggestions), reverse=True)
     assert suggestions[-1].count == 0
+
+
+def test_wider_radius_reaches_the_nearest_facility() -> None:
+    query = SearchQuery(origin=ORIGIN, radius_miles=10)
+    far_only = FacilityIndex(directory(facility(1, miles=78)))
+    suggestions = loosen_suggestions(far_only, query, now=NOW)
+    assert suggestions[0].change == "Widen the distance to 80 miles"
+    assert suggestions[0].count == 1
+
+
+def test_nearest_miles_is_none_for_an_empty_directory() -> None:
+    assert nearest_miles(FacilityIndex(empty_directory()), ORIGIN.lat, ORIGIN.lon) is None
