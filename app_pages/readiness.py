@@ -13,6 +13,13 @@ from matching import cases, readiness
 from matching.calendar_export import case_to_ics
 from matching.packet import readiness_packet_pdf
 
+# Material icons render everywhere; emoji need a font the reader's machine may lack.
+STATUS_ICONS = {
+    readiness.PASS: ":green[:material/check_circle:]",
+    readiness.WARN: ":orange[:material/warning:]",
+    readiness.FAIL: ":red[:material/cancel:]",
+}
+
 st.title("Are we ready?")
 st.caption(
     "The intervention should not begin until a bed is held past its start plus the travel "
@@ -62,7 +69,7 @@ else:
 
 st.subheader("Checks")
 for check in checks:
-    st.markdown(f"{check.icon} **{check.title}** — {check.message}")
+    st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {check.message}")
 
 # ------------------------------------------------------------------------------------ exports
 

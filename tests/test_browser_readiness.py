@@ -1,0 +1,149 @@
+"""The readiness journey in a real browser: fill a plan, hold a bed, see it secured, get the packet.
+
+Drives Debian's Chromium through Playwright against ``streamlit run app.py`` with its own
+SQLite store. The store starts with one shortlisted demo facility (the search-to-shortlist part
+of the journey is the main browser test's job); everything else is typed into the pages.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
+from pypdf import PdfReader
+
+from matching import columns as col
+from matching import library, shortlist
+from matching.geo import resolve_location
+from matching.store import open_engine
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+WAIT_MS = 60_000
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def seed_shortlist(db_url: str) -> str:
+    """Shortlist the demo facility nearest to 10001 that offers opioid detox; return its name."""
+    directory = library.load_entry(library.demo_entry())
+    origin = resolve_location("10001")
+    opioid_detox = col.DETOX_COLUMNS[-1]
+    usable = directory[directory[opioid_detox].fillna(False).astype(bool)].copy()
+    usable["_d"] = (usable[col.LAT] - origin.lat) ** 2 + (usable[col.LON] - origin.lon) ** 2
+    nearest = usable.nsmallest(1, "_d").drop(columns="_d")
+    engine = open_engine(db_url)
+    shortlist.add_facilities(engine, shortlist.default_shortlist(engine).id, nearest)
+    engine.dispose()
+    return str(nearest[col.NAME].iloc[0])
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    executable = chromium_path()
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+    facility_name = seed_shortlist(db_url)
+    today = datetime.now(UTC).astimezone(NEW_YORK).date()
+    intervention_day = today + timedelta(days=2)
+    hold_day = today + timedelta(days=4)
+
+    with streamlit_server(db_url) as url:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 1000}, accept_downloads=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+
+        def shot(step: str) -> None:
+            page.screenshot(path=str(ARTIFACTS / f"readiness-{step}.png"), full_page=True)
+
+        def field(label: str):  # type: ignore[no-untyped-def]
+            return page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]')
+
+        def form_with(label: str):  # type: ignore[no-untyped-def]
+            return page.locator('[data-testid="stForm"]').filter(has=field(label))
+
+        def pick_date(label: str, day) -> None:  # type: ignore[no-untyped-def]
+            # A react-aria date field: type into the year segment and it moves on by itself.
+            page.get_by_role("spinbutton", name=f"year, {label}", exact=True).click()
+            page.keyboard.type(day.strftime("%Y%m%d"))
+            page.keyboard.press("Tab")
+
+        def pick_time(label: str, hours_minutes: str) -> None:
+            page.get_by_role("spinbutton", name=f"hour, {label}", exact=True).click()
+            page.keyboard.type(hours_minutes.replace(":", ""))
+            page.keyboard.press("Tab")
+
+        page.goto(url)
+        page.get_by_role("link", name="Plan").click()
+        page.get_by_role("button", name="Create my first case").click()
+        page.get_by_text("Created Our case.").wait_for()
+
+        # The person and the safety screen: four "No" answers.
+        field("First name or alias only").fill("Sam")
+        for radio in page.locator('[data-testid="stRadio"]').all()[:4]:
+            radio.get_by_text("No", exact=True).click()
+        form_with("First name or alias only").get_by_role("button", name="Save").click()
+        page.get_by_text("Saved the person and safety screen.").wait_for()
+
+        # When and where.
+        pick_date("Date", intervention_day)
+        pick_time("Time", "10:00")
+        field("Place (as you would describe it to the team)").fill("Aunt Jo's home")
+        field(
+            "Where is it? ZIP, city or coordinates — used for the travel time to the facility"
+        ).fill("10001")
+        form_with("Place (as you would describe it to the team)").get_by_role(
+            "button", name="Save"
+        ).click()
+        page.get_by_text("Saved the time and place.").wait_for()
+        shot("1-plan")
+
+        # Placement: add the shortlisted facility, verify insurance, hold the bed.
+        page.get_by_role("link", name="Placement").click()
+        page.get_by_text("Add facilities from a shortlist").wait_for()
+        shot("2-placement-empty")
+        page.locator('[data-testid="stMultiSelect"]').filter(has_text="Facilities to add").click()
+        page.get_by_role("option", name=facility_name).click()
+        page.keyboard.press("Escape")
+        page.get_by_role("button", name="Add to the case").click()
+        page.get_by_text("Added 1 facility(ies).").wait_for()
+
+        page.get_by_role("tab", name="Insurance").click()
+        field("Insurer").fill("Aetna")
+        page.get_by_role("button", name="Save verification").click()
+        page.get_by_text("Insurance verification saved.").wait_for()
+
+        page.get_by_role("tab", name="Hold").click()
+        pick_date("Hold expires: date", hold_day)
+        pick_time("Hold expires: time", "10:00")
+        field("Held by (staff name)").fill("Dana")
+        page.get_by_role("button", name="Save the hold").click()
+        page.get_by_text("Bed hold saved.").wait_for()
+        shot("3-placement")
+
+        # Readiness: the placement is secured; download the packet and read it.
+        page.get_by_role("link", name="Readiness").click()
+        page.get_by_text("Placement secured").wait_for()
+        shot("4-readiness")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Readiness packet (PDF)").click()
+        pdf_bytes = Path(download.value.path()).read_bytes()
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
+        assert facility_name in text
+        assert "Aunt Jo's home" in text
+        assert "Aetna" in text
+        assert f"{hold_day:%d %b %Y} 10:00" in text
+        assert "988" in text and "1-800-662-4357" in text
+        context.close()
