@@ -109,6 +109,10 @@ def search(
     now = _check_now(now)
     top = _check_top(top)
     weights = weights if weights is not None else PRESETS[query.preset]
+    if not isinstance(weights, Weights):
+        raise QueryError(
+            f"weights must be a matching.scoring.Weights, got {type(weights).__name__}"
+        )
     positions, spherical = index.candidates(query.origin.lat, query.origin.lon, query.radius_miles)
     age_hours = _age_hours(index, positions, now)
     states = _requirement_states(index, query, positions, age_hours)
@@ -155,6 +159,8 @@ def search(
     }  # fmt: skip
     # One concat instead of a column insert per added column: most of the cost of small results.
     taken = index.directory.take(chosen).reset_index(drop=True)
+    # A directory saved from earlier results carries old scores: replace them, never duplicate.
+    taken = taken.drop(columns=[name for name in RESULT_COLUMNS if name in taken.columns])
     return pd.concat([taken, pd.DataFrame(added, index=taken.index)], axis=1)
 
 

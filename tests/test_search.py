@@ -247,6 +247,18 @@ def test_no_match_gives_an_empty_frame_with_all_columns() -> None:
     assert set(RESULT_COLUMNS) <= set(result.columns)
 
 
+def test_searching_saved_results_replaces_their_old_scores() -> None:
+    first = run(facility(1, miles=5))
+    again = search(FacilityIndex(first), SearchQuery(origin=ORIGIN, radius_miles=3), now=NOW)
+    assert again.empty
+    assert list(again.columns).count("score") == 1
+
+
+def test_weights_must_be_weights() -> None:
+    with pytest.raises(QueryError, match="weights must be"):
+        run(facility(1), weights={"distance": 1})
+
+
 def test_every_preset_runs() -> None:
     for preset in PRESETS:
         assert len(run(facility(1), preset=preset)) == 1
