@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages import ui
 from matching import cases
-from matching.cases import Case
+from matching.cases import Case, Intervention
 from matching.crisis import CRISIS_LINES
 from matching.errors import ConflictError, StoreError
 from matching.readiness import local_start
@@ -41,8 +41,11 @@ def init_state() -> None:
     st.session_state.setdefault("case_flash", "")
 
 
-def _select(case_id: int | None) -> None:
+def _select(case_id: int | None, *, by_widget: bool = False) -> None:
     st.session_state["case_id"] = case_id
+    if not by_widget:
+        # The selectbox may already be drawn this run; it picks the new case up on the next run.
+        st.session_state["case_select_next"] = case_id
     st.session_state["case_base"] = (
         None if case_id is None else cases.load_case(ui.get_engine(), case_id)
     )
@@ -57,18 +60,22 @@ def case_picker() -> Case | None:
     by_id = {summary.id: summary.title for summary in summaries}
     if st.session_state["case_id"] not in by_id:
         _select(summaries[0].id if summaries else None)
+    pending = st.session_state.pop("case_select_next", None)
+    if pending in by_id:
+        st.session_state["case_select"] = pending
+    if st.session_state.get("case_select") not in by_id:
+        st.session_state["case_select"] = st.session_state["case_id"]
     with st.sidebar:
         st.subheader("Case")
         if by_id:
             chosen = st.selectbox(
                 "Active case",
                 list(by_id),
-                index=list(by_id).index(st.session_state["case_id"]),
                 format_func=lambda case_id: f"{by_id[case_id]} (#{case_id})",
                 key="case_select",
             )
             if chosen != st.session_state["case_id"]:
-                _select(chosen)
+                _select(chosen, by_widget=True)
         with (
             st.popover("New case", icon=":material/add:"),
             st.form("new_case_form", clear_on_submit=True),
@@ -96,7 +103,11 @@ def case_picker() -> Case | None:
 
 def _create(title: str) -> None:
     try:
-        created = cases.create_case(ui.get_engine(), Case(title=title), now=ui.now())
+        zone = ui.browser_timezone()
+        intervention = Intervention(time_zone=zone) if zone != "UTC" else Intervention()
+        created = cases.create_case(
+            ui.get_engine(), Case(title=title, intervention=intervention), now=ui.now()
+        )
     except cases.CaseError as error:
         st.error(str(error))
         return

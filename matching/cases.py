@@ -206,7 +206,6 @@ class Case:
     team: tuple[TeamMember, ...] = ()
     logistics: Logistics = field(default_factory=Logistics)
     placements: tuple[Placement, ...] = ()
-    shortlist_id: int | None = None
 
     def __post_init__(self) -> None:
         if not self.title.strip():

@@ -125,3 +125,31 @@ def test_reload_after_a_conflict_shows_the_other_windows_changes(engine, stored_
     next(b for b in at.button if b.label == "Reload the latest version").click().run()
     assert not at.exception
     assert at.text_input(key=f"alias_{stored_case.id}_{stored_case.version + 1}").value == "Jay"
+
+
+def test_new_case_becomes_the_active_one(engine, stored_case):
+    at = open_page("app_pages/plan.py")
+    next(t for t in at.text_input if t.label == "Case title (only you see it)").input("Family B")
+    next(b for b in at.button if b.label == "Create case").click().run()
+    assert not at.exception
+    created = next(s for s in cases.list_cases(engine) if s.title == "Family B")
+    assert at.selectbox(key="case_select").value == created.id
+    assert at.text_input(key=f"alias_{created.id}_1").value == ""
+
+
+def test_switching_case_shows_the_other_plan(engine, stored_case):
+    other = cases.create_case(engine, replace(ready_case(datetime.now(UTC)), loved_one_alias="Jo"))
+    at = open_page("app_pages/plan.py")
+    at.selectbox(key="case_select").set_value(stored_case.id).run()
+    assert at.text_input(key=f"alias_{stored_case.id}_1").value == "Sam"
+    at.selectbox(key="case_select").set_value(other.id).run()
+    assert not at.exception
+    assert at.text_input(key=f"alias_{other.id}_1").value == "Jo"
+
+
+def test_delete_case_from_the_sidebar_removes_it(engine, stored_case):
+    at = open_page("app_pages/readiness.py")
+    at.button(key="delete_case").click().run()
+    assert not at.exception
+    assert cases.count_cases(engine) == 0
+    assert "The case was deleted." in texts(at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from case_factory import NOW, START_UTC, fresh_backup, held_primary, ready_case, team, with_primary
@@ -425,3 +426,20 @@ def test_placement_secured_iff_hold_outlasts_start_plus_travel(offset_minutes, t
     primary = held_primary(expires_at=expires)
     secured = status(with_primary(case, primary), readiness.check_placement) == PASS
     assert secured == (offset_minutes > 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31)),
+    zone=st.sampled_from(["America/New_York", "America/Denver", "America/Phoenix", "UTC"]),
+)
+def test_local_start_reads_back_as_the_same_wall_clock(moment, zone):
+    local_time = moment.time().replace(second=0, microsecond=0)
+    try:
+        start = readiness.local_start(moment.date(), local_time, zone)
+    except CaseError:
+        return  # a skipped spring-forward time; refused, tested above
+    for instant in (start.earliest, start.latest):
+        wall = instant.astimezone(ZoneInfo(zone))
+        assert (wall.date(), wall.time()) == (moment.date(), local_time)
+    assert start.latest - start.earliest in (timedelta(0), timedelta(hours=1))
