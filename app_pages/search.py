@@ -48,44 +48,48 @@ with st.form("search_form"):
     )
     left, middle, right = st.columns(3)
     radius = left.slider("Distance (miles)", min_value=5, max_value=300, value=50, step=5)
-    payers = left.multiselect(
-        "Insurance or payment", PAYERS, format_func=display.PAYER_LABELS.__getitem__
+    payers = middle.multiselect(
+        "Insurance or payment (any of)", PAYERS, format_func=display.PAYER_LABELS.__getitem__
     )
-    detox = middle.selectbox(
+    detox = right.selectbox(
         "Detox needed",
         [None, *DETOX_NEEDS],
         format_func=lambda need: (
             "No detox requirement" if need is None else display.DETOX_LABELS[need]
         ),
     )
-    moud = middle.multiselect(
-        "Medication for opioid use disorder (any of)",
-        MOUD_NEEDS,
-        format_func=display.MOUD_LABELS.__getitem__,
-    )
-    after_care = middle.selectbox(
-        "Care after detox",
-        [None, *AFTER_CARE],
-        format_func=lambda care: (
-            "No requirement" if care is None else display.AFTER_CARE_LABELS[care]
-        ),
-    )
-    min_beds = right.number_input("Open beds needed now", min_value=0, max_value=20, value=0)
-    max_age = right.selectbox(
-        "Count bed reports from", list(AGE_CHOICES), format_func=AGE_CHOICES.__getitem__
-    )
-    include_unverified = right.checkbox(
-        "Include facilities whose listing does not say (call to confirm)"
-    )
-    day_column, time_column, preset_column = st.columns(3)
-    intervention_day = day_column.date_input("Intervention date (optional)", value=None)
-    intervention_time = time_column.time_input("Intervention time", value=time(10, 0))
-    preset = preset_column.radio(
-        "Rank for",
-        list(PRESETS),
-        key="preset",
-        format_func=lambda name: f"{name.title()}: {PRESET_DESCRIPTIONS[name]}",
-    )
+    with st.expander("More: medication, after-care, open beds, timing, ranking"):
+        left, middle, right = st.columns(3)
+        moud = left.multiselect(
+            "Medication for opioid use disorder (any of)",
+            MOUD_NEEDS,
+            format_func=display.MOUD_LABELS.__getitem__,
+        )
+        after_care = left.selectbox(
+            "Care after detox",
+            [None, *AFTER_CARE],
+            format_func=lambda care: (
+                "No requirement" if care is None else display.AFTER_CARE_LABELS[care]
+            ),
+        )
+        min_beds = middle.number_input("Open beds needed now", min_value=0, max_value=20, value=0)
+        max_age = middle.selectbox(
+            "Count bed reports from", list(AGE_CHOICES), format_func=AGE_CHOICES.__getitem__
+        )
+        include_unverified = middle.checkbox(
+            "Include unconfirmed listings",
+            help="Keep facilities whose listing does not say whether they meet a requirement; "
+            "they rank lower and are marked 'call to confirm'.",
+        )
+        intervention_day = right.date_input("Intervention date (optional)", value=None)
+        intervention_time = right.time_input("Intervention time", value=time(10, 0))
+        preset = st.radio(
+            "Rank for",
+            list(PRESETS),
+            key="preset",
+            horizontal=True,
+            format_func=lambda name: f"{name.title()}: {PRESET_DESCRIPTIONS[name]}",
+        )
     submitted = st.form_submit_button(
         "Search", type="primary", icon=":material/search:", key="search_submit"
     )

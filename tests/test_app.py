@@ -211,3 +211,9 @@ def test_empty_results_say_which_filter_to_loosen(app: AppTest) -> None:
     assert not app.exception
     assert "No facility within 50 miles of 10001" in _texts(app)
     assert "- Drop the open-beds requirement: **" in _texts(app)
+
+
+def test_street_address_is_not_sent_anywhere_without_the_opt_in(app: AppTest) -> None:
+    _search(app, "350 Fifth Avenue, New York")
+    assert not app.exception
+    assert "online lookup, which is off" in app.error[0].value
