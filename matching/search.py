@@ -10,8 +10,8 @@ A search runs in three steps over numpy arrays the index prepared, touching only
 3. **Ranking**: a 0-100 score summed from named components (see :mod:`matching.scoring`),
    ties broken by distance, then facility_id, so the same query always gives the same order.
 
-Only the rows returned are then copied out of the directory, with exact geodesic distances and
-a reasons string.
+Only the rows returned are then copied out of the directory, with their distances (WGS84, within
+a few metres of geopy's geodesic; see :mod:`matching.index`) and a reasons string.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pandas as pd
 
 from matching import columns as col
 from matching.errors import QueryError
-from matching.index import FacilityIndex, geodesic_miles
+from matching.index import FacilityIndex
 from matching.query import SearchQuery
 from matching.scoring import (
     COMPONENTS,
@@ -113,15 +113,15 @@ def search(
         raise QueryError(
             f"weights must be a matching.scoring.Weights, got {type(weights).__name__}"
         )
-    positions, spherical = index.candidates(query.origin.lat, query.origin.lon, query.radius_miles)
+    positions, miles = index.within(query.origin.lat, query.origin.lon, query.radius_miles)
     age_hours = _age_hours(index, positions, now)
     states = _requirement_states(index, query, positions, age_hours)
     kept, unverified_by = _apply_filters(states, positions, query.include_unverified)
-    positions, spherical, age_hours = positions[kept], spherical[kept], age_hours[kept]
+    positions, miles, age_hours = positions[kept], miles[kept], age_hours[kept]
     unverified_by = {name: unknown[kept] for name, unknown in unverified_by.items()}
 
     labels = freshness_labels(age_hours, fresh_hours=fresh_hours, stale_hours=stale_hours)
-    fractions = _fractions(index, query, positions, spherical, age_hours, labels)
+    fractions = _fractions(index, query, positions, miles, age_hours, labels)
     for requirement, unknown in unverified_by.items():
         component = _REQUIREMENT_COMPONENT[requirement]
         fractions[component] = np.where(unknown, 0.0, fractions[component])
@@ -134,7 +134,7 @@ def search(
         else points["distance"]
     )
 
-    order = np.lexsort((index.id_rank[positions], spherical, -score))
+    order = np.lexsort((index.id_rank[positions], miles, -score))
     if top:
         order = order[:top]
     chosen = positions[order]
@@ -142,9 +142,7 @@ def search(
     unverified = np.zeros(len(order), dtype=bool)
     for unknown in unknown_rows.values():
         unverified |= unknown
-    distance_miles = geodesic_miles(
-        query.origin.lat, query.origin.lon, index.lat[chosen], index.lon[chosen]
-    )
+    distance_miles = miles[order]
     added: dict[str, object] = {"distance_miles": distance_miles, "score": score[order]}
     added |= {f"score_{name}": points[name][order] for name in COMPONENTS}
     added |= {
@@ -256,7 +254,7 @@ def _fractions(
     index: FacilityIndex,
     query: SearchQuery,
     positions: np.ndarray,
-    spherical: np.ndarray,
+    miles: np.ndarray,
     age_hours: np.ndarray,
     labels: np.ndarray,
 ) -> dict[str, np.ndarray]:
@@ -277,7 +275,7 @@ def _fractions(
         else np.zeros(len(positions), dtype="int8")
     )
     return {
-        "distance": distance_fraction(spherical, query.radius_miles),
+        "distance": distance_fraction(miles, query.radius_miles),
         "availability": availability,
         "freshness": freshness_fraction(labels, availability),
         "detox_fit": detox_fraction(

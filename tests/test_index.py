@@ -9,7 +9,13 @@ from geopy.distance import geodesic
 from search_frames import ORIGIN, directory, facility
 
 from matching.errors import FacilityDataError
-from matching.index import SPHERE_ERROR, FacilityIndex, haversine_miles
+from matching.index import (
+    LAMBERT_ERROR_MILES,
+    SPHERE_ERROR,
+    FacilityIndex,
+    ellipsoidal_miles,
+    haversine_miles,
+)
 
 BOUNDARY_MILES = 1e-6  # float noise only: membership is decided by the geodesic near the edge
 
@@ -59,14 +65,29 @@ def test_facilities_just_inside_and_outside_the_edge_are_decided_by_geodesic() -
     assert np.all(miles < 50.0)
 
 
-def test_distances_are_geodesic_miles() -> None:
+def test_distances_agree_with_geopy_geodesic() -> None:
     index = FacilityIndex(directory(facility(1, miles=12.0), facility(2, miles=30.0)))
     positions, miles = index.within(ORIGIN.lat, ORIGIN.lon, 50.0)
     expected = [
         geodesic((ORIGIN.lat, ORIGIN.lon), (lat, lon)).miles
         for lat, lon in zip(index.lat[positions], index.lon[positions], strict=True)
     ]
-    assert miles == pytest.approx(expected, abs=1e-9)
+    assert miles == pytest.approx(expected, abs=LAMBERT_ERROR_MILES)
+
+
+def test_lambert_distance_bound_holds_up_to_the_largest_radius() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(400):
+        lat, lon = rng.uniform(-70, 72), rng.uniform(-180, 180)
+        start = (lat, lon)
+        end = geodesic(miles=rng.uniform(0, 3020)).destination(start, rng.uniform(0, 360))
+        exact = geodesic(start, (end.latitude, end.longitude)).miles
+        lambert = ellipsoidal_miles(lat, lon, np.array([end.latitude]), np.array([end.longitude]))
+        assert abs(lambert[0] - exact) <= LAMBERT_ERROR_MILES
+
+
+def test_distance_to_the_origin_itself_is_zero() -> None:
+    assert ellipsoidal_miles(40.0, -74.0, np.array([40.0]), np.array([-74.0])).tolist() == [0.0]
 
 
 def test_sphere_error_bound_holds_for_random_pairs() -> None:

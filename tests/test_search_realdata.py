@@ -12,7 +12,7 @@ from geopy.distance import geodesic
 
 from matching import columns as col
 from matching.geo import resolve_location
-from matching.index import FacilityIndex
+from matching.index import LAMBERT_ERROR_MILES, FacilityIndex
 from matching.query import SearchQuery
 from matching.search import search
 
@@ -53,7 +53,7 @@ def test_radius_matches_brute_force_geodesic(
         found = set(ids[positions])
         assert set(ids[miles <= radius - BOUNDARY_MILES]) <= found
         assert not found & set(ids[miles > radius + BOUNDARY_MILES])
-        assert distances == pytest.approx(miles[positions], abs=1e-6)
+        assert distances == pytest.approx(miles[positions], abs=LAMBERT_ERROR_MILES)
 
 
 def test_real_search_respects_filters_and_explains_itself(national: FacilityIndex) -> None:
