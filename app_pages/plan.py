@@ -185,7 +185,7 @@ with st.form(cases_ui.key(case, "team_form")):
             "relationship": st.column_config.TextColumn("Relationship"),
             "role": st.column_config.TextColumn("Role on the day"),
             "consequence": st.column_config.TextColumn(
-                "Consequence they will hold to", width="large"
+                "Consequence they will hold to", width="medium"
             ),
             "rehearsal_attended": st.column_config.CheckboxColumn("Rehearsed", default=False),
         },

@@ -146,4 +146,10 @@ def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type:
         assert "Aetna" in text
         assert f"{hold_day:%d %b %Y} 10:00" in text
         assert "988" in text and "1-800-662-4357" in text
+
+        # Privacy: nothing the family typed shows up in the address bar or the server log.
+        assert "Sam" not in page.url and "Aunt" not in page.url and "?" not in page.url
+        port = url.rsplit(":", 1)[1]
+        server_log = (ARTIFACTS / f"streamlit-{port}.log").read_text()
+        assert "Aunt Jo" not in server_log and "Aetna" not in server_log
         context.close()

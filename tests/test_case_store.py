@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -142,3 +143,20 @@ def test_bad_import_changes_nothing_in_the_store(engine):
 def test_loading_a_missing_case_is_a_clear_error(engine):
     with pytest.raises(StoreError, match="Case 42 does not exist"):
         case_store.load_case(engine, 42)
+
+
+def test_concurrent_saves_of_one_version_let_exactly_one_win(engine):
+    created = case_store.create_case(engine, ready_case(), now=NOW)
+
+    def attempt(title):
+        try:
+            case_store.save_case(engine, replace(created, title=title), now=NOW)
+        except ConflictError:
+            return None
+        return title
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        winners = [t for t in pool.map(attempt, [f"writer {i}" for i in range(4)]) if t]
+    assert len(winners) == 1
+    stored = case_store.load_case(engine, created.id)
+    assert (stored.title, stored.version) == (winners[0], 2)
