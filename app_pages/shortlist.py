@@ -130,9 +130,8 @@ for position, record in enumerate(table.to_dict("records")):
 
 if not items.empty:
     st.subheader("Download or print")
-    stem = "readybed-" + "".join(
-        c if c.isalnum() else "-" for c in by_id[current_id].name.lower()
-    ).strip("-")
+    # A neutral file name: shortlist names may be personal, and download names travel in URLs.
+    stem = f"readybed-shortlist-{current_id}"
     origin = view["origin_label"].iloc[0] if "origin_label" in view.columns else ""
     csv_column, xlsx_column, pdf_column = st.columns(3)
     csv_column.download_button(

@@ -73,6 +73,7 @@ def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -
 
         with page.expect_download() as csv_download:
             page.get_by_role("button", name="CSV").click()
+        assert csv_download.value.suggested_filename == "readybed-shortlist-1.csv"
         csv_path = tmp_path / "shortlist.csv"
         csv_download.value.save_as(csv_path)
         table = pd.read_csv(csv_path, encoding="utf-8-sig", dtype="str", keep_default_na=False)
