@@ -3,8 +3,8 @@
 Run from the repository root:  python benchmarks/bench_search.py  [--quick]
 
 What is measured (one run, this machine, medians over rotating origins):
-* full search = resolve a ZIP + build the SearchQuery + search(top=50): radius query, filters,
-  scoring, geodesic distances and reasons for the 50 returned rows;
+* full search = resolve a ZIP + build the SearchQuery + search(top=50): radius query with
+  WGS84 distances, filters, scoring, and the result frame with reasons for the 50 best rows;
   at 12k facilities (the real 2015 directory when ../shared/data/real is present, else
   synthetic), 20k, 100k and 1M synthetic facilities;
 * (a) naive: pandas ``apply`` of ``geopy.distance.geodesic`` per row, then the same filters
