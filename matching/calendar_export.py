@@ -14,7 +14,7 @@ from typing import Final
 
 from icalendar import Alarm, Calendar, Event
 
-from matching.cases import Case
+from matching.cases import Case, CaseError
 from matching.readiness import intervention_start
 
 PRODUCT_ID: Final = "-//ReadyBed//Intervention readiness//EN"
@@ -64,7 +64,10 @@ def case_to_ics(case: Case, *, now: datetime) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "ReadyBed plan")
     prefix = f"readybed-case-{case.id or 'new'}"
-    start = intervention_start(case)
+    try:
+        start = intervention_start(case)
+    except CaseError:
+        start = None  # a time skipped by a clock change; the readiness check says so
     primary = case.primary()
     if start is not None:
         calendar.add_component(

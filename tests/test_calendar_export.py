@@ -60,3 +60,15 @@ def test_empty_case_gives_a_valid_calendar_without_events():
     case = replace(ready_case(), intervention=Intervention(), placements=())
     calendar = Calendar.from_ical(case_to_ics(case, now=NOW))
     assert calendar.walk("VEVENT") == []
+
+
+def test_time_skipped_by_spring_forward_leaves_the_intervention_out():
+    case = ready_case()
+    case = replace(
+        case,
+        intervention=replace(
+            case.intervention, local_date=datetime(2027, 3, 14).date(), local_time=time(2, 30)
+        ),
+    )
+    assert "Intervention" not in events(case)
+    assert "Bed hold expires at Harbor Detox" in events(case)

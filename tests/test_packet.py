@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import date, time
 
 from case_factory import NOW, ready_case
 from pypdf import PdfReader
@@ -61,3 +62,14 @@ def test_packet_for_an_empty_case_says_what_is_missing():
 def test_packet_survives_text_outside_latin1():
     case = replace(ready_case(), loved_one_alias="Zoë 🙂", title="Case “A”")
     assert pdf_text(readiness_packet_pdf(case, now=NOW)).startswith("Readiness packet")
+
+
+def test_packet_explains_a_time_skipped_by_spring_forward():
+    case = ready_case()
+    case = replace(
+        case,
+        intervention=replace(
+            case.intervention, local_date=date(2027, 3, 14), local_time=time(2, 30)
+        ),
+    )
+    assert "does not exist" in pdf_text(readiness_packet_pdf(case, now=NOW))
