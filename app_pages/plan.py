@@ -15,6 +15,8 @@ from matching.cases import CaseError, Intervention, Lead, Logistics, SafetyScree
 from matching.errors import LocationError
 from matching.geo import FORMS_HINT, resolve_location
 from matching.letters import review_letter, rules_table
+from matching.pipeline import now_utc
+from matching.readiness import PASS, check_time_and_place
 
 ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
 TEAM_COLUMNS = ["name", "relationship", "role", "consequence", "rehearsal_attended"]
@@ -68,6 +70,9 @@ with st.form(cases_ui.key(case, "person_form")):
 
 st.header("When and where")
 intervention = case.intervention
+when_check = check_time_and_place(case, now_utc())
+if when_check.status != PASS:
+    st.warning(when_check.message, icon=":material/schedule:")
 with st.form(cases_ui.key(case, "when_form")):
     left, middle, right = st.columns(3)
     picked_date = left.date_input("Date", value=intervention.local_date)

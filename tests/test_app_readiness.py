@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -153,3 +153,24 @@ def test_delete_case_from_the_sidebar_removes_it(engine, stored_case):
     assert not at.exception
     assert cases.count_cases(engine) == 0
     assert "The case was deleted." in texts(at)
+
+
+def test_logging_a_call_on_the_placement_page_adds_to_the_contact_log(engine, stored_case):
+    at = open_page("app_pages/placement.py")
+    before = len(stored_case.primary().log)
+    note = next(t for t in at.text_area if t.label.startswith("What was said"))
+    note.input("Spoke to Dana; bed still held.")
+    next(b for b in at.button if b.label == "Log the call").click().run()
+    assert not at.exception
+    primary = cases.load_case(engine, stored_case.id).primary()
+    assert len(primary.log) == before + 1
+    assert primary.log[-1].note == "Spoke to Dana; bed still held."
+
+
+def test_plan_page_warns_about_a_time_skipped_by_spring_forward(engine):
+    case = ready_case(datetime.now(UTC))
+    skipped = replace(case.intervention, local_date=date(2027, 3, 14), local_time=time(2, 30))
+    cases.create_case(engine, replace(case, intervention=skipped))
+    at = open_page("app_pages/plan.py")
+    assert not at.exception
+    assert any("does not exist" in w.value for w in at.warning)
