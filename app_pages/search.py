@@ -23,6 +23,7 @@ from matching.scoring import PRESET_DESCRIPTIONS, PRESETS
 from matching.search import search
 
 ui.init_state()
+st.session_state.setdefault("map_opt_in", False)  # the street map loads online images
 MAX_SHOWN = 200
 AGE_CHOICES = {None: "Any age", 24.0: "Last 24 hours", 72.0: "Last 3 days", 168.0: "Last week"}
 
@@ -237,18 +238,28 @@ if st.button(
 # ----------------------------------------------------------------------------- map
 
 with st.expander("Map", expanded=True, icon=":material/map:"):
-    st.map(
-        display.map_points(shown, query.origin.lat, query.origin.lon),
-        latitude="lat",
-        longitude="lon",
-        color="color",
-        size="size",
-        height=380,
+    # Off by default: the street map's images come from an online service (CARTO), which
+    # then sees the area being searched - the same kind of disclosure as online geocoding.
+    st.session_state["map_opt_in"] = st.toggle(
+        "Show the street map (loads map images from an online map service, which sees the "
+        "area shown)",
+        value=st.session_state["map_opt_in"],
     )
-    st.caption(
-        "Dark blue: the place you entered. Green: openings reported in the last 24 h; amber: "
-        "openings reported earlier; red: no openings or waitlist; grey: not reported."
-    )
+    if st.session_state["map_opt_in"]:
+        st.map(
+            display.map_points(shown, query.origin.lat, query.origin.lon),
+            latitude="lat",
+            longitude="lon",
+            color="color",
+            size="size",
+            height=380,
+        )
+        st.caption(
+            "Dark blue: the place you entered. Green: openings reported in the last 24 h; "
+            "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
+        )
+    else:
+        st.caption("The map is off, so nothing about this search leaves your computer.")
 
 # ----------------------------------------------------------------------------- one facility
 
