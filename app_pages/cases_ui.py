@@ -52,6 +52,13 @@ def _select(case_id: int | None, *, by_widget: bool = False) -> None:
     st.session_state["case_conflict"] = ""
 
 
+def open_case(case_id: int, message: str) -> None:
+    """Make ``case_id`` the active case and rerun, showing ``message``."""
+    st.session_state["case_flash"] = message
+    _select(case_id)
+    st.rerun()
+
+
 def case_picker() -> Case | None:
     """Show the case list in the sidebar (switch, create, delete) and return the active case."""
     init_state()
@@ -111,9 +118,7 @@ def _create(title: str) -> None:
     except cases.CaseError as error:
         st.error(str(error))
         return
-    st.session_state["case_flash"] = f"Created {created.title}."
-    _select(created.id)
-    st.rerun()
+    open_case(created.id, f"Created {created.title}.")
 
 
 def require_case() -> Case:

@@ -111,7 +111,4 @@ with st.expander("Import a case backup"), st.form("import_case_form", clear_on_s
         except cases.CaseFormatError as error:
             st.error(f"Nothing was imported. {error}")
         else:
-            st.session_state["case_id"] = imported.id
-            st.session_state["case_base"] = imported
-            st.session_state["case_flash"] = f"Imported {imported.title} as a new case."
-            st.rerun()
+            cases_ui.open_case(imported.id, f"Imported {imported.title} as a new case.")

@@ -174,3 +174,28 @@ def test_plan_page_warns_about_a_time_skipped_by_spring_forward(engine):
     at = open_page("app_pages/plan.py")
     assert not at.exception
     assert any("does not exist" in w.value for w in at.warning)
+
+
+def import_file(at: AppTest, data: bytes) -> AppTest:
+    at.get("file_uploader")[0].set_value(("case.json", data, "application/json"))
+    next(b for b in at.button if b.label == "Import as a new case").click()
+    return at.run()
+
+
+def test_importing_a_backup_creates_and_opens_a_new_case(engine, stored_case):
+    backup = cases.case_to_json(replace(stored_case, title="From backup"))
+    at = import_file(open_page("app_pages/readiness.py"), backup)
+    assert not at.exception
+    assert cases.count_cases(engine) == 2
+    imported = next(s for s in cases.list_cases(engine) if s.title == "From backup")
+    assert at.selectbox(key="case_select").value == imported.id
+    assert "Imported From backup as a new case." in texts(at)
+
+
+def test_importing_a_truncated_backup_shows_why_and_changes_nothing(engine, stored_case):
+    backup = cases.case_to_json(stored_case)
+    at = import_file(open_page("app_pages/readiness.py"), backup[:200])
+    assert not at.exception
+    assert "Nothing was imported" in at.error[0].value
+    assert "truncated" in at.error[0].value
+    assert cases.count_cases(engine) == 1
