@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from case_factory import NOW, ready_case
@@ -113,4 +114,18 @@ def test_round_trip_holds_for_any_text_and_speed(alias, letter, speed):
         team=(member, *case.team[1:]),
         logistics=replace(case.logistics, average_speed_mph=speed),
     )
+    assert case_from_json(case_to_json(case, now=NOW)) == case
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    confirmed=st.datetimes(
+        min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
+    )
+)
+def test_round_trip_keeps_instants_to_the_microsecond(confirmed):
+    case = ready_case()
+    primary = case.primary()
+    availability = replace(primary.availability, confirmed_at=confirmed)
+    case = case.with_placement(replace(primary, availability=availability))
     assert case_from_json(case_to_json(case, now=NOW)) == case
