@@ -185,9 +185,32 @@ if st.session_state["feed_report"]:
 
 # ----------------------------------------------------------------------------- where data lives
 
-with st.expander("Where your data is kept", icon=":material/lock:"):
+with st.expander("Where your data is kept, and deleting it", icon=":material/lock:"):
     st.markdown(
         f"Calls, shortlists and imported listings are stored only on this computer, in "
         f"`{library.library_folder(engine).parent}` (readable by your user account only). "
         "Set `READYBED_DB_URL` to use another database."
     )
+    imported = {key: entry for key, entry in entries.items() if not entry.is_demo}
+    if imported:
+        with st.form("delete_listing"):
+            doomed = st.selectbox(
+                "Imported listing", list(imported), format_func=lambda key: imported[key].name
+            )
+            if st.form_submit_button(
+                "Delete this listing", icon=":material/delete:", key="delete_listing_submit"
+            ):
+                library.delete_directory(engine, doomed)
+                st.session_state["flash"] = f"Deleted {imported[doomed].name}."
+                st.rerun()
+    with st.form("clear_calls"):
+        sure = st.checkbox("Yes, delete every call and feed report I logged")
+        if st.form_submit_button(
+            "Delete the call log", icon=":material/delete_forever:", key="clear_calls_submit"
+        ):
+            if sure:
+                count = calllog.clear_call_log(engine)
+                st.session_state["flash"] = f"Deleted {count} logged reports."
+                st.rerun()
+            else:
+                st.error("Tick the box to confirm; nothing was deleted.")

@@ -85,9 +85,9 @@ def _base_index(key: str, path: str, mtime: float) -> FacilityIndex:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _overlaid_index(url: str, key: str, path: str, mtime: float, revision: int) -> FacilityIndex:
+def _overlaid_index(url: str, key: str, path: str, mtime: float, revision: str) -> FacilityIndex:
     base = _base_index(key, path, mtime)
-    if revision == 0:
+    if not revision:
         return base
     return base.with_directory(calllog.overlay_call_log(base.directory, _engine(url)))
 

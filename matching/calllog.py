@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from matching import columns as col
 from matching.availability import MergeReport, apply_reports
@@ -192,11 +192,22 @@ def latest_reports(engine: Engine) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def revision(engine: Engine) -> int:
-    """Return a number that changes whenever a report is added (a cache key for overlays)."""
+def clear_call_log(engine: Engine) -> int:
+    """Delete every logged report for good and return how many there were."""
+    with engine.begin() as connection:
+        return int(connection.execute(delete(call_log)).rowcount)
+
+
+def revision(engine: Engine) -> str:
+    """Return a key that changes whenever the log changes ("" when it is empty).
+
+    Ids alone are not enough: after the log is cleared SQLite may hand out the same ids again.
+    """
     with engine.connect() as connection:
-        latest = connection.execute(select(func.max(call_log.c.id))).scalar()
-    return int(latest or 0)
+        count, latest_id, latest_logged = connection.execute(
+            select(func.count(), func.max(call_log.c.id), func.max(call_log.c.logged_at))
+        ).one()
+    return f"{count}:{latest_id}:{latest_logged}" if count else ""
 
 
 def overlay_call_log(directory: pd.DataFrame, engine: Engine) -> pd.DataFrame:

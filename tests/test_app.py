@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from matching import display, exports, library, shortlist
+from matching.calllog import CallReport, call_history, log_call
 from matching.importers import import_bytes
 from matching.store import open_engine
 
@@ -225,3 +226,22 @@ def test_street_map_is_off_until_the_user_turns_it_on(app: AppTest) -> None:
     app.toggle[0].set_value(True).run()
     assert not app.exception
     assert len(app.get("deck_gl_json_chart")) == 1
+
+
+def test_data_page_deletes_a_listing_and_the_call_log(
+    app: AppTest, fixtures: Path, store_url: str
+) -> None:
+    _upload(app, "listing.csv", (fixtures / "import_findtreatment.csv").read_bytes())
+    engine = open_engine(store_url)
+    log_call(engine, CallReport(facility_id="x", availability_status="openings"))
+
+    app.button(key="delete_listing_submit").click().run()
+    assert not app.exception
+    assert library.active_entry(engine).is_demo
+    assert "Fictional facilities" in _texts(app)
+
+    app.button(key="clear_calls_submit").click().run()
+    assert "nothing was deleted" in app.error[0].value
+    app.checkbox[-1].check()
+    app.button(key="clear_calls_submit").click().run()
+    assert call_history(engine).empty

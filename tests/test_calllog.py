@@ -11,6 +11,7 @@ from matching import columns as col
 from matching.calllog import (
     CallReport,
     call_history,
+    clear_call_log,
     latest_reports,
     log_call,
     log_feed,
@@ -129,3 +130,19 @@ def test_feed_rows_matched_by_name_and_zip_are_logged(engine) -> None:  # type: 
 def test_bad_call_is_refused_with_a_sentence(values: dict, words: str) -> None:
     with pytest.raises(QueryError, match=words):
         _call(**values)
+
+
+def test_clearing_the_log_deletes_every_report(engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(engine, _call())
+    log_call(engine, _call("f002"))
+    assert clear_call_log(engine) == 2
+    assert call_history(engine).empty
+
+
+def test_revision_differs_after_clearing_and_logging_again(engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(engine, _call(), now=NOW - timedelta(minutes=5))
+    first = revision(engine)
+    clear_call_log(engine)
+    assert revision(engine) == ""
+    log_call(engine, _call("f002"), now=NOW)
+    assert revision(engine) not in ("", first)
