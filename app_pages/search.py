@@ -208,7 +208,8 @@ if st.session_state["shortlist_id"] not in by_id:
     st.session_state["shortlist_id"] = shortlists[0].id
 target = by_id[st.session_state["shortlist_id"]]
 
-selected_rows = list(selection.selection.rows) if selection else []
+# A selection made on an earlier, longer result list may point past the end of this one.
+selected_rows = [row for row in (selection.selection.rows if selection else []) if row < len(shown)]
 names = dict(zip(shown[col.FACILITY_ID], shown[col.NAME], strict=True))
 picked = st.multiselect(
     "Or pick facilities by name",
