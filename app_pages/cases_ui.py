@@ -81,7 +81,8 @@ def case_picker() -> Case | None:
                 format_func=lambda case_id: f"{by_id[case_id]} (#{case_id})",
                 key="case_select",
             )
-            if chosen != st.session_state["case_id"]:
+            # None only when the widget lost its state (e.g. a page switch); keep the case.
+            if chosen is not None and chosen != st.session_state["case_id"]:
                 _select(chosen, by_widget=True)
         with (
             st.popover("New case", icon=":material/add:"),

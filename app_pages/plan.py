@@ -113,7 +113,7 @@ with st.form(cases_ui.key(case, "when_form")):
         value=logistics.travel_minutes_override,
         step=5,
     )
-    if st.form_submit_button("Save", type="primary"):
+    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_when")):
         try:
             located = resolve_location(place_location) if place_location.strip() else None
             updated = replace(
@@ -228,6 +228,34 @@ with st.form(cases_ui.key(case, "team_form")):
         else:
             cases_ui.save_and_rerun(replace(case, team=tuple(members)), "Saved the team.")
 
+with st.form(cases_ui.key(case, "member_form"), clear_on_submit=True):
+    # The one-person form is easier than the table on a phone.
+    st.markdown("**Add one person**")
+    left, right = st.columns(2)
+    member_name = left.text_input("Their first name")
+    relationship = right.text_input("Relationship (e.g. sister)")
+    role = left.text_input("Role on the day (e.g. speaks first)")
+    consequence = right.text_input("The consequence they will hold to")
+    rehearsed = st.checkbox("Has rehearsed")
+    if st.form_submit_button("Add to the team"):
+        if member_name.strip() in {member.name for member in case.team}:
+            st.error(f"{member_name.strip()} is already on the team; add an initial.")
+        else:
+            try:
+                added = TeamMember(
+                    name=member_name.strip(),
+                    relationship=relationship.strip(),
+                    role=role.strip(),
+                    consequence=consequence.strip(),
+                    rehearsal_attended=rehearsed,
+                )
+            except CaseError as error:
+                st.error(f"Not added: {error}")
+            else:
+                cases_ui.save_and_rerun(
+                    replace(case, team=(*case.team, added)), f"Added {added.name} to the team."
+                )
+
 # ---------------------------------------------------------------------------------- letters
 
 st.header("Letters")
@@ -286,7 +314,7 @@ with st.form(cases_ui.key(case, "logistics_form")):
         "Aftercare plan (MOUD continuation, step-down care, family support)",
         value=logistics.aftercare_plan,
     )
-    if st.form_submit_button("Save", type="primary"):
+    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_logistics")):
         updated = replace(
             case,
             logistics=Logistics(

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from case_factory import ready_case
 from streamlit.testing.v1 import AppTest
 
-from matching import cases
+from matching import cases, library, shortlist
+from matching import columns as col
+from matching.cases import SafetyScreen
+from matching.geo import resolve_location
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("app_pages/plan.py", "app_pages/placement.py", "app_pages/readiness.py")
@@ -199,3 +203,101 @@ def test_importing_a_truncated_backup_shows_why_and_changes_nothing(engine, stor
     assert "Nothing was imported" in at.error[0].value
     assert "truncated" in at.error[0].value
     assert cases.count_cases(engine) == 1
+
+
+# --- The whole journey through the pages, from an empty store to "Ready" --------------------
+
+
+def widget(at: AppTest, kind: str, label: str, index: int = 0):  # type: ignore[no-untyped-def]
+    matches = [w for w in getattr(at, kind) if w.label == label]
+    return matches[index]
+
+
+def click(at: AppTest, label: str, index: int = 0) -> AppTest:
+    widget(at, "button", label, index).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shortlist_two_demo_facilities(engine) -> list[str]:  # type: ignore[no-untyped-def]
+    directory = library.load_entry(library.demo_entry())
+    origin = resolve_location("10001")
+    opioid_detox = col.DETOX_COLUMNS[-1]
+    usable = directory[directory[opioid_detox].fillna(False).astype(bool)].copy()
+    usable["_d"] = (usable[col.LAT] - origin.lat) ** 2 + (usable[col.LON] - origin.lon) ** 2
+    nearest = usable.nsmallest(2, "_d").drop(columns="_d")
+    shortlist.add_facilities(engine, shortlist.default_shortlist(engine).id, nearest)
+    return list(nearest[col.FACILITY_ID])
+
+
+def test_family_goes_from_an_empty_case_to_ready_through_the_pages(engine):
+    facility_ids = shortlist_two_demo_facilities(engine)
+    day = datetime.now(UTC).astimezone(ZoneInfo("America/New_York")).date()
+    at = open_page("app_pages/plan.py")
+    click(at, "Create my first case")
+
+    widget(at, "text_input", "First name or alias only").input("Sam")
+    for question in SafetyScreen.QUESTIONS.values():
+        widget(at, "radio", question).set_value(False)
+    click(at, "Save")
+
+    widget(at, "date_input", "Date").set_value(day + timedelta(days=2))
+    widget(at, "time_input", "Time").set_value(time(10, 0))
+    widget(at, "text_input", "Place (as you would describe it to the team)").input("Aunt's home")
+    widget(
+        at,
+        "text_input",
+        "Where is it? ZIP, city or coordinates — used for the travel time to the facility",
+    ).input("10001")
+    for label in ("Private", "Neutral (not their room)", "When they are likely sober"):
+        widget(at, "checkbox", label).check()
+    click(at, "Save", 1)
+
+    widget(at, "text_input", "Interventionist").input("Pat Lee")
+    widget(at, "checkbox", "Booked for the date").check()
+    click(at, "Save", 2)
+
+    members = ("Ana", "Ben", "Cy", "Di")
+    for name in members:
+        widget(at, "text_input", "Their first name").input(name)
+        widget(at, "text_input", "The consequence they will hold to").input("No more rent money.")
+        widget(at, "checkbox", "Has rehearsed").check()
+        click(at, "Add to the team")
+    for name in members:
+        widget(at, "selectbox", "Letter of").set_value(name)
+        at.run()
+        widget(at, "text_area", "Letter").input(
+            "I love you. Last Thanksgiving you did not wake up and I was terrified."
+        )
+        widget(at, "checkbox", "I have read the review and the letter is ready").check()
+        click(at, "Review and save")
+
+    widget(at, "text_input", "Transport to the facility").input("Uncle drives")
+    widget(at, "checkbox", "Bag packed (ID, insurance card, medication list, clothes)").check()
+    widget(at, "checkbox", "Naloxone (Narcan) on hand").check()
+    widget(
+        at, "text_area", "Aftercare plan (MOUD continuation, step-down care, family support)"
+    ).input("Buprenorphine continued; family group weekly.")
+    click(at, "Save", 3)
+
+    at.switch_page("app_pages/placement.py").run()
+    widget(at, "multiselect", "Facilities to add").set_value(facility_ids)
+    click(at, "Add to the case")
+    widget(at, "radio", "Role", 1).set_value("backup")
+    at.run()
+    click(at, "Confirm availability (now)", 1)  # the backup confirms a bed
+    widget(at, "text_input", "Insurer").input("Aetna")
+    click(at, "Save verification")
+    widget(at, "date_input", "Hold expires: date").set_value(day + timedelta(days=4))
+    widget(at, "time_input", "Hold expires: time").set_value(time(10, 0))
+    click(at, "Save the hold")
+    widget(at, "date_input", "Intake: date").set_value(day + timedelta(days=2))
+    widget(at, "time_input", "Intake: time").set_value(time(12, 0))
+    widget(at, "checkbox", "Intake paperwork done").check()
+    click(at, "Save intake")
+
+    at.switch_page("app_pages/readiness.py").run()
+    assert not at.exception
+    assert at.success[0].value.startswith("## Ready")
+    assert "Placement secured" in texts(at)
