@@ -15,7 +15,9 @@ from matching.cases import Case
 from matching.pdf import ReadyBedPDF
 from matching.pipeline import STAGE_LABELS, Placement
 from matching.readiness import (
-    STATUS_ICONS,
+    FAIL,
+    PASS,
+    WARN,
     format_local,
     intervention_start,
     run_checks,
@@ -31,7 +33,7 @@ PACKING_LIST: Final = (
     "Clothes for 5-7 days, no alcohol-based toiletries",
     "Naloxone (Narcan) for the journey",
 )
-_STATUS_TEXT: Final = {"✅": "[ok]", "⚠️": "[!]", "❌": "[X]"}
+_STATUS_TEXT: Final = {PASS: "[ok]", WARN: "[!]", FAIL: "[X]"}
 
 
 def _placement_lines(pdf: ReadyBedPDF, placement: Placement, zone: str) -> None:
@@ -85,7 +87,7 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
     result = verdict(run_checks(case, now))
     pdf.paragraph(result.headline, bold=True, size=13)
     for check in result.failures + result.warnings:
-        pdf.paragraph(f"{_STATUS_TEXT[STATUS_ICONS[check.status]]} {check.title}: {check.message}")
+        pdf.paragraph(f"{_STATUS_TEXT[check.status]} {check.title}: {check.message}")
 
     pdf.heading("Date and place")
     try:

@@ -29,7 +29,6 @@ from matching.pipeline import Placement
 PASS: Final = "pass"
 WARN: Final = "warn"
 FAIL: Final = "fail"
-STATUS_ICONS: Final = {PASS: "✅", WARN: "⚠️", FAIL: "❌"}
 
 # domain.md §3: availability older than 72 h is stale.
 STALE_AVAILABILITY: Final = timedelta(hours=72)
@@ -46,11 +45,6 @@ class Check:
     title: str
     status: str
     message: str
-
-    @property
-    def icon(self) -> str:
-        """Return the status icon shown beside the title."""
-        return STATUS_ICONS[self.status]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
