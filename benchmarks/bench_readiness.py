@@ -9,8 +9,9 @@ Figures printed (median of ``runs``, in ms):
 * packet PDF - with letters; .ics calendar; case JSON export and import;
 * store save and load - a real SQLite file in a temporary folder.
 
-Goal: the Readiness page's own work (checks + packet + calendar + JSON) under 300 ms, the
-rerun budget of the app.
+Goal: the Readiness page's own work on a rerun (checks + calendar + JSON; the packet PDF is
+built only when its button is clicked) well under 300 ms, the rerun budget of the app, and the
+packet itself under 300 ms.
 """
 
 from __future__ import annotations
@@ -98,13 +99,15 @@ def main(runs: int) -> None:
         figures[name]
         for name in (
             "checks + verdict",
-            "packet PDF (with letters)",
             ".ics calendar",
             "JSON export",
         )
     )
-    share = page / GOAL_MS
-    print(f"{'Readiness page work':28s} {page:8.2f} ms  ({share:.2f} of the {GOAL_MS:.0f} ms goal)")
+    for name, value in (
+        ("Readiness page rerun", page),
+        ("packet on click", figures["packet PDF (with letters)"]),
+    ):
+        print(f"{name:28s} {value:8.2f} ms  ({value / GOAL_MS:.2f} of the {GOAL_MS:.0f} ms goal)")
 
 
 if __name__ == "__main__":
