@@ -147,7 +147,7 @@ def show_placement(placement: Placement) -> None:
         )
         if new_role != placement.role:
             cases_ui.save_and_rerun(
-                case.with_role(fid, new_role), f"{facility.name} is now {new_role}."
+                case.with_role(fid, new_role, now=ui.now()), f"{facility.name} is now {new_role}."
             )
         if remove_col.button("Remove", key=cases_ui.key(case, f"remove_{fid}")):
             cases_ui.save_and_rerun(case.without_placement(fid), f"Removed {facility.name}.")

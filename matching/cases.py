@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from matching.errors import ConflictError, ReadyBedError, StoreError
-from matching.pipeline import ROLES, PipelineError, Placement
+from matching.pipeline import ROLES, PipelineError, Placement, set_role
 from matching.store import case_contact_log, case_placements, cases
 
 EXPORT_FORMAT: Final = "readybed-case"
@@ -247,17 +247,21 @@ class Case:
         )
         return replace(self, placements=merged)
 
-    def with_role(self, facility_id: str, role: str) -> Case:
-        """Return the case with ``facility_id`` in ``role``; a new primary demotes the old one."""
+    def with_role(self, facility_id: str, role: str, *, now: datetime) -> Case:
+        """Return the case with ``facility_id`` in ``role``; a new primary demotes the old one.
+
+        Each role change is written to the facility's contact log.
+        """
         if role not in ROLES:
             raise CaseError(f"Role must be one of {', '.join(ROLES)}.")
         self.placement(facility_id)
         placements = []
         for placement in self.placements:
             if placement.facility.facility_id == facility_id:
-                placement = replace(placement, role=role)
+                if placement.role != role:
+                    placement = set_role(placement, role=role, now=now)
             elif role == "primary" and placement.role == "primary":
-                placement = replace(placement, role="backup")
+                placement = set_role(placement, role="backup", now=now)
             placements.append(placement)
         return replace(self, placements=tuple(placements))
 

@@ -410,6 +410,12 @@ def reopen(placement: Placement, *, now: datetime) -> Placement:
     return replace(placement, stage=reached, reason="", log=(*placement.log, event))
 
 
+def set_role(placement: Placement, *, role: str, now: datetime) -> Placement:
+    """Make the facility the primary, a backup or a candidate, and log the change."""
+    event = ContactEvent(at=now, stage=placement.stage, note=f"Role changed to {role}.")
+    return replace(placement, role=role, log=(*placement.log, event))
+
+
 def add_note(placement: Placement, *, note: str, now: datetime) -> Placement:
     """Append a free-text note to the contact log without changing the stage."""
     if not note.strip():

@@ -94,9 +94,15 @@ def test_team_member_needs_a_name():
 
 
 def test_new_primary_demotes_the_old_one_to_backup():
-    case = ready_case().with_role("F2", "primary")
+    case = ready_case().with_role("F2", "primary", now=NOW)
     assert case.primary().facility.facility_id == "F2"
     assert case.placement("F1").role == "backup"
+
+
+def test_role_changes_are_written_to_the_contact_log():
+    case = ready_case().with_role("F2", "primary", now=NOW)
+    assert case.placement("F2").log[-1].note == "Role changed to primary."
+    assert case.placement("F1").log[-1].note == "Role changed to backup."
 
 
 @settings(max_examples=50, deadline=None)
@@ -129,3 +135,8 @@ def test_round_trip_keeps_instants_to_the_microsecond(confirmed):
     availability = replace(primary.availability, confirmed_at=confirmed)
     case = case.with_placement(replace(primary, availability=availability))
     assert case_from_json(case_to_json(case, now=NOW)) == case
+
+
+def test_making_the_primary_primary_again_changes_nothing():
+    case = ready_case()
+    assert case.with_role("F1", "primary", now=NOW) == case
