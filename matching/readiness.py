@@ -35,6 +35,9 @@ STALE_AVAILABILITY: Final = timedelta(hours=72)
 # A hold ending less than this after the start leaves no room for a late or a second-day "yes".
 HOLD_MARGIN: Final = timedelta(hours=12)
 TEAM_SIZE: Final = (4, 6)
+# domain.md §4 and §6.9: heroin withdrawal peaks at 24-48 h; if admission is delayed, admit
+# within 48 h of the intervention.
+ADMIT_WITHIN: Final = timedelta(hours=48)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -554,7 +557,7 @@ def check_opioid_care(case: Case, now: datetime) -> Check | None:
 
 
 def check_intake(case: Case, now: datetime) -> Check | None:
-    """Intake scheduled, paperwork done, not before you can arrive."""
+    """Intake scheduled, paperwork done, after the start and within 48 h of it."""
     primary = case.primary()
     if primary is None or primary.closed:
         return None
@@ -577,6 +580,14 @@ def check_intake(case: Case, now: datetime) -> Check | None:
             title="Intake",
             status=WARN,
             message="The intake is scheduled before the intervention starts; check the time.",
+        )
+    if start is not None and intake.at - start.latest > ADMIT_WITHIN:
+        return Check(
+            key="intake",
+            title="Intake",
+            status=WARN,
+            message="The intake is more than 48 h after the intervention; withdrawal peaks at "
+            "24-48 h and a 'yes' fades — ask for an earlier admission.",
         )
     when = format_local(intake.at, case.intervention.time_zone)
     return Check(

@@ -371,6 +371,22 @@ def test_insurance_due_for_reverification_before_start_warns():
     assert status(case, readiness.check_insurance_current) == WARN
 
 
+def test_intake_more_than_48h_after_the_start_warns():
+    primary = held_primary(expires_at=START_UTC + timedelta(days=4))
+    primary = replace(primary, intake=replace(primary.intake, at=START_UTC + timedelta(hours=49)))
+    check = readiness.check_intake(with_primary(ready_case(), primary), NOW)
+    assert (check.status, "48 h" in check.message) == (WARN, True)
+
+
+def test_intake_within_48h_after_the_start_passes():
+    assert status(ready_case(), readiness.check_intake) == PASS
+
+
+def test_no_intake_scheduled_warns():
+    primary = replace(held_primary(), intake=None)
+    assert status(with_primary(ready_case(), primary), readiness.check_intake) == WARN
+
+
 def test_intake_paperwork_not_done_warns():
     primary = held_primary()
     primary = replace(primary, intake=replace(primary.intake, paperwork_done=False))
