@@ -10,12 +10,11 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui
+from app_pages import cases_ui, ui
 from matching.cases import CaseError, Intervention, Lead, Logistics, SafetyScreen, TeamMember
 from matching.errors import LocationError
 from matching.geo import FORMS_HINT, resolve_location
 from matching.letters import review_letter, rules_table
-from matching.pipeline import now_utc
 from matching.readiness import PASS, check_time_and_place
 
 ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
@@ -70,7 +69,7 @@ with st.form(cases_ui.key(case, "person_form")):
 
 st.header("When and where")
 intervention = case.intervention
-when_check = check_time_and_place(case, now_utc())
+when_check = check_time_and_place(case, ui.now())
 if when_check.status != PASS:
     st.warning(when_check.message, icon=":material/schedule:")
 with st.form(cases_ui.key(case, "when_form")):

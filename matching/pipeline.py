@@ -422,8 +422,3 @@ def add_note(placement: Placement, *, note: str, now: datetime) -> Placement:
         raise PipelineError("The note is empty; type what was said.")
     event = ContactEvent(at=now, stage=placement.stage, note=note.strip())
     return replace(placement, log=(*placement.log, event))
-
-
-def now_utc() -> datetime:
-    """Return the current instant in UTC (the one clock callers pass in as ``now``)."""
-    return datetime.now(UTC)
