@@ -266,7 +266,13 @@ if not case.team:
     st.info("Add team members above to draft their letters.")
 else:
     member_names = [member.name for member in case.team]
-    writer = st.selectbox("Letter of", member_names, key=cases_ui.key(case, "letter_writer"))
+    last_writer = st.session_state.get("last_letter_writer")
+    writer = st.selectbox(
+        "Letter of",
+        member_names,
+        index=member_names.index(last_writer) if last_writer in member_names else 0,
+        key=cases_ui.key(case, "letter_writer"),
+    )
     member = case.team[member_names.index(writer)]
     with st.form(cases_ui.key(case, f"letter_form_{writer}")):
         letter = st.text_area("Letter", value=member.letter, height=220)
@@ -275,12 +281,23 @@ else:
             value=member.letter_status == "reviewed",
         )
         if st.form_submit_button("Review and save", type="primary"):
-            status = "reviewed" if reviewed else ("drafted" if letter.strip() else "not_started")
+            # A changed letter is reviewed again before it can be marked ready.
+            if reviewed and letter == member.letter and letter.strip():
+                status, message = "reviewed", f"{writer}'s letter is ready."
+            elif letter.strip():
+                status = "drafted"
+                message = (
+                    f"Saved {writer}'s letter. Read the review below, then tick the box and "
+                    "save again to mark it ready."
+                )
+            else:
+                status, message = "not_started", f"Cleared {writer}'s letter."
             team = tuple(
                 replace(m, letter=letter, letter_status=status) if m.name == writer else m
                 for m in case.team
             )
-            cases_ui.save_and_rerun(replace(case, team=team), f"Saved {writer}'s letter.")
+            st.session_state["last_letter_writer"] = writer  # stay on this letter after saving
+            cases_ui.save_and_rerun(replace(case, team=team), message)
     review = review_letter(member.letter)
     if member.letter.strip():
         if review.ok:

@@ -270,6 +270,8 @@ def test_family_goes_from_an_empty_case_to_ready_through_the_pages(engine):
         widget(at, "text_area", "Letter").input(
             "I love you. Last Thanksgiving you did not wake up and I was terrified."
         )
+        click(at, "Review and save")
+        assert "The review found nothing to change." in texts(at)
         widget(at, "checkbox", "I have read the review and the letter is ready").check()
         click(at, "Review and save")
 
@@ -301,3 +303,25 @@ def test_family_goes_from_an_empty_case_to_ready_through_the_pages(engine):
     assert not at.exception
     assert at.success[0].value.startswith("## Ready")
     assert "Placement secured" in texts(at)
+
+
+def test_saving_a_letter_keeps_that_letter_open_and_shows_its_review(engine, stored_case):
+    at = open_page("app_pages/plan.py")
+    widget(at, "selectbox", "Letter of").set_value("Member2")
+    at.run()
+    widget(at, "text_area", "Letter").input("You always lie. It's your fault.")
+    click(at, "Review and save")
+    assert widget(at, "selectbox", "Letter of").value == "Member2"
+    assert cases.load_case(engine, stored_case.id).team[2].letter_status == "drafted"
+    flagged = " ".join(w.value for w in at.warning)
+    assert "You always lie" in flagged and "your fault" in flagged
+
+
+def test_a_reviewed_letter_that_is_changed_must_be_reviewed_again(engine, stored_case):
+    at = open_page("app_pages/plan.py")
+    widget(at, "text_area", "Letter").input("I love you. On Monday you scared me.")
+    click(at, "Review and save")
+    assert cases.load_case(engine, stored_case.id).team[0].letter_status == "drafted"
+    widget(at, "checkbox", "I have read the review and the letter is ready").check()
+    click(at, "Review and save")
+    assert cases.load_case(engine, stored_case.id).team[0].letter_status == "reviewed"
