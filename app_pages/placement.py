@@ -64,20 +64,11 @@ with st.expander("Add facilities from a shortlist", expanded=not case.placements
                 format_func=dict(zip(items[col.FACILITY_ID], items[col.NAME], strict=True)).get,
             )
             if st.form_submit_button("Add to the case", type="primary") and picked:
-                directory = ui.active_directory()
-                rows = items[items[col.FACILITY_ID].isin(picked)].merge(
-                    directory.drop(
-                        columns=[c for c in items.columns if c != col.FACILITY_ID], errors="ignore"
-                    ),
-                    on=col.FACILITY_ID,
-                    how="left",
-                )
+                chosen = items[items[col.FACILITY_ID].isin(picked)]
                 updated = case
-                for row in rows.to_dict("records"):
+                for snapshot in pipeline.snapshots_from_shortlist(chosen, ui.active_directory()):
                     role = "primary" if updated.primary() is None else "candidate"
-                    placement = pipeline.new_placement(
-                        pipeline.snapshot_from_row(row), now=ui.now(), role=role
-                    )
+                    placement = pipeline.new_placement(snapshot, now=ui.now(), role=role)
                     updated = updated.with_placement(placement)
                 cases_ui.save_and_rerun(updated, f"Added {len(picked)} facility(ies).")
 

@@ -24,6 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final
 
+import pandas as pd
+
+from matching.columns import FACILITY_ID
 from matching.errors import ReadyBedError
 
 STAGES: Final = (
@@ -126,6 +129,20 @@ def snapshot_from_row(row: Mapping[str, object]) -> FacilitySnapshot:
         else:
             values[spec.name] = None if value is None else bool(value)
     return FacilitySnapshot(**values)  # type: ignore[arg-type]
+
+
+def snapshots_from_shortlist(
+    items: pd.DataFrame, directory: pd.DataFrame
+) -> list[FacilitySnapshot]:
+    """Build snapshots of shortlist ``items``, with service flags from the current ``directory``.
+
+    The shortlist's own snapshot (name, phones, address, location) wins; the directory only adds
+    what the shortlist does not keep. Facilities no longer in the directory get unknown flags.
+    """
+    extra = [c for c in directory.columns if c == FACILITY_ID or c not in items.columns]
+    current = directory[extra].drop_duplicates(FACILITY_ID)
+    joined = items.merge(current, on=FACILITY_ID, how="left")
+    return [snapshot_from_row(row) for row in joined.to_dict("records")]
 
 
 def _missing(value: object) -> bool:

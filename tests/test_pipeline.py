@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pandas as pd
 import pytest
 from case_factory import NOW, facility
 
@@ -122,3 +123,28 @@ def test_add_note_keeps_stage():
     placement = pipeline.add_note(start(), note="Asked about MOUD: buprenorphine yes.", now=NOW)
     assert placement.stage == "shortlisted"
     assert placement.log[-1].note.startswith("Asked about MOUD")
+
+
+def test_snapshots_keep_the_shortlist_name_and_take_flags_from_the_directory():
+    items = pd.DataFrame(
+        {
+            "facility_id": ["A", "B"],
+            "name": ["Old name A", "Gone B"],
+            "phone": ["555-0100", ""],
+            "zip": ["01234", "10001"],
+            "lat": [40.7, float("nan")],
+            "lon": [-74.0, float("nan")],
+        }
+    )
+    directory = pd.DataFrame(
+        {
+            "facility_id": ["A"],
+            "name": ["New name A"],
+            "detox_opioid": pd.array([True], dtype="boolean"),
+            "buprenorphine": pd.array([pd.NA], dtype="boolean"),
+        }
+    )
+    first, second = pipeline.snapshots_from_shortlist(items, directory)
+    assert (first.name, first.zip, first.location) == ("Old name A", "01234", (40.7, -74.0))
+    assert (first.detox_opioid, first.buprenorphine) == (True, None)
+    assert (second.name, second.location, second.detox_opioid) == ("Gone B", None, None)
