@@ -135,8 +135,10 @@ def now() -> datetime:
 
 
 def flash() -> None:
-    """Show, once, the message a page left before rerunning."""
+    """Show, once, the message a page left before rerunning (also as a toast, for readers
+    scrolled far below the top of the page)."""
     message = st.session_state.get("flash", "")
     if message:
         st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:")
         st.session_state["flash"] = ""

@@ -1,4 +1,4 @@
-"""The main journey in a real browser: search, select, shortlist, download CSV and PDF.
+"""The main journey in a real browser: search, select, shortlist, log a call, download.
 
 Drives Debian's Chromium through Playwright against ``streamlit run app.py``, at a desktop and
 a phone-sized viewport. Screenshots go to test-artifacts/ (git-ignored) for a person to look at.
@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -62,14 +63,24 @@ def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -
         box = grid.bounding_box()
         page.mouse.click(box["x"] + ROW_MARKER_X, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
         page.get_by_role("button", name=re.compile(r"Add 1 to My shortlist")).click()
-        page.get_by_text("Added 1 to My shortlist").wait_for()
+        page.get_by_text("Added 1 to My shortlist").first.wait_for()
         shot("2-added")
 
-        page.get_by_role("link", name="Open the shortlist").click()
+        # Log what the top facility (the one in the detail view) said on the phone.
+        page.get_by_role("tab", name="Log a call").click()
+        page.get_by_label("Detox beds open").fill("3")
+        page.get_by_label("Who answered").fill("intake nurse")
+        page.get_by_role("button", name="Save the call").click()
+        page.get_by_text("the ranking uses it now").first.wait_for()
+        shot("3-call-logged")
+
+        # A fresh page load (new browser session): the shortlist and the call come from the store.
+        page.goto(f"{url}/shortlist")
         heading = page.get_by_text(re.compile(r"^1\. ")).first
         heading.wait_for()
         chosen_name = heading.inner_text().removeprefix("1. ").strip()
-        shot("3-shortlist")
+        page.get_by_text(re.compile(r"Openings: 3 detox beds open")).first.wait_for()
+        shot("4-shortlist")
 
         with page.expect_download() as csv_download:
             page.get_by_role("button", name="CSV").click()
@@ -79,6 +90,17 @@ def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -
         table = pd.read_csv(csv_path, encoding="utf-8-sig", dtype="str", keep_default_na=False)
         assert table["Facility"].str.startswith(chosen_name).tolist() == [True]
         assert table["Phone"].iloc[0] != ""
+        assert table["Availability"].iloc[0].startswith("Openings: 3 detox beds open")
+        assert table["Reported by"].iloc[0] == "phone call logged by you"
+
+        with page.expect_download() as xlsx_download:
+            page.get_by_role("button", name="Excel").click()
+        assert xlsx_download.value.suggested_filename == "readybed-shortlist-1.xlsx"
+        workbook = io.BytesIO(Path(xlsx_download.value.path()).read_bytes())
+        sheet = openpyxl.load_workbook(workbook).active
+        assert sheet.freeze_panes == "A2"
+        assert str(sheet["B2"].value).startswith(chosen_name)
+        assert sheet["C2"].hyperlink.target.startswith("tel:+1")
 
         with page.expect_download() as pdf_download:
             page.get_by_role("button", name="PDF (printable)").click()
@@ -86,5 +108,5 @@ def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
         assert f"1. {chosen_name}" in text
         assert "988" in text and "1-800-662-4357" in text and "Page 1 of 1" in text
-        shot("4-downloaded")
+        shot("5-downloaded")
         context.close()
