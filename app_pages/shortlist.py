@@ -80,11 +80,11 @@ for position, record in enumerate(table.to_dict("records")):
         if not view["listed"].iloc[position]:
             st.caption("Not in the active directory: details are from when it was added.")
         phones = [
-            f"[{record[label]}]({tel_link(record[label])})"
-            if tel_link(record[label])
-            else record[label]
-            for label in (exports.PHONE, exports.INTAKE_PHONE)
-            if record[label]
+            f"{prefix}[{record[column]}]({tel_link(record[column])})"
+            if tel_link(record[column])
+            else f"{prefix}{record[column]}"
+            for prefix, column in (("Call ", exports.PHONE), ("intake ", exports.INTAKE_PHONE))
+            if record[column]
         ]
         distance = view["distance_miles"].iloc[position]
         where = record[exports.ADDRESS] + (f" - {distance:.1f} mi" if pd.notna(distance) else "")
