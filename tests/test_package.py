@@ -1,0 +1,40 @@
+"""Package-level contracts: the public API works end to end and never pulls in streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import matching
+from matching import columns as col
+
+
+def test_matching_never_imports_streamlit() -> None:
+    # A fresh interpreter: importing every matching module must not load streamlit.
+    code = (
+        "import pkgutil, importlib, sys, matching\n"
+        "for info in pkgutil.iter_modules(matching.__path__):\n"
+        "    if info.name != '__main__':\n"
+        "        importlib.import_module('matching.' + info.name)\n"
+        "print('streamlit' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_public_api_searches_the_demo_directory_from_a_zip() -> None:
+    index = matching.FacilityIndex(matching.load_demo_directory())
+    query = matching.SearchQuery(
+        origin=matching.resolve_location("10001"), radius_miles=40, detox="any"
+    )
+    ranked = matching.search_facilities(
+        index, query, now=datetime(2026, 11, 26, 20, 0, tzinfo=UTC), top=10
+    )
+    assert 0 < len(ranked) <= 10
+    assert ranked["detox_any"].fillna(False).all()
+    assert (ranked["distance_miles"] <= 40).all()
+    assert ranked["score"].is_monotonic_decreasing
+    assert set(col.CANONICAL_COLUMNS) <= set(ranked.columns)
