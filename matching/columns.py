@@ -81,6 +81,11 @@ PAYMENT_COLUMNS: Final[tuple[str, ...]] = (
     "sliding_fee",
     "payment_assistance",
 )
+# Insurance proper: what a plan pays, as opposed to self-pay and fee help.
+_NOT_INSURANCE: Final = ("pay_self", "sliding_fee", "payment_assistance")
+INSURANCE_COLUMNS: Final[tuple[str, ...]] = tuple(
+    name for name in PAYMENT_COLUMNS if name not in _NOT_INSURANCE
+)
 SERVICE_COLUMNS: Final[tuple[str, ...]] = (
     DETOX_COLUMNS + CARE_COLUMNS + MOUD_COLUMNS + PAYMENT_COLUMNS
 )

@@ -67,6 +67,11 @@ _FINDTREATMENT_ADDRESS: Final[dict[str, str]] = {
     "type_facility": col.FACILITY_TYPE,
     "typefacility": col.FACILITY_TYPE,
 }
+# The API JSON names the same fields, except the facility type.
+_API_FIELDS: Final[dict[str, str]] = {
+    **{key: value for key, value in _FINDTREATMENT_ADDRESS.items() if value != col.FACILITY_TYPE},
+    "typeFacility": col.FACILITY_TYPE,
+}
 _FINDTREATMENT_OTHER: Final = frozenset(
     {"zip4", "intake_prompt", "intake2", "hotline1", "miles", "_irow"}
 )
@@ -481,23 +486,7 @@ def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
         )
     if not rows:
         raise ImportFormatError(f"{filename} has an empty 'rows' list: no facilities to import")
-    fields = {
-        "frid": col.FACILITY_ID,
-        "name1": col.NAME,
-        "name2": col.NAME2,
-        "street1": col.STREET,
-        "street2": "street2",
-        "city": col.CITY,
-        "state": col.STATE,
-        "zip": col.ZIP,
-        "county": col.COUNTY,
-        "phone": col.PHONE,
-        "intake1": col.INTAKE_PHONE,
-        "website": col.WEBSITE,
-        "latitude": col.LAT,
-        "longitude": col.LON,
-        "typeFacility": col.FACILITY_TYPE,
-    }
+    fields = _API_FIELDS
     records: dict[str, list[str]] = {target: [] for target in fields.values()}
     positions: list[int] = []
     keys: list[str] = []

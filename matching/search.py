@@ -55,14 +55,6 @@ RESULT_COLUMNS = (
     "freshness",
     "unverified",
 )
-INSURANCE_COLUMNS = (
-    "pay_medicaid",
-    "pay_medicare",
-    "pay_private",
-    "pay_military",
-    "pay_state",
-    "pay_ihs",
-)
 # Which score component a requirement feeds: an unknown requirement earns none of it.
 _REQUIREMENT_COMPONENT = {
     "payer": "payer",
@@ -298,7 +290,7 @@ def _fractions(
             accepts_chosen=accepts,
             self_pay_chosen="self" in query.payers,
             affordable=any_of([flags["sliding_fee"], flags["payment_assistance"]]),
-            any_insurance=any_of([flags[name] for name in INSURANCE_COLUMNS]),
+            any_insurance=any_of([flags[name] for name in col.INSURANCE_COLUMNS]),
             payers_chosen=payers_chosen,
         ),
         "accreditation": accreditation_fraction(flags[col.ACCREDITED]),
