@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from matching import columns as col
@@ -80,6 +81,13 @@ def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type:
             page.keyboard.type(day.strftime("%Y%m%d"))
             page.keyboard.press("Tab")
 
+        def open_tab(name: str) -> None:
+            # While Streamlit reruns, the old and the new tab bar can both be on the page for a
+            # moment: wait until only one is left, then click it.
+            tab = page.get_by_role("tab", name=name, exact=True)
+            expect(tab).to_have_count(1)
+            tab.click()
+
         def pick_time(label: str, hours_minutes: str) -> None:
             page.get_by_role("spinbutton", name=f"hour, {label}", exact=True).click()
             page.keyboard.type(hours_minutes.replace(":", ""))
@@ -120,12 +128,12 @@ def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type:
         page.get_by_role("button", name="Add to the case").click()
         page.get_by_text("Added 1 facility(ies).").wait_for()
 
-        page.get_by_role("tab", name="Insurance").click()
+        open_tab("Insurance")
         field("Insurer").fill("Aetna")
         page.get_by_role("button", name="Save verification").click()
         page.get_by_text("Insurance verification saved.").wait_for()
 
-        page.get_by_role("tab", name="Hold").click()
+        open_tab("Hold")
         pick_date("Hold expires: date", hold_day)
         pick_time("Hold expires: time", "10:00")
         field("Held by (staff name)").fill("Dana")
