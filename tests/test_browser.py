@@ -67,7 +67,10 @@ def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -
         shot("2-added")
 
         # Log what the top facility (the one in the detail view) said on the phone.
-        page.get_by_role("tab", name="Log a call").click()
+        # While Streamlit reruns, the old and new tab bars can briefly coexist: wait for one.
+        log_tab = page.get_by_role("tab", name="Log a call", exact=True)
+        playwright_api.expect(log_tab).to_have_count(1)
+        log_tab.click()
         page.get_by_label("Detox beds open").fill("3")
         page.get_by_label("Who answered").fill("intake nurse")
         page.get_by_role("button", name="Save the call").click()
