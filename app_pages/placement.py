@@ -117,10 +117,11 @@ def show_placement(placement: Placement) -> None:
     fid = facility.facility_id
     label = f"{facility.name} — {ROLE_LABELS[placement.role]} — {STAGE_LABELS[placement.stage]}"
     with st.expander(label, expanded=placement.role == "primary"):
-        st.markdown(
-            f"**Phone** {facility.phone or '—'} · **Intake** {facility.intake_phone or '—'} · "
-            f"{facility.address or 'address unknown'}"
-        )
+        contact = [f"**Phone** {facility.phone or 'unknown'}"]
+        if facility.intake_phone:
+            contact.append(f"**Intake** {facility.intake_phone}")
+        contact.append(facility.address or "address unknown")
+        st.markdown(" · ".join(contact))
         st.caption(
             f"Opioid detox: {UNKNOWN_YES_NO[facility.detox_opioid]} · Buprenorphine: "
             f"{UNKNOWN_YES_NO[facility.buprenorphine]} · Methadone: "
