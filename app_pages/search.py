@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+import altair as alt
 import streamlit as st
 
 from app_pages import ui
@@ -246,21 +247,29 @@ with st.expander("Map", expanded=True, icon=":material/map:"):
         "area shown)",
         value=st.session_state["map_opt_in"],
     )
+    points = display.map_points(shown, query.origin.lat, query.origin.lon)
     if st.session_state["map_opt_in"]:
-        st.map(
-            display.map_points(shown, query.origin.lat, query.origin.lon),
-            latitude="lat",
-            longitude="lon",
-            color="color",
-            size="size",
-            height=380,
-        )
-        st.caption(
-            "Dark blue: the place you entered. Green: openings reported in the last 24 h; "
-            "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
-        )
+        st.map(points, latitude="lat", longitude="lon", color="color", size="size", height=380)
     else:
-        st.caption("The map is off, so nothing about this search leaves your computer.")
+        # Drawn in the browser from these points alone: no map images, nothing leaves the machine.
+        st.altair_chart(
+            alt.Chart(points)
+            .mark_circle(opacity=0.85)
+            .encode(
+                x=alt.X("lon", title="longitude", scale=alt.Scale(zero=False)),
+                y=alt.Y("lat", title="latitude", scale=alt.Scale(zero=False)),
+                color=alt.Color("color", scale=None),
+                size=alt.Size("size", scale=alt.Scale(range=[40, 160]), legend=None),
+                order=alt.Order("size"),  # the origin (largest) is drawn on top
+            )
+            .properties(height=380),
+            width="stretch",
+        )
+        st.caption("Street map off: this plot is drawn on your computer from the results alone.")
+    st.caption(
+        "Dark blue: the place you entered. Green: openings reported in the last 24 h; "
+        "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
+    )
 
 # ----------------------------------------------------------------------------- one facility
 
