@@ -123,13 +123,19 @@ def _create(title: str) -> None:
 
 
 def require_case() -> Case:
-    """Return the active case, or explain how to create one and stop the page."""
+    """Return the active case, or explain how to create one and stop the page.
+
+    Every case page goes through here, so a "yes" on the safety screen shows the crisis alert
+    on all of them.
+    """
     case = case_picker()
     if case is None:
         st.info("No case yet. Create one with **New case** in the sidebar to start a plan.")
         if st.button("Create my first case", type="primary"):
             _create("Our case")
         st.stop()
+    if case.safety.any_yes:
+        crisis_alert()
     return case
 
 

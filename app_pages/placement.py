@@ -36,8 +36,6 @@ st.caption(
     "intervention. Mark one facility as primary and another as backup."
 )
 case = cases_ui.require_case()
-if case.safety.any_yes:
-    cases_ui.crisis_alert()
 zone = case.intervention.time_zone
 
 # ------------------------------------------------------------------------ add from a shortlist

@@ -26,8 +26,6 @@ st.caption(
     "your loved one — never a full name."
 )
 case = cases_ui.require_case()
-if case.safety.any_yes:
-    cases_ui.crisis_alert()
 
 # ------------------------------------------------------------------------ the person and safety
 

@@ -29,8 +29,6 @@ st.caption(
 )
 case = cases_ui.require_case()
 now = ui.now()
-if case.safety.any_yes:
-    cases_ui.crisis_alert()
 
 checks = readiness.run_checks(case, now)
 result = readiness.verdict(checks)
