@@ -7,11 +7,11 @@ import io
 import json
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from search_frames import NOW, directory, facility
+from search_frames import directory, facility
 
 from matching.cli import main
 from matching.directory import write_directory
@@ -32,7 +32,8 @@ def data_file(tmp_path: Path) -> Path:
                 detox_any=True,
                 beds_open_detox=2,
                 availability_status="openings",
-                availability_reported_at=NOW - timedelta(hours=3),
+                # The CLI judges freshness against the real clock, so the report is 3 h old *now*.
+                availability_reported_at=datetime.now(UTC) - timedelta(hours=3),
             ),
             facility(2, miles=10, pay_medicaid=False, detox_any=True),
             facility(3, miles=200, pay_medicaid=True),
