@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo, available_timezones
 import streamlit as st
 
 from app_pages import ui
-from matching import cases
-from matching.cases import Case, Intervention
-from matching.crisis import CRISIS_LINES
+from matching import case as cases
+from matching.case import Case, Intervention
+from matching.case.readiness import local_start
 from matching.errors import ConflictError, StoreError
-from matching.readiness import local_start
+from matching.render.crisis import CRISIS_LINES
 
 COMMON_ZONES = (
     "America/New_York",

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import ui
-from matching import calllog, library
-from matching.availability import read_feed
-from matching.cli import FORMATS
 from matching.errors import FacilityDataError, StoreError
-from matching.importers import import_bytes
+from matching.ingest import import_bytes
+from matching.ingest.availability import read_feed
+from matching.ingest.sniff import FORMATS
+from matching.records import calllog, library
 
 ui.init_state()
 st.session_state.setdefault("import_report", None)  # (summary, rejected rows, unmapped, notes)

@@ -14,10 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cases_ui, ui
-from matching import columns as col
-from matching import pipeline, shortlist
-from matching.cases import Case, CaseError
-from matching.pipeline import (
+from matching.case import Case, CaseError, pipeline
+from matching.case.pipeline import (
     BED_TYPES,
     CLOSED_STAGES,
     PAYMENT_METHODS,
@@ -25,7 +23,9 @@ from matching.pipeline import (
     STAGE_LABELS,
     Placement,
 )
-from matching.readiness import format_local
+from matching.case.readiness import format_local
+from matching.directory import columns as col
+from matching.records import shortlist
 
 ROLE_LABELS = {"primary": "Primary", "backup": "Backup", "candidate": "Candidate"}
 UNKNOWN_YES_NO = {None: "Unknown", True: "Yes", False: "No"}

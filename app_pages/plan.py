@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cases_ui, ui
-from matching.cases import CaseError, Intervention, Lead, Logistics, SafetyScreen, TeamMember
+from matching.case import CaseError, Intervention, Lead, Logistics, SafetyScreen, TeamMember
+from matching.case.letters import review_letter, rules_table
+from matching.case.readiness import PASS, check_time_and_place
 from matching.errors import LocationError
-from matching.geo import FORMS_HINT, resolve_location
-from matching.letters import review_letter, rules_table
-from matching.readiness import PASS, check_time_and_place
+from matching.search.geo import FORMS_HINT, resolve_location
 
 ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
 TEAM_COLUMNS = ["name", "relationship", "role", "consequence", "rehearsal_attended"]

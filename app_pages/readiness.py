@@ -11,9 +11,10 @@ from functools import partial
 import streamlit as st
 
 from app_pages import cases_ui, ui
-from matching import cases, readiness
-from matching.calendar_export import case_to_ics
-from matching.packet import readiness_packet_pdf
+from matching import case as cases
+from matching.case import readiness
+from matching.render.calendar import case_to_ics
+from matching.render.packet import readiness_packet_pdf
 
 # Material icons render everywhere; emoji need a font the reader's machine may lack.
 STATUS_ICONS = {

@@ -13,15 +13,16 @@ import altair as alt
 import streamlit as st
 
 from app_pages import ui
-from matching import calllog, display, library, shortlist
-from matching import columns as col
-from matching.callscript import call_script
+from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
-from matching.explain import loosen_suggestions, nearest_miles
-from matching.geo import NominatimGeocoder, resolve_location
-from matching.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
-from matching.scoring import PRESET_DESCRIPTIONS, PRESETS
-from matching.search import search
+from matching.records import calllog, library, shortlist
+from matching.render import display
+from matching.render.callscript import call_script
+from matching.search.engine import search
+from matching.search.explain import loosen_suggestions, nearest_miles
+from matching.search.geo import NominatimGeocoder, resolve_location
+from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
+from matching.search.scoring import PRESET_DESCRIPTIONS, PRESETS
 
 ui.init_state()
 st.session_state.setdefault("map_opt_in", False)  # the street map loads online images

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import ui
-from matching import exports, shortlist
-from matching.display import tel_link
 from matching.errors import QueryError, StoreError
+from matching.records import shortlist
+from matching.render import exports
+from matching.render.display import tel_link
 
 ui.init_state()
 engine = ui.get_engine()

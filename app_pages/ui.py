@@ -23,11 +23,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from matching import calllog, library, store
-from matching.crisis import CRISIS_SUMMARY
-from matching.demo import is_demo_directory
-from matching.directory import read_directory
-from matching.index import FacilityIndex
+from matching.directory.demo import is_demo_directory
+from matching.directory.io import read_directory
+from matching.records import calllog, library, store
+from matching.render.crisis import CRISIS_SUMMARY
+from matching.search.index import FacilityIndex
 
 DATA_PAGE = "app_pages/data.py"
 SEARCH_PAGE = "app_pages/search.py"

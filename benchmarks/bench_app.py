@@ -36,9 +36,9 @@ TARGET_ROWS = 12_000
 
 
 def _directory() -> tuple[pd.DataFrame, str]:
-    from matching import columns as col
-    from matching.demo import load_demo_directory
-    from matching.importers import import_file
+    from matching.directory import columns as col
+    from matching.directory.demo import load_demo_directory
+    from matching.ingest import import_file
 
     if DIRECTORY_2015.is_file():
         return import_file(DIRECTORY_2015).frame, "2015 National Directory"
@@ -61,8 +61,8 @@ def main(runs: int = 7) -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    from matching import library
-    from matching.store import open_engine
+    from matching.records import library
+    from matching.records.store import open_engine
 
     frame, label = _directory()
     engine = open_engine()

@@ -17,9 +17,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matching import columns as col  # noqa: E402
-from matching.availability import apply_reports  # noqa: E402
-from matching.importers import import_file  # noqa: E402
+from matching.directory import columns as col  # noqa: E402
+from matching.ingest import import_file  # noqa: E402
+from matching.ingest.availability import apply_reports  # noqa: E402
 
 DIRECTORY_2015 = (
     ROOT.parent / "shared" / "data" / "real" / "GeoDaCenter_opioid-policy-scan" / "2015_g.csv"

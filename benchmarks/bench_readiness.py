@@ -31,11 +31,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from case_factory import facility, ready_case  # noqa: E402
 
-from matching import cases, pipeline, readiness  # noqa: E402
-from matching.calendar_export import case_to_ics  # noqa: E402
-from matching.letters import review_letter  # noqa: E402
-from matching.packet import readiness_packet_pdf  # noqa: E402
-from matching.store import open_engine  # noqa: E402
+from matching import case as cases  # noqa: E402
+from matching.case import pipeline, readiness  # noqa: E402
+from matching.case.letters import review_letter  # noqa: E402
+from matching.records.store import open_engine  # noqa: E402
+from matching.render.calendar import case_to_ics  # noqa: E402
+from matching.render.packet import readiness_packet_pdf  # noqa: E402
 
 GOAL_MS = 300.0
 LETTER = (

@@ -36,11 +36,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matching import columns as col  # noqa: E402
-from matching.geo import _zip_table, resolve_location  # noqa: E402
-from matching.index import FacilityIndex, haversine_miles  # noqa: E402
-from matching.query import SearchQuery  # noqa: E402
-from matching.search import search  # noqa: E402
+from matching.directory import columns as col  # noqa: E402
+from matching.search.engine import search  # noqa: E402
+from matching.search.geo import _zip_table, resolve_location  # noqa: E402
+from matching.search.index import FacilityIndex, haversine_miles  # noqa: E402
+from matching.search.query import SearchQuery  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 REAL_DATA = ROOT.parent / "shared" / "data" / "real"
@@ -165,7 +165,7 @@ def memory_child(count: int) -> None:
 
 def load_real() -> tuple[pd.DataFrame, str]:
     if REAL_2015.exists():
-        from matching.importers import import_file
+        from matching.ingest import import_file
 
         return import_file(REAL_2015, fmt="directory-2015").frame, "real 2015 directory"
     return synthetic_directory(11_928), "synthetic (real file absent)"

@@ -10,13 +10,13 @@ The public API in a few lines::
     ranked = search_facilities(index, query, top=20)      # best first, with reasons
 
 Importers (``import_file``, ``import_bytes``) turn SAMHSA listings into the canonical table
-(``matching.columns``); ``apply_reports`` merges availability reports into it. This package never
-imports streamlit: the app in ``app.py`` and ``app_pages/`` is a thin layer over it.
+(``matching.directory.columns``); ``apply_reports`` merges availability reports into it. This
+package never imports streamlit: the app in ``app.py`` and ``app_pages/`` is a thin layer over it.
 """
 
-from matching.availability import apply_reports, merge_feed_file, read_feed
-from matching.demo import load_demo_directory
-from matching.directory import read_directory, validate_directory, write_directory
+from matching.directory.demo import load_demo_directory
+from matching.directory.io import read_directory, write_directory
+from matching.directory.schema import validate_directory
 from matching.errors import (
     ConflictError,
     FacilityDataError,
@@ -26,12 +26,14 @@ from matching.errors import (
     ReadyBedError,
     StoreError,
 )
-from matching.geo import Location, NominatimGeocoder, resolve_location
-from matching.importers import ImportReport, ImportResult, import_bytes, import_file
-from matching.index import FacilityIndex
-from matching.query import SearchQuery
-from matching.scoring import PRESETS, Weights
-from matching.search import search as search_facilities
+from matching.ingest.availability import apply_reports, merge_feed_file, read_feed
+from matching.ingest.importers import import_bytes, import_file
+from matching.ingest.report import ImportReport, ImportResult
+from matching.search.engine import search as search_facilities
+from matching.search.geo import Location, NominatimGeocoder, resolve_location
+from matching.search.index import FacilityIndex
+from matching.search.query import SearchQuery
+from matching.search.scoring import PRESETS, Weights
 
 __all__ = [
     "PRESETS",

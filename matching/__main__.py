@@ -2,6 +2,6 @@
 
 import sys
 
-from matching.cli import main
+from matching.cli.main import main
 
 sys.exit(main())

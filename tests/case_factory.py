@@ -6,8 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from matching import pipeline
-from matching.cases import Case, Intervention, Lead, Logistics, SafetyScreen, TeamMember
+from matching.case import Case, Intervention, Lead, Logistics, SafetyScreen, TeamMember, pipeline
 
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")

@@ -39,7 +39,7 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def engine(store_url: str):  # type: ignore[no-untyped-def]
     """Return an engine over a fresh real SQLite store in tmp_path."""
-    from matching.store import open_engine
+    from matching.records.store import open_engine
 
     opened = open_engine(store_url)
     yield opened

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from matching import columns as col
-from matching.directory import validate_directory
-from matching.geo import Location
+from matching.directory import columns as col
+from matching.directory.schema import validate_directory
+from matching.search.geo import Location
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 # Midtown Manhattan (ZIP 10001's centroid); facilities are placed relative to it.

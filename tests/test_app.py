@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from matching import display, exports, library, shortlist
-from matching.calllog import CallReport, call_history, log_call
-from matching.importers import import_bytes
-from matching.store import open_engine
+from matching.ingest import import_bytes
+from matching.records import library, shortlist
+from matching.records.calllog import CallReport, call_history, log_call
+from matching.records.store import open_engine
+from matching.render import display, exports
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("app_pages/search.py", "app_pages/shortlist.py", "app_pages/data.py")

@@ -11,10 +11,11 @@ import pytest
 from case_factory import ready_case
 from streamlit.testing.v1 import AppTest
 
-from matching import cases, library, shortlist
-from matching import columns as col
-from matching.cases import SafetyScreen
-from matching.geo import resolve_location
+from matching import case as cases
+from matching.case import SafetyScreen
+from matching.directory import columns as col
+from matching.records import library, shortlist
+from matching.search.geo import resolve_location
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("app_pages/plan.py", "app_pages/placement.py", "app_pages/readiness.py")

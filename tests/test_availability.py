@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from matching import columns as col
-from matching.availability import apply_reports, merge_feed_file, read_feed
-from matching.directory import coerce_directory
+from matching.directory import columns as col
+from matching.directory.schema import coerce_directory
 from matching.errors import FacilityDataError
+from matching.ingest.availability import apply_reports, merge_feed_file, read_feed
 
 FEED_HEADER = (
     "facility_id,name,zip,beds_open_detox,beds_open_residential,availability_status,"

@@ -17,10 +17,10 @@ from browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_s
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from matching import columns as col
-from matching import library, shortlist
-from matching.geo import resolve_location
-from matching.store import open_engine
+from matching.directory import columns as col
+from matching.records import library, shortlist
+from matching.records.store import open_engine
+from matching.search.geo import resolve_location
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 from case_factory import NOW, START_UTC, ready_case
 from icalendar import Calendar
 
-from matching.calendar_export import case_to_ics
-from matching.cases import Intervention
+from matching.case import Intervention
+from matching.render.calendar import case_to_ics
 
 
 def events(case):

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from matching import columns as col
-from matching.calllog import (
+from matching.directory import columns as col
+from matching.errors import QueryError
+from matching.records.calllog import (
     CallReport,
     call_history,
     clear_call_log,
@@ -18,8 +19,7 @@ from matching.calllog import (
     overlay_call_log,
     revision,
 )
-from matching.errors import QueryError
-from matching.store import open_engine
+from matching.records.store import open_engine
 from tests.search_frames import directory, facility
 
 NOW = datetime.now(UTC).replace(microsecond=0)

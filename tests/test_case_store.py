@@ -10,10 +10,10 @@ import pytest
 from case_factory import NOW, ready_case
 from sqlalchemy import inspect, text
 
-from matching import cases as case_store
-from matching.cases import CaseFormatError, case_to_json
+from matching import case as case_store
+from matching.case import CaseFormatError, case_to_json
 from matching.errors import ConflictError, StoreError
-from matching.store import SCHEMA_VERSION, open_engine, schema_version
+from matching.records.store import SCHEMA_VERSION, open_engine, schema_version
 
 
 @pytest.fixture

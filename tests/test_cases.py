@@ -11,7 +11,7 @@ from case_factory import NOW, ready_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.cases import (
+from matching.case import (
     Case,
     CaseError,
     CaseFormatError,

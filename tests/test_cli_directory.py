@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from matching import columns as col
+from matching.directory import columns as col
 
 ROOT = Path(__file__).resolve().parents[1]
 

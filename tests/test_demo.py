@@ -14,8 +14,8 @@ from geopy.distance import great_circle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import columns as col
-from matching.demo import (
+from matching.directory import columns as col
+from matching.directory.demo import (
     AGE_HOURS,
     DEMO_CSV,
     MIN_PER_STATE,
@@ -29,7 +29,7 @@ from matching.demo import (
     state_allocation,
     write_demo_csv,
 )
-from matching.directory import validate_directory
+from matching.directory.schema import validate_directory
 from matching.errors import FacilityDataError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from matching import columns as col
-from matching.display import address_text, availability_text, tel_link
+from matching.directory import columns as col
+from matching.render.display import address_text, availability_text, tel_link
 from tests.search_frames import NOW, directory, facility
 
 REPORTED = pd.Timestamp("2026-11-26T10:00Z")

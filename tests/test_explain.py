@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from matching.directory import empty_directory
-from matching.explain import loosen_suggestions, nearest_miles
-from matching.index import FacilityIndex
-from matching.query import SearchQuery
-from matching.search import search
+from matching.directory.schema import empty_directory
+from matching.search.engine import search
+from matching.search.explain import loosen_suggestions, nearest_miles
+from matching.search.index import FacilityIndex
+from matching.search.query import SearchQuery
 from tests.search_frames import NOW, ORIGIN, directory, facility
 
 INDEX = FacilityIndex(

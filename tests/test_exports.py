@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from matching import exports
-from matching.directory import FORMULA_PREFIXES
-from matching.pdf import ReadyBedPDF, latin1
+from matching.directory.schema import FORMULA_PREFIXES
+from matching.render import exports
+from matching.render.pdf import ReadyBedPDF, latin1
 from tests.search_frames import NOW, directory, facility
 
 GENERATED = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)

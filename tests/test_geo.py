@@ -10,7 +10,7 @@ from geopy.distance import geodesic
 from geopy.exc import GeocoderTimedOut
 
 from matching.errors import LocationError
-from matching.geo import USER_AGENT, Location, NominatimGeocoder, resolve_location
+from matching.search.geo import USER_AGENT, Location, NominatimGeocoder, resolve_location
 
 
 def test_zip_resolves_to_its_centroid() -> None:

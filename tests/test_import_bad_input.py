@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.errors import FacilityDataError, ImportFormatError
-from matching.importers import import_bytes, import_file
+from matching.ingest import import_bytes, import_file
 
 GOOD_GENERIC = "name,state,zip,lat,lon\nA Place,VT,05401,44.47,-73.21\n"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from matching import columns as col
-from matching.importers import import_file
+from matching.directory import columns as col
+from matching.ingest import import_file
 
 pytestmark = pytest.mark.realdata
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import columns as col
-from matching.importers import detect_format, import_bytes, import_file
+from matching.directory import columns as col
+from matching.ingest import detect_format, import_bytes, import_file
 
 
 def _row(frame: pd.DataFrame, name: str) -> pd.Series:

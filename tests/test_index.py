@@ -9,7 +9,7 @@ from geopy.distance import geodesic
 from search_frames import ORIGIN, directory, facility
 
 from matching.errors import FacilityDataError
-from matching.index import (
+from matching.search.index import (
     LAMBERT_ERROR_MILES,
     SPHERE_ERROR,
     FacilityIndex,
@@ -41,7 +41,7 @@ def assert_matches_brute_force(index: FacilityIndex, lat: float, lon: float, rad
 
 
 def test_radius_query_equals_brute_force_geodesic_on_demo_data() -> None:
-    from matching.demo import load_demo_directory
+    from matching.directory.demo import load_demo_directory
 
     index = FacilityIndex(load_demo_directory())
     for lat, lon in [(40.7484, -73.9967), (34.05, -118.24), (61.2, -149.9), (29.76, -95.37)]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.letters import MISSING_INSTANCE, MISSING_LOVE, RULES, review_letter
+from matching.case.letters import MISSING_INSTANCE, MISSING_LOVE, RULES, review_letter
 
 GOOD = (
     "Sam, I love you. Last Thanksgiving you fell asleep at the table and I could not wake you. "

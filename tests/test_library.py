@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from matching.errors import StoreError
-from matching.library import (
+from matching.records.library import (
     DEMO_KEY,
     active_entry,
     delete_directory,
@@ -16,7 +16,7 @@ from matching.library import (
     save_import,
     set_active,
 )
-from matching.store import open_engine
+from matching.records.store import open_engine
 from tests.search_frames import directory, facility
 
 TABLE = directory(facility(1), facility(2))

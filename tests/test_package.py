@@ -7,16 +7,16 @@ import sys
 from datetime import UTC, datetime
 
 import matching
-from matching import columns as col
+from matching.directory import columns as col
 
 
 def test_matching_never_imports_streamlit() -> None:
     # A fresh interpreter: importing every matching module must not load streamlit.
     code = (
         "import pkgutil, importlib, sys, matching\n"
-        "for info in pkgutil.iter_modules(matching.__path__):\n"
-        "    if info.name != '__main__':\n"
-        "        importlib.import_module('matching.' + info.name)\n"
+        "for info in pkgutil.walk_packages(matching.__path__, 'matching.'):\n"
+        "    if not info.name.endswith('__main__'):\n"
+        "        importlib.import_module(info.name)\n"
         "print('streamlit' in sys.modules)\n"
     )
     result = subprocess.run(

@@ -9,7 +9,7 @@ from datetime import date, time
 from case_factory import NOW, ready_case
 from pypdf import PdfReader
 
-from matching.packet import readiness_packet_pdf
+from matching.render.packet import readiness_packet_pdf
 
 
 def pdf_text(data: bytes) -> str:

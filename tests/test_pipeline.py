@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from case_factory import NOW, facility
 
-from matching import pipeline
-from matching.pipeline import PipelineError
+from matching.case import pipeline
+from matching.case.pipeline import PipelineError
 
 
 def start():

@@ -8,7 +8,7 @@ import pytest
 from search_frames import NOW, ORIGIN
 
 from matching.errors import QueryError
-from matching.query import SearchQuery
+from matching.search.query import SearchQuery
 
 
 def test_defaults_are_a_valid_query() -> None:

@@ -11,9 +11,17 @@ from case_factory import NOW, START_UTC, fresh_backup, held_primary, ready_case,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import pipeline, readiness
-from matching.cases import CaseError, Intervention, Lead, Logistics, SafetyScreen, TeamMember
-from matching.readiness import FAIL, PASS, WARN
+from matching.case import (
+    CaseError,
+    Intervention,
+    Lead,
+    Logistics,
+    SafetyScreen,
+    TeamMember,
+    pipeline,
+    readiness,
+)
+from matching.case.readiness import FAIL, PASS, WARN
 
 
 def status(case, rule, now=NOW):

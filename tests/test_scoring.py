@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from matching.errors import QueryError
-from matching.scoring import (
+from matching.search.scoring import (
     COMPONENTS,
     FRESH_HOURS,
     PRESETS,

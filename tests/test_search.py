@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from search_frames import NOW, ORIGIN, directory, facility
 
-from matching import columns as col
+from matching.directory import columns as col
 from matching.errors import QueryError
-from matching.index import FacilityIndex
-from matching.query import SearchQuery
-from matching.scoring import COMPONENTS, PRESETS, Weights
-from matching.search import RESULT_COLUMNS, search
+from matching.search.engine import RESULT_COLUMNS, search
+from matching.search.index import FacilityIndex
+from matching.search.query import SearchQuery
+from matching.search.scoring import COMPONENTS, PRESETS, Weights
 
 
 def run(*rows: dict, **query: object) -> pd.DataFrame:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from search_frames import directory, facility
 
-from matching.cli import main
-from matching.directory import write_directory
+from matching.cli.main import main
+from matching.directory.io import write_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from search_frames import NOW, ORIGIN, directory, facility
 
-from matching import columns as col
-from matching.index import FacilityIndex
-from matching.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
-from matching.search import search
+from matching.directory import columns as col
+from matching.search.engine import search
+from matching.search.index import FacilityIndex
+from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 
 SETTINGS = settings(max_examples=50, deadline=None)
 tri = st.sampled_from([True, False, None])
@@ -151,6 +151,20 @@ def test_fresher_availability_never_lowers_rank(
     if pd.isna(current):
         current = NOW - timedelta(hours=500)
     fresher = current + (NOW - current) * data.draw(st.floats(0, 1))
+    beds = frame[query.bed_column].iloc[position]
+    age_hours = (NOW - fresher).total_seconds() / 3600
+    if (
+        query.min_beds
+        and beds is not pd.NA
+        and beds < query.min_beds
+        and (query.max_age_hours is None or age_hours <= query.max_age_hours)
+    ):
+        # A fresh report of too few beds is a known "no": the facility must drop out.
+        changed = frame.copy()
+        changed.loc[changed.index[position], col.AVAILABILITY_REPORTED_AT] = fresher
+        result = search(FacilityIndex(directory(*changed.to_dict("records"))), query, now=NOW)
+        assert _rank(result, frame[col.FACILITY_ID].iloc[position]) is None
+        return
     _assert_change_never_lowers_rank(
         frame, query, position, {col.AVAILABILITY_REPORTED_AT: fresher}
     )

@@ -10,11 +10,11 @@ import pytest
 from conftest import REAL_DATA
 from geopy.distance import geodesic
 
-from matching import columns as col
-from matching.geo import resolve_location
-from matching.index import LAMBERT_ERROR_MILES, FacilityIndex
-from matching.query import SearchQuery
-from matching.search import search
+from matching.directory import columns as col
+from matching.search.engine import search
+from matching.search.geo import resolve_location
+from matching.search.index import LAMBERT_ERROR_MILES, FacilityIndex
+from matching.search.query import SearchQuery
 
 pytestmark = pytest.mark.realdata
 BOUNDARY_MILES = 1e-6
@@ -25,7 +25,7 @@ def national() -> FacilityIndex:
     # Module-scoped (imported once for every test here), so it skips by itself like real_data.
     if not REAL_DATA.is_dir():
         pytest.skip("../shared/data/real is not present beside this checkout")
-    from matching.importers import import_file
+    from matching.ingest import import_file
 
     path = REAL_DATA / "GeoDaCenter_opioid-policy-scan" / "2015_g.csv"
     return FacilityIndex(import_file(path, fmt="directory-2015").frame)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from matching import columns as col
-from matching.errors import FacilityDataError
-from matching.service_codes import (
+from matching.directory import columns as col
+from matching.directory.service_codes import (
     MAPPABLE_COLUMNS,
     load_mapping,
     normalize_name,
     parse_mapping,
 )
+from matching.errors import FacilityDataError
 
 
 def test_every_mapped_column_is_canonical():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from matching import columns as col
+from matching.directory import columns as col
 from matching.errors import QueryError
-from matching.shortlist import (
+from matching.records.shortlist import (
     DEFAULT_SHORTLIST_NAME,
     add_facilities,
     create_shortlist,

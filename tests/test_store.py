@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from matching.shortlist import add_facilities, default_shortlist, shortlist_items_frame
-from matching.store import default_url, open_engine, schema_version
+from matching.records.shortlist import add_facilities, default_shortlist, shortlist_items_frame
+from matching.records.store import default_url, open_engine, schema_version
 from tests.search_frames import directory, facility
 
 

@@ -1,0 +1,728 @@
+"""The readiness check: may the intervention begin, and if not, what is missing (domain.md §6)?
+
+Each rule is a pure function of the case and ``now`` returning a :class:`Check` (pass / warn /
+fail with one sentence), or None when it does not apply yet (no hold, no team). The verdict is
+"Ready" only when no check fails.
+
+Time: the intervention is a local date and time in an IANA zone; holds and intakes are UTC
+instants. A local time skipped by a spring-forward change does not exist and is refused; one
+repeated by a fall-back change is ambiguous, so the countdown runs to its first occurrence
+while the hold must cover its second (the conservative reading of each).
+
+Travel time is the geodesic distance from the intervention place to the primary facility at
+the case's average speed, unless the user entered minutes directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from geopy.distance import geodesic
+
+from matching.case.model import Case, CaseError
+from matching.case.pipeline import Placement
+
+PASS: Final = "pass"
+WARN: Final = "warn"
+FAIL: Final = "fail"
+
+# domain.md §3: availability older than 72 h is stale.
+STALE_AVAILABILITY: Final = timedelta(hours=72)
+# A hold ending less than this after the start leaves no room for a late or a second-day "yes".
+HOLD_MARGIN: Final = timedelta(hours=12)
+TEAM_SIZE: Final = (4, 6)
+# domain.md §4 and §6.9: heroin withdrawal peaks at 24-48 h; if admission is delayed, admit
+# within 48 h of the intervention.
+ADMIT_WITHIN: Final = timedelta(hours=48)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Check:
+    """One line of the readiness check."""
+
+    key: str
+    title: str
+    status: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Verdict:
+    """The overall answer: ready or not, and the checks that failed or warned."""
+
+    ready: bool
+    headline: str
+    failures: tuple[Check, ...]
+    warnings: tuple[Check, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StartTime:
+    """The intervention start in UTC; ``earliest == latest`` unless the time is ambiguous."""
+
+    earliest: datetime
+    latest: datetime
+    zone: str
+
+    @property
+    def ambiguous(self) -> bool:
+        """Return True when the local time occurs twice (a fall-back change)."""
+        return self.earliest != self.latest
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Countdown:
+    """Time left until the intervention and until the primary hold expires (None: not set)."""
+
+    to_intervention: timedelta | None
+    to_hold_expiry: timedelta | None
+
+
+def local_start(local_date: date, local_time: time, zone_name: str) -> StartTime:
+    """Convert a local wall-clock time to UTC; raise CaseError when it does not exist there."""
+    zone = ZoneInfo(zone_name)
+    instants = []
+    for fold in (0, 1):
+        local = datetime.combine(local_date, local_time, tzinfo=zone).replace(fold=fold)
+        instant = local.astimezone(UTC)
+        if instant.astimezone(zone).replace(tzinfo=None, fold=0) == local.replace(
+            tzinfo=None, fold=0
+        ):
+            instants.append(instant)
+    if not instants:
+        raise CaseError(
+            f"{local_time:%H:%M} does not exist on {local_date:%Y-%m-%d} in {zone_name}: the "
+            "clocks jump forward over it. Pick a time outside the skipped hour."
+        )
+    return StartTime(earliest=min(instants), latest=max(instants), zone=zone_name)
+
+
+def intervention_start(case: Case) -> StartTime | None:
+    """Return the intervention start, None when date or time is not set yet."""
+    intervention = case.intervention
+    if intervention.local_date is None or intervention.local_time is None:
+        return None
+    return local_start(intervention.local_date, intervention.local_time, intervention.time_zone)
+
+
+def format_local(moment: datetime, zone_name: str) -> str:
+    """Return ``moment`` as a wall-clock time in ``zone_name``, e.g. 'Sat 28 Nov 2026 09:00 MST'."""
+    return moment.astimezone(ZoneInfo(zone_name)).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def travel_minutes(case: Case) -> float | None:
+    """Return the travel time to the primary facility, or None when it cannot be known."""
+    override = case.logistics.travel_minutes_override
+    if override is not None:
+        return float(override)
+    primary = case.primary()
+    origin = case.intervention.location
+    if primary is None or origin is None or primary.facility.location is None:
+        return None
+    distance_miles = geodesic(origin, primary.facility.location).miles
+    return distance_miles / case.logistics.average_speed_mph * 60
+
+
+def format_duration(span: timedelta) -> str:
+    """Return a span as '2 d 3 h 15 min'; negative spans read '... ago'."""
+    total_minutes = int(abs(span).total_seconds() // 60)
+    days, rest = divmod(total_minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours or days:
+        parts.append(f"{hours} h")
+    parts.append(f"{minutes} min")
+    text = " ".join(parts)
+    return f"{text} ago" if span < timedelta(0) else text
+
+
+def _hours(span: timedelta) -> str:
+    return f"{span.total_seconds() / 3600:.0f} h"
+
+
+def _safe_start(case: Case) -> StartTime | None:
+    try:
+        return intervention_start(case)
+    except CaseError:
+        return None
+
+
+# --- Rules -----------------------------------------------------------------------------------
+
+
+def check_safety(case: Case, now: datetime) -> Check:
+    """Any yes on the safety screen: call for help now, do not stage an intervention."""
+    title = "Safety screen"
+    if case.safety.any_yes:
+        return Check(
+            key="safety",
+            title=title,
+            status=FAIL,
+            message="Call now — do not stage an intervention: call 911 for an overdose or medical "
+            "emergency, or call or text 988.",
+        )
+    if not case.safety.complete:
+        return Check(
+            key="safety",
+            title=title,
+            status=FAIL,
+            message="Answer all four safety questions on the Plan page first.",
+        )
+    return Check(
+        key="safety", title=title, status=PASS, message="No sign of immediate danger reported."
+    )
+
+
+def check_lead(case: Case, now: datetime) -> Check:
+    """A professional interventionist engaged (recommended), or a named lead."""
+    lead = case.lead
+    title = "Interventionist or lead"
+    if lead.interventionist_name and lead.interventionist_booked:
+        return Check(
+            key="lead", title=title, status=PASS, message=f"{lead.interventionist_name} is booked."
+        )
+    if lead.lead_name:
+        return Check(
+            key="lead",
+            title=title,
+            status=PASS,
+            message=f"{lead.lead_name} leads (a professional interventionist is recommended).",
+        )
+    if lead.interventionist_name:
+        return Check(
+            key="lead",
+            title=title,
+            status=WARN,
+            message=f"{lead.interventionist_name} is not booked yet; confirm or name a lead.",
+        )
+    return Check(
+        key="lead",
+        title=title,
+        status=FAIL,
+        message="Nobody leads the intervention; book an interventionist or name a lead.",
+    )
+
+
+def check_team(case: Case, now: datetime) -> Check:
+    """A team of about 4-6 people close to the person."""
+    size = len(case.team)
+    low, high = TEAM_SIZE
+    if size == 0:
+        return Check(
+            key="team", title="Team", status=FAIL, message="Add the people who will take part."
+        )
+    if low <= size <= high:
+        return Check(key="team", title="Team", status=PASS, message=f"{size} people on the team.")
+    advice = "add one or two close people" if size < low else "keep it to the closest 4-6"
+    return Check(
+        key="team",
+        title="Team",
+        status=WARN,
+        message=f"{size} people on the team; about {low}-{high} works best — {advice}.",
+    )
+
+
+def check_letters(case: Case, now: datetime) -> Check | None:
+    """A letter from each member, drafted and reviewed."""
+    if not case.team:
+        return None
+    missing = [
+        m.name for m in case.team if m.letter_status == "not_started" and not m.letter.strip()
+    ]
+    unreviewed = [
+        m.name for m in case.team if m.name not in missing and m.letter_status != "reviewed"
+    ]
+    if missing:
+        return Check(
+            key="letters",
+            title="Letters",
+            status=WARN,
+            message=f"No letter yet from {', '.join(missing)}.",
+        )
+    if unreviewed:
+        return Check(
+            key="letters",
+            title="Letters",
+            status=WARN,
+            message=f"Letters drafted but not reviewed: {', '.join(unreviewed)}.",
+        )
+    return Check(
+        key="letters", title="Letters", status=PASS, message="Every member's letter is reviewed."
+    )
+
+
+def check_consequences(case: Case, now: datetime) -> Check | None:
+    """A consequence each member will hold to if help is refused."""
+    if not case.team:
+        return None
+    missing = [m.name for m in case.team if not m.consequence.strip()]
+    if missing:
+        return Check(
+            key="consequences",
+            title="Consequences",
+            status=WARN,
+            message=f"No consequence defined by {', '.join(missing)}.",
+        )
+    return Check(
+        key="consequences",
+        title="Consequences",
+        status=PASS,
+        message="Every member has a consequence they will hold to.",
+    )
+
+
+def check_rehearsal(case: Case, now: datetime) -> Check | None:
+    """Everyone rehearsed."""
+    if not case.team:
+        return None
+    absent = [m.name for m in case.team if not m.rehearsal_attended]
+    if absent:
+        return Check(
+            key="rehearsal",
+            title="Rehearsal",
+            status=WARN,
+            message=f"Not yet at a rehearsal: {', '.join(absent)}.",
+        )
+    return Check(key="rehearsal", title="Rehearsal", status=PASS, message="Everyone has rehearsed.")
+
+
+def check_time_and_place(case: Case, now: datetime) -> Check:
+    """Date, time, zone and place set; private, neutral, likely sober."""
+    intervention = case.intervention
+    title = "Time and place"
+    if (
+        intervention.local_date is None
+        or intervention.local_time is None
+        or not intervention.place.strip()
+    ):
+        return Check(
+            key="time_place",
+            title=title,
+            status=FAIL,
+            message="Set the intervention date, time and place on the Plan page.",
+        )
+    try:
+        start = local_start(
+            intervention.local_date, intervention.local_time, intervention.time_zone
+        )
+    except CaseError as error:
+        return Check(key="time_place", title=title, status=FAIL, message=str(error))
+    if start.earliest <= now:
+        return Check(
+            key="time_place",
+            title=title,
+            status=FAIL,
+            message="The intervention time has passed; set the new date and time.",
+        )
+    unticked = [
+        label
+        for label, ticked in (
+            ("private", intervention.private),
+            ("neutral", intervention.neutral),
+            ("when they are likely sober", intervention.likely_sober),
+        )
+        if not ticked
+    ]
+    if unticked:
+        return Check(
+            key="time_place",
+            title=title,
+            status=WARN,
+            message=f"Confirm the place and time are {', '.join(unticked)}.",
+        )
+    if start.ambiguous:
+        return Check(
+            key="time_place",
+            title=title,
+            status=WARN,
+            message=f"{intervention.local_time:%H:%M} happens twice on that date in "
+            f"{intervention.time_zone} (clocks fall back); the countdown uses the first, the hold "
+            "must cover the second — consider another time.",
+        )
+    return Check(
+        key="time_place",
+        title=title,
+        status=PASS,
+        message=f"{format_local(start.earliest, intervention.time_zone)} at {intervention.place}.",
+    )
+
+
+def check_placement(case: Case, now: datetime) -> Check:
+    """Placement secured: the primary hold lasts past start + travel, and payment is ready."""
+    title = "Placement"
+    primary = case.primary()
+    if primary is None:
+        return Check(
+            key="placement",
+            title=title,
+            status=FAIL,
+            message="No primary facility chosen; pick one on the Placement page.",
+        )
+    name = primary.facility.name
+    if primary.closed:
+        return Check(
+            key="placement",
+            title=title,
+            status=FAIL,
+            message=f"{name} is {primary.stage} ({primary.reason}); choose another primary.",
+        )
+    start = _safe_start(case)
+    if start is None:
+        return Check(
+            key="placement",
+            title=title,
+            status=FAIL,
+            message="Set a valid intervention date and time so the hold can be checked against it.",
+        )
+    if primary.stage == "admitted":
+        return Check(
+            key="placement",
+            title=title,
+            status=PASS,
+            message=f"Placement secured: admitted to {name}.",
+        )
+    minutes = travel_minutes(case)
+    if minutes is None:
+        return Check(
+            key="placement",
+            title=title,
+            status=FAIL,
+            message=f"Travel time to {name} is unknown; locate the intervention place or enter "
+            "the travel time in minutes on the Plan page.",
+        )
+    arrival = start.latest + timedelta(minutes=minutes)
+    zone = case.intervention.time_zone
+    if primary.hold is None:
+        return Check(
+            key="placement",
+            title=title,
+            status=FAIL,
+            message=f"No bed is held at {name}; ask for a hold past {format_local(arrival, zone)}.",
+        )
+    if primary.hold.expires_at <= arrival:
+        return Check(
+            key="placement",
+            title=title,
+            status=FAIL,
+            message=f"The hold at {name} ends {format_local(primary.hold.expires_at, zone)}, "
+            f"before you could arrive ({format_local(arrival, zone)}); ask for a longer hold.",
+        )
+    if not primary.payment_ready:
+        return Check(
+            key="placement",
+            title=title,
+            status=FAIL,
+            message=f"Insurance at {name} is not verified (or prior authorisation is missing) and "
+            "no payment is arranged.",
+        )
+    return Check(
+        key="placement",
+        title=title,
+        status=PASS,
+        message=f"Placement secured: {name} holds a bed until "
+        f"{format_local(primary.hold.expires_at, zone)}, "
+        f"{format_duration(primary.hold.expires_at - arrival)} after your expected arrival.",
+    )
+
+
+def _fresh(placement: Placement, now: datetime) -> bool:
+    availability = placement.availability
+    return (
+        availability is not None
+        and availability.beds_open > 0
+        and (now - availability.confirmed_at <= STALE_AVAILABILITY)
+    )
+
+
+def check_backup(case: Case, now: datetime) -> Check:
+    """A backup facility with confirmed availability."""
+    backups = [p for p in case.backups() if not p.closed]
+    confirmed = [p for p in backups if _fresh(p, now) or p.hold is not None]
+    if confirmed:
+        names = ", ".join(p.facility.name for p in confirmed)
+        return Check(
+            key="backup", title="Backup facility", status=PASS, message=f"Backup ready: {names}."
+        )
+    if backups:
+        return Check(
+            key="backup",
+            title="Backup facility",
+            status=WARN,
+            message="No backup has confirmed an open bed in the last 72 h; call the backup again.",
+        )
+    return Check(
+        key="backup",
+        title="Backup facility",
+        status=WARN,
+        message="No backup facility; mark a second facility with a confirmed bed as backup.",
+    )
+
+
+def check_availability_age(case: Case, now: datetime) -> Check | None:
+    """The primary's availability is recent (72 h) unless a bed is held."""
+    primary = case.primary()
+    if primary is None or primary.closed:
+        return None
+    title = "Availability"
+    availability = primary.availability
+    if availability is None:
+        if primary.hold is not None:
+            return Check(key="availability", title=title, status=PASS, message="A bed is held.")
+        return Check(
+            key="availability",
+            title=title,
+            status=WARN,
+            message=f"{primary.facility.name} has not confirmed an open bed.",
+        )
+    age = now - availability.confirmed_at
+    if age > STALE_AVAILABILITY:
+        return Check(
+            key="availability",
+            title=title,
+            status=WARN,
+            message=f"Availability at {primary.facility.name} was confirmed {_hours(age)} ago "
+            "(older than 72 h); call to confirm again.",
+        )
+    return Check(
+        key="availability",
+        title=title,
+        status=PASS,
+        message=f"Availability confirmed {format_duration(-age)}.",
+    )
+
+
+def check_hold_margin(case: Case, now: datetime) -> Check | None:
+    """Warn when the hold ends within 12 h of the intervention start."""
+    primary = case.primary()
+    start = _safe_start(case)
+    if primary is None or primary.hold is None or start is None:
+        return None
+    margin = primary.hold.expires_at - start.latest
+    if margin < HOLD_MARGIN:
+        return Check(
+            key="hold_margin",
+            title="Hold margin",
+            status=WARN,
+            message=f"The hold ends {_hours(margin)} after the start; if the talk runs late or "
+            "they say yes tomorrow the bed is gone — ask for a longer hold.",
+        )
+    return Check(
+        key="hold_margin",
+        title="Hold margin",
+        status=PASS,
+        message=f"The hold lasts {_hours(margin)} past the start.",
+    )
+
+
+def check_opioid_care(case: Case, now: datetime) -> Check | None:
+    """Warn when the primary lacks opioid-capable detox or MOUD (domain.md §4)."""
+    primary = case.primary()
+    if primary is None:
+        return None
+    facility = primary.facility
+    moud_flags = (
+        facility.methadone,
+        facility.buprenorphine,
+        facility.naltrexone,
+        facility.accepts_moud_clients,
+    )
+    title = "Opioid detox and MOUD"
+    gaps = []
+    if facility.detox_opioid is False:
+        gaps.append("does not list opioid detox")
+    if all(flag is False for flag in moud_flags):
+        gaps.append("lists no MOUD (methadone, buprenorphine) and does not accept clients on it")
+    if gaps:
+        return Check(
+            key="opioid_care",
+            title=title,
+            status=WARN,
+            message=f"{facility.name} {' and '.join(gaps)}; detox without MOUD carries a high "
+            "overdose risk after discharge — ask, or prefer a facility that offers it.",
+        )
+    if facility.detox_opioid is None or not any(flag is True for flag in moud_flags):
+        return Check(
+            key="opioid_care",
+            title=title,
+            status=WARN,
+            message=f"Unknown whether {facility.name} offers opioid detox and MOUD; ask them.",
+        )
+    return Check(
+        key="opioid_care", title=title, status=PASS, message="Opioid detox and MOUD are offered."
+    )
+
+
+def check_intake(case: Case, now: datetime) -> Check | None:
+    """Intake scheduled, paperwork done, after the start and within 48 h of it."""
+    primary = case.primary()
+    if primary is None or primary.closed:
+        return None
+    intake = primary.intake
+    if intake is None:
+        return Check(
+            key="intake",
+            title="Intake",
+            status=WARN,
+            message=f"No intake time agreed with {primary.facility.name} yet.",
+        )
+    if not intake.paperwork_done:
+        return Check(
+            key="intake", title="Intake", status=WARN, message="Intake paperwork is not done yet."
+        )
+    start = _safe_start(case)
+    if start is not None and intake.at < start.earliest:
+        return Check(
+            key="intake",
+            title="Intake",
+            status=WARN,
+            message="The intake is scheduled before the intervention starts; check the time.",
+        )
+    if start is not None and intake.at - start.latest > ADMIT_WITHIN:
+        return Check(
+            key="intake",
+            title="Intake",
+            status=WARN,
+            message="The intake is more than 48 h after the intervention; withdrawal peaks at "
+            "24-48 h and a 'yes' fades — ask for an earlier admission.",
+        )
+    when = format_local(intake.at, case.intervention.time_zone)
+    return Check(
+        key="intake", title="Intake", status=PASS, message=f"Intake at {when}, paperwork done."
+    )
+
+
+def check_insurance_current(case: Case, now: datetime) -> Check | None:
+    """Warn when the verification of benefits is due for re-verification before the start."""
+    primary = case.primary()
+    start = _safe_start(case)
+    if primary is None or primary.vob is None or primary.vob.reverify_by is None or start is None:
+        return None
+    if primary.vob.reverify_by <= start.latest:
+        return Check(
+            key="insurance_current",
+            title="Insurance re-verification",
+            status=WARN,
+            message="Coverage must be re-verified before the intervention "
+            f"(by {format_local(primary.vob.reverify_by, case.intervention.time_zone)}).",
+        )
+    return Check(
+        key="insurance_current",
+        title="Insurance re-verification",
+        status=PASS,
+        message="The verification of benefits is current through the intervention.",
+    )
+
+
+def _simple(key: str, title: str, ok: bool, passed: str, warned: str) -> Check:
+    return Check(
+        key=key, title=title, status=PASS if ok else WARN, message=passed if ok else warned
+    )
+
+
+def check_transport(case: Case, now: datetime) -> Check:
+    """Transport and an escort to the facility."""
+    logistics = case.logistics
+    escort = f"; escort: {logistics.escort}" if logistics.escort.strip() else ""
+    return _simple(
+        "transport",
+        "Transport",
+        bool(logistics.transport.strip()),
+        f"{logistics.transport.strip()}{escort}.",
+        "No transport planned; decide who drives straight to the facility.",
+    )
+
+
+def check_bag(case: Case, now: datetime) -> Check:
+    """A packed bag: ID, insurance card, medication list."""
+    return _simple(
+        "bag",
+        "Packed bag",
+        case.logistics.bag_packed,
+        "The bag is packed.",
+        "Pack a bag: ID, insurance card, medication list, a few days of clothes.",
+    )
+
+
+def check_naloxone(case: Case, now: datetime) -> Check:
+    """Naloxone on hand."""
+    return _simple(
+        "naloxone",
+        "Naloxone",
+        case.logistics.naloxone_on_hand,
+        "Naloxone is on hand.",
+        "Have naloxone (Narcan) on hand; pharmacies sell it without a prescription.",
+    )
+
+
+def check_aftercare(case: Case, now: datetime) -> Check:
+    """Aftercare and family support."""
+    return _simple(
+        "aftercare",
+        "Aftercare",
+        bool(case.logistics.aftercare_plan.strip()),
+        "Aftercare is planned.",
+        "No aftercare plan yet: MOUD continuation, step-down care, family support groups.",
+    )
+
+
+RULES: Final[tuple[Callable[[Case, datetime], Check | None], ...]] = (
+    check_safety,
+    check_lead,
+    check_team,
+    check_letters,
+    check_consequences,
+    check_rehearsal,
+    check_time_and_place,
+    check_placement,
+    check_backup,
+    check_availability_age,
+    check_hold_margin,
+    check_opioid_care,
+    check_intake,
+    check_insurance_current,
+    check_transport,
+    check_bag,
+    check_naloxone,
+    check_aftercare,
+)
+
+
+def run_checks(case: Case, now: datetime) -> tuple[Check, ...]:
+    """Run every rule that applies, in the order of the plan."""
+    now = now.astimezone(UTC)
+    results = (rule(case, now) for rule in RULES)
+    return tuple(check for check in results if check is not None)
+
+
+def verdict(checks: tuple[Check, ...]) -> Verdict:
+    """Return "Ready" when nothing fails, else "Not ready — N things missing"."""
+    failures = tuple(c for c in checks if c.status == FAIL)
+    warnings = tuple(c for c in checks if c.status == WARN)
+    if failures:
+        count = len(failures)
+        noun = "thing" if count == 1 else "things"
+        return Verdict(
+            ready=False,
+            headline=f"Not ready — {count} {noun} missing",
+            failures=failures,
+            warnings=warnings,
+        )
+    headline = "Ready"
+    if warnings:
+        headline += f" — {len(warnings)} warning{'s' if len(warnings) != 1 else ''} to look at"
+    return Verdict(ready=True, headline=headline, failures=(), warnings=warnings)
+
+
+def countdown(case: Case, now: datetime) -> Countdown:
+    """Return the time left until the intervention (its first occurrence) and the hold expiry."""
+    start = _safe_start(case)
+    primary = case.primary()
+    hold = primary.hold if primary is not None else None
+    return Countdown(
+        to_intervention=None if start is None else start.earliest - now,
+        to_hold_expiry=None if hold is None else hold.expires_at - now,
+    )

@@ -1,0 +1,141 @@
+"""The ``python -m matching search`` subcommand: run a search and format the results.
+
+Errors (an unknown place, a bad option, an unusable file) are raised as ReadyBed/ValueError
+exceptions; :func:`matching.cli.main` prints them as one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from matching.directory import columns as col
+from matching.directory.io import read_directory
+from matching.directory.schema import FORMULA_PREFIXES
+from matching.errors import QueryError
+from matching.render.crisis import CRISIS_SUMMARY
+from matching.search.engine import search
+from matching.search.geo import resolve_location
+from matching.search.index import FacilityIndex
+from matching.search.query import SearchQuery
+
+CSV_COLUMNS = (
+    col.FACILITY_ID,
+    col.NAME,
+    col.CITY,
+    col.STATE,
+    col.ZIP,
+    col.PHONE,
+    col.INTAKE_PHONE,
+    "distance_miles",
+    "score",
+    "reasons",
+    *col.AVAILABILITY_COLUMNS,
+    "availability_age_hours",
+    "freshness",
+    "unverified",
+)
+# Text a spreadsheet could run as a formula is prefixed with a quote (OWASP CSV injection).
+_TEXT_OUTPUT = (col.NAME, col.CITY, "reasons", col.AVAILABILITY_SOURCE)
+
+
+def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
+    """Run the search the parsed arguments describe and return the formatted output text."""
+    if args.top is None or args.top < 0:
+        raise QueryError(f"--top must be 0 (all matches) or more, got {args.top}")
+    origin = resolve_location(args.near)
+    query = SearchQuery(
+        origin=origin,
+        radius_miles=args.radius_miles,
+        payers=tuple(args.payer or ()),
+        detox=args.detox,
+        moud=tuple(args.moud or ()),
+        after_care=args.after_care,
+        min_beds=args.min_beds,
+        max_age_hours=args.max_age_hours,
+        include_unverified=args.include_unverified,
+        preset=args.preset,
+    )
+    now = now or datetime.now(UTC)
+    index = FacilityIndex(_load_directory(args.data, now))
+    matches = search(index, query, now=now)
+    results = matches.head(args.top) if args.top else matches
+    if args.format == "csv":
+        return format_csv(results)
+    if args.format == "json":
+        return format_json(results)
+    return format_table(results, query, total=len(matches))
+
+
+def _load_directory(path: str | None, now: datetime) -> pd.DataFrame:
+    if path:
+        return read_directory(path)
+    from matching.directory.demo import load_demo_directory
+
+    return load_demo_directory(now=now)
+
+
+def _output_frame(results: pd.DataFrame) -> pd.DataFrame:
+    table = results.loc[:, list(CSV_COLUMNS)].copy()
+    table["distance_miles"] = table["distance_miles"].round(2)
+    table["score"] = table["score"].round(1)
+    table["availability_age_hours"] = table["availability_age_hours"].round(1)
+    stamps = table[col.AVAILABILITY_REPORTED_AT]
+    table[col.AVAILABILITY_REPORTED_AT] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(
+        stamps.notna(), ""
+    )
+    return table
+
+
+def format_csv(results: pd.DataFrame) -> str:
+    """Return the results as CSV with the columns in CSV_COLUMNS."""
+    table = _output_frame(results)
+    for name in _TEXT_OUTPUT:
+        text = table[name].astype("str")
+        table[name] = text.where(~text.str.startswith(FORMULA_PREFIXES), "'" + text)
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def format_json(results: pd.DataFrame) -> str:
+    """Return the results as a JSON list of objects (null where unknown)."""
+    records = _output_frame(results).astype(object).to_dict("records")
+    clean = [{key: _json_value(value) for key, value in row.items()} for row in records]
+    return json.dumps(clean, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_value(value: object) -> object:
+    if value is pd.NA or value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    return value
+
+
+def format_table(results: pd.DataFrame, query: SearchQuery, *, total: int) -> str:
+    """Return the results as numbered blocks a person can read in a terminal."""
+    head = (
+        f"Near {query.origin.label} · within {query.radius_miles:g} mi · preset {query.preset}"
+        f" · showing {len(results)} of {total} match{'es' if total != 1 else ''}"
+    )
+    lines = [head, ""]
+    if results.empty:
+        lines.append(
+            "No facilities match. Try a larger --radius-miles, fewer requirements, "
+            "or --include-unverified."
+        )
+    for rank, row in enumerate(results.itertuples(index=False), start=1):
+        flag = "  [unverified]" if row.unverified else ""
+        phone = str(row.intake_phone or row.phone or "no phone listed")
+        lines.append(
+            f"{rank:>3}. {row.name} - {row.city}, {row.state} · score {row.score:.0f}{flag}"
+        )
+        lines.append(f"     {phone}")
+        lines.append(f"     {row.reasons}")
+    if (results[col.SOURCE] == col.DEMO_SOURCE).any():
+        lines += ["", "Demo data: these facilities are fictional."]
+    lines += ["", CRISIS_SUMMARY, ""]
+    return "\n".join(lines)

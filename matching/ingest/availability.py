@@ -1,0 +1,234 @@
+"""Merge bed-availability reports (a feed file or the app's call log) into the facility table.
+
+A report names its facility by ``facility_id`` or, failing that, by name + ZIP. Each facility
+keeps its latest report: a report older than what the facility already carries never
+overwrites it, and of several reports for one facility in a batch the newest wins. Reports
+that match no facility (or more than one) are listed, never dropped silently.
+
+Feed CSV columns: ``facility_id`` (or ``name`` and ``zip``), ``beds_open_detox``,
+``beds_open_residential``, ``availability_status`` (one of ``columns.AVAILABILITY_STATUSES`` or
+its label, e.g. "No openings"), ``availability_reported_at`` (ISO 8601; no offset = UTC),
+``availability_source``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from matching.directory import columns as col
+from matching.errors import FacilityDataError, Problem
+from matching.ingest.text import parse_report_times, read_csv_text
+
+FEED_COLUMNS: Final[tuple[str, ...]] = (
+    col.FACILITY_ID,
+    col.NAME,
+    col.ZIP,
+    *col.AVAILABILITY_COLUMNS,
+)
+_STATUS_BY_TEXT: Final[dict[str, str]] = {
+    **{status: status for status in col.AVAILABILITY_STATUSES},
+    **{label.casefold(): status for status, label in col.STATUS_LABELS.items()},
+    "no openings": "no_openings",
+    "accepting assessments": "accepting_assessments",
+    "": "unknown",
+}
+MAX_FEED_BYTES: Final = 50_000_000
+
+
+@dataclass
+class MergeReport:
+    """What a merge did with each report."""
+
+    rows_read: int = 0
+    matched: int = 0
+    applied: int = 0
+    ignored_older: int = 0
+    unmatched: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary_text(self) -> str:
+        """Return the report as a few lines for a terminal or the app."""
+        lines = [
+            f"Read {self.rows_read} availability reports: {self.matched} matched a facility, "
+            f"{self.applied} applied, {self.ignored_older} ignored as older than the "
+            f"facility's latest report, {len(self.unmatched)} unmatched."
+        ]
+        lines += [f"  unmatched row {row}: {reason}" for row, reason in self.unmatched[:10]]
+        if len(self.unmatched) > 10:
+            lines.append(f"  ... and {len(self.unmatched) - 10} more unmatched rows")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The directory with the reports applied, and what happened to each report."""
+
+    frame: pd.DataFrame
+    report: MergeReport
+
+
+def read_feed(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
+    """Read and validate an availability feed CSV (a path or the file's bytes).
+
+    Raises FacilityDataError listing every bad row (row, column, value).
+    """
+    if isinstance(source, bytes):
+        data, name = source, "feed"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise FacilityDataError(f"Availability feed {str(path)!r} does not exist")
+        if path.stat().st_size > MAX_FEED_BYTES:
+            raise FacilityDataError(f"{path.name} is over {MAX_FEED_BYTES // 1_000_000} MB")
+        data, name = path.read_bytes(), path.name
+    if not data.strip():
+        raise FacilityDataError(f"{name} is empty; a feed needs a header and at least one row")
+    raw = read_csv_text(data, name)
+    return _validate_feed(raw, name)
+
+
+def _validate_feed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
+    has_id = col.FACILITY_ID in raw.columns
+    if not has_id and not {col.NAME, col.ZIP} <= set(raw.columns):
+        raise FacilityDataError(
+            f"{name} needs a 'facility_id' column or both 'name' and 'zip' columns",
+            [Problem(None, col.FACILITY_ID, None, "column is missing")],
+        )
+    if col.AVAILABILITY_REPORTED_AT not in raw.columns:
+        raise FacilityDataError(
+            f"{name} needs an '{col.AVAILABILITY_REPORTED_AT}' column (when each report was made)",
+            [Problem(None, col.AVAILABILITY_REPORTED_AT, None, "column is missing")],
+        )
+    text = {c: raw[c].astype("str").str.strip() if c in raw.columns else "" for c in FEED_COLUMNS}
+    feed = pd.DataFrame({c: pd.Series(v, index=raw.index, dtype="str") for c, v in text.items()})
+    problems: list[Problem] = []
+
+    def flag(mask: pd.Series, column: str, message: str | pd.Series) -> None:
+        for position in mask.to_numpy().nonzero()[0]:
+            text = message if isinstance(message, str) else message.iloc[position]
+            problems.append(Problem(position + 1, column, feed[column].iloc[position], text))
+
+    no_key = (feed[col.FACILITY_ID] == "") & ((feed[col.NAME] == "") | (feed[col.ZIP] == ""))
+    flag(no_key, col.FACILITY_ID, "give a facility_id, or a name and a ZIP")
+    times = parse_report_times(feed[col.AVAILABILITY_REPORTED_AT])
+    stamps = times["stamp"]
+    flag(feed[col.AVAILABILITY_REPORTED_AT] == "", col.AVAILABILITY_REPORTED_AT, "is empty")
+    flag(times["problem"] != "", col.AVAILABILITY_REPORTED_AT, times["problem"])
+    status = feed[col.AVAILABILITY_STATUS].str.casefold().str.replace("-", " ").map(_STATUS_BY_TEXT)
+    flag(
+        status.isna(),
+        col.AVAILABILITY_STATUS,
+        "status must be one of " + ", ".join(col.AVAILABILITY_STATUSES),
+    )
+    beds = {}
+    for column in col.BED_COLUMNS:
+        numbers = pd.to_numeric(feed[column], errors="coerce")
+        flag(
+            (feed[column] != "") & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0)),
+            column,
+            "open beds must be a whole number, 0 or more (or empty if unknown)",
+        )
+        beds[column] = numbers
+    if problems:
+        problems.sort(key=lambda problem: problem.row or 0)
+        raise FacilityDataError(f"{name} has reports that cannot be used", problems)
+    return feed.assign(
+        **{column: values.astype("Int64") for column, values in beds.items()},
+        **{col.AVAILABILITY_STATUS: status.astype("str")},
+        **{col.AVAILABILITY_REPORTED_AT: stamps.astype("datetime64[ns, UTC]")},
+        zip=feed[col.ZIP].str.zfill(5).where(feed[col.ZIP] != "", ""),
+    )
+
+
+def apply_reports(directory: pd.DataFrame, reports: pd.DataFrame) -> MergeResult:
+    """Return ``directory`` with each facility's latest report applied (input not modified).
+
+    ``reports`` has the feed's columns; only the availability columns it carries are written,
+    so a call log without bed counts updates status, time and source only. A report without a
+    time cannot be ordered and is listed as unmatched.
+    """
+    if col.AVAILABILITY_REPORTED_AT not in reports.columns:
+        raise FacilityDataError(
+            "Availability reports need an 'availability_reported_at' column",
+            [Problem(None, col.AVAILABILITY_REPORTED_AT, None, "column is missing")],
+        )
+    report = MergeReport(rows_read=len(reports))
+    reports = reports.reset_index(drop=True)
+    target = _match(directory, reports, report)
+    stamps = pd.to_datetime(reports[col.AVAILABILITY_REPORTED_AT], utc=True, errors="coerce")
+    for position in (target.notna() & stamps.isna()).to_numpy().nonzero()[0]:
+        report.unmatched.append((position + 1, "the report has no time (availability_reported_at)"))
+    report.unmatched.sort()
+    target = target.where(stamps.notna())
+    matched = reports.assign(_target=target)[target.notna().to_numpy()]
+    report.matched = len(matched)
+    if matched.empty:
+        return MergeResult(directory.copy(), report)
+    stamps = pd.to_datetime(matched[col.AVAILABILITY_REPORTED_AT], utc=True)
+    matched = matched.assign(**{col.AVAILABILITY_REPORTED_AT: stamps})
+    latest = matched.sort_values(col.AVAILABILITY_REPORTED_AT, kind="stable").drop_duplicates(
+        "_target", keep="last"
+    )
+    positions = latest["_target"].astype(int).to_numpy()
+    current = directory[col.AVAILABILITY_REPORTED_AT].iloc[positions].to_numpy()
+    newer = pd.isna(current) | (latest[col.AVAILABILITY_REPORTED_AT].to_numpy() >= current)
+    apply = latest[newer]
+    report.applied = len(apply)
+    report.ignored_older = report.matched - report.applied
+    out = directory.copy()
+    rows = out.index[apply["_target"].astype(int).to_numpy()]
+    for column in col.AVAILABILITY_COLUMNS:
+        if column in apply.columns:
+            out.loc[rows, column] = apply[column].astype(out[column].dtype).to_numpy()
+    return MergeResult(out, report)
+
+
+def _match(directory: pd.DataFrame, reports: pd.DataFrame, report: MergeReport) -> pd.Series:
+    """Return the directory position each report refers to (NA when unmatched)."""
+    ids = pd.Series(range(len(directory)), index=directory[col.FACILITY_ID].to_numpy())
+    given_id = _text(reports, col.FACILITY_ID)
+    by_id = given_id.map(ids)
+    keys = _name_zip_key(directory[col.NAME], directory[col.ZIP])
+    counts = keys.value_counts()
+    unique_keys = pd.Series(range(len(directory)), index=keys.to_numpy())[
+        ~keys.duplicated(keep=False).to_numpy()
+    ]
+    names, zips = _text(reports, col.NAME), _text(reports, col.ZIP)
+    report_keys = _name_zip_key(names, zips)
+    by_name = report_keys.map(unique_keys)
+    target = by_id.where(given_id != "", by_name)
+    for position in target.isna().to_numpy().nonzero()[0]:
+        if given_id.iloc[position]:
+            reason = f"no facility has facility_id {given_id.iloc[position]!r}"
+        elif not (names.iloc[position] and zips.iloc[position]):
+            reason = "the report names no facility (give a facility_id, or a name and a ZIP)"
+        elif counts.get(report_keys.iloc[position], 0) > 1:
+            reason = (
+                f"{counts[report_keys.iloc[position]]} facilities share the name and ZIP "
+                f"{names.iloc[position]!r} {zips.iloc[position]!r}; "
+                "give a facility_id"
+            )
+        else:
+            reason = f"no facility named {names.iloc[position]!r} in ZIP {zips.iloc[position]!r}"
+        report.unmatched.append((position + 1, reason))
+    return target
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    return frame[column].astype("str").fillna("").str.strip()
+
+
+def _name_zip_key(names: pd.Series, zips: pd.Series) -> pd.Series:
+    folded = names.astype("str").str.casefold().str.replace(r"[\W_]+", " ", regex=True)
+    return folded.str.strip() + "|" + zips.astype("str").str.strip().str.zfill(5)
+
+
+def merge_feed_file(directory: pd.DataFrame, path: str | os.PathLike[str]) -> MergeResult:
+    """Read the feed at ``path`` and apply it to ``directory``."""
+    return apply_reports(directory, read_feed(path))

@@ -1,0 +1,58 @@
+"""directory_2015 (split from importers.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from matching.directory import columns as col
+from matching.errors import ImportFormatError, Problem
+from matching.ingest.keys import _long_keys
+from matching.ingest.normalize import _join_text
+from matching.ingest.report import _Raw
+from matching.ingest.text import read_csv_text
+
+
+def _read_directory_2015(data: bytes, filename: str) -> _Raw:
+    frame = read_csv_text(data, filename)
+    needed = ["Name1", "Address1", "City", "State", "ZIP_Code", "Keys", "Latitude", "Longitude"]
+    missing = [name for name in needed if name not in frame.columns]
+    if missing:
+        raise ImportFormatError(
+            f"{filename} is missing the 2015 directory column(s) {', '.join(missing)}",
+            [Problem(None, name, None, "column is missing") for name in missing],
+        )
+    get = frame.get
+    empty = pd.Series("", index=frame.index, dtype="str")
+    phone, intake = _split_contact(get("Contact", empty))
+    table = pd.DataFrame(
+        {
+            col.NAME: frame["Name1"],
+            col.NAME2: _join_text(get("Name2", empty), get("Name3", empty), sep=" "),
+            col.STREET: _join_text(
+                frame["Address1"], get("Address2", empty), get("Address3", empty)
+            ),
+            col.CITY: frame["City"],
+            col.STATE: frame["State"],
+            col.ZIP: frame["ZIP_Code"],
+            col.PHONE: phone,
+            col.INTAKE_PHONE: intake,
+            col.LAT: frame["Latitude"],
+            col.LON: frame["Longitude"],
+        }
+    )
+    tokens = frame["Keys"].str.split("/").explode().str.strip()
+    tokens = tokens[tokens.notna() & (tokens != "")]
+    long = _long_keys(tokens.index.to_numpy(), tokens.to_numpy(), "code", True)
+    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)
+
+
+def _split_contact(contact: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split '(334)428-5050 Intake: (334)428-5040' into the phone and the intake phone."""
+    parts = contact.str.split(r"\s*Intakes?:\s*", n=1, expand=True, regex=True)
+    phone = parts[0].fillna("").str.strip()
+    if parts.shape[1] < 2:
+        return phone, pd.Series("", index=contact.index, dtype="str")
+    rest = parts[1].fillna("")
+    first = rest.str.extract(r"^(\(\d{3}\)\s*\d{3}-\d{4}(?:\s*x\d+)?)", expand=False)
+    return phone, first.fillna(rest.str.strip())

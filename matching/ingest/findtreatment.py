@@ -1,0 +1,109 @@
+"""findtreatment (split from importers.py)."""
+
+from __future__ import annotations
+
+import io
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from matching.directory import columns as col
+from matching.errors import ImportFormatError, Problem
+from matching.ingest.keys import _long_keys
+from matching.ingest.report import _Raw
+from matching.ingest.text import _XLSX_MAGIC, read_csv_text
+
+# FindTreatment.gov locator export: address columns; every other column is a service code.
+_FINDTREATMENT_ADDRESS: Final[dict[str, str]] = {
+    "frid": col.FACILITY_ID,
+    "name1": col.NAME,
+    "name2": col.NAME2,
+    "street1": col.STREET,
+    "street2": "street2",
+    "city": col.CITY,
+    "state": col.STATE,
+    "zip": col.ZIP,
+    "county": col.COUNTY,
+    "phone": col.PHONE,
+    "intake1": col.INTAKE_PHONE,
+    "website": col.WEBSITE,
+    "latitude": col.LAT,
+    "longitude": col.LON,
+    "type_facility": col.FACILITY_TYPE,
+    "typefacility": col.FACILITY_TYPE,
+}
+
+
+_FINDTREATMENT_OTHER: Final = frozenset(
+    {"zip4", "intake_prompt", "intake2", "hotline1", "miles", "_irow"}
+)
+
+
+# FindTreatment API categories whose names matter for placement; unmapped names elsewhere
+# (therapies, languages, age groups, ...) are counted separately in the report's notes.
+PLACEMENT_CATEGORIES: Final = frozenset(
+    {"TC", "SET", "OT", "OM", "PHR", "PAY", "PYAS", "LCA", "EXCL", "HOSP", "DETOX", "SUBDT"}
+)
+
+
+def _read_findtreatment_csv(data: bytes, filename: str) -> _Raw:
+    return _findtreatment_wide(read_csv_text(data, filename), filename)
+
+
+def _read_findtreatment_xlsx(data: bytes, filename: str) -> _Raw:
+    if not data.startswith(_XLSX_MAGIC):
+        raise ImportFormatError(
+            f"{filename} is not a valid Excel workbook (.xlsx); open it in a spreadsheet "
+            "program and save it as .xlsx or CSV"
+        )
+    try:
+        frame = pd.read_excel(io.BytesIO(data), dtype="str", engine="openpyxl")
+    except Exception as exc:  # whatever the XML/zip parser trips on, the workbook is damaged
+        raise ImportFormatError(
+            f"{filename} is a damaged Excel workbook ({type(exc).__name__}); "
+            "download or export it again"
+        ) from exc
+    frame = frame.fillna("")
+    frame.columns = [str(name).strip() for name in frame.columns]
+    if frame.empty:
+        raise ImportFormatError(f"{filename} has a header but no data rows")
+    return _findtreatment_wide(frame, filename)
+
+
+def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
+    headers = {name.lower(): name for name in frame.columns}
+    required = ("name1", "state", "zip", "latitude", "longitude")
+    missing = [name for name in required if name not in headers]
+    if missing:
+        raise ImportFormatError(
+            f"{filename} is missing the FindTreatment.gov column(s) {', '.join(missing)}",
+            [Problem(None, name, None, "column is missing") for name in missing],
+        )
+    table = pd.DataFrame(
+        {
+            target: frame[headers[source]].astype("str")
+            for source, target in _FINDTREATMENT_ADDRESS.items()
+            if source in headers
+        }
+    )
+    service_columns = [
+        name
+        for lower, name in headers.items()
+        if lower not in _FINDTREATMENT_ADDRESS and lower not in _FINDTREATMENT_OTHER
+    ]
+    parts = []
+    for name in service_columns:
+        cells = frame[name].astype("str").str.strip()
+        if name.lower().startswith("svc_"):
+            # A flattened API page: one column per category holding "; "-joined service names.
+            names = cells.str.split(";").explode().str.strip()
+            names = names[names.notna() & (names != "")]
+            category = name[4:].upper()
+            parts.append(_long_keys(names.index, names, "name", category in PLACEMENT_CATEGORIES))
+        else:
+            offered = cells.str.lower().isin({"1", "1.0", "true", "yes", "y", "x"})
+            positions = offered.to_numpy().nonzero()[0]
+            parts.append(_long_keys(positions, [name.upper()] * len(positions), "code", True))
+    long = pd.concat(parts, ignore_index=True) if parts else _long_keys([], [], "code", True)
+    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)

@@ -1,0 +1,233 @@
+"""Import facility listings (SAMHSA exports, the 2015 directory, other CSVs) as the canonical table.
+
+One small reader per format turns a file into *raw columns* (canonical names, text) plus the
+service keys each row lists; the shared steps then clean addresses, apply the one mapping file
+(:mod:`matching.directory.service_codes`), build ids, reject unusable rows and validate the result.
+
+Rules (documented for users in ``data/README.md``):
+
+- A row whose own data is unusable (no name, a coordinate that is not a number or out of range,
+  a state that is not two letters, a ZIP that is not 5 digits, a repeated explicit id) is
+  *rejected*: it is left out, the report lists its row number and reason, and the other rows
+  are imported. An empty coordinate pair means "location unknown" (0,0), not a rejection.
+- A file that cannot be read at all (empty, damaged, wrong format, required columns missing,
+  undecodable bytes, a line over :data:`MAX_LINE_BYTES`) or where no row survives raises
+  :class:`~matching.errors.ImportFormatError` / :class:`~matching.errors.FacilityDataError`.
+- Codes and names that are not in the mapping file are counted in ``report.unmapped``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from matching.directory import columns as col
+from matching.directory.schema import coerce_directory, validate_directory
+from matching.directory.service_codes import MAPPABLE_COLUMNS, ServiceMapping
+from matching.errors import FacilityDataError, Problem
+from matching.ingest.generic_csv import _GENERIC_PASSTHROUGH
+from matching.ingest.report import ImportReport, _Raw
+from matching.ingest.text import parse_report_times
+
+
+def _build_table(
+    raw: _Raw, fmt: str, filename: str, report: ImportReport, mapping: ServiceMapping
+) -> pd.DataFrame:
+    table = _clean_text(raw.table)
+    table = table.assign(**_parse_coordinates(table))
+    flags = _service_flags(raw, mapping, report)
+    reasons = _row_problems(table)
+    reasons = _reject_duplicate_ids(table, reasons)
+    keep = reasons.eq("").to_numpy()
+    report.rejected = [
+        (int(raw.row_numbers[i]), reason) for i, reason in enumerate(reasons) if reason
+    ]
+    if not keep.any():
+        raise FacilityDataError(
+            f"No row of {filename} could be imported",
+            [Problem(int(raw.row_numbers[i]), "", None, r) for i, r in enumerate(reasons) if r],
+        )
+    table = table[keep].reset_index(drop=True)
+    if flags is not None:
+        table = table.join(flags[keep].reset_index(drop=True))
+    table = _assign_ids(table, report)
+    table[col.SOURCE] = (
+        table[col.SOURCE].where(table[col.SOURCE] != "", f"{fmt}:{filename}")
+        if col.SOURCE in table.columns
+        else f"{fmt}:{filename}"
+    )
+    if col.AVAILABILITY_STATUS in table.columns:
+        status = table[col.AVAILABILITY_STATUS].astype("str").str.strip()
+        table[col.AVAILABILITY_STATUS] = status.where(status != "", "unknown")
+    unknown_location = int(((table[col.LAT] == 0) & (table[col.LON] == 0)).sum())
+    if unknown_location:
+        report.notes.append(f"{unknown_location} imported row(s) have no coordinates (0,0)")
+    helpers = ("street2", "_lat_text", "_lon_text")
+    table = coerce_directory(table.drop(columns=[c for c in helpers if c in table.columns]))
+    report.rows_imported = len(table)
+    return validate_directory(_add_services_text(table))
+
+
+def _clean_text(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    for name in out.columns:
+        if name in (col.LAT, col.LON) or name in _GENERIC_PASSTHROUGH:
+            continue
+        out[name] = out[name].astype("str").fillna("").str.strip()
+    if "street2" in out.columns:
+        out[col.STREET] = _join_text(out.get(col.STREET, ""), out["street2"])
+    out[col.STATE] = out[col.STATE].str.upper()
+    out[col.ZIP] = _normalize_zip(out[col.ZIP])
+    return out
+
+
+def _normalize_zip(zips: pd.Series) -> pd.Series:
+    """'2108' -> '02108'; '02108-1234' and '021081234' -> '02108'; '2108.0' -> '02108'."""
+    text = zips.str.replace(r"\.0$", "", regex=True)
+    short = text.str.extract(r"^(\d{3,5})(?:-\d{4})?$")[0]
+    zip9 = text.str.extract(r"^(\d{5})\d{4}$")[0]
+    return short.str.zfill(5).fillna(zip9).fillna(zips)
+
+
+def _join_text(*parts: Any, sep: str = ", ") -> pd.Series:
+    series = [p.astype("str").fillna("").str.strip() for p in parts if isinstance(p, pd.Series)]
+    joined = series[0]
+    for part in series[1:]:
+        joined = joined.where(part == "", joined + sep + part).where(joined != "", part)
+    return joined
+
+
+def _parse_coordinates(table: pd.DataFrame) -> dict[str, pd.Series]:
+    out = {}
+    for name in (col.LAT, col.LON):
+        text = table[name].astype("str").fillna("").str.strip()
+        numbers = pd.to_numeric(text, errors="coerce")
+        out[name] = numbers.where(text != "", 0.0)
+        out[f"_{name}_text"] = text
+    return out
+
+
+def _row_problems(table: pd.DataFrame) -> pd.Series:
+    """Return one reason per row ('' = fine), naming the column and value."""
+    reasons = pd.Series("", index=table.index, dtype="str")
+
+    def add(mask: pd.Series, message: pd.Series | str) -> None:
+        nonlocal reasons
+        text = message if isinstance(message, pd.Series) else pd.Series(message, index=table.index)
+        reasons = reasons.where(~mask, reasons.where(reasons == "", reasons + "; ") + text)
+
+    add(table[col.NAME] == "", "name is empty")
+    for name, limit in ((col.LAT, 90), (col.LON, 180)):
+        text, value = table[f"_{name}_text"], table[name]
+        add(value.isna(), f"{name} " + _quoted(text) + " is not a number")
+        add(
+            value.notna() & (value.abs() > limit),
+            f"{name} " + _quoted(text) + f" is outside -{limit}..{limit}",
+        )
+    add(
+        ~table[col.STATE].str.fullmatch(r"[A-Z]{2}"),
+        "state " + _quoted(table[col.STATE]) + " is not 2 letters",
+    )
+    add(
+        ~table[col.ZIP].str.fullmatch(r"\d{5}"),
+        "ZIP " + _quoted(table[col.ZIP]) + " is not 5 digits",
+    )
+    if col.AVAILABILITY_REPORTED_AT in table.columns:
+        times = parse_report_times(table[col.AVAILABILITY_REPORTED_AT])
+        text = table[col.AVAILABILITY_REPORTED_AT].astype("str").fillna("")
+        add(
+            times["problem"] != "",
+            "availability_reported_at " + _quoted(text) + " " + times["problem"],
+        )
+    return reasons
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    return "'" + values.str.slice(0, 40) + "'"
+
+
+def _reject_duplicate_ids(table: pd.DataFrame, reasons: pd.Series) -> pd.Series:
+    if col.FACILITY_ID not in table.columns:
+        return reasons
+    ids = table[col.FACILITY_ID]
+    usable = (ids != "") & (reasons == "")
+    repeated = usable & ids.where(usable).duplicated(keep="first")
+    message = "facility_id " + _quoted(ids) + " repeats an earlier row; later copies are left out"
+    return reasons.where(~repeated, message)
+
+
+def _assign_ids(table: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Keep explicit ids; hash name+street+zip for the rest, suffixing repeats -2, -3, ..."""
+    explicit = table.get(col.FACILITY_ID, pd.Series("", index=table.index, dtype="str"))
+    basis = (
+        _fold(table[col.NAME])
+        + "|"
+        + _fold(table.get(col.STREET, pd.Series("", index=table.index)))
+        + "|"
+        + table[col.ZIP]
+    )
+    hashed = basis.map(lambda text: hashlib.sha1(text.encode("utf-8")).hexdigest()[:16])
+    ids = explicit.where(explicit != "", hashed)
+    order = ids.groupby(ids).cumcount()
+    repeats = int((order > 0).sum())
+    if repeats:
+        report.notes.append(
+            f"{repeats} row(s) repeat the name, street and ZIP of an earlier row; "
+            "their ids end in -2, -3, ..."
+        )
+    return table.assign(
+        **{col.FACILITY_ID: ids.where(order == 0, ids + "-" + (order + 1).astype("str"))}
+    )
+
+
+def _fold(text: pd.Series) -> pd.Series:
+    return text.astype("str").str.casefold().str.replace(r"[\W_]+", " ", regex=True).str.strip()
+
+
+def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> pd.DataFrame | None:
+    """Turn each row's listed keys into True/False flags (NA where a row lists nothing)."""
+    if raw.keys is None:
+        return None
+    n_rows = len(raw.table)
+    keys = raw.keys
+    lookups = {"code": mapping.columns_for_code, "name": mapping.columns_for_name}
+    mapped = pd.Series(None, index=keys.index, dtype=object)
+    for kind, lookup in lookups.items():
+        of_kind = keys["kind"] == kind
+        distinct = keys.loc[of_kind, "key"].unique()
+        mapped[of_kind] = keys.loc[of_kind, "key"].map({key: lookup(key) for key in distinct})
+    unknown = keys[mapped.isna().to_numpy()]
+    placement = unknown["placement"].astype(bool)
+    other = unknown[~placement]
+    if len(other):
+        report.notes.append(
+            f"{other['key'].nunique()} other service names ({len(other)} mentions: "
+            "therapies, languages, age groups, ...) are not in the mapping and not used "
+            "for matching"
+        )
+    report.unmapped.update(unknown[placement]["key"].value_counts().to_dict())
+    pairs = pd.DataFrame({"position": keys["position"], "column": mapped}).explode("column")
+    pairs = pairs.dropna()
+    flags = pd.DataFrame(False, index=range(n_rows), columns=list(MAPPABLE_COLUMNS))
+    for name, group in pairs.groupby("column"):
+        flags.loc[group["position"].unique(), name] = True
+    listed = np.zeros(n_rows, dtype=bool)
+    listed[keys["position"].to_numpy(dtype=int)] = True
+    result = flags.astype("boolean")
+    result[~listed] = pd.NA
+    return result
+
+
+def _add_services_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Add the plain-words list of the services each row offers (for the detail view)."""
+    text = pd.Series("", index=table.index, dtype="str")
+    for name in col.SERVICE_COLUMNS:
+        if name not in table.columns:
+            continue
+        offered = table[name].fillna(False).to_numpy(dtype=bool)
+        label = col.SERVICE_LABELS[name]
+        text = text.where(~offered, text.where(text == "", text + "; ") + label)
+    return table.assign(**{col.SERVICES: text})

@@ -1,0 +1,65 @@
+"""report (split from importers.py)."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did: rows read, imported and rejected (with reasons), unmapped keys."""
+
+    format: str
+    source: str
+    rows_read: int = 0
+    rows_imported: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    unmapped: collections.Counter[str] = field(default_factory=collections.Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def summary_text(self) -> str:
+        """Return the report as a few lines for a terminal or the app."""
+        lines = [
+            f"Imported {self.rows_imported} of {self.rows_read} rows from {self.source} "
+            f"(format {self.format}); {len(self.rejected)} rejected."
+        ]
+        for row, reason in self.rejected[:10]:
+            lines.append(f"  rejected row {row}: {reason}")
+        if len(self.rejected) > 10:
+            lines.append(f"  ... and {len(self.rejected) - 10} more rejected rows")
+        if self.unmapped:
+            total = sum(self.unmapped.values())
+            shown = ", ".join(f"{key} ({count})" for key, count in self.unmapped.most_common(10))
+            more = len(self.unmapped) - 10
+            lines.append(
+                f"Unmapped service codes/names: {len(self.unmapped)} distinct, {total} in all: "
+                + shown
+                + (f", ... and {more} more" if more > 0 else "")
+            )
+        lines += [f"Note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """A validated canonical table and the report of the import that made it."""
+
+    frame: pd.DataFrame
+    report: ImportReport
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """What a format reader hands to the shared steps."""
+
+    table: pd.DataFrame  # canonical column names, str values, RangeIndex
+    row_numbers: np.ndarray  # the user's row number (1 = first data row) of each table row
+    # Long form (position, key, kind "code"/"name", placement); None = source lists no services.
+    keys: pd.DataFrame | None

@@ -1,0 +1,74 @@
+"""sniff (split from importers.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from matching.errors import ImportFormatError
+from matching.ingest.text import (
+    _SNIFF_BYTES,
+    _XLSX_MAGIC,
+    _header_of,
+    _looks_like_json,
+    decode_text,
+)
+
+_FORMAT_HINTS: Final[dict[str, str]] = {
+    "findtreatment-csv": "a FindTreatment.gov CSV export",
+    "findtreatment-xlsx": "a FindTreatment.gov Excel export",
+    "findtreatment-json": "a FindTreatment.gov API JSON page",
+    "directory-2015": "the 2015 National Directory",
+    "generic-csv": "a generic CSV",
+}
+
+
+def detect_format(data: bytes, filename: str) -> str:
+    """Return the format of ``data`` judged from its bytes, header and file extension."""
+    suffix = Path(filename).suffix.lower()
+    if data.startswith(_XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
+        return "findtreatment-xlsx"
+    if _looks_like_json(data[:_SNIFF_BYTES]) or suffix == ".json":
+        return "findtreatment-json"
+    header = _header_of(decode_text(data[:_SNIFF_BYTES], filename, partial=True))
+    return _csv_format_of(header)
+
+
+def _csv_format_of(header: list[str]) -> str:
+    if "Keys" in header:
+        return "directory-2015"
+    if {"name1", "latitude", "longitude"} <= set(header):
+        return "findtreatment-csv"
+    return "generic-csv"
+
+
+def _is_csv_format(fmt: str) -> bool:
+    return fmt in ("findtreatment-csv", "directory-2015", "generic-csv")
+
+
+def _check_forced_format(fmt: str, detected: str) -> None:
+    if fmt == detected:
+        return
+    looks_like = f"this file looks like {_FORMAT_HINTS[detected]} — try --format {detected}"
+    if fmt == "findtreatment-xlsx":
+        raise ImportFormatError(f"--format {fmt} expects an Excel workbook; {looks_like}")
+    if fmt == "findtreatment-json":
+        raise ImportFormatError(f"--format {fmt} expects a JSON object with 'rows'; {looks_like}")
+    if detected in ("findtreatment-xlsx", "findtreatment-json"):
+        raise ImportFormatError(f"--format {fmt} expects a CSV file; {looks_like}")
+    if fmt == "directory-2015":
+        raise ImportFormatError(f"--format {fmt} expects a 'Keys' column; {looks_like}")
+    if fmt == "findtreatment-csv":
+        raise ImportFormatError(
+            f"--format {fmt} expects the columns name1, latitude and longitude; {looks_like}"
+        )
+
+
+FORMATS = (
+    "auto",
+    "findtreatment-csv",
+    "findtreatment-xlsx",
+    "findtreatment-json",
+    "directory-2015",
+    "generic-csv",
+)

@@ -1,0 +1,229 @@
+"""The call log: what facilities said about open beds, as recorded by the user.
+
+Every phone call (or imported feed row) becomes one availability report in the local store.
+Reports are never edited, only added, so the log doubles as each facility's availability
+history. Search sees the newest report per facility through :func:`overlay_call_log`, which
+hands the reports to :func:`matching.availability.apply_reports` (an older report never
+overwrites a newer one, whatever its source).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, insert, select
+
+from matching.directory import columns as col
+from matching.errors import QueryError
+from matching.ingest.availability import MergeReport, apply_reports
+from matching.records.store import call_log
+
+# A phone clock a few minutes ahead of the server's is normal; a report from the future is not.
+FUTURE_TOLERANCE: Final = timedelta(minutes=10)
+MAX_BEDS_REPORTED: Final = 1000
+
+HISTORY_COLUMNS: Final = (
+    "id",
+    col.FACILITY_ID,
+    col.BEDS_OPEN_DETOX,
+    col.BEDS_OPEN_RESIDENTIAL,
+    col.AVAILABILITY_STATUS,
+    "reported_at",
+    "answered_by",
+    "source",
+    "note",
+    "logged_at",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallReport:
+    """What one facility said on the phone; validates itself.
+
+    reported_at: when the facility gave the answer (timezone-aware); defaults to now.
+    answered_by: who answered (e.g. "intake nurse Maria"); free text, may be empty.
+    logged_by: who made the call, shown as the report's source ("you" when not given).
+    """
+
+    facility_id: str
+    availability_status: str
+    beds_open_detox: int | None = None
+    beds_open_residential: int | None = None
+    reported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    answered_by: str = ""
+    logged_by: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not str(self.facility_id).strip():
+            raise QueryError("A call must name the facility it was made to.")
+        if self.availability_status not in col.AVAILABILITY_STATUSES:
+            raise QueryError(
+                f"Status {self.availability_status!r} is not one of "
+                + ", ".join(col.STATUS_LABELS[s] for s in col.AVAILABILITY_STATUSES)
+            )
+        for name in (col.BEDS_OPEN_DETOX, col.BEDS_OPEN_RESIDENTIAL):
+            beds = getattr(self, name)
+            if beds is None:
+                continue
+            if isinstance(beds, bool) or not isinstance(beds, int):
+                raise QueryError(f"Open beds must be a whole number, got {beds!r}.")
+            if not 0 <= beds <= MAX_BEDS_REPORTED:
+                raise QueryError(
+                    f"Open beds must be between 0 and {MAX_BEDS_REPORTED}, got {beds}."
+                )
+        if not isinstance(self.reported_at, datetime) or self.reported_at.utcoffset() is None:
+            raise QueryError("The time of the call must include its time zone.")
+        if self.reported_at - datetime.now(UTC) > FUTURE_TOLERANCE:
+            raise QueryError(
+                "The time of the call is in the future; enter when the facility answered."
+            )
+
+    @property
+    def source(self) -> str:
+        """Return the report's provenance as shown next to the availability."""
+        who = " ".join(self.logged_by.split()) or "you"
+        return f"phone call logged by {who}"
+
+
+def log_call(engine: Engine, report: CallReport, *, now: datetime | None = None) -> int:
+    """Store ``report`` and return its id."""
+    logged_at = now or datetime.now(UTC)
+    with engine.begin() as connection:
+        result = connection.execute(
+            insert(call_log).values(
+                facility_id=report.facility_id,
+                beds_open_detox=report.beds_open_detox,
+                beds_open_residential=report.beds_open_residential,
+                availability_status=report.availability_status,
+                reported_at=_to_naive_utc(report.reported_at),
+                answered_by=report.answered_by.strip(),
+                source=report.source,
+                note=report.note.strip(),
+                logged_at=_to_naive_utc(logged_at),
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def log_reports(engine: Engine, reports: pd.DataFrame, *, now: datetime | None = None) -> int:
+    """Store every row of an availability-report frame (e.g. a feed) and return how many.
+
+    ``reports`` has the columns :func:`matching.availability.read_feed` returns; rows without a
+    facility id or a report time are skipped (the feed reader reports those to the user).
+    """
+    logged_at = _to_naive_utc(now or datetime.now(UTC))
+    stamps = pd.to_datetime(reports[col.AVAILABILITY_REPORTED_AT], utc=True)
+    rows = []
+    for position in range(len(reports)):
+        facility_id = str(reports[col.FACILITY_ID].iloc[position] or "").strip()
+        stamp = stamps.iloc[position]
+        if not facility_id or pd.isna(stamp):
+            continue
+        rows.append(
+            {
+                "facility_id": facility_id,
+                "beds_open_detox": _int_or_none(reports[col.BEDS_OPEN_DETOX].iloc[position]),
+                "beds_open_residential": _int_or_none(
+                    reports[col.BEDS_OPEN_RESIDENTIAL].iloc[position]
+                ),
+                "availability_status": str(reports[col.AVAILABILITY_STATUS].iloc[position]),
+                "reported_at": _to_naive_utc(stamp.to_pydatetime()),
+                "answered_by": "",
+                "source": str(reports[col.AVAILABILITY_SOURCE].iloc[position] or "feed"),
+                "note": "",
+                "logged_at": logged_at,
+            }
+        )
+    if rows:
+        with engine.begin() as connection:
+            connection.execute(insert(call_log), rows)
+    return len(rows)
+
+
+def log_feed(engine: Engine, directory: pd.DataFrame, feed: pd.DataFrame) -> MergeReport:
+    """Apply a feed (:func:`matching.availability.read_feed`) to ``directory`` and log what applied.
+
+    Feed rows may name a facility by name + ZIP; only reports that matched a facility and are
+    newer than what ``directory`` already shows are stored. Returns the merge report (matched,
+    applied, unmatched rows with reasons) to show the user.
+    """
+    merged = apply_reports(directory, feed)
+    before = directory[list(col.AVAILABILITY_COLUMNS)]
+    after = merged.frame[list(col.AVAILABILITY_COLUMNS)]
+    changed = ~(before.eq(after) | (before.isna() & after.isna())).all(axis=1)
+    applied = merged.frame.loc[changed.to_numpy(), [col.FACILITY_ID, *col.AVAILABILITY_COLUMNS]]
+    log_reports(engine, applied)
+    return merged.report
+
+
+def call_history(engine: Engine, facility_id: str | None = None) -> pd.DataFrame:
+    """Return logged reports, newest report first; only ``facility_id``'s when given."""
+    statement = select(*(call_log.c[name] for name in HISTORY_COLUMNS)).order_by(
+        call_log.c.reported_at.desc(), call_log.c.id.desc()
+    )
+    if facility_id is not None:
+        statement = statement.where(call_log.c.facility_id == facility_id)
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+    for name in ("reported_at", "logged_at"):
+        frame[name] = pd.to_datetime(frame[name]).dt.tz_localize("UTC")
+    for name in col.BED_COLUMNS:
+        frame[name] = frame[name].astype("Int64")
+    return frame.astype({name: "str" for name in ("facility_id", "answered_by", "source", "note")})
+
+
+def latest_reports(engine: Engine) -> pd.DataFrame:
+    """Return the newest logged report per facility, in the availability-report format."""
+    history = call_history(engine).drop_duplicates(col.FACILITY_ID, keep="first")
+    return pd.DataFrame(
+        {
+            col.FACILITY_ID: history[col.FACILITY_ID],
+            col.BEDS_OPEN_DETOX: history[col.BEDS_OPEN_DETOX],
+            col.BEDS_OPEN_RESIDENTIAL: history[col.BEDS_OPEN_RESIDENTIAL],
+            col.AVAILABILITY_STATUS: history[col.AVAILABILITY_STATUS],
+            col.AVAILABILITY_REPORTED_AT: history["reported_at"],
+            col.AVAILABILITY_SOURCE: history["source"],
+        }
+    ).reset_index(drop=True)
+
+
+def clear_call_log(engine: Engine) -> int:
+    """Delete every logged report for good and return how many there were."""
+    with engine.begin() as connection:
+        return int(connection.execute(delete(call_log)).rowcount)
+
+
+def revision(engine: Engine) -> str:
+    """Return a key that changes whenever the log changes ("" when it is empty).
+
+    Ids alone are not enough: after the log is cleared SQLite may hand out the same ids again.
+    """
+    with engine.connect() as connection:
+        count, latest_id, latest_logged = connection.execute(
+            select(func.count(), func.max(call_log.c.id), func.max(call_log.c.logged_at))
+        ).one()
+    return f"{count}:{latest_id}:{latest_logged}" if count else ""
+
+
+def overlay_call_log(directory: pd.DataFrame, engine: Engine) -> pd.DataFrame:
+    """Return ``directory`` with the newest logged report of each facility applied."""
+    reports = latest_reports(engine)
+    known = reports[reports[col.FACILITY_ID].isin(directory[col.FACILITY_ID])]
+    if known.empty:
+        return directory
+    return apply_reports(directory, known).frame
+
+
+def _to_naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _int_or_none(value: object) -> int | None:
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return None
+    return int(value)  # type: ignore[call-overload]

@@ -1,0 +1,303 @@
+"""Shortlists: named, ordered lists of facilities to call, kept in the local store.
+
+Each item keeps a snapshot of the facility (name, phones, address, location, distance from the
+search origin) taken when it was added, so a shortlist survives switching or re-importing the
+directory. :func:`shortlist_view` joins the items with the current directory, so exports show
+today's availability and services where the facility is still listed.
+
+Positions run 1..n with no gaps; moving and removing keep them that way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from matching.directory import columns as col
+from matching.errors import QueryError, StoreError
+from matching.records.store import shortlist_items, shortlists
+
+DEFAULT_SHORTLIST_NAME: Final = "My shortlist"
+MAX_NAME_LENGTH: Final = 200
+
+SNAPSHOT_COLUMNS: Final = (
+    col.NAME,
+    col.PHONE,
+    col.INTAKE_PHONE,
+    col.WEBSITE,
+    col.STREET,
+    col.CITY,
+    col.STATE,
+    col.ZIP,
+    col.LAT,
+    col.LON,
+)
+ITEM_COLUMNS: Final = (
+    "shortlist_id",
+    col.FACILITY_ID,
+    "position",
+    "note",
+    "added_at",
+    *SNAPSHOT_COLUMNS,
+    "distance_miles",
+    "origin_label",
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Shortlist:
+    """One named shortlist."""
+
+    id: int
+    name: str
+    created_at: datetime
+
+
+def list_shortlists(engine: Engine) -> list[Shortlist]:
+    """Return every shortlist, the default one first (creating it when none exists)."""
+    default_shortlist(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(select(shortlists).order_by(shortlists.c.id)).all()
+    return [_shortlist(row) for row in rows]
+
+
+def default_shortlist(engine: Engine) -> Shortlist:
+    """Return the first shortlist, creating "My shortlist" when there is none."""
+    with engine.begin() as connection:
+        row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).first()
+        if row is None:
+            connection.execute(
+                insert(shortlists).values(
+                    name=DEFAULT_SHORTLIST_NAME, created_at=_naive_utc(datetime.now(UTC))
+                )
+            )
+            row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).one()
+    return _shortlist(row)
+
+
+def get_shortlist(engine: Engine, shortlist_id: int) -> Shortlist:
+    """Return the shortlist with ``shortlist_id``; StoreError when it does not exist."""
+    with engine.connect() as connection:
+        row = connection.execute(select(shortlists).where(shortlists.c.id == shortlist_id)).first()
+    if row is None:
+        raise StoreError(f"Shortlist {shortlist_id} does not exist (it may have been deleted).")
+    return _shortlist(row)
+
+
+def create_shortlist(engine: Engine, name: str, *, now: datetime | None = None) -> Shortlist:
+    """Create an empty shortlist called ``name`` (names are unique)."""
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise QueryError("Give the shortlist a name, e.g. the person's first name or a date.")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise QueryError(f"A shortlist name can have at most {MAX_NAME_LENGTH} characters.")
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(
+                insert(shortlists).values(
+                    name=cleaned, created_at=_naive_utc(now or datetime.now(UTC))
+                )
+            )
+            new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    except IntegrityError as exc:
+        raise QueryError(
+            f"A shortlist called {cleaned!r} already exists; pick another name."
+        ) from exc
+    return get_shortlist(engine, new_id)
+
+
+def delete_shortlist(engine: Engine, shortlist_id: int) -> None:
+    """Delete a shortlist and its items for good."""
+    with engine.begin() as connection:
+        connection.execute(
+            delete(shortlist_items).where(shortlist_items.c.shortlist_id == shortlist_id)
+        )
+        connection.execute(delete(shortlists).where(shortlists.c.id == shortlist_id))
+
+
+def add_facilities(
+    engine: Engine,
+    shortlist_id: int,
+    facilities: pd.DataFrame,
+    *,
+    origin_label: str = "",
+    now: datetime | None = None,
+) -> int:
+    """Append the rows of ``facilities`` (directory or search rows) and return how many were new.
+
+    Facilities already on the shortlist are left where they are. A ``distance_miles`` column,
+    when present (search results), is kept with the origin it was measured from.
+    """
+    get_shortlist(engine, shortlist_id)
+    added_at = _naive_utc(now or datetime.now(UTC))
+    added = 0
+    with engine.begin() as connection:
+        present = set(
+            connection.execute(
+                select(shortlist_items.c.facility_id).where(
+                    shortlist_items.c.shortlist_id == shortlist_id
+                )
+            ).scalars()
+        )
+        position = _count(connection, shortlist_id)
+        for row in facilities.to_dict("records"):
+            facility_id = str(row[col.FACILITY_ID])
+            if facility_id in present:
+                continue
+            present.add(facility_id)
+            position += 1
+            added += 1
+            distance = row.get("distance_miles")
+            connection.execute(
+                insert(shortlist_items).values(
+                    shortlist_id=shortlist_id,
+                    facility_id=facility_id,
+                    position=position,
+                    note="",
+                    added_at=added_at,
+                    origin_label=origin_label if distance is not None else "",
+                    distance_miles=_float_or_none(distance),
+                    **{name: _snapshot_value(name, row.get(name)) for name in SNAPSHOT_COLUMNS},
+                )
+            )
+    return added
+
+
+def remove_facility(engine: Engine, shortlist_id: int, facility_id: str) -> None:
+    """Remove one facility and close the gap in positions."""
+    with engine.begin() as connection:
+        connection.execute(
+            delete(shortlist_items).where(
+                (shortlist_items.c.shortlist_id == shortlist_id)
+                & (shortlist_items.c.facility_id == facility_id)
+            )
+        )
+        _renumber(connection, shortlist_id, _ordered_ids(connection, shortlist_id))
+
+
+def move_facility(engine: Engine, shortlist_id: int, facility_id: str, offset: int) -> None:
+    """Move one facility ``offset`` places (negative = up); the ends are a hard stop."""
+    with engine.begin() as connection:
+        order = _ordered_ids(connection, shortlist_id)
+        if facility_id not in order:
+            raise StoreError("That facility is no longer on the shortlist; reload the page.")
+        current = order.index(facility_id)
+        target = min(max(current + offset, 0), len(order) - 1)
+        order.insert(target, order.pop(current))
+        _renumber(connection, shortlist_id, order)
+
+
+def set_note(engine: Engine, shortlist_id: int, facility_id: str, note: str) -> None:
+    """Replace the note on one shortlisted facility."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(shortlist_items)
+            .where(
+                (shortlist_items.c.shortlist_id == shortlist_id)
+                & (shortlist_items.c.facility_id == facility_id)
+            )
+            .values(note=note.strip())
+        )
+
+
+def shortlist_items_frame(engine: Engine, shortlist_id: int) -> pd.DataFrame:
+    """Return the items of a shortlist in order, with their snapshots."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*(shortlist_items.c[name] for name in ITEM_COLUMNS))
+            .where(shortlist_items.c.shortlist_id == shortlist_id)
+            .order_by(shortlist_items.c.position)
+        ).all()
+    frame = pd.DataFrame(rows, columns=list(ITEM_COLUMNS))
+    frame["added_at"] = pd.to_datetime(frame["added_at"]).dt.tz_localize("UTC")
+    text = [name for name in ITEM_COLUMNS if name in col.TEXT_COLUMNS] + ["note", "origin_label"]
+    return frame.astype(
+        {name: "str" for name in text}
+        | {col.LAT: "float64", col.LON: "float64", "distance_miles": "float64"}
+    )
+
+
+def shortlist_view(items: pd.DataFrame, directory: pd.DataFrame) -> pd.DataFrame:
+    """Return the items with the directory's current availability and service columns.
+
+    Facilities no longer in ``directory`` keep their snapshot; their availability is unknown
+    and ``listed`` is False so the user knows to check them.
+    """
+    current = [
+        name
+        for name in (*col.SERVICE_COLUMNS, *col.AVAILABILITY_COLUMNS, col.SERVICES, col.NAME2)
+        if name in directory.columns
+    ]
+    lookup = directory[[col.FACILITY_ID, *current]].drop_duplicates(col.FACILITY_ID)
+    view = items.merge(lookup, on=col.FACILITY_ID, how="left", indicator="_found")
+    view["listed"] = view.pop("_found").eq("both")
+    if col.AVAILABILITY_STATUS in view.columns:
+        view[col.AVAILABILITY_STATUS] = view[col.AVAILABILITY_STATUS].fillna("unknown")
+    for name in (col.AVAILABILITY_SOURCE, col.SERVICES, col.NAME2):
+        if name in view.columns:
+            view[name] = view[name].fillna("")
+    return view
+
+
+def _shortlist(row: object) -> Shortlist:
+    mapping = row._mapping  # type: ignore[attr-defined]
+    return Shortlist(
+        id=int(mapping["id"]),
+        name=str(mapping["name"]),
+        created_at=mapping["created_at"].replace(tzinfo=UTC),
+    )
+
+
+def _count(connection: Connection, shortlist_id: int) -> int:
+    return int(
+        connection.execute(
+            select(func.count())
+            .select_from(shortlist_items)
+            .where(shortlist_items.c.shortlist_id == shortlist_id)
+        ).scalar_one()
+    )
+
+
+def _ordered_ids(connection: Connection, shortlist_id: int) -> list[str]:
+    return list(
+        connection.execute(
+            select(shortlist_items.c.facility_id)
+            .where(shortlist_items.c.shortlist_id == shortlist_id)
+            .order_by(shortlist_items.c.position)
+        ).scalars()
+    )
+
+
+def _renumber(connection: Connection, shortlist_id: int, order: list[str]) -> None:
+    for position, facility_id in enumerate(order, start=1):
+        connection.execute(
+            update(shortlist_items)
+            .where(
+                (shortlist_items.c.shortlist_id == shortlist_id)
+                & (shortlist_items.c.facility_id == facility_id)
+            )
+            .values(position=position)
+        )
+
+
+def _snapshot_value(name: str, value: object) -> object:
+    if name in (col.LAT, col.LON):
+        return _float_or_none(value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return ""
+    return str(value)
+
+
+def _float_or_none(value: object) -> float | None:
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,166 @@
+"""The readiness packet: one printable PDF the team carries on the day.
+
+Date and place, the team and their roles, the primary and backup facilities (phones,
+addresses, hold expiry, intake time), the insurance summary, transport, the packing list,
+the readiness verdict and the crisis lines. Letters are private; they are printed only when
+the user asks. Built on :class:`matching.pdf.ReadyBedPDF`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from matching.case.model import Case
+from matching.case.pipeline import STAGE_LABELS, Placement
+from matching.case.readiness import (
+    FAIL,
+    PASS,
+    WARN,
+    format_local,
+    intervention_start,
+    run_checks,
+    travel_minutes,
+    verdict,
+)
+from matching.render.pdf import ReadyBedPDF
+
+PACKING_LIST: Final = (
+    "Photo ID",
+    "Insurance card (front and back copy)",
+    "List of current medications and doses, and allergies",
+    "Phone, charger and a written list of family phone numbers",
+    "Clothes for 5-7 days, no alcohol-based toiletries",
+    "Naloxone (Narcan) for the journey",
+)
+_STATUS_TEXT: Final = {PASS: "[ok]", WARN: "[!]", FAIL: "[X]"}
+
+
+def _placement_lines(pdf: ReadyBedPDF, placement: Placement, zone: str) -> None:
+    facility = placement.facility
+    pdf.paragraph(facility.name, bold=True)
+    pdf.field("Phone", facility.phone or "-")
+    pdf.field("Intake phone", facility.intake_phone or facility.phone or "-")
+    pdf.field("Address", facility.address or "-")
+    pdf.field(
+        "Stage",
+        STAGE_LABELS[placement.stage] + (f" ({placement.reason})" if placement.reason else ""),
+    )
+    if placement.availability is not None:
+        availability = placement.availability
+        who = f" by {availability.confirmed_by}" if availability.confirmed_by else ""
+        pdf.field(
+            "Availability",
+            f"{availability.beds_open} {availability.bed_type} bed(s), confirmed{who} "
+            f"{format_local(availability.confirmed_at, zone)}",
+        )
+    pdf.field(
+        "Hold expires",
+        format_local(placement.hold.expires_at, zone) if placement.hold else "no hold",
+    )
+    intake = placement.intake
+    if intake is None:
+        pdf.field("Intake", "not scheduled")
+    else:
+        paperwork = "done" if intake.paperwork_done else "NOT done"
+        pdf.field("Intake", f"{format_local(intake.at, zone)}; paperwork {paperwork}")
+    if placement.vob is not None:
+        pdf.field("Insurance", placement.vob.summary())
+        if placement.vob.reverify_by is not None:
+            pdf.field("Re-verify by", format_local(placement.vob.reverify_by, zone))
+    if placement.payment is not None:
+        note = f": {placement.payment.note}" if placement.payment.note else ""
+        pdf.field("Payment", placement.payment.method.replace("_", "-") + note)
+    if placement.vob is None and placement.payment is None:
+        pdf.field("Insurance", "not verified, no payment arranged")
+    pdf.ln(2)
+
+
+def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = False) -> bytes:
+    """Return the packet PDF; letters are included only when ``include_letters`` is True."""
+    zone = case.intervention.time_zone
+    pdf = ReadyBedPDF(
+        title="Readiness packet",
+        generated_at=now.astimezone(),
+        subtitle=f"Plan for {case.loved_one_alias}" if case.loved_one_alias else case.title,
+    )
+    result = verdict(run_checks(case, now))
+    pdf.paragraph(result.headline, bold=True, size=13)
+    for check in result.failures + result.warnings:
+        pdf.paragraph(f"{_STATUS_TEXT[check.status]} {check.title}: {check.message}")
+
+    pdf.heading("Date and place")
+    try:
+        start = intervention_start(case)
+    except ValueError as error:
+        pdf.field("When", str(error))
+    else:
+        pdf.field("When", format_local(start.earliest, zone) if start else "not set")
+    intervention = case.intervention
+    pdf.field("Where", intervention.place or "not set")
+    checklist = [
+        f"{'[x]' if ticked else '[ ]'} {label}"
+        for label, ticked in (
+            ("private", intervention.private),
+            ("neutral", intervention.neutral),
+            ("likely sober", intervention.likely_sober),
+        )
+    ]
+    pdf.field("Checklist", "   ".join(checklist))
+
+    pdf.heading("Team and roles")
+    lead = case.lead
+    if lead.interventionist_name:
+        booked = "booked" if lead.interventionist_booked else "NOT booked"
+        pdf.field(
+            "Interventionist",
+            f"{lead.interventionist_name} {lead.interventionist_phone} ({booked})".strip(),
+        )
+    if lead.lead_name:
+        pdf.field("Lead", lead.lead_name)
+    for member in case.team:
+        details = ", ".join(part for part in (member.relationship, member.role) if part)
+        pdf.field(member.name, details or "-")
+        if member.consequence:
+            pdf.paragraph(f"    Consequence if help is refused: {member.consequence}")
+    if not case.team:
+        pdf.paragraph("No team members yet.")
+
+    pdf.heading("Primary facility")
+    primary = case.primary()
+    if primary is None:
+        pdf.paragraph("No primary facility chosen.")
+    else:
+        _placement_lines(pdf, primary, zone)
+        minutes = travel_minutes(case)
+        if minutes is not None:
+            pdf.field("Travel time", f"about {minutes:.0f} min")
+    pdf.heading("Backup facilities")
+    backups = case.backups()
+    for backup in backups:
+        _placement_lines(pdf, backup, zone)
+    if not backups:
+        pdf.paragraph("No backup facility.")
+
+    pdf.heading("Transport and aftercare")
+    logistics = case.logistics
+    pdf.field("Transport", logistics.transport or "not planned")
+    pdf.field("Escort", logistics.escort or "-")
+    pdf.field("Naloxone on hand", "yes" if logistics.naloxone_on_hand else "NO")
+    pdf.field("Aftercare", logistics.aftercare_plan or "not planned")
+
+    pdf.heading("Packing list")
+    packed = "packed" if logistics.bag_packed else "not packed yet"
+    pdf.paragraph(f"Bag: {packed}")
+    for item in PACKING_LIST:
+        pdf.paragraph(f"[ ] {item}")
+
+    if include_letters:
+        pdf.heading("Letters")
+        for member in case.team:
+            pdf.paragraph(f"From {member.name}", bold=True)
+            pdf.paragraph(member.letter or "(no letter)")
+            pdf.ln(2)
+
+    pdf.crisis_block()
+    return pdf.to_bytes()

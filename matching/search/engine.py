@@ -1,0 +1,418 @@
+"""Find the facilities that fit a query and rank them, each with its reasons in plain words.
+
+A search runs in three steps over numpy arrays the index prepared, touching only candidates:
+
+1. **Radius**: the BallTree returns the facilities whose geodesic distance is within the radius.
+2. **Hard filters**: each requirement of the query (payer, detox level, medication, after-care,
+   open beds and report age) is yes, no or unknown per facility. A "no" excludes; an unknown
+   excludes too, unless ``include_unverified`` - then the facility stays, is marked
+   ``unverified``, and earns nothing from the component that requirement feeds.
+3. **Ranking**: a 0-100 score summed from named components (see :mod:`matching.search.scoring`),
+   ties broken by distance, then facility_id, so the same query always gives the same order.
+
+Only the rows returned are then copied out of the directory, with their distances (WGS84, within
+a few metres of geopy's geodesic; see :mod:`matching.search.index`) and a reasons string.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from matching.directory import columns as col
+from matching.errors import QueryError
+from matching.search.index import FacilityIndex
+from matching.search.query import SearchQuery
+from matching.search.scoring import (
+    COMPONENTS,
+    FRESH_HOURS,
+    PRESETS,
+    STALE_HOURS,
+    Weights,
+    accreditation_fraction,
+    availability_fraction,
+    continuity_fraction,
+    detox_fraction,
+    distance_fraction,
+    freshness_fraction,
+    freshness_labels,
+    moud_fraction,
+    payer_fraction,
+)
+
+YES, NO, UNKNOWN = 1, 0, -1
+
+RESULT_COLUMNS = (
+    "distance_miles",
+    "score",
+    *(f"score_{name}" for name in COMPONENTS),
+    "reasons",
+    "availability_age_hours",
+    "freshness",
+    "unverified",
+)
+# Which score component a requirement feeds: an unknown requirement earns none of it.
+_REQUIREMENT_COMPONENT = {
+    "payer": "payer",
+    "detox": "detox_fit",
+    "moud": "moud",
+    "after_care": "continuity",
+    "beds": "availability",
+}
+_REQUIREMENT_WORDS = {
+    "payer": "payment",
+    "detox": "detox level",
+    "moud": "medication (MOUD)",
+    "after_care": "after-care",
+    "beds": "open beds",
+}
+_PAYER_WORDS = {
+    "self": "self-pay",
+    "medicaid": "Medicaid",
+    "medicare": "Medicare",
+    "private": "private insurance",
+    "military": "TRICARE",
+    "state": "state insurance",
+    "ihs": "IHS/Tribal funds",
+}
+
+
+def search(
+    index: FacilityIndex,
+    query: SearchQuery,
+    *,
+    now: datetime | None = None,
+    top: int | None = None,
+    weights: Weights | None = None,
+    fresh_hours: float = FRESH_HOURS,
+    stale_hours: float = STALE_HOURS,
+) -> pd.DataFrame:
+    """Return the facilities matching ``query``, best first, with scores and reasons.
+
+    The frame has every directory column plus RESULT_COLUMNS (``score_<component>`` is the
+    points that component contributed). ``top`` None or 0 returns every match. ``weights``
+    overrides the query's preset. ``now`` (timezone-aware, default: the current time) is what
+    availability ages are measured against.
+    """
+    now = _check_now(now)
+    top = _check_top(top)
+    weights = weights if weights is not None else PRESETS[query.preset]
+    if not isinstance(weights, Weights):
+        raise QueryError(
+            f"weights must be a matching.scoring.Weights, got {type(weights).__name__}"
+        )
+    positions, miles = index.within(query.origin.lat, query.origin.lon, query.radius_miles)
+    age_hours = _age_hours(index, positions, now)
+    states = _requirement_states(index, query, positions, age_hours)
+    kept, unverified_by = _apply_filters(states, positions, query.include_unverified)
+    positions, miles, age_hours = positions[kept], miles[kept], age_hours[kept]
+    unverified_by = {name: unknown[kept] for name, unknown in unverified_by.items()}
+
+    labels = freshness_labels(age_hours, fresh_hours=fresh_hours, stale_hours=stale_hours)
+    fractions = _fractions(index, query, positions, miles, age_hours, labels)
+    for requirement, unknown in unverified_by.items():
+        component = _REQUIREMENT_COMPONENT[requirement]
+        fractions[component] = np.where(unknown, 0.0, fractions[component])
+        if component == "availability":
+            fractions["freshness"] = np.where(unknown, 0.0, fractions["freshness"])
+    points = {name: fractions[name] * share for name, share in weights.points().items()}
+    score = (
+        np.sum([points[name] for name in COMPONENTS], axis=0)
+        if len(positions)
+        else points["distance"]
+    )
+
+    order = np.lexsort((index.id_rank[positions], miles, -score))
+    if top:
+        order = order[:top]
+    chosen = positions[order]
+    unknown_rows = {name: unknown[order] for name, unknown in unverified_by.items()}
+    unverified = np.zeros(len(order), dtype=bool)
+    for unknown in unknown_rows.values():
+        unverified |= unknown
+    distance_miles = miles[order]
+    added: dict[str, object] = {"distance_miles": distance_miles, "score": score[order]}
+    added |= {f"score_{name}": points[name][order] for name in COMPONENTS}
+    added |= {
+        "reasons": pd.array(
+            _reasons(index, query, chosen, distance_miles, age_hours[order], labels[order],
+                     unknown_rows),
+            dtype="str",
+        ),
+        "availability_age_hours": age_hours[order],
+        "freshness": pd.array(labels[order], dtype="str"),
+        "unverified": unverified,
+    }  # fmt: skip
+    # One concat instead of a column insert per added column: most of the cost of small results.
+    taken = index.directory.take(chosen).reset_index(drop=True)
+    # A directory saved from earlier results carries old scores: replace them, never duplicate.
+    taken = taken.drop(columns=[name for name in RESULT_COLUMNS if name in taken.columns])
+    return pd.concat([taken, pd.DataFrame(added, index=taken.index)], axis=1)
+
+
+def _check_now(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        raise QueryError(f"now must be a timezone-aware date and time, got {now!r}")
+    return now
+
+
+def _check_top(top: int | None) -> int | None:
+    if top is None:
+        return None
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:
+        raise QueryError(f"top must be a whole number of results, 0 or more (0 = all), got {top!r}")
+    return int(top) or None
+
+
+def _age_hours(index: FacilityIndex, positions: np.ndarray, now: datetime) -> np.ndarray:
+    # A report stamped slightly in the future (a clock ahead) counts as just made.
+    return np.maximum((now.timestamp() - index.reported_at_s[positions]) / 3600.0, 0.0)
+
+
+def any_of(flags: list[np.ndarray]) -> np.ndarray:
+    """Combine tri-state flags with "or" where unknown stays unknown unless some flag is yes."""
+    if not flags:
+        raise ValueError("any_of needs at least one flag array")
+    stacked = np.stack(flags)
+    return np.where(
+        (stacked == YES).any(axis=0), YES, np.where((stacked == UNKNOWN).any(axis=0), UNKNOWN, NO)
+    ).astype("int8")
+
+
+def _detox_state(index: FacilityIndex, need: str, positions: np.ndarray) -> np.ndarray:
+    if need == "any":
+        return any_of([index.flags[name][positions] for name in col.DETOX_COLUMNS])
+    return index.flags[f"detox_{need}"][positions]
+
+
+def _requirement_states(
+    index: FacilityIndex, query: SearchQuery, positions: np.ndarray, age_hours: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Return, per hard requirement of the query, a tri-state answer for each candidate."""
+    states: dict[str, np.ndarray] = {}
+    if query.payers:
+        states["payer"] = any_of([index.flags[f"pay_{p}"][positions] for p in query.payers])
+    if query.detox is not None:
+        states["detox"] = _detox_state(index, query.detox, positions)
+    if query.moud:
+        states["moud"] = any_of([index.flags[name][positions] for name in query.moud])
+    if query.after_care is not None:
+        states["after_care"] = index.flags[query.after_care][positions]
+    if query.min_beds > 0 or query.max_age_hours is not None:
+        states["beds"] = _beds_state(index, query, positions, age_hours)
+    return states
+
+
+def _beds_state(
+    index: FacilityIndex, query: SearchQuery, positions: np.ndarray, age_hours: np.ndarray
+) -> np.ndarray:
+    # A report older than max_age_hours says nothing about today: unknown, not "no".
+    recent = (
+        age_hours <= query.max_age_hours
+        if query.max_age_hours is not None
+        else np.ones(len(positions), dtype=bool)
+    )
+    beds = index.beds[query.bed_column][positions]
+    if query.min_beds == 0:
+        return np.where(recent, YES, UNKNOWN).astype("int8")
+    enough = beds >= query.min_beds
+    known = np.isfinite(beds)
+    return np.select(
+        [known & enough & recent, known & ~enough & recent], [YES, NO], default=UNKNOWN
+    ).astype("int8")
+
+
+def _apply_filters(
+    states: dict[str, np.ndarray], positions: np.ndarray, include_unverified: bool
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    kept = np.ones(len(positions), dtype=bool)
+    any_unknown = np.zeros(len(positions), dtype=bool)
+    for state in states.values():
+        kept &= state != NO
+        any_unknown |= state == UNKNOWN
+    if not include_unverified:
+        kept &= ~any_unknown
+        return kept, {}
+    return kept, {name: state == UNKNOWN for name, state in states.items()}
+
+
+def _fractions(
+    index: FacilityIndex,
+    query: SearchQuery,
+    positions: np.ndarray,
+    miles: np.ndarray,
+    age_hours: np.ndarray,
+    labels: np.ndarray,
+) -> dict[str, np.ndarray]:
+    flags = {name: values[positions] for name, values in index.flags.items()}
+    usable = (
+        age_hours <= query.max_age_hours
+        if query.max_age_hours is not None
+        else np.ones(len(positions), dtype=bool)
+    )
+    availability = availability_fraction(
+        index.beds[query.bed_column][positions], index.status[positions], usable, labels
+    )
+    detox_any = any_of([flags[name] for name in col.DETOX_COLUMNS])
+    payers_chosen = bool(query.payers)
+    accepts = (
+        any_of([flags[f"pay_{p}"] for p in query.payers])
+        if payers_chosen
+        else np.zeros(len(positions), dtype="int8")
+    )
+    return {
+        "distance": distance_fraction(miles, query.radius_miles),
+        "availability": availability,
+        "freshness": freshness_fraction(labels, availability),
+        "detox_fit": detox_fraction(
+            hospital=flags["detox_hospital"],
+            residential=flags["detox_residential"],
+            outpatient=flags["detox_outpatient"],
+            any_level=flags["detox_any"],
+            opioid=flags["detox_opioid"],
+        ),
+        "moud": moud_fraction(
+            methadone=flags["methadone"],
+            buprenorphine=flags["buprenorphine"],
+            naltrexone=flags["naltrexone"],
+            accepts=flags["accepts_moud_clients"],
+        ),
+        "continuity": continuity_fraction(
+            detox=detox_any, after_care=flags[query.after_care or "residential"]
+        ),
+        "payer": payer_fraction(
+            accepts_chosen=accepts,
+            self_pay_chosen="self" in query.payers,
+            affordable=any_of([flags["sliding_fee"], flags["payment_assistance"]]),
+            any_insurance=any_of([flags[name] for name in col.INSURANCE_COLUMNS]),
+            payers_chosen=payers_chosen,
+        ),
+        "accreditation": accreditation_fraction(flags[col.ACCREDITED]),
+    }
+
+
+# ----------------------------------------------------------------------------- reasons
+
+
+_REASON_FLAGS = (*col.SERVICE_COLUMNS, col.ACCREDITED)
+
+
+def _reasons(
+    index: FacilityIndex,
+    query: SearchQuery,
+    chosen: np.ndarray,
+    distance_miles: np.ndarray,
+    age_hours: np.ndarray,
+    labels: np.ndarray,
+    unknown: dict[str, np.ndarray],
+) -> list[str]:
+    # Read the index's arrays rather than the result frame: per-row pandas access would cost
+    # more than the whole search.
+    columns: dict[str, list[Any]] = {
+        name: index.flags[name][chosen].tolist() for name in _REASON_FLAGS
+    }
+    columns |= {
+        "beds": index.beds[query.bed_column][chosen].tolist(),
+        "status": index.status[chosen].tolist(),
+        "distance_miles": distance_miles.tolist(),
+        "age": age_hours.tolist(),
+        "freshness": labels.tolist(),
+    }
+    out = []
+    for i in range(len(chosen)):
+        row = {name: values[i] for name, values in columns.items()}
+        missing = [_REQUIREMENT_WORDS[name] for name, flags in unknown.items() if flags[i]]
+        out.append(" · ".join(_row_reasons(row, query, missing)))
+    return out
+
+
+def _is(flag: int) -> bool:
+    return flag == YES
+
+
+def _row_reasons(row: dict[str, Any], query: SearchQuery, missing: list[str]) -> list[str]:
+    parts = [_miles_text(row["distance_miles"]), _availability_text(row, query)]
+    parts += _payment_texts(row, query)
+    detox = _detox_text(row)
+    if detox:
+        parts.append(detox)
+    parts += _moud_texts(row, offers_detox=bool(detox))
+    after_care = query.after_care or "residential"
+    if detox and _is(row[after_care]):
+        parts.append(f"detox + {col.SERVICE_LABELS[after_care].lower()} here")
+    if _is(row[col.ACCREDITED]):
+        parts.append("accredited")
+    if missing:
+        parts.append(f"unverified: {', '.join(missing)} unknown - call to confirm")
+    return parts
+
+
+def _miles_text(miles: float) -> str:
+    return f"{miles:.1f} mi" if miles < 10 else f"{miles:.0f} mi"
+
+
+def _age_text(hours: float) -> str:
+    if hours < 1:
+        return f"{max(int(hours * 60), 1)} min ago"
+    if hours < 72:
+        return f"{hours:.0f} h ago"
+    return f"{hours / 24:.0f} d ago"
+
+
+def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
+    kind = "detox" if query.bed_column == col.BEDS_OPEN_DETOX else "residential"
+    beds, status, age = row["beds"], row["status"], row["age"]
+    if math.isfinite(beds) and beds > 0:
+        text = f"{beds:.0f} {kind} bed{'s' if beds != 1 else ''} open"
+    elif math.isfinite(beds) and status in ("openings", "no_openings", "unknown"):
+        text = f"no {kind} beds open"
+    elif status != "unknown":
+        text = col.STATUS_LABELS.get(status, status).lower()
+    else:
+        return "availability unknown - call to check"
+    if math.isfinite(age):
+        label = row["freshness"]
+        text += f", reported {_age_text(age)}" + ("" if label == "fresh" else f" ({label})")
+    return text
+
+
+def _payment_texts(row: dict[str, Any], query: SearchQuery) -> list[str]:
+    texts = []
+    taken = [p for p in query.payers if _is(row[f"pay_{p}"])]
+    if taken:
+        texts.append("takes " + ", ".join(_PAYER_WORDS[p] for p in taken))
+    if (not query.payers or "self" in query.payers) and _is(row["sliding_fee"]):
+        texts.append("sliding fee")
+    elif (not query.payers or "self" in query.payers) and _is(row["payment_assistance"]):
+        texts.append("payment assistance")
+    return texts
+
+
+def _detox_text(row: dict[str, Any]) -> str:
+    if _is(row["detox_hospital"]):
+        level = "hospital detox"
+    elif _is(row["detox_residential"]):
+        level = "residential detox"
+    elif _is(row["detox_outpatient"]):
+        level = "outpatient detox"
+    elif _is(row["detox_any"]) or _is(row["detox_opioid"]):
+        level = "detox"
+    else:
+        return ""
+    return level + (" (opioid)" if _is(row["detox_opioid"]) else "")
+
+
+def _moud_texts(row: dict[str, Any], *, offers_detox: bool) -> list[str]:
+    offered = [name for name in ("methadone", "buprenorphine", "naltrexone") if _is(row[name])]
+    texts = [", ".join(offered)] if offered else []
+    if _is(row["accepts_moud_clients"]):
+        texts.append("accepts clients on MOUD")
+    if offers_detox and all(row[name] == NO for name in col.MOUD_COLUMNS):
+        texts.append("⚠ detox without MOUD (higher relapse and overdose risk after discharge)")
+    return texts

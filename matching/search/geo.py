@@ -1,0 +1,327 @@
+"""Turn what a user types about a place into a point on the map.
+
+Offline forms resolve from the ZIP centroids bundled in the ``zipcodes`` package:
+
+* ``10001`` or ``10001-1234`` (ZIP+4 keeps only the ZIP) - the ZIP's centroid;
+* ``Boston, MA`` (the comma is optional) - the mean of the centroids of the city's active
+  STANDARD ZIPs. A mean of the ZIPs people live in sits near the middle of town, while a
+  single "main" ZIP is often a downtown post office at one edge of a large city. When a city
+  has no STANDARD ZIP with a location, its other ZIPs (PO Box, unique) are used instead;
+* ``40.7128, -74.006`` - latitude then longitude, in degrees.
+
+A centroid of 0,0 means the package has no location for that ZIP (military APO/FPO and some
+PO Box ZIPs); such a ZIP is refused with a message, never placed in the Gulf of Guinea.
+
+Street addresses need an online geocoder. That only happens when the caller passes one
+explicitly (the user opted in, because the address is sent to a third party):
+:class:`NominatimGeocoder` wraps geopy's Nominatim, and tests pass a fake :class:`AddressGeocoder`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import zipcodes
+
+from matching.errors import LocationError
+
+LOCATION_KINDS = ("zip", "city", "coordinates", "address")
+
+_ZIP_RE = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
+_COORDINATES_RE = re.compile(r"^\(?\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*\)?$")
+_CITY_RE = re.compile(r"^(?P<city>[^,\d]+?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2})\.?$")
+
+# Spellings people type for the same word; the zipcodes data spells them out ("Saint Louis").
+_CITY_WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
+
+FORMS_HINT = 'Enter a 5-digit ZIP (e.g. 10001), "City, ST" (e.g. Boston, MA) or "lat, lon".'
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Location:
+    """A resolved place: WGS84 degrees, a label to show, and which kind of input it came from."""
+
+    lat: float
+    lon: float
+    label: str
+    kind: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in LOCATION_KINDS:
+            raise LocationError(
+                f"Location kind {self.kind!r} is not one of {', '.join(LOCATION_KINDS)}"
+            )
+        _check_range(self.lat, self.lon)
+
+
+class AddressGeocoder(Protocol):
+    """Anything that can turn a street address into a Location (None when nothing matches)."""
+
+    def geocode(self, address: str) -> Location | None: ...
+
+
+def resolve_location(text: str, *, geocoder: AddressGeocoder | None = None) -> Location:
+    """Resolve a ZIP, ZIP+4, "City, ST", "lat, lon" or (with ``geocoder``) a street address.
+
+    Raises LocationError with a sentence saying what was not understood and what to try.
+    """
+    cleaned = " ".join(str(text).split())
+    if not cleaned:
+        raise LocationError(f"No place given. {FORMS_HINT}")
+    if match := _ZIP_RE.match(cleaned):
+        return _resolve_zip(match.group(1))
+    if match := _COORDINATES_RE.match(cleaned):
+        return _resolve_coordinates(float(match.group(1)), float(match.group(2)))
+    if (match := _CITY_RE.match(cleaned)) and match.group("state").upper() in _states():
+        return _resolve_city(match.group("city"), match.group("state").upper())
+    if geocoder is not None:
+        found = geocoder.geocode(cleaned)
+        if found is None:
+            raise LocationError(
+                "The address lookup found no match for that address; check the spelling "
+                'or enter the ZIP or "City, ST" instead.'
+            )
+        return found
+    if match and "," in cleaned:
+        state = match.group("state").upper()
+        close = difflib.get_close_matches(state, sorted(_states()), n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise LocationError(f"{state!r} is not a US state or territory code.{hint} {FORMS_HINT}")
+    raise LocationError(
+        f"Could not understand the place {cleaned[:60]!r}. {FORMS_HINT} "
+        "Street addresses need online lookup, which is off unless you turn it on."
+    )
+
+
+def _check_range(lat: float, lon: float) -> None:
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise LocationError(f"Latitude {lat} is out of range: it must be between -90 and 90.")
+    if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
+        raise LocationError(f"Longitude {lon} is out of range: it must be between -180 and 180.")
+
+
+def _resolve_coordinates(lat: float, lon: float) -> Location:
+    if -90.0 <= lon <= 90.0 and not -90.0 <= lat <= 90.0:
+        raise LocationError(
+            f"Latitude {lat} is out of range (-90 to 90); did you swap them? "
+            f'Write "lat, lon", e.g. "{lon}, {lat}".'
+        )
+    _check_range(lat, lon)
+    if lat == 0.0 and lon == 0.0:
+        raise LocationError("0, 0 is not a real location here; enter the place's coordinates.")
+    return Location(lat=lat, lon=lon, label=f"{lat:.4f}, {lon:.4f}", kind="coordinates")
+
+
+# ----------------------------------------------------------------------------- ZIPs and cities
+
+
+@dataclass(frozen=True, slots=True)
+class _Zip:
+    zip_code: str
+    city: str
+    state: str
+    lat: float
+    lon: float
+    standard: bool
+    active: bool
+    aliases: tuple[str, ...]
+
+    @property
+    def located(self) -> bool:
+        return not (self.lat == 0.0 and self.lon == 0.0)
+
+
+@lru_cache(maxsize=1)
+def _zip_table() -> dict[str, _Zip]:
+    # One pass over the bundled data (~0.3 s, once per process) makes every later lookup a dict
+    # access instead of a scan.
+    table = {}
+    for record in zipcodes.list_all():
+        table[record["zip_code"]] = _Zip(
+            zip_code=record["zip_code"],
+            city=record["city"],
+            state=record["state"],
+            lat=float(record["lat"] or 0),
+            lon=float(record["long"] or 0),
+            standard=record["zip_code_type"] == "STANDARD",
+            active=bool(record["active"]),
+            aliases=tuple(record.get("acceptable_cities") or ()),
+        )
+    return table
+
+
+@lru_cache(maxsize=1)
+def _states() -> frozenset[str]:
+    return frozenset(entry.state for entry in _zip_table().values())
+
+
+@lru_cache(maxsize=1)
+def _city_table() -> tuple[dict[tuple[str, str], list[_Zip]], dict[tuple[str, str], list[_Zip]]]:
+    """Return ZIPs by (state, normalised city): by primary city name, and by accepted alias."""
+    primary: dict[tuple[str, str], list[_Zip]] = {}
+    alias: dict[tuple[str, str], list[_Zip]] = {}
+    for entry in _zip_table().values():
+        primary.setdefault((entry.state, _normalise_city(entry.city)), []).append(entry)
+        for name in entry.aliases:
+            alias.setdefault((entry.state, _normalise_city(name)), []).append(entry)
+    return primary, alias
+
+
+def _normalise_city(name: str) -> str:
+    words = re.sub(r"[^a-z0-9 ]", " ", name.casefold().replace("'", "")).split()
+    return " ".join(_CITY_WORDS.get(word, word) for word in words)
+
+
+def _resolve_zip(zip_code: str) -> Location:
+    entry = _zip_table().get(zip_code)
+    if entry is None:
+        raise LocationError(f"ZIP {zip_code} does not exist.{_zip_suggestion(zip_code)}")
+    if not entry.located:
+        raise LocationError(
+            f"ZIP {zip_code} ({entry.city.title()}, {entry.state}) has no known location "
+            "(military or PO Box ZIPs often have none); enter the nearest residential ZIP "
+            'or "City, ST" instead.'
+        )
+    return Location(
+        lat=entry.lat, lon=entry.lon, label=f"{zip_code} ({entry.city}, {entry.state})", kind="zip"
+    )
+
+
+def _zip_suggestion(zip_code: str) -> str:
+    prefix = zip_code[:3]
+    nearby = sorted(
+        (
+            entry.zip_code
+            for entry in _zip_table().values()
+            if entry.zip_code.startswith(prefix) and entry.located and entry.active
+        ),
+        key=lambda other: (abs(int(other) - int(zip_code)), other),
+    )[:3]
+    if not nearby:
+        return f" No ZIP codes start with {prefix}; check the number. {FORMS_HINT}"
+    return f" Nearby valid ZIPs: {', '.join(sorted(nearby))}."
+
+
+def _resolve_city(city: str, state: str) -> Location:
+    primary, alias = _city_table()
+    key = (state, _normalise_city(city))
+    if key not in primary and key not in alias:
+        raise LocationError(f"No city called {city.strip()!r} in {state}.{_city_suggestion(key)}")
+    chosen: list[_Zip] = []
+    for entries in (primary.get(key, []), alias.get(key, [])):
+        located = [entry for entry in entries if entry.located and entry.active]
+        chosen = chosen or [entry for entry in located if entry.standard] or located
+    if not chosen:
+        raise LocationError(
+            f"{city.strip()}, {state} has no ZIP with a known location; enter a nearby ZIP."
+        )
+    lat = sum(entry.lat for entry in chosen) / len(chosen)
+    lon = sum(entry.lon for entry in chosen) / len(chosen)
+    return Location(lat=lat, lon=lon, label=f"{chosen[0].city}, {state}", kind="city")
+
+
+def _city_suggestion(key: tuple[str, str]) -> str:
+    state, wanted = key
+    names = {
+        _normalise_city(entry.city): entry.city
+        for entry in _zip_table().values()
+        if entry.state == state
+    }
+    close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.75)
+    if close:
+        return " Did you mean " + " or ".join(f"{names[name]}, {state}" for name in close) + "?"
+    return f" Check the spelling, or enter the ZIP instead. {FORMS_HINT}"
+
+
+# ----------------------------------------------------------------------------- online addresses
+
+USER_AGENT = "ReadyBed/0.1 (local placement tool)"
+
+
+class NominatimGeocoder:
+    """Geocode US street addresses online through OpenStreetMap's Nominatim (opt-in only).
+
+    Requests go through geopy's ``RateLimiter`` (at least ``min_delay_seconds`` apart, as the
+    Nominatim usage policy asks) with a ``timeout``. Answers are cached in memory and, when
+    ``cache_path`` is given, in a small JSON file (owner-only permissions) so a repeated lookup
+    never leaves the machine again. ``geolocator`` lets a caller supply any object with geopy's
+    ``geocode(query, **kwargs)`` signature; by default a real ``geopy.geocoders.Nominatim``.
+    """
+
+    def __init__(
+        self,
+        *,
+        user_agent: str = USER_AGENT,
+        timeout: float = 10.0,
+        min_delay_seconds: float = 1.0,
+        cache_path: str | os.PathLike[str] | None = None,
+        geolocator: Any | None = None,
+    ) -> None:
+        from geopy.extra.rate_limiter import RateLimiter
+
+        if geolocator is None:
+            from geopy.geocoders import Nominatim
+
+            geolocator = Nominatim(user_agent=user_agent, timeout=timeout)
+        self._timeout = timeout
+        self._lookup: Callable[..., Any] = RateLimiter(
+            geolocator.geocode,
+            min_delay_seconds=min_delay_seconds,
+            max_retries=1,
+            error_wait_seconds=2.0,
+            swallow_exceptions=False,
+        )
+        self._cache_path = Path(cache_path) if cache_path is not None else None
+        self._cache: dict[str, list[float | str] | None] = self._read_cache()
+
+    def geocode(self, address: str) -> Location | None:
+        """Return the address's Location, None when nothing matches; LocationError on failure."""
+        from geopy.exc import GeopyError
+
+        key = " ".join(address.casefold().split())
+        if key not in self._cache:
+            try:
+                found = self._lookup(
+                    address, exactly_one=True, country_codes="us", timeout=self._timeout
+                )
+            except GeopyError as exc:
+                raise LocationError(
+                    "The online address lookup did not answer "
+                    f"({type(exc).__name__}); try again in a minute, or enter the ZIP or "
+                    '"City, ST" instead.'
+                ) from exc
+            self._cache[key] = (
+                None if found is None else [found.latitude, found.longitude, found.address]
+            )
+            self._write_cache()
+        cached = self._cache[key]
+        if cached is None:
+            return None
+        lat, lon, label = cached
+        return Location(lat=float(lat), lon=float(lon), label=str(label), kind="address")
+
+    def _read_cache(self) -> dict[str, list[float | str] | None]:
+        if self._cache_path is None or not self._cache_path.exists():
+            return {}
+        try:
+            loaded = json.loads(self._cache_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # A damaged cache only costs a new lookup.
+        return loaded if isinstance(loaded, dict) else {}
+
+    def _write_cache(self) -> None:
+        if self._cache_path is None:
+            return
+        from matching.directory.io import write_text_atomic
+
+        write_text_atomic(self._cache_path, json.dumps(self._cache, sort_keys=True))
+        self._cache_path.chmod(0o600)
