@@ -81,9 +81,7 @@ def test_nothing_but_the_cli_imports_the_cli() -> None:
         f"{module} imports {target}"
         for module, targets in importers.items()
         for target in targets
-        if _layer(target) == "cli"
-        and _layer(module) != "cli"
-        and module != "matching.__main__"
+        if _layer(target) == "cli" and _layer(module) != "cli" and module != "matching.__main__"
     ]
     assert offenders == []
 

@@ -104,8 +104,74 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     + SERVICE_COLUMNS
     + AVAILABILITY_COLUMNS
 )
+
+# Second-round contract columns (domain.md §1b). Every importer fills what its source can say;
+# a table without them gets them as unknown, so older canonical CSVs still load.
+LISTED_AT: Final = "listed_at"
+LOCATION_PRECISION: Final = "location_precision"
+LANGUAGES: Final = "languages"
+ACCREDITATIONS: Final = "accreditations"
+LICENSED_BEDS: Final = "licensed_beds"
+BEDS_OPEN_DETOX_FEMALE: Final = "beds_open_detox_female"
+BEDS_OPEN_DETOX_MALE: Final = "beds_open_detox_male"
+BEDS_OPEN_RESIDENTIAL_FEMALE: Final = "beds_open_residential_female"
+BEDS_OPEN_RESIDENTIAL_MALE: Final = "beds_open_residential_male"
+
+AGE_COLUMNS: Final[tuple[str, ...]] = (
+    "accepts_adolescents",
+    "accepts_young_adults",
+    "accepts_adults",
+    "accepts_seniors",
+)
+SEX_COLUMNS: Final[tuple[str, ...]] = ("accepts_female", "accepts_male")
+PROGRAM_COLUMNS: Final[tuple[str, ...]] = (
+    "program_adolescents",
+    "program_young_adults",
+    "program_women",
+    "program_pregnant_postpartum",
+    "program_men",
+    "program_seniors",
+    "program_lgbtq",
+    "program_veterans",
+    "program_criminal_justice",
+    "program_co_occurring",
+)
+LANGUAGE_COLUMNS: Final[tuple[str, ...]] = ("lang_spanish", "lang_sign")
+FEATURE_COLUMNS: Final[tuple[str, ...]] = (
+    "otp_certified",
+    "telehealth",
+    "state_licensed",
+    "naloxone_education",
+    "beds_for_children",
+    "transport_assistance",
+)
+# Who the person is and what else the facility offers: nullable booleans like the services.
+PROFILE_COLUMNS: Final[tuple[str, ...]] = (
+    AGE_COLUMNS + SEX_COLUMNS + PROGRAM_COLUMNS + LANGUAGE_COLUMNS + FEATURE_COLUMNS
+)
+BEDS_BY_SEX_COLUMNS: Final[tuple[str, ...]] = (
+    BEDS_OPEN_DETOX_FEMALE,
+    BEDS_OPEN_DETOX_MALE,
+    BEDS_OPEN_RESIDENTIAL_FEMALE,
+    BEDS_OPEN_RESIDENTIAL_MALE,
+)
+SECOND_ROUND_COLUMNS: Final[tuple[str, ...]] = (
+    (LISTED_AT, LOCATION_PRECISION)
+    + PROFILE_COLUMNS
+    + (LANGUAGES, ACCREDITATIONS, LICENSED_BEDS)
+    + BEDS_BY_SEX_COLUMNS
+)
+# How a row's coordinates were obtained; only "exact" and "geocoded" are street-level.
+LOCATION_PRECISIONS: Final[tuple[str, ...]] = (
+    "exact",
+    "address_match",
+    "geocoded",
+    "zip_centroid",
+    "none",
+)
+
 EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES)
-ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + EXTRA_COLUMNS
+ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + SECOND_ROUND_COLUMNS + EXTRA_COLUMNS
 
 # Registry wording (Nebraska's labels), with "unknown" for "not updated" / never reported.
 AVAILABILITY_STATUSES: Final[tuple[str, ...]] = (
@@ -136,6 +202,13 @@ DTYPES: Final[dict[str, str]] = {
     AVAILABILITY_STATUS: "str",
     AVAILABILITY_REPORTED_AT: "datetime64[ns, UTC]",
     AVAILABILITY_SOURCE: "str",
+    LISTED_AT: "datetime64[ns, UTC]",
+    LOCATION_PRECISION: "str",
+    **{column: "boolean" for column in PROFILE_COLUMNS},
+    LANGUAGES: "str",
+    ACCREDITATIONS: "str",
+    LICENSED_BEDS: "Int64",
+    **{column: "Int64" for column in BEDS_BY_SEX_COLUMNS},
     COUNTY: "str",
     ACCREDITED: "boolean",
     SERVICES: "str",
@@ -166,4 +239,32 @@ SERVICE_LABELS: Final[dict[str, str]] = {
     "pay_ihs": "IHS/Tribal/Urban funds",
     "sliding_fee": "Sliding fee scale",
     "payment_assistance": "Payment assistance",
+}
+
+# Plain words for the second-round flags (who is accepted, special programs, other features).
+PROFILE_LABELS: Final[dict[str, str]] = {
+    "accepts_adolescents": "Accepts adolescents",
+    "accepts_young_adults": "Accepts young adults",
+    "accepts_adults": "Accepts adults",
+    "accepts_seniors": "Accepts seniors",
+    "accepts_female": "Accepts women",
+    "accepts_male": "Accepts men",
+    "program_adolescents": "Program for adolescents",
+    "program_young_adults": "Program for young adults",
+    "program_women": "Program for women",
+    "program_pregnant_postpartum": "Program for pregnant or postpartum women",
+    "program_men": "Program for men",
+    "program_seniors": "Program for seniors",
+    "program_lgbtq": "Program for LGBTQ+ clients",
+    "program_veterans": "Program for veterans",
+    "program_criminal_justice": "Program for clients referred from the courts",
+    "program_co_occurring": "Program for co-occurring mental illness",
+    "lang_spanish": "Services in Spanish",
+    "lang_sign": "Sign language for the deaf and hard of hearing",
+    "otp_certified": "Certified Opioid Treatment Program (may dispense methadone)",
+    "telehealth": "Telehealth",
+    "state_licensed": "State licensed or certified",
+    "naloxone_education": "Naloxone (overdose reversal) education",
+    "beds_for_children": "Residential beds for clients' children",
+    "transport_assistance": "Transportation assistance",
 }

@@ -31,10 +31,9 @@ def read_directory(path: str | os.PathLike[str]) -> pd.DataFrame:
 def to_csv_text(frame: pd.DataFrame) -> str:
     """Return the canonical CSV text of ``frame`` (UTF-8 text, ISO 8601 UTC timestamps)."""
     table = frame.copy()
-    stamps = table[col.AVAILABILITY_REPORTED_AT]
-    table[col.AVAILABILITY_REPORTED_AT] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(
-        stamps.notna(), ""
-    )
+    for name in (col.AVAILABILITY_REPORTED_AT, col.LISTED_AT):
+        stamps = table[name]
+        table[name] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(stamps.notna(), "")
     return table.to_csv(index=False, lineterminator="\n")
 
 

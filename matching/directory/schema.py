@@ -48,12 +48,24 @@ def coerce_directory(frame: pd.DataFrame) -> pd.DataFrame:
             problems.extend(exc.problems)
     if problems:
         raise FacilityDataError("Some values have the wrong type", problems)
+    out[col.LOCATION_PRECISION] = _location_precision(out)
     ordered = list(col.ALL_COLUMNS) + [c for c in out.columns if c not in col.DTYPES]
     return out[ordered]
 
 
+def _location_precision(table: pd.DataFrame) -> pd.Series:
+    """Fill an empty precision: coordinates a source gives are exact, 0,0 is no location."""
+    stated = table[col.LOCATION_PRECISION].str.strip()
+    located = has_location(table)
+    derived = pd.Series("none", index=table.index, dtype="str").where(~located, "exact")
+    chosen = stated.where(stated != "", derived).where(stated != "none", derived)
+    return chosen.where(located, "none").astype("str")
+
+
 def _default_column(name: str, length: int, index: pd.Index) -> pd.Series:
     dtype = col.DTYPES[name]
+    if name == col.LOCATION_PRECISION:
+        return pd.Series(["none"] * length, index=index, dtype="str")
     if name == col.AVAILABILITY_STATUS:
         return pd.Series(["unknown"] * length, index=index, dtype="str")
     if dtype == "str":
@@ -156,7 +168,12 @@ def validate_directory(frame: pd.DataFrame) -> pd.DataFrame:
         col.AVAILABILITY_STATUS,
         "status must be one of " + ", ".join(col.AVAILABILITY_STATUSES),
     )
-    for beds in col.BED_COLUMNS:
+    flag(
+        ~table[col.LOCATION_PRECISION].isin(col.LOCATION_PRECISIONS),
+        col.LOCATION_PRECISION,
+        "location precision must be one of " + ", ".join(col.LOCATION_PRECISIONS),
+    )
+    for beds in col.BED_COLUMNS + col.BEDS_BY_SEX_COLUMNS + (col.LICENSED_BEDS,):
         flag(table[beds].fillna(0) < 0, beds, "open beds cannot be negative")
     if problems:
         raise FacilityDataError("The facility table is not valid", problems)
