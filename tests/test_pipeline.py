@@ -93,10 +93,50 @@ def test_new_fact_on_a_closed_placement_reopens_it():
     assert (reopened.stage, reopened.reason) == ("availability_confirmed", "")
 
 
-def test_reopen_returns_to_the_stage_its_facts_support():
+def test_reopen_after_a_decline_does_not_resurrect_the_hold():
+    # Issue 11: "bed given to a walk-in", then reopened, must not come back as held.
+    available = pipeline.confirm_availability(
+        start(), pipeline.Availability(beds_open=1, confirmed_at=NOW), now=NOW
+    )
+    held = pipeline.hold_bed(available, expires_at=NOW + timedelta(hours=48), held_by="", now=NOW)
+    booked = pipeline.schedule_intake(
+        held, at=NOW + timedelta(hours=30), paperwork_done=True, now=NOW
+    )
+    closed = pipeline.close(booked, stage="declined", reason="Bed given to a walk-in", now=NOW)
+    reopened = pipeline.reopen(closed, now=NOW)
+    assert reopened.stage == "called"
+    assert (reopened.availability, reopened.hold, reopened.intake) == (None, None, None)
+    assert "the open bed, the bed hold and the intake appointment no longer count" in (
+        closed.log[-1].note
+    )
+    assert any("Bed held" in event.note for event in reopened.log)  # kept as history
+
+
+def test_reopen_keeps_a_usable_insurance_verification():
+    vob = pipeline.VerificationOfBenefits(insurer="Aetna", verified_at=NOW)
+    verified = pipeline.verify_insurance(start(), vob, now=NOW)
+    closed = pipeline.close(verified, stage="waitlisted", reason="Monday", now=NOW)
+    reopened = pipeline.reopen(closed, now=NOW)
+    assert (reopened.stage, reopened.vob) == ("insurance_verified", vob)
+
+
+def test_stage_label_says_when_prior_authorisation_is_still_needed():
+    vob = pipeline.VerificationOfBenefits(
+        insurer="Aetna", prior_auth_required=True, prior_auth_obtained=False, verified_at=NOW
+    )
+    checked = pipeline.verify_insurance(start(), vob, now=NOW)
+    assert pipeline.stage_label(checked) == ("Insurance checked - prior authorisation still needed")
+    held = pipeline.hold_bed(checked, expires_at=NOW + timedelta(hours=48), held_by="", now=NOW)
+    assert pipeline.stage_label(held) == "Bed held - prior authorisation still needed"
+    obtained = pipeline.verify_insurance(
+        held, pipeline.VerificationOfBenefits(insurer="Aetna", verified_at=NOW), now=NOW
+    )
+    assert pipeline.stage_label(obtained) == "Bed held"
+
+
+def test_stage_label_of_a_hold_without_insurance_says_so():
     held = pipeline.hold_bed(start(), expires_at=NOW + timedelta(hours=48), held_by="", now=NOW)
-    closed = pipeline.close(held, stage="declined", reason="Changed their mind", now=NOW)
-    assert pipeline.reopen(closed, now=NOW).stage == "bed_held"
+    assert pipeline.stage_label(held) == "Bed held - insurance not verified yet"
 
 
 def test_vob_summary_says_what_matters():

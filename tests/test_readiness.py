@@ -467,3 +467,21 @@ def test_local_start_reads_back_as_the_same_wall_clock(moment, zone):
         wall = instant.astimezone(ZoneInfo(zone))
         assert (wall.date(), wall.time()) == (moment.date(), local_time)
     assert start.latest - start.earliest in (timedelta(0), timedelta(hours=1))
+
+
+def test_a_declined_then_reopened_primary_never_counts_as_held():
+    primary = held_primary()
+    declined = pipeline.close(primary, stage="declined", reason="Bed given to a walk-in", now=NOW)
+    reopened = pipeline.reopen(declined, now=NOW)
+    case = with_primary(ready_case(), reopened)
+    check = readiness.check_placement(case, NOW)
+    assert check.status == FAIL
+    assert "No bed is held" in check.message
+    assert readiness.verdict(readiness.run_checks(case, NOW)).headline != "Ready"
+
+
+def test_backup_says_whether_its_bed_is_held_or_only_open():
+    check = readiness.check_backup(ready_case(), NOW)
+    assert check.status == PASS
+    assert "open bed confirmed, not held" in check.message
+    assert "ready" not in check.message.lower()

@@ -402,29 +402,79 @@ def admit(placement: Placement, *, now: datetime) -> Placement:
 
 
 def close(placement: Placement, *, stage: str, reason: str, now: datetime) -> Placement:
-    """Mark the facility declined or waitlisted, with the reason it gave."""
+    """Mark the facility declined or waitlisted, with the reason it gave.
+
+    A decline or waitlist ends what the facility had offered: its open bed, the hold and the
+    intake appointment become history (they stay in the contact log) and must be confirmed
+    again if the facility is reopened. The insurance verification stays: it is about the
+    person's plan, not about today's bed.
+    """
     if stage not in CLOSED_STAGES:
         raise PipelineError(f"Close a placement as one of {', '.join(CLOSED_STAGES)}.")
     if not reason.strip():
         raise PipelineError(f"Say why the facility is {stage} (e.g. 'no detox beds until Monday').")
     note = f"{STAGE_LABELS[stage]}: {reason.strip()}"
-    return _advance(placement, stage, note, now, reason=reason.strip())
+    dropped = [
+        label
+        for label, fact in (
+            ("the open bed", placement.availability),
+            ("the bed hold", placement.hold),
+            ("the intake appointment", placement.intake),
+        )
+        if fact is not None
+    ]
+    if dropped:
+        note += f" ({_joined(dropped)} no longer count; confirm again if reopened.)"
+    return _advance(
+        placement,
+        stage,
+        note,
+        now,
+        reason=reason.strip(),
+        availability=None,
+        hold=None,
+        intake=None,
+    )
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def reopen(placement: Placement, *, now: datetime) -> Placement:
-    """Reopen a declined or waitlisted facility at the stage its facts support."""
-    reached = "called"
-    facts_stage = (
-        ("availability_confirmed", placement.availability),
-        ("insurance_verified", placement.vob or placement.payment),
-        ("bed_held", placement.hold),
-        ("intake_scheduled", placement.intake),
+    """Reopen a declined or waitlisted facility at the stage its current facts support.
+
+    Only what outlives a decline counts (a usable insurance verification or a payment
+    arrangement); the bed, hold and intake were cleared when it closed.
+    """
+    reached = "insurance_verified" if placement.payment_ready else "called"
+    event = ContactEvent(
+        at=now, stage=reached, note="Reopened; confirm the open bed and the hold again."
     )
-    for stage, fact in facts_stage:
-        if fact is not None:
-            reached = stage
-    event = ContactEvent(at=now, stage=reached, note="Reopened.")
     return replace(placement, stage=reached, reason="", log=(*placement.log, event))
+
+
+def stage_label(placement: Placement) -> str:
+    """Return the stage in words that say exactly what is true of this placement.
+
+    ``STAGE_LABELS`` names the furthest step reached; this adds what is still missing
+    on the way, so "Insurance verified" never shows while prior authorisation is needed.
+    """
+    if placement.closed:
+        return STAGE_LABELS[placement.stage]
+    if placement.stage == "insurance_verified":
+        if placement.payment is not None and not (placement.vob and placement.vob.usable):
+            return "Payment arranged"
+        if placement.vob is not None and not placement.vob.usable:
+            return "Insurance checked - prior authorisation still needed"
+        return "Insurance verified"
+    label = STAGE_LABELS[placement.stage]
+    past_payment = STAGES.index(placement.stage) > STAGES.index("insurance_verified")
+    if past_payment and placement.stage != "admitted" and not placement.payment_ready:
+        if placement.vob is not None and not placement.vob.usable:
+            return f"{label} - prior authorisation still needed"
+        return f"{label} - insurance not verified yet"
+    return label
 
 
 def set_role(placement: Placement, *, role: str, now: datetime) -> Placement:

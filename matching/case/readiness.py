@@ -443,9 +443,14 @@ def check_backup(case: Case, now: datetime) -> Check:
     backups = [p for p in case.backups() if not p.closed]
     confirmed = [p for p in backups if _fresh(p, now) or p.hold is not None]
     if confirmed:
-        names = ", ".join(p.facility.name for p in confirmed)
+        described = "; ".join(
+            f"{p.facility.name} (holds a bed)"
+            if p.hold is not None and p.hold.expires_at > now
+            else f"{p.facility.name} (open bed confirmed, not held)"
+            for p in confirmed
+        )
         return Check(
-            key="backup", title="Backup facility", status=PASS, message=f"Backup ready: {names}."
+            key="backup", title="Backup facility", status=PASS, message=f"Backup: {described}."
         )
     if backups:
         return Check(

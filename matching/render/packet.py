@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Final
 
 from matching.case.model import Case
-from matching.case.pipeline import STAGE_LABELS, Placement
+from matching.case.pipeline import Placement, stage_label
 from matching.case.readiness import (
     FAIL,
     PASS,
@@ -44,7 +44,7 @@ def _placement_lines(pdf: ReadyBedPDF, placement: Placement, zone: str) -> None:
     pdf.field("Address", facility.address or "-")
     pdf.field(
         "Stage",
-        STAGE_LABELS[placement.stage] + (f" ({placement.reason})" if placement.reason else ""),
+        stage_label(placement) + (f" ({placement.reason})" if placement.reason else ""),
     )
     if placement.availability is not None:
         availability = placement.availability
