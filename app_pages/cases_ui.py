@@ -52,10 +52,10 @@ def _select(case_id: int | None, *, by_widget: bool = False) -> None:
     st.session_state["case_conflict"] = ""
 
 
-def open_case(case_id: int, message: str) -> None:
-    """Make ``case_id`` the active case and rerun, showing ``message``."""
+def open_case(stored: Case, message: str) -> None:
+    """Make ``stored`` (a case just created or imported) the active case and rerun."""
     st.session_state["case_flash"] = message
-    _select(case_id)
+    _select(stored.id)
     st.rerun()
 
 
@@ -119,7 +119,7 @@ def _create(title: str) -> None:
     except cases.CaseError as error:
         st.error(str(error))
         return
-    open_case(created.id, f"Created {created.title}.")
+    open_case(created, f"Created {created.title}.")
 
 
 def require_case() -> Case:

@@ -29,37 +29,57 @@ from matching.records import shortlist
 
 ROLE_LABELS = {"primary": "Primary", "backup": "Backup", "candidate": "Candidate"}
 UNKNOWN_YES_NO = {None: "Unknown", True: "Yes", False: "No"}
+NETWORK_LABELS = {None: "Unknown", True: "In network", False: "Out of network"}
+TABS = ["Call", "Availability", "Insurance", "Hold", "Intake", "Outcome", "Contact log"]
 
-st.title("Placement")
-st.caption(
-    "Call each facility, confirm a bed, verify insurance, and get a bed HELD past the "
-    "intervention. Mark one facility as primary and another as backup."
-)
-case = cases_ui.require_case()
-zone = case.intervention.time_zone
+
+def main() -> None:
+    """Draw the page: add facilities, the summary table, then each facility's pipeline."""
+    st.title("Placement")
+    st.caption(
+        "Call each facility, confirm a bed, verify insurance, and get a bed HELD past the "
+        "intervention. Mark one facility as primary and another as backup."
+    )
+    case = cases_ui.require_case()
+    add_from_shortlist(case)
+    if not case.placements:
+        st.info(
+            "No facilities in this case yet. Search, add facilities to a shortlist, then add "
+            "them here."
+        )
+        return
+    st.dataframe(overview(case), hide_index=True, width="stretch")
+    for each in case.placements:
+        show_placement(case, each)
+
 
 # ------------------------------------------------------------------------ add from a shortlist
 
-with st.expander("Add facilities from a shortlist", expanded=not case.placements):
-    engine = ui.get_engine()
-    lists = shortlist.list_shortlists(engine)
-    chosen_list = st.selectbox(
-        "Shortlist", lists, format_func=lambda item: item.name, key=cases_ui.key(case, "from_list")
-    )
-    items = shortlist.shortlist_items_frame(engine, chosen_list.id)
-    present = {p.facility.facility_id for p in case.placements}
-    items = items[~items[col.FACILITY_ID].isin(present)]
-    if items.empty:
-        st.info(
-            "Every facility of this shortlist is already in the case, or the list is empty. "
-            "Add facilities on the Search page."
+
+def add_from_shortlist(case: Case) -> None:
+    """Let the user add facilities of a shortlist that are not in the case yet."""
+    with st.expander("Add facilities from a shortlist", expanded=not case.placements):
+        engine = ui.get_engine()
+        lists = shortlist.list_shortlists(engine)
+        chosen_list = st.selectbox(
+            "Shortlist",
+            lists,
+            format_func=lambda item: item.name,
+            key=cases_ui.key(case, "from_list"),
         )
-    else:
+        items = shortlist.shortlist_items_frame(engine, chosen_list.id)
+        present = {p.facility.facility_id for p in case.placements}
+        items = items[~items[col.FACILITY_ID].isin(present)]
+        if items.empty:
+            st.info(
+                "Every facility of this shortlist is already in the case, or the list is empty. "
+                "Add facilities on the Search page."
+            )
+            return
+        names = dict(zip(items[col.FACILITY_ID], items[col.NAME], strict=True))
         with st.form(cases_ui.key(case, "add_form")):
             picked = st.multiselect(
-                "Facilities to add",
-                list(items[col.FACILITY_ID]),
-                format_func=dict(zip(items[col.FACILITY_ID], items[col.NAME], strict=True)).get,
+                "Facilities to add", list(items[col.FACILITY_ID]), format_func=names.__getitem__
             )
             if st.form_submit_button("Add to the case", type="primary") and picked:
                 chosen = items[items[col.FACILITY_ID].isin(picked)]
@@ -70,27 +90,10 @@ with st.expander("Add facilities from a shortlist", expanded=not case.placements
                     updated = updated.with_placement(placement)
                 cases_ui.save_and_rerun(updated, f"Added {len(picked)} facility(ies).")
 
-if not case.placements:
-    st.info(
-        "No facilities in this case yet. Search, add facilities to a shortlist, then add them here."
-    )
-    st.stop()
 
-# -------------------------------------------------------------------------- one facility each
-
-
-def apply(step: Callable[[Placement], Placement], placement: Placement, message: str) -> None:
-    """Run a pipeline step and save; show a pipeline error as a sentence."""
-    try:
-        changed = step(placement)
-    except (pipeline.PipelineError, CaseError) as error:
-        st.error(f"Not saved: {error}")
-        return
-    cases_ui.save_and_rerun(case.with_placement(changed), message)
-
-
-def overview(current: Case) -> pd.DataFrame:
+def overview(case: Case) -> pd.DataFrame:
     """Return one line per facility for the summary table."""
+    zone = case.intervention.time_zone
     return pd.DataFrame(
         [
             {
@@ -101,234 +104,305 @@ def overview(current: Case) -> pd.DataFrame:
                 "Intake": format_local(p.intake.at, zone) if p.intake else "",
                 "Phone": p.facility.intake_phone or p.facility.phone,
             }
-            for p in current.placements
+            for p in case.placements
         ]
     )
 
 
-st.dataframe(overview(case), hide_index=True, width="stretch")
+# -------------------------------------------------------------------------- one facility each
 
 
-def show_placement(placement: Placement) -> None:
-    """Show one facility: role, the pipeline steps as tabs, and its contact log."""
+def apply(
+    case: Case, step: Callable[[Placement], Placement], placement: Placement, message: str
+) -> None:
+    """Run a pipeline step and save; show a pipeline error as a sentence."""
+    try:
+        changed = step(placement)
+    except (pipeline.PipelineError, CaseError) as error:
+        st.error(f"Not saved: {error}")
+        return
+    cases_ui.save_and_rerun(case.with_placement(changed), message)
+
+
+def show_placement(case: Case, placement: Placement) -> None:
+    """Show one facility: contact, role, the pipeline steps as tabs, and its contact log."""
     facility = placement.facility
-    fid = facility.facility_id
     label = f"{facility.name} — {ROLE_LABELS[placement.role]} — {STAGE_LABELS[placement.stage]}"
     with st.expander(label, expanded=placement.role == "primary"):
-        contact = [f"**Phone** {facility.phone or 'unknown'}"]
-        if facility.intake_phone:
-            contact.append(f"**Intake** {facility.intake_phone}")
-        contact.append(facility.address or "address unknown")
-        st.markdown(" · ".join(contact))
-        st.caption(
-            f"Opioid detox: {UNKNOWN_YES_NO[facility.detox_opioid]} · Buprenorphine: "
-            f"{UNKNOWN_YES_NO[facility.buprenorphine]} · Methadone: "
-            f"{UNKNOWN_YES_NO[facility.methadone]} · Accepts clients on MOUD: "
-            f"{UNKNOWN_YES_NO[facility.accepts_moud_clients]}"
+        facility_summary(placement)
+        role_controls(case, placement)
+        call, availability, insurance, hold, intake, outcome, contact_log = st.tabs(TABS)
+        with call:
+            call_tab(case, placement)
+        with availability:
+            availability_tab(case, placement)
+        with insurance:
+            insurance_tab(case, placement)
+        with hold:
+            hold_tab(case, placement)
+        with intake:
+            intake_tab(case, placement)
+        with outcome:
+            outcome_tab(case, placement)
+        with contact_log:
+            contact_log_tab(case, placement)
+
+
+def facility_summary(placement: Placement) -> None:
+    """Show the phones, the address and what the listing says about opioid care."""
+    facility = placement.facility
+    contact = [f"**Phone** {facility.phone or 'unknown'}"]
+    if facility.intake_phone:
+        contact.append(f"**Intake** {facility.intake_phone}")
+    contact.append(facility.address or "address unknown")
+    st.markdown(" · ".join(contact))
+    st.caption(
+        f"Opioid detox: {UNKNOWN_YES_NO[facility.detox_opioid]} · Buprenorphine: "
+        f"{UNKNOWN_YES_NO[facility.buprenorphine]} · Methadone: "
+        f"{UNKNOWN_YES_NO[facility.methadone]} · Accepts clients on MOUD: "
+        f"{UNKNOWN_YES_NO[facility.accepts_moud_clients]}"
+    )
+
+
+def role_controls(case: Case, placement: Placement) -> None:
+    """Show the role choice (primary, backup, candidate) and the remove button."""
+    facility = placement.facility
+    fid = facility.facility_id
+    role_col, remove_col = st.columns([3, 1])
+    new_role = role_col.radio(
+        "Role",
+        ROLES,
+        index=ROLES.index(placement.role),
+        format_func=ROLE_LABELS.__getitem__,
+        horizontal=True,
+        key=cases_ui.key(case, f"role_{fid}"),
+    )
+    if new_role != placement.role:
+        cases_ui.save_and_rerun(
+            case.with_role(fid, new_role, now=ui.now()), f"{facility.name} is now {new_role}."
         )
-        role_col, remove_col = st.columns([3, 1])
-        new_role = role_col.radio(
-            "Role",
-            ROLES,
-            index=ROLES.index(placement.role),
-            format_func=ROLE_LABELS.__getitem__,
-            horizontal=True,
-            key=cases_ui.key(case, f"role_{fid}"),
-        )
-        if new_role != placement.role:
-            cases_ui.save_and_rerun(
-                case.with_role(fid, new_role, now=ui.now()), f"{facility.name} is now {new_role}."
+    if remove_col.button("Remove", key=cases_ui.key(case, f"remove_{fid}")):
+        cases_ui.save_and_rerun(case.without_placement(fid), f"Removed {facility.name}.")
+
+
+def call_tab(case: Case, placement: Placement) -> None:
+    """Log a call to the facility with what was said."""
+    with st.form(cases_ui.key(case, f"call_{placement.facility.facility_id}")):
+        note = st.text_area("What was said (who answered, what they asked for)")
+        if st.form_submit_button("Log the call"):
+            apply(
+                case,
+                lambda p: pipeline.record_call(p, note=note, now=ui.now()),
+                placement,
+                "Call logged.",
             )
-        if remove_col.button("Remove", key=cases_ui.key(case, f"remove_{fid}")):
-            cases_ui.save_and_rerun(case.without_placement(fid), f"Removed {facility.name}.")
 
-        tabs = st.tabs(
-            ["Call", "Availability", "Insurance", "Hold", "Intake", "Outcome", "Contact log"]
+
+def availability_tab(case: Case, placement: Placement) -> None:
+    """Confirm, as of now, how many beds of which type are open and who said so."""
+    with st.form(cases_ui.key(case, f"availability_{placement.facility.facility_id}")):
+        left, middle, right = st.columns(3)
+        beds = left.number_input("Beds open", min_value=0, max_value=500, value=1)
+        bed_type = middle.selectbox("Bed type", BED_TYPES)
+        confirmed_by = right.text_input("Confirmed by (staff name)")
+        if st.form_submit_button("Confirm availability (now)"):
+            apply(
+                case,
+                lambda p: pipeline.confirm_availability(
+                    p,
+                    pipeline.Availability(
+                        beds_open=int(beds),
+                        bed_type=bed_type,
+                        confirmed_by=confirmed_by.strip(),
+                        confirmed_at=ui.now(),
+                    ),
+                    now=ui.now(),
+                ),
+                placement,
+                "Availability confirmed.",
+            )
+
+
+def insurance_tab(case: Case, placement: Placement) -> None:
+    """Record the verification of benefits, or else a self-pay or other payment arrangement."""
+    vob_form(case, placement)
+    if placement.vob is not None:
+        st.caption(f"Current: {placement.vob.summary()}")
+    payment_form(case, placement)
+
+
+def vob_form(case: Case, placement: Placement) -> None:
+    """Record what the insurer said: network, costs left, authorisation, covered days."""
+    with st.form(cases_ui.key(case, f"vob_{placement.facility.facility_id}")):
+        st.markdown("**Verification of benefits**")
+        left, right = st.columns(2)
+        insurer = left.text_input("Insurer")
+        plan_type = right.text_input("Plan type (HMO, PPO, Medicaid...)")
+        level = left.text_input("Level of care covered (e.g. 3.7-WM detox)")
+        network = right.radio(
+            "Network", [None, True, False], horizontal=True, format_func=NETWORK_LABELS.__getitem__
         )
-        with tabs[0], st.form(cases_ui.key(case, f"call_{fid}")):
-            note = st.text_area("What was said (who answered, what they asked for)")
-            if st.form_submit_button("Log the call"):
-                apply(
-                    lambda p: pipeline.record_call(p, note=note, now=ui.now()),
-                    placement,
-                    "Call logged.",
-                )
+        deductible = left.number_input("Deductible remaining ($)", min_value=0.0, value=None)
+        oop = right.number_input("Out-of-pocket remaining ($)", min_value=0.0, value=None)
+        auth_needed = left.checkbox("Prior authorisation required")
+        auth_obtained = right.checkbox("Prior authorisation obtained")
+        days = left.number_input("Covered days", min_value=0, value=None)
+        reference = right.text_input("Reference number")
+        verified_by = left.text_input("Verified by (name)")
+        reverify_days = right.number_input("Re-verify in (days)", min_value=1, value=30)
+        if not st.form_submit_button("Save verification"):
+            return
+        now = ui.now()
+        apply(
+            case,
+            # Built inside the step, so a value the record rejects is shown as a sentence.
+            lambda p: pipeline.verify_insurance(
+                p,
+                pipeline.VerificationOfBenefits(
+                    insurer=insurer.strip(),
+                    plan_type=plan_type.strip(),
+                    level_of_care=level.strip(),
+                    in_network=network,
+                    deductible_remaining_usd=deductible,
+                    out_of_pocket_remaining_usd=oop,
+                    prior_auth_required=auth_needed,
+                    prior_auth_obtained=auth_obtained,
+                    covered_days=None if days is None else int(days),
+                    reference_number=reference.strip(),
+                    verified_by=verified_by.strip(),
+                    verified_at=now,
+                    reverify_by=now + timedelta(days=int(reverify_days)),
+                ),
+                now=now,
+            ),
+            placement,
+            "Insurance verification saved.",
+        )
 
-        with tabs[1], st.form(cases_ui.key(case, f"availability_{fid}")):
-            left, middle, right = st.columns(3)
-            beds = left.number_input("Beds open", min_value=0, max_value=500, value=1)
-            bed_type = middle.selectbox("Bed type", BED_TYPES)
-            confirmed_by = right.text_input("Confirmed by (staff name)")
-            if st.form_submit_button("Confirm availability (now)"):
+
+def payment_form(case: Case, placement: Placement) -> None:
+    """Record a self-pay or other funding arrangement instead of insurance."""
+    with st.form(cases_ui.key(case, f"payment_{placement.facility.facility_id}")):
+        st.markdown("**Or: self-pay / other funding arranged**")
+        method = st.selectbox("How", PAYMENT_METHODS, format_func=lambda m: m.replace("_", "-"))
+        payment_note = st.text_input("Details (amount, who pays)")
+        if st.form_submit_button("Save payment arrangement"):
+            apply(
+                case,
+                lambda p: pipeline.arrange_payment(
+                    p,
+                    pipeline.PaymentArrangement(
+                        method=method, note=payment_note.strip(), arranged_at=ui.now()
+                    ),
+                    now=ui.now(),
+                ),
+                placement,
+                "Payment arrangement saved.",
+            )
+
+
+def hold_tab(case: Case, placement: Placement) -> None:
+    """Record until when the facility holds the bed, and who agreed to it."""
+    fid = placement.facility.facility_id
+    with st.form(cases_ui.key(case, f"hold_{fid}")):
+        st.caption("Ask for the bed to be held past the intervention start plus travel time.")
+        current = placement.hold.expires_at if placement.hold else None
+        hold_date, hold_time, hold_zone = cases_ui.datetime_inputs(
+            "Hold expires",
+            case=case,
+            name=f"hold_{fid}",
+            default=current,
+            zone=case.intervention.time_zone,
+        )
+        held_by = st.text_input("Held by (staff name)")
+        if not st.form_submit_button("Save the hold", type="primary"):
+            return
+        try:
+            expires = cases_ui.to_instant(hold_date, hold_time, hold_zone, what="hold expiry")
+        except CaseError as error:
+            st.error(f"Not saved: {error}")
+        else:
+            apply(
+                case,
+                lambda p: pipeline.hold_bed(p, expires_at=expires, held_by=held_by, now=ui.now()),
+                placement,
+                "Bed hold saved.",
+            )
+
+
+def intake_tab(case: Case, placement: Placement) -> None:
+    """Schedule the intake (and its paperwork), or mark the person admitted."""
+    fid = placement.facility.facility_id
+    with st.form(cases_ui.key(case, f"intake_{fid}")):
+        current = placement.intake.at if placement.intake else None
+        intake_date, intake_time, intake_zone = cases_ui.datetime_inputs(
+            "Intake",
+            case=case,
+            name=f"intake_{fid}",
+            default=current,
+            zone=case.intervention.time_zone,
+        )
+        paperwork = st.checkbox(
+            "Intake paperwork done",
+            value=placement.intake.paperwork_done if placement.intake else False,
+        )
+        left, right = st.columns(2)
+        if left.form_submit_button("Save intake"):
+            try:
+                at = cases_ui.to_instant(intake_date, intake_time, intake_zone, what="intake")
+            except CaseError as error:
+                st.error(f"Not saved: {error}")
+            else:
                 apply(
-                    lambda p: pipeline.confirm_availability(
-                        p,
-                        pipeline.Availability(
-                            beds_open=int(beds),
-                            bed_type=bed_type,
-                            confirmed_by=confirmed_by.strip(),
-                            confirmed_at=ui.now(),
-                        ),
-                        now=ui.now(),
+                    case,
+                    lambda p: pipeline.schedule_intake(
+                        p, at=at, paperwork_done=paperwork, now=ui.now()
                     ),
                     placement,
-                    "Availability confirmed.",
+                    "Intake saved.",
                 )
+        if right.form_submit_button("Mark admitted"):
+            apply(case, lambda p: pipeline.admit(p, now=ui.now()), placement, "Marked admitted.")
 
-        with tabs[2]:
-            with st.form(cases_ui.key(case, f"vob_{fid}")):
-                st.markdown("**Verification of benefits**")
-                left, right = st.columns(2)
-                insurer = left.text_input("Insurer")
-                plan_type = right.text_input("Plan type (HMO, PPO, Medicaid...)")
-                level = left.text_input("Level of care covered (e.g. 3.7-WM detox)")
-                network = right.radio(
-                    "Network",
-                    [None, True, False],
-                    horizontal=True,
-                    format_func={None: "Unknown", True: "In network", False: "Out of network"}.get,
-                )
-                deductible = left.number_input(
-                    "Deductible remaining ($)", min_value=0.0, value=None
-                )
-                oop = right.number_input("Out-of-pocket remaining ($)", min_value=0.0, value=None)
-                auth_needed = left.checkbox("Prior authorisation required")
-                auth_obtained = right.checkbox("Prior authorisation obtained")
-                days = left.number_input("Covered days", min_value=0, value=None)
-                reference = right.text_input("Reference number")
-                verified_by = left.text_input("Verified by (name)")
-                reverify_days = right.number_input("Re-verify in (days)", min_value=1, value=30)
-                if st.form_submit_button("Save verification"):
-                    now = ui.now()
-                    apply(
-                        lambda p: pipeline.verify_insurance(
-                            p,
-                            pipeline.VerificationOfBenefits(
-                                insurer=insurer.strip(),
-                                plan_type=plan_type.strip(),
-                                level_of_care=level.strip(),
-                                in_network=network,
-                                deductible_remaining_usd=deductible,
-                                out_of_pocket_remaining_usd=oop,
-                                prior_auth_required=auth_needed,
-                                prior_auth_obtained=auth_obtained,
-                                covered_days=None if days is None else int(days),
-                                reference_number=reference.strip(),
-                                verified_by=verified_by.strip(),
-                                verified_at=now,
-                                reverify_by=now + timedelta(days=int(reverify_days)),
-                            ),
-                            now=now,
-                        ),
-                        placement,
-                        "Insurance verification saved.",
-                    )
-            if placement.vob is not None:
-                st.caption(f"Current: {placement.vob.summary()}")
-            with st.form(cases_ui.key(case, f"payment_{fid}")):
-                st.markdown("**Or: self-pay / other funding arranged**")
-                method = st.selectbox(
-                    "How", PAYMENT_METHODS, format_func=lambda m: m.replace("_", "-")
-                )
-                payment_note = st.text_input("Details (amount, who pays)")
-                if st.form_submit_button("Save payment arrangement"):
-                    apply(
-                        lambda p: pipeline.arrange_payment(
-                            p,
-                            pipeline.PaymentArrangement(
-                                method=method, note=payment_note.strip(), arranged_at=ui.now()
-                            ),
-                            now=ui.now(),
-                        ),
-                        placement,
-                        "Payment arrangement saved.",
-                    )
 
-        with tabs[3], st.form(cases_ui.key(case, f"hold_{fid}")):
-            st.caption("Ask for the bed to be held past the intervention start plus travel time.")
-            current = placement.hold.expires_at if placement.hold else None
-            hold_date, hold_time, hold_zone = cases_ui.datetime_inputs(
-                "Hold expires", case=case, name=f"hold_{fid}", default=current, zone=zone
+def outcome_tab(case: Case, placement: Placement) -> None:
+    """Close the placement with the reason the facility gave, or reopen it."""
+    with st.form(cases_ui.key(case, f"outcome_{placement.facility.facility_id}")):
+        outcome = st.radio(
+            "Outcome", CLOSED_STAGES, format_func=STAGE_LABELS.__getitem__, horizontal=True
+        )
+        reason = st.text_input("Reason they gave")
+        left, right = st.columns(2)
+        if left.form_submit_button("Save outcome"):
+            apply(
+                case,
+                lambda p: pipeline.close(p, stage=outcome, reason=reason, now=ui.now()),
+                placement,
+                "Outcome saved.",
             )
-            held_by = st.text_input("Held by (staff name)")
-            if st.form_submit_button("Save the hold", type="primary"):
-                try:
-                    expires = cases_ui.to_instant(
-                        hold_date, hold_time, hold_zone, what="hold expiry"
-                    )
-                except CaseError as error:
-                    st.error(f"Not saved: {error}")
-                else:
-                    apply(
-                        lambda p: pipeline.hold_bed(
-                            p, expires_at=expires, held_by=held_by, now=ui.now()
-                        ),
-                        placement,
-                        "Bed hold saved.",
-                    )
+        if placement.closed and right.form_submit_button("Reopen"):
+            apply(case, lambda p: pipeline.reopen(p, now=ui.now()), placement, "Reopened.")
 
-        with tabs[4], st.form(cases_ui.key(case, f"intake_{fid}")):
-            current = placement.intake.at if placement.intake else None
-            intake_date, intake_time, intake_zone = cases_ui.datetime_inputs(
-                "Intake", case=case, name=f"intake_{fid}", default=current, zone=zone
+
+def contact_log_tab(case: Case, placement: Placement) -> None:
+    """Show every step with its time, newest first, and add a free note."""
+    zone = case.intervention.time_zone
+    log = pd.DataFrame(
+        [
+            {"When": format_local(e.at, zone), "Stage": STAGE_LABELS[e.stage], "Note": e.note}
+            for e in reversed(placement.log)
+        ]
+    )
+    st.dataframe(log, hide_index=True, width="stretch")
+    with st.form(cases_ui.key(case, f"note_{placement.facility.facility_id}")):
+        extra = st.text_input("Add a note")
+        if st.form_submit_button("Add note"):
+            apply(
+                case,
+                lambda p: pipeline.add_note(p, note=extra, now=ui.now()),
+                placement,
+                "Note added.",
             )
-            paperwork = st.checkbox(
-                "Intake paperwork done",
-                value=placement.intake.paperwork_done if placement.intake else False,
-            )
-            left, right = st.columns(2)
-            if left.form_submit_button("Save intake"):
-                try:
-                    at = cases_ui.to_instant(intake_date, intake_time, intake_zone, what="intake")
-                except CaseError as error:
-                    st.error(f"Not saved: {error}")
-                else:
-                    apply(
-                        lambda p: pipeline.schedule_intake(
-                            p, at=at, paperwork_done=paperwork, now=ui.now()
-                        ),
-                        placement,
-                        "Intake saved.",
-                    )
-            if right.form_submit_button("Mark admitted"):
-                apply(lambda p: pipeline.admit(p, now=ui.now()), placement, "Marked admitted.")
-
-        with tabs[5], st.form(cases_ui.key(case, f"outcome_{fid}")):
-            outcome = st.radio(
-                "Outcome", CLOSED_STAGES, format_func=STAGE_LABELS.__getitem__, horizontal=True
-            )
-            reason = st.text_input("Reason they gave")
-            left, right = st.columns(2)
-            if left.form_submit_button("Save outcome"):
-                apply(
-                    lambda p: pipeline.close(p, stage=outcome, reason=reason, now=ui.now()),
-                    placement,
-                    "Outcome saved.",
-                )
-            if placement.closed and right.form_submit_button("Reopen"):
-                apply(lambda p: pipeline.reopen(p, now=ui.now()), placement, "Reopened.")
-
-        with tabs[6]:
-            log = pd.DataFrame(
-                [
-                    {
-                        "When": format_local(e.at, zone),
-                        "Stage": STAGE_LABELS[e.stage],
-                        "Note": e.note,
-                    }
-                    for e in reversed(placement.log)
-                ]
-            )
-            st.dataframe(log, hide_index=True, width="stretch")
-            with st.form(cases_ui.key(case, f"note_{fid}")):
-                extra = st.text_input("Add a note")
-                if st.form_submit_button("Add note"):
-                    apply(
-                        lambda p: pipeline.add_note(p, note=extra, now=ui.now()),
-                        placement,
-                        "Note added.",
-                    )
 
 
-for each in case.placements:
-    show_placement(each)
+main()

@@ -11,7 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cases_ui, ui
-from matching.case import CaseError, Intervention, Lead, Logistics, SafetyScreen, TeamMember
+from matching.case import (
+    Case,
+    CaseError,
+    Intervention,
+    Lead,
+    Logistics,
+    SafetyScreen,
+    TeamMember,
+)
 from matching.case.letters import review_letter, rules_table
 from matching.case.readiness import PASS, check_time_and_place
 from matching.errors import LocationError
@@ -20,97 +28,97 @@ from matching.search.geo import FORMS_HINT, resolve_location
 ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
 TEAM_COLUMNS = ["name", "relationship", "role", "consequence", "rehearsal_attended"]
 
-st.title("Plan the intervention")
-st.caption(
-    "Everything here stays in the local store on this computer. Use a first name or alias for "
-    "your loved one — never a full name."
-)
-case = cases_ui.require_case()
+
+def main() -> None:
+    """Draw the plan in the order it is made: person and safety, when, who, team, letters."""
+    st.title("Plan the intervention")
+    st.caption(
+        "Everything here stays in the local store on this computer. Use a first name or alias "
+        "for your loved one — never a full name."
+    )
+    case = cases_ui.require_case()
+    person_and_safety(case)
+    time_and_place(case)
+    who_leads(case)
+    team(case)
+    letters(case)
+    getting_there(case)
+
 
 # ------------------------------------------------------------------------ the person and safety
 
-st.header("Your loved one and safety")
-with st.form(cases_ui.key(case, "person_form")):
-    alias = st.text_input(
-        "First name or alias only",
-        value=case.loved_one_alias,
-        key=cases_ui.key(case, "alias"),
-        max_chars=40,
-        help="ReadyBed never needs a full name.",
-    )
-    substance = st.text_input("Substance", value=case.substance)
-    st.markdown("**Safety screen** — any *yes* means call for help now instead.")
-    answers = {}
-    for question_key, question in SafetyScreen.QUESTIONS.items():
-        answers[question_key] = st.radio(
-            question,
-            list(ANSWERS),
-            index=list(ANSWERS).index(getattr(case.safety, question_key)),
-            format_func=ANSWERS.__getitem__,
-            horizontal=True,
-            key=cases_ui.key(case, f"safety_{question_key}"),
+
+def person_and_safety(case: Case) -> None:
+    """Ask for the loved one's alias, the substance and the safety screen."""
+    st.header("Your loved one and safety")
+    with st.form(cases_ui.key(case, "person_form")):
+        alias = st.text_input(
+            "First name or alias only",
+            value=case.loved_one_alias,
+            key=cases_ui.key(case, "alias"),
+            max_chars=40,
+            help="ReadyBed never needs a full name.",
         )
-    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_person")):
-        try:
-            updated = replace(
-                case,
-                loved_one_alias=alias.strip(),
-                substance=substance.strip() or case.substance,
-                safety=SafetyScreen(**answers),
+        substance = st.text_input("Substance", value=case.substance)
+        st.markdown("**Safety screen** — any *yes* means call for help now instead.")
+        answers = {}
+        for question_key, question in SafetyScreen.QUESTIONS.items():
+            answers[question_key] = st.radio(
+                question,
+                list(ANSWERS),
+                index=list(ANSWERS).index(getattr(case.safety, question_key)),
+                format_func=ANSWERS.__getitem__,
+                horizontal=True,
+                key=cases_ui.key(case, f"safety_{question_key}"),
             )
-        except CaseError as error:
-            st.error(str(error))
-        else:
-            cases_ui.save_and_rerun(updated, "Saved the person and safety screen.")
+        if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_person")):
+            try:
+                updated = replace(
+                    case,
+                    loved_one_alias=alias.strip(),
+                    substance=substance.strip() or case.substance,
+                    safety=SafetyScreen(**answers),
+                )
+            except CaseError as error:
+                st.error(str(error))
+            else:
+                cases_ui.save_and_rerun(updated, "Saved the person and safety screen.")
+
 
 # ---------------------------------------------------------------------------- time and place
 
-st.header("When and where")
-intervention = case.intervention
-when_check = check_time_and_place(case, ui.now())
-if when_check.status != PASS:
-    st.warning(when_check.message, icon=":material/schedule:")
-with st.form(cases_ui.key(case, "when_form")):
-    left, middle, right = st.columns(3)
-    picked_date = left.date_input("Date", value=intervention.local_date)
-    picked_time = middle.time_input("Time", value=intervention.local_time, step=900)
-    zone = right.selectbox(
-        "Time zone of the place",
-        cases_ui.ALL_ZONES,
-        index=cases_ui.ALL_ZONES.index(intervention.time_zone),
-    )
-    place = st.text_input(
-        "Place (as you would describe it to the team)",
-        value=intervention.place,
-        placeholder="e.g. Aunt Jo's living room",
-    )
-    place_location = st.text_input(
-        "Where is it? ZIP, city or coordinates — used for the travel time to the facility",
-        value=intervention.place_location,
-        help=FORMS_HINT,
-    )
-    st.markdown("**The place and time are...**")
-    checks = st.columns(3)
-    private = checks[0].checkbox("Private", value=intervention.private)
-    neutral = checks[1].checkbox("Neutral (not their room)", value=intervention.neutral)
-    likely_sober = checks[2].checkbox("When they are likely sober", value=intervention.likely_sober)
-    logistics = case.logistics
-    speed_col, minutes_col = st.columns(2)
-    speed = speed_col.number_input(
-        "Average travel speed (mph)",
-        min_value=5.0,
-        max_value=90.0,
-        value=float(logistics.average_speed_mph),
-        step=5.0,
-    )
-    minutes = minutes_col.number_input(
-        "Or the travel time in minutes (overrides the distance)",
-        min_value=0,
-        max_value=24 * 60,
-        value=logistics.travel_minutes_override,
-        step=5,
-    )
-    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_when")):
+
+def time_and_place(case: Case) -> None:
+    """Ask when and where, whether the setting fits, and how long the drive to the bed takes."""
+    st.header("When and where")
+    intervention = case.intervention
+    when_check = check_time_and_place(case, ui.now())
+    if when_check.status != PASS:
+        st.warning(when_check.message, icon=":material/schedule:")
+    with st.form(cases_ui.key(case, "when_form")):
+        left, middle, right = st.columns(3)
+        picked_date = left.date_input("Date", value=intervention.local_date)
+        picked_time = middle.time_input("Time", value=intervention.local_time, step=900)
+        zone = right.selectbox(
+            "Time zone of the place",
+            cases_ui.ALL_ZONES,
+            index=cases_ui.ALL_ZONES.index(intervention.time_zone),
+        )
+        place = st.text_input(
+            "Place (as you would describe it to the team)",
+            value=intervention.place,
+            placeholder="e.g. Aunt Jo's living room",
+        )
+        place_location = st.text_input(
+            "Where is it? ZIP, city or coordinates — used for the travel time to the facility",
+            value=intervention.place_location,
+            help=FORMS_HINT,
+        )
+        private, neutral, likely_sober = setting_inputs(intervention)
+        logistics = case.logistics
+        speed, minutes = travel_inputs(logistics)
+        if not st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_when")):
+            return
         try:
             located = resolve_location(place_location) if place_location.strip() else None
             updated = replace(
@@ -138,131 +146,185 @@ with st.form(cases_ui.key(case, "when_form")):
         else:
             cases_ui.save_and_rerun(updated, "Saved the time and place.")
 
+
+def setting_inputs(intervention: Intervention) -> tuple[bool, bool, bool]:
+    """Ask whether the place and time are private, neutral and when they are likely sober."""
+    st.markdown("**The place and time are...**")
+    checks = st.columns(3)
+    private = checks[0].checkbox("Private", value=intervention.private)
+    neutral = checks[1].checkbox("Neutral (not their room)", value=intervention.neutral)
+    likely_sober = checks[2].checkbox("When they are likely sober", value=intervention.likely_sober)
+    return private, neutral, likely_sober
+
+
+def travel_inputs(logistics: Logistics) -> tuple[float, int | float | None]:
+    """Ask for the average travel speed, or a travel time that overrides the distance."""
+    speed_col, minutes_col = st.columns(2)
+    speed = speed_col.number_input(
+        "Average travel speed (mph)",
+        min_value=5.0,
+        max_value=90.0,
+        value=float(logistics.average_speed_mph),
+        step=5.0,
+    )
+    minutes = minutes_col.number_input(
+        "Or the travel time in minutes (overrides the distance)",
+        min_value=0,
+        max_value=24 * 60,
+        value=logistics.travel_minutes_override,
+        step=5,
+    )
+    return speed, minutes
+
+
 # ---------------------------------------------------------------------------------- who leads
 
-st.header("Who leads")
-with st.form(cases_ui.key(case, "lead_form")):
-    left, right = st.columns(2)
-    name = left.text_input(
-        "Interventionist",
-        value=case.lead.interventionist_name,
-        key=cases_ui.key(case, "interventionist"),
-    )
-    phone = right.text_input("Interventionist's phone", value=case.lead.interventionist_phone)
-    booked = st.checkbox("Booked for the date", value=case.lead.interventionist_booked)
-    lead_name = st.text_input(
-        "Or a named family lead (if there is no interventionist)", value=case.lead.lead_name
-    )
-    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_lead")):
-        updated = replace(
-            case,
-            lead=Lead(
-                interventionist_name=name.strip(),
-                interventionist_phone=phone.strip(),
-                interventionist_booked=booked,
-                lead_name=lead_name.strip(),
-            ),
+
+def who_leads(case: Case) -> None:
+    """Ask for the interventionist (and whether booked), or a named family lead."""
+    st.header("Who leads")
+    with st.form(cases_ui.key(case, "lead_form")):
+        left, right = st.columns(2)
+        name = left.text_input(
+            "Interventionist",
+            value=case.lead.interventionist_name,
+            key=cases_ui.key(case, "interventionist"),
         )
-        cases_ui.save_and_rerun(updated, "Saved who leads.")
+        phone = right.text_input("Interventionist's phone", value=case.lead.interventionist_phone)
+        booked = st.checkbox("Booked for the date", value=case.lead.interventionist_booked)
+        lead_name = st.text_input(
+            "Or a named family lead (if there is no interventionist)", value=case.lead.lead_name
+        )
+        if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_lead")):
+            updated = replace(
+                case,
+                lead=Lead(
+                    interventionist_name=name.strip(),
+                    interventionist_phone=phone.strip(),
+                    interventionist_booked=booked,
+                    lead_name=lead_name.strip(),
+                ),
+            )
+            cases_ui.save_and_rerun(updated, "Saved who leads.")
+
 
 # ------------------------------------------------------------------------------------- team
 
-st.header("Team")
-st.caption(
-    "About 4-6 people close to your loved one. Leave out anyone likely to argue or sabotage. "
-    "Each person defines a consequence they will truly hold to if help is refused."
-)
-team_frame = pd.DataFrame(
-    [{column: getattr(member, column) for column in TEAM_COLUMNS} for member in case.team],
-    columns=TEAM_COLUMNS,
-).astype({"rehearsal_attended": "bool"})
-with st.form(cases_ui.key(case, "team_form")):
-    edited = st.data_editor(
-        team_frame,
-        num_rows="dynamic",
-        width="stretch",
-        hide_index=True,
-        column_config={
-            "name": st.column_config.TextColumn("Name", required=True),
-            "relationship": st.column_config.TextColumn("Relationship"),
-            "role": st.column_config.TextColumn("Role on the day"),
-            "consequence": st.column_config.TextColumn(
-                "Consequence they will hold to", width="medium"
-            ),
-            "rehearsal_attended": st.column_config.CheckboxColumn("Rehearsed", default=False),
-        },
-        key=cases_ui.key(case, "team_editor"),
-    )
-    if st.form_submit_button("Save team", type="primary"):
-        previous = {member.name: member for member in case.team}
-        members = []
-        problems = []
-        for number, row in enumerate(edited.to_dict("records"), start=1):
-            text = {
-                c: "" if pd.isna(row.get(c)) else str(row.get(c)).strip() for c in TEAM_COLUMNS[:4]
-            }
-            if not any(text.values()):
-                continue
-            if not text["name"]:
-                problems.append(f"Row {number} has no name; add a first name or delete the row.")
-                continue
-            kept = previous.get(text["name"])
-            members.append(
-                TeamMember(
-                    **text,
-                    rehearsal_attended=bool(row.get("rehearsal_attended")),
-                    letter=kept.letter if kept else "",
-                    letter_status=kept.letter_status if kept else "not_started",
-                )
-            )
-        names = [member.name for member in members]
-        if len(names) != len(set(names)):
-            problems.append(
-                "Two team members have the same name; add an initial to tell them apart."
-            )
-        if problems:
-            st.error("Not saved: " + " ".join(problems))
-        else:
-            cases_ui.save_and_rerun(replace(case, team=tuple(members)), "Saved the team.")
 
-with st.form(cases_ui.key(case, "member_form"), clear_on_submit=True):
-    # The one-person form is easier than the table on a phone.
-    st.markdown("**Add one person**")
-    left, right = st.columns(2)
-    member_name = left.text_input("Their first name")
-    relationship = right.text_input("Relationship (e.g. sister)")
-    role = left.text_input("Role on the day (e.g. speaks first)")
-    consequence = right.text_input("The consequence they will hold to")
-    rehearsed = st.checkbox("Has rehearsed")
-    if st.form_submit_button("Add to the team"):
+def team(case: Case) -> None:
+    """Edit the team as a table, or add one person with a form (easier on a phone)."""
+    st.header("Team")
+    st.caption(
+        "About 4-6 people close to your loved one. Leave out anyone likely to argue or "
+        "sabotage. Each person defines a consequence they will truly hold to if help is refused."
+    )
+    team_table(case)
+    add_member_form(case)
+
+
+def team_table(case: Case) -> None:
+    """Show the team in an editable table and save it when every row is usable."""
+    team_frame = pd.DataFrame(
+        [{column: getattr(member, column) for column in TEAM_COLUMNS} for member in case.team],
+        columns=TEAM_COLUMNS,
+    ).astype({"rehearsal_attended": "bool"})
+    with st.form(cases_ui.key(case, "team_form")):
+        edited = st.data_editor(
+            team_frame,
+            num_rows="dynamic",
+            width="stretch",
+            hide_index=True,
+            column_config={
+                "name": st.column_config.TextColumn("Name", required=True),
+                "relationship": st.column_config.TextColumn("Relationship"),
+                "role": st.column_config.TextColumn("Role on the day"),
+                "consequence": st.column_config.TextColumn(
+                    "Consequence they will hold to", width="medium"
+                ),
+                "rehearsal_attended": st.column_config.CheckboxColumn("Rehearsed", default=False),
+            },
+            key=cases_ui.key(case, "team_editor"),
+        )
+        if st.form_submit_button("Save team", type="primary"):
+            members, problems = members_from_rows(edited, case)
+            if problems:
+                st.error("Not saved: " + " ".join(problems))
+            else:
+                cases_ui.save_and_rerun(replace(case, team=tuple(members)), "Saved the team.")
+
+
+def members_from_rows(edited: pd.DataFrame, case: Case) -> tuple[list[TeamMember], list[str]]:
+    """Return the team members of the edited table (letters kept by name) and its problems."""
+    previous = {member.name: member for member in case.team}
+    members = []
+    problems = []
+    for number, row in enumerate(edited.to_dict("records"), start=1):
+        text = {c: "" if pd.isna(row.get(c)) else str(row.get(c)).strip() for c in TEAM_COLUMNS[:4]}
+        if not any(text.values()):
+            continue
+        if not text["name"]:
+            problems.append(f"Row {number} has no name; add a first name or delete the row.")
+            continue
+        kept = previous.get(text["name"])
+        members.append(
+            TeamMember(
+                **text,
+                rehearsal_attended=bool(row.get("rehearsal_attended")),
+                letter=kept.letter if kept else "",
+                letter_status=kept.letter_status if kept else "not_started",
+            )
+        )
+    names = [member.name for member in members]
+    if len(names) != len(set(names)):
+        problems.append("Two team members have the same name; add an initial to tell them apart.")
+    return members, problems
+
+
+def add_member_form(case: Case) -> None:
+    """Add one person to the team (a name already on the team is refused)."""
+    with st.form(cases_ui.key(case, "member_form"), clear_on_submit=True):
+        # The one-person form is easier than the table on a phone.
+        st.markdown("**Add one person**")
+        left, right = st.columns(2)
+        member_name = left.text_input("Their first name")
+        relationship = right.text_input("Relationship (e.g. sister)")
+        role = left.text_input("Role on the day (e.g. speaks first)")
+        consequence = right.text_input("The consequence they will hold to")
+        rehearsed = st.checkbox("Has rehearsed")
+        if not st.form_submit_button("Add to the team"):
+            return
         if member_name.strip() in {member.name for member in case.team}:
             st.error(f"{member_name.strip()} is already on the team; add an initial.")
+            return
+        try:
+            added = TeamMember(
+                name=member_name.strip(),
+                relationship=relationship.strip(),
+                role=role.strip(),
+                consequence=consequence.strip(),
+                rehearsal_attended=rehearsed,
+            )
+        except CaseError as error:
+            st.error(f"Not added: {error}")
         else:
-            try:
-                added = TeamMember(
-                    name=member_name.strip(),
-                    relationship=relationship.strip(),
-                    role=role.strip(),
-                    consequence=consequence.strip(),
-                    rehearsal_attended=rehearsed,
-                )
-            except CaseError as error:
-                st.error(f"Not added: {error}")
-            else:
-                cases_ui.save_and_rerun(
-                    replace(case, team=(*case.team, added)), f"Added {added.name} to the team."
-                )
+            cases_ui.save_and_rerun(
+                replace(case, team=(*case.team, added)), f"Added {added.name} to the team."
+            )
+
 
 # ---------------------------------------------------------------------------------- letters
 
-st.header("Letters")
-st.caption(
-    "Each member writes a short letter: a specific time their use hurt or scared you, your "
-    "love and concern, and the hope they accept help today. No blame."
-)
-if not case.team:
-    st.info("Add team members above to draft their letters.")
-else:
+
+def letters(case: Case) -> None:
+    """Pick a team member, edit their letter, and show what the review found."""
+    st.header("Letters")
+    st.caption(
+        "Each member writes a short letter: a specific time their use hurt or scared you, your "
+        "love and concern, and the hope they accept help today. No blame."
+    )
+    if not case.team:
+        st.info("Add team members above to draft their letters.")
+        return
     member_names = [member.name for member in case.team]
     last_writer = st.session_state.get("last_letter_writer")
     writer = st.selectbox(
@@ -272,30 +334,42 @@ else:
         key=cases_ui.key(case, "letter_writer"),
     )
     member = case.team[member_names.index(writer)]
+    letter_form(case, member)
+    letter_review(member)
+
+
+def letter_form(case: Case, member: TeamMember) -> None:
+    """Save the member's letter; mark it ready only once its saved text was reviewed."""
+    writer = member.name
     with st.form(cases_ui.key(case, f"letter_form_{writer}")):
         letter = st.text_area("Letter", value=member.letter, height=220)
         reviewed = st.checkbox(
             "I have read the review and the letter is ready",
             value=member.letter_status == "reviewed",
         )
-        if st.form_submit_button("Review and save", type="primary"):
-            # A changed letter is reviewed again before it can be marked ready.
-            if reviewed and letter == member.letter and letter.strip():
-                status, message = "reviewed", f"{writer}'s letter is ready."
-            elif letter.strip():
-                status = "drafted"
-                message = (
-                    f"Saved {writer}'s letter. Read the review below, then tick the box and "
-                    "save again to mark it ready."
-                )
-            else:
-                status, message = "not_started", f"Cleared {writer}'s letter."
-            team = tuple(
-                replace(m, letter=letter, letter_status=status) if m.name == writer else m
-                for m in case.team
+        if not st.form_submit_button("Review and save", type="primary"):
+            return
+        # A changed letter is reviewed again before it can be marked ready.
+        if reviewed and letter == member.letter and letter.strip():
+            status, message = "reviewed", f"{writer}'s letter is ready."
+        elif letter.strip():
+            status = "drafted"
+            message = (
+                f"Saved {writer}'s letter. Read the review below, then tick the box and "
+                "save again to mark it ready."
             )
-            st.session_state["last_letter_writer"] = writer  # stay on this letter after saving
-            cases_ui.save_and_rerun(replace(case, team=team), message)
+        else:
+            status, message = "not_started", f"Cleared {writer}'s letter."
+        updated_team = tuple(
+            replace(m, letter=letter, letter_status=status) if m.name == writer else m
+            for m in case.team
+        )
+        st.session_state["last_letter_writer"] = writer  # stay on this letter after saving
+        cases_ui.save_and_rerun(replace(case, team=updated_team), message)
+
+
+def letter_review(member: TeamMember) -> None:
+    """Show what the review found in the saved letter, and what it checks."""
     review = review_letter(member.letter)
     if member.letter.strip():
         if review.ok:
@@ -310,35 +384,42 @@ else:
     with st.expander("What the review checks"):
         st.dataframe(pd.DataFrame(rules_table()), hide_index=True, width="stretch")
 
+
 # ------------------------------------------------------------------------------- logistics
 
-st.header("Getting there and after")
-logistics = case.logistics
-with st.form(cases_ui.key(case, "logistics_form")):
-    left, right = st.columns(2)
-    transport = left.text_input(
-        "Transport to the facility", value=logistics.transport, placeholder="e.g. Uncle drives"
-    )
-    escort = right.text_input("Escort", value=logistics.escort)
-    bag = st.checkbox(
-        "Bag packed (ID, insurance card, medication list, clothes)", value=logistics.bag_packed
-    )
-    naloxone = st.checkbox("Naloxone (Narcan) on hand", value=logistics.naloxone_on_hand)
-    aftercare = st.text_area(
-        "Aftercare plan (MOUD continuation, step-down care, family support)",
-        value=logistics.aftercare_plan,
-    )
-    if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_logistics")):
-        updated = replace(
-            case,
-            logistics=Logistics(
-                transport=transport.strip(),
-                escort=escort.strip(),
-                bag_packed=bag,
-                naloxone_on_hand=naloxone,
-                aftercare_plan=aftercare.strip(),
-                average_speed_mph=logistics.average_speed_mph,
-                travel_minutes_override=logistics.travel_minutes_override,
-            ),
+
+def getting_there(case: Case) -> None:
+    """Ask for transport, escort, the packed bag, naloxone and the aftercare plan."""
+    st.header("Getting there and after")
+    logistics = case.logistics
+    with st.form(cases_ui.key(case, "logistics_form")):
+        left, right = st.columns(2)
+        transport = left.text_input(
+            "Transport to the facility", value=logistics.transport, placeholder="e.g. Uncle drives"
         )
-        cases_ui.save_and_rerun(updated, "Saved transport and aftercare.")
+        escort = right.text_input("Escort", value=logistics.escort)
+        bag = st.checkbox(
+            "Bag packed (ID, insurance card, medication list, clothes)", value=logistics.bag_packed
+        )
+        naloxone = st.checkbox("Naloxone (Narcan) on hand", value=logistics.naloxone_on_hand)
+        aftercare = st.text_area(
+            "Aftercare plan (MOUD continuation, step-down care, family support)",
+            value=logistics.aftercare_plan,
+        )
+        if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_logistics")):
+            updated = replace(
+                case,
+                logistics=Logistics(
+                    transport=transport.strip(),
+                    escort=escort.strip(),
+                    bag_packed=bag,
+                    naloxone_on_hand=naloxone,
+                    aftercare_plan=aftercare.strip(),
+                    average_speed_mph=logistics.average_speed_mph,
+                    travel_minutes_override=logistics.travel_minutes_override,
+                ),
+            )
+            cases_ui.save_and_rerun(updated, "Saved transport and aftercare.")
+
+
+main()

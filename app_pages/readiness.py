@@ -6,13 +6,14 @@ written).
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 import streamlit as st
 
 from app_pages import cases_ui, ui
 from matching import case as cases
-from matching.case import readiness
+from matching.case import Case, readiness
 from matching.render.calendar import case_to_ics
 from matching.render.packet import readiness_packet_pdf
 
@@ -23,94 +24,114 @@ STATUS_ICONS = {
     readiness.FAIL: ":red[:material/cancel:]",
 }
 
-st.title("Are we ready?")
-st.caption(
-    "The intervention should not begin until a bed is held past its start plus the travel "
-    "time, insurance is verified or payment arranged, and the team is prepared."
-)
-case = cases_ui.require_case()
-now = ui.now()
 
-checks = readiness.run_checks(case, now)
-result = readiness.verdict(checks)
-if result.ready:
-    st.success(f"## {result.headline}", icon=":material/verified:")
-else:
-    st.error(f"## {result.headline}", icon=":material/block:")
-    st.markdown("\n".join(f"- **{c.title}:** {c.message}" for c in result.failures))
-
-# ---------------------------------------------------------------------------------- countdown
-
-left, right = st.columns(2)
-remaining = readiness.countdown(case, now)
-zone = case.intervention.time_zone
-try:
-    start = readiness.intervention_start(case)
-except cases.CaseError:
-    start = None
-if remaining.to_intervention is not None and start is not None:
-    left.metric(
-        "Until the intervention",
-        readiness.format_duration(remaining.to_intervention),
-        help=f"{readiness.format_local(start.earliest, zone)} ({zone})",
+def main() -> None:
+    """Draw the page: the verdict first, then the countdown, every check, the exports."""
+    st.title("Are we ready?")
+    st.caption(
+        "The intervention should not begin until a bed is held past its start plus the travel "
+        "time, insurance is verified or payment arranged, and the team is prepared."
     )
-    left.caption(readiness.format_local(start.earliest, zone))
-else:
-    left.metric("Until the intervention", "not set")
-primary = case.primary()
-if remaining.to_hold_expiry is not None and primary is not None and primary.hold is not None:
-    right.metric("Until the hold expires", readiness.format_duration(remaining.to_hold_expiry))
-    right.caption(
-        f"{primary.facility.name}: {readiness.format_local(primary.hold.expires_at, zone)}"
+    case = cases_ui.require_case()
+    now = ui.now()
+    checks = readiness.run_checks(case, now)
+    show_verdict(checks)
+    show_countdown(case, now)
+    show_checks(checks)
+    show_exports(case, now)
+    import_backup()
+
+
+def show_verdict(checks: tuple[readiness.Check, ...]) -> None:
+    """Say in one headline whether the intervention may begin, and what fails if not."""
+    result = readiness.verdict(checks)
+    if result.ready:
+        st.success(f"## {result.headline}", icon=":material/verified:")
+    else:
+        st.error(f"## {result.headline}", icon=":material/block:")
+        st.markdown("\n".join(f"- **{c.title}:** {c.message}" for c in result.failures))
+
+
+def show_countdown(case: Case, now: datetime) -> None:
+    """Show the time left until the intervention and until the primary bed's hold expires."""
+    left, right = st.columns(2)
+    remaining = readiness.countdown(case, now)
+    zone = case.intervention.time_zone
+    try:
+        start = readiness.intervention_start(case)
+    except cases.CaseError:
+        start = None
+    if remaining.to_intervention is not None and start is not None:
+        left.metric(
+            "Until the intervention",
+            readiness.format_duration(remaining.to_intervention),
+            help=f"{readiness.format_local(start.earliest, zone)} ({zone})",
+        )
+        left.caption(readiness.format_local(start.earliest, zone))
+    else:
+        left.metric("Until the intervention", "not set")
+    primary = case.primary()
+    if remaining.to_hold_expiry is not None and primary is not None and primary.hold is not None:
+        right.metric("Until the hold expires", readiness.format_duration(remaining.to_hold_expiry))
+        right.caption(
+            f"{primary.facility.name}: {readiness.format_local(primary.hold.expires_at, zone)}"
+        )
+    else:
+        right.metric("Until the hold expires", "no hold")
+
+
+def show_checks(checks: tuple[readiness.Check, ...]) -> None:
+    """List every check with its status icon."""
+    st.subheader("Checks")
+    for check in checks:
+        st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {check.message}")
+
+
+def show_exports(case: Case, now: datetime) -> None:
+    """Offer the readiness packet (PDF), the calendar (.ics) and the case backup (JSON)."""
+    st.subheader("Print and save")
+    include_letters = st.checkbox(
+        "Include the letters in the packet", value=False, key=cases_ui.key(case, "with_letters")
     )
-else:
-    right.metric("Until the hold expires", "no hold")
+    columns = st.columns(3)
+    columns[0].download_button(
+        "Readiness packet (PDF)",
+        # Built only when clicked: the PDF is the one slow export (~0.1 s for a large case).
+        data=partial(readiness_packet_pdf, case, now=now, include_letters=include_letters),
+        file_name="readybed-packet.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+    )
+    columns[1].download_button(
+        "Calendar with reminders (.ics)",
+        data=case_to_ics(case, now=now),
+        file_name="readybed-plan.ics",
+        mime="text/calendar",
+        icon=":material/event:",
+        on_click="ignore",
+    )
+    columns[2].download_button(
+        "Case backup (JSON)",
+        data=cases.case_to_json(case, now=now),
+        file_name="readybed-case.json",
+        mime="application/json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
-# ------------------------------------------------------------------------------------- checks
 
-st.subheader("Checks")
-for check in checks:
-    st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {check.message}")
+def import_backup() -> None:
+    """Import a case backup as a new case; an invalid file changes nothing."""
+    with st.expander("Import a case backup"), st.form("import_case_form", clear_on_submit=True):
+        upload = st.file_uploader("ReadyBed case file (.json)", type=["json"])
+        if st.form_submit_button("Import as a new case") and upload is not None:
+            try:
+                imported = cases.import_case(ui.get_engine(), upload.getvalue(), now=ui.now())
+            except cases.CaseFormatError as error:
+                st.error(f"Nothing was imported. {error}")
+            else:
+                cases_ui.open_case(imported, f"Imported {imported.title} as a new case.")
 
-# ------------------------------------------------------------------------------------ exports
 
-st.subheader("Print and save")
-include_letters = st.checkbox(
-    "Include the letters in the packet", value=False, key=cases_ui.key(case, "with_letters")
-)
-columns = st.columns(3)
-columns[0].download_button(
-    "Readiness packet (PDF)",
-    # Built only when clicked: the PDF is the one slow export (~0.1 s for a large case).
-    data=partial(readiness_packet_pdf, case, now=now, include_letters=include_letters),
-    file_name="readybed-packet.pdf",
-    mime="application/pdf",
-    icon=":material/picture_as_pdf:",
-    on_click="ignore",
-)
-columns[1].download_button(
-    "Calendar with reminders (.ics)",
-    data=case_to_ics(case, now=now),
-    file_name="readybed-plan.ics",
-    mime="text/calendar",
-    icon=":material/event:",
-    on_click="ignore",
-)
-columns[2].download_button(
-    "Case backup (JSON)",
-    data=cases.case_to_json(case, now=now),
-    file_name="readybed-case.json",
-    mime="application/json",
-    icon=":material/download:",
-    on_click="ignore",
-)
-
-with st.expander("Import a case backup"), st.form("import_case_form", clear_on_submit=True):
-    upload = st.file_uploader("ReadyBed case file (.json)", type=["json"])
-    if st.form_submit_button("Import as a new case") and upload is not None:
-        try:
-            imported = cases.import_case(ui.get_engine(), upload.getvalue(), now=ui.now())
-        except cases.CaseFormatError as error:
-            st.error(f"Nothing was imported. {error}")
-        else:
-            cases_ui.open_case(imported.id, f"Imported {imported.title} as a new case.")
+main()

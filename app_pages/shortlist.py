@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from app_pages import ui
 from matching.errors import QueryError, StoreError
@@ -11,70 +12,90 @@ from matching.records import shortlist
 from matching.render import exports
 from matching.render.display import tel_link
 
-ui.init_state()
-engine = ui.get_engine()
 
-st.title("Shortlist")
-st.caption(
-    "Put the facilities in the order you will call them, note what you learn, then download "
-    "or print the list. Availability shown is the latest you or a feed reported."
-)
-ui.flash()
+def main() -> None:
+    """Draw the page: which shortlist, its facilities in calling order, the downloads."""
+    ui.init_state()
+    engine = ui.get_engine()
+    st.title("Shortlist")
+    st.caption(
+        "Put the facilities in the order you will call them, note what you learn, then download "
+        "or print the list. Availability shown is the latest you or a feed reported."
+    )
+    ui.flash()
+    current = choose_shortlist(engine)
+    items = shortlist.shortlist_items_frame(engine, current.id)
+    view = shortlist.shortlist_view(items, ui.active_directory())
+    table = exports.shortlist_table(view, now=ui.now(), tz=ui.browser_timezone())
+    if items.empty:
+        st.info("This shortlist is empty. Select facilities on the Search page and add them here.")
+        st.page_link(ui.SEARCH_PAGE, label="Go to Search", icon=":material/search:")
+    for position, record in enumerate(table.to_dict("records")):
+        show_item(engine, current.id, view, position, record, last=len(table) - 1)
+    if not items.empty:
+        downloads(current, view, table)
+
 
 # ----------------------------------------------------------------------------- which shortlist
 
-shortlists = shortlist.list_shortlists(engine)
-by_id = {s.id: s for s in shortlists}
-if st.session_state["shortlist_id"] not in by_id:
-    st.session_state["shortlist_id"] = shortlists[0].id
-choice, new = st.columns([2, 1])
-current_id = choice.selectbox(
-    "Shortlist",
-    list(by_id),
-    index=list(by_id).index(st.session_state["shortlist_id"]),
-    format_func=lambda key: by_id[key].name,
-)
-st.session_state["shortlist_id"] = current_id
-with new.popover("New shortlist", icon=":material/add:"), st.form("new_shortlist"):
-    name = st.text_input("Name", placeholder="e.g. Sam - December")
-    if st.form_submit_button("Create"):
-        try:
-            created = shortlist.create_shortlist(engine, name)
-        except QueryError as exc:
-            st.error(str(exc))
-        else:
-            st.session_state["flash"] = f"Created {created.name}."
-            st.session_state["shortlist_id"] = created.id
-            st.rerun()
+
+def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
+    """Let the user pick a shortlist or create one; return the one being built."""
+    shortlists = shortlist.list_shortlists(engine)
+    by_id = {s.id: s for s in shortlists}
+    if st.session_state["shortlist_id"] not in by_id:
+        st.session_state["shortlist_id"] = shortlists[0].id
+    choice, new = st.columns([2, 1])
+    current_id = choice.selectbox(
+        "Shortlist",
+        list(by_id),
+        index=list(by_id).index(st.session_state["shortlist_id"]),
+        format_func=lambda key: by_id[key].name,
+    )
+    st.session_state["shortlist_id"] = current_id
+    with new.popover("New shortlist", icon=":material/add:"), st.form("new_shortlist"):
+        name = st.text_input("Name", placeholder="e.g. Sam - December")
+        if st.form_submit_button("Create"):
+            try:
+                created = shortlist.create_shortlist(engine, name)
+            except QueryError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["flash"] = f"Created {created.name}."
+                st.session_state["shortlist_id"] = created.id
+                st.rerun()
+    return by_id[current_id]
+
 
 # ----------------------------------------------------------------------------- the list
 
-items = shortlist.shortlist_items_frame(engine, current_id)
-view = shortlist.shortlist_view(items, ui.active_directory())
-table = exports.shortlist_table(view, now=ui.now(), tz=ui.browser_timezone())
 
-if items.empty:
-    st.info("This shortlist is empty. Select facilities on the Search page and add them here.")
-    st.page_link(ui.SEARCH_PAGE, label="Go to Search", icon=":material/search:")
+def _save_note(engine: Engine, shortlist_id: int, facility_id: str, key: str) -> None:
+    shortlist.set_note(engine, shortlist_id, facility_id, st.session_state[key])
 
 
-def _save_note(facility_id: str, key: str) -> None:
-    shortlist.set_note(engine, current_id, facility_id, st.session_state[key])
-
-
-def _move(facility_id: str, offset: int) -> None:
+def _move(engine: Engine, shortlist_id: int, facility_id: str, offset: int) -> None:
     try:
-        shortlist.move_facility(engine, current_id, facility_id, offset)
+        shortlist.move_facility(engine, shortlist_id, facility_id, offset)
     except StoreError as exc:
         st.session_state["flash"] = str(exc)
 
 
-def _remove(facility_id: str, name: str) -> None:
-    shortlist.remove_facility(engine, current_id, facility_id)
+def _remove(engine: Engine, shortlist_id: int, facility_id: str, name: str) -> None:
+    shortlist.remove_facility(engine, shortlist_id, facility_id)
     st.session_state["flash"] = f"Removed {name}."
 
 
-for position, record in enumerate(table.to_dict("records")):
+def show_item(
+    engine: Engine,
+    shortlist_id: int,
+    view: pd.DataFrame,
+    position: int,
+    record: dict,
+    *,
+    last: int,
+) -> None:
+    """Show one facility of the list: phones, address, availability, its note, move/remove."""
     facility_id = record[exports.FACILITY_ID]
     with st.container(border=True):
         st.markdown(f"**{record[exports.POSITION]}. {record[exports.FACILITY]}**")
@@ -93,46 +114,56 @@ for position, record in enumerate(table.to_dict("records")):
         st.markdown(f"**Availability:** {record[exports.AVAILABILITY]}")
         if record[exports.SERVICES]:
             st.caption(record[exports.SERVICES])
-        note_key = f"note_{current_id}_{facility_id}"
+        note_key = f"note_{shortlist_id}_{facility_id}"
         st.session_state.setdefault(note_key, record[exports.NOTE])
         st.text_input(
             "Note",
             key=note_key,
             on_change=_save_note,
-            args=(facility_id, note_key),
+            args=(engine, shortlist_id, facility_id, note_key),
             placeholder="e.g. hold until 5 pm; ask for Maria",
         )
-        with st.container(horizontal=True):
-            st.button(
-                "Up",
-                key=f"up_{facility_id}",
-                icon=":material/arrow_upward:",
-                on_click=_move,
-                args=(facility_id, -1),
-                disabled=position == 0,
-            )
-            st.button(
-                "Down",
-                key=f"down_{facility_id}",
-                icon=":material/arrow_downward:",
-                on_click=_move,
-                args=(facility_id, 1),
-                disabled=position == len(table) - 1,
-            )
-            st.button(
-                "Remove",
-                key=f"remove_{facility_id}",
-                icon=":material/delete:",
-                on_click=_remove,
-                args=(facility_id, record[exports.FACILITY]),
-            )
+        item_buttons(engine, shortlist_id, facility_id, record[exports.FACILITY], position, last)
+
+
+def item_buttons(
+    engine: Engine, shortlist_id: int, facility_id: str, name: str, position: int, last: int
+) -> None:
+    """Show the Up, Down and Remove buttons of one facility of the list."""
+    with st.container(horizontal=True):
+        st.button(
+            "Up",
+            key=f"up_{facility_id}",
+            icon=":material/arrow_upward:",
+            on_click=_move,
+            args=(engine, shortlist_id, facility_id, -1),
+            disabled=position == 0,
+        )
+        st.button(
+            "Down",
+            key=f"down_{facility_id}",
+            icon=":material/arrow_downward:",
+            on_click=_move,
+            args=(engine, shortlist_id, facility_id, 1),
+            disabled=position == last,
+        )
+        st.button(
+            "Remove",
+            key=f"remove_{facility_id}",
+            icon=":material/delete:",
+            on_click=_remove,
+            args=(engine, shortlist_id, facility_id, name),
+        )
+
 
 # ----------------------------------------------------------------------------- downloads
 
-if not items.empty:
+
+def downloads(current: shortlist.Shortlist, view: pd.DataFrame, table: pd.DataFrame) -> None:
+    """Offer the list as CSV, Excel and a printable PDF."""
     st.subheader("Download or print")
     # A neutral file name: shortlist names may be personal, and download names travel in URLs.
-    stem = f"readybed-shortlist-{current_id}"
+    stem = f"readybed-shortlist-{current.id}"
     origin = view["origin_label"].iloc[0] if "origin_label" in view.columns else ""
     csv_column, xlsx_column, pdf_column = st.columns(3)
     csv_column.download_button(
@@ -156,7 +187,7 @@ if not items.empty:
     pdf_column.download_button(
         "PDF (printable)",
         exports.shortlist_pdf(
-            table, title=by_id[current_id].name, tz=ui.browser_timezone(), origin_label=origin
+            table, title=current.name, tz=ui.browser_timezone(), origin_label=origin
         ),
         f"{stem}.pdf",
         "application/pdf",
@@ -165,3 +196,6 @@ if not items.empty:
         on_click="ignore",
     )
     st.caption("Spreadsheet cells that start like a formula (=, +, -, @) are saved as plain text.")
+
+
+main()
