@@ -23,7 +23,7 @@ from matching.case.pipeline import (
     STAGE_LABELS,
     Placement,
 )
-from matching.case.readiness import format_local
+from matching.case.readiness import format_local, hold_needed_until
 from matching.directory import columns as col
 from matching.records import shortlist
 
@@ -99,7 +99,7 @@ def overview(case: Case) -> pd.DataFrame:
             {
                 "Facility": p.facility.name,
                 "Role": ROLE_LABELS[p.role],
-                "Stage": STAGE_LABELS[p.stage],
+                "Stage": pipeline.stage_label(p),
                 "Hold expires": format_local(p.hold.expires_at, zone) if p.hold else "",
                 "Intake": format_local(p.intake.at, zone) if p.intake else "",
                 "Phone": p.facility.intake_phone or p.facility.phone,
@@ -127,7 +127,7 @@ def apply(
 def show_placement(case: Case, placement: Placement) -> None:
     """Show one facility: contact, role, the pipeline steps as tabs, and its contact log."""
     facility = placement.facility
-    label = f"{facility.name} — {ROLE_LABELS[placement.role]} — {STAGE_LABELS[placement.stage]}"
+    label = f"{facility.name} — {ROLE_LABELS[placement.role]} — {pipeline.stage_label(placement)}"
     with st.expander(label, expanded=placement.role == "primary"):
         facility_summary(placement)
         role_controls(case, placement)
@@ -201,10 +201,17 @@ def call_tab(case: Case, placement: Placement) -> None:
 def availability_tab(case: Case, placement: Placement) -> None:
     """Confirm, as of now, how many beds of which type are open and who said so."""
     with st.form(cases_ui.key(case, f"availability_{placement.facility.facility_id}")):
+        saved = placement.availability
         left, middle, right = st.columns(3)
-        beds = left.number_input("Beds open", min_value=0, max_value=500, value=1)
-        bed_type = middle.selectbox("Bed type", BED_TYPES)
-        confirmed_by = right.text_input("Confirmed by (staff name)")
+        beds = left.number_input(
+            "Beds open", min_value=0, max_value=500, value=saved.beds_open if saved else 1
+        )
+        bed_type = middle.selectbox(
+            "Bed type", BED_TYPES, index=BED_TYPES.index(saved.bed_type) if saved else 0
+        )
+        confirmed_by = right.text_input(
+            "Confirmed by (staff name)", value=saved.confirmed_by if saved else ""
+        )
         if st.form_submit_button("Confirm availability (now)"):
             apply(
                 case,
@@ -235,20 +242,50 @@ def vob_form(case: Case, placement: Placement) -> None:
     """Record what the insurer said: network, costs left, authorisation, covered days."""
     with st.form(cases_ui.key(case, f"vob_{placement.facility.facility_id}")):
         st.markdown("**Verification of benefits**")
+        saved = placement.vob
+        if saved is not None:
+            st.caption("Filled in from the saved verification; change what is new and save.")
         left, right = st.columns(2)
-        insurer = left.text_input("Insurer")
-        plan_type = right.text_input("Plan type (HMO, PPO, Medicaid...)")
-        level = left.text_input("Level of care covered (e.g. 3.7-WM detox)")
-        network = right.radio(
-            "Network", [None, True, False], horizontal=True, format_func=NETWORK_LABELS.__getitem__
+        insurer = left.text_input("Insurer", value=saved.insurer if saved else "")
+        plan_type = right.text_input(
+            "Plan type (HMO, PPO, Medicaid...)", value=saved.plan_type if saved else ""
         )
-        deductible = left.number_input("Deductible remaining ($)", min_value=0.0, value=None)
-        oop = right.number_input("Out-of-pocket remaining ($)", min_value=0.0, value=None)
-        auth_needed = left.checkbox("Prior authorisation required")
-        auth_obtained = right.checkbox("Prior authorisation obtained")
-        days = left.number_input("Covered days", min_value=0, value=None)
-        reference = right.text_input("Reference number")
-        verified_by = left.text_input("Verified by (name)")
+        level = left.text_input(
+            "Level of care covered (e.g. 3.7-WM detox)", value=saved.level_of_care if saved else ""
+        )
+        networks = [None, True, False]
+        network = right.radio(
+            "Network",
+            networks,
+            index=networks.index(saved.in_network) if saved else 0,
+            horizontal=True,
+            format_func=NETWORK_LABELS.__getitem__,
+        )
+        deductible = left.number_input(
+            "Deductible remaining ($)",
+            min_value=0.0,
+            value=saved.deductible_remaining_usd if saved else None,
+        )
+        oop = right.number_input(
+            "Out-of-pocket remaining ($)",
+            min_value=0.0,
+            value=saved.out_of_pocket_remaining_usd if saved else None,
+        )
+        auth_needed = left.checkbox(
+            "Prior authorisation required", value=bool(saved and saved.prior_auth_required)
+        )
+        auth_obtained = right.checkbox(
+            "Prior authorisation obtained", value=bool(saved and saved.prior_auth_obtained)
+        )
+        days = left.number_input(
+            "Covered days", min_value=0, value=saved.covered_days if saved else None
+        )
+        reference = right.text_input(
+            "Reference number", value=saved.reference_number if saved else ""
+        )
+        verified_by = left.text_input(
+            "Verified by (name)", value=saved.verified_by if saved else ""
+        )
         reverify_days = right.number_input("Re-verify in (days)", min_value=1, value=30)
         if not st.form_submit_button("Save verification"):
             return
@@ -284,8 +321,16 @@ def payment_form(case: Case, placement: Placement) -> None:
     """Record a self-pay or other funding arrangement instead of insurance."""
     with st.form(cases_ui.key(case, f"payment_{placement.facility.facility_id}")):
         st.markdown("**Or: self-pay / other funding arranged**")
-        method = st.selectbox("How", PAYMENT_METHODS, format_func=lambda m: m.replace("_", "-"))
-        payment_note = st.text_input("Details (amount, who pays)")
+        saved = placement.payment
+        method = st.selectbox(
+            "How",
+            PAYMENT_METHODS,
+            index=PAYMENT_METHODS.index(saved.method) if saved else 0,
+            format_func=lambda m: m.replace("_", "-"),
+        )
+        payment_note = st.text_input(
+            "Details (amount, who pays)", value=saved.note if saved else ""
+        )
         if st.form_submit_button("Save payment arrangement"):
             apply(
                 case,
@@ -302,32 +347,50 @@ def payment_form(case: Case, placement: Placement) -> None:
 
 
 def hold_tab(case: Case, placement: Placement) -> None:
-    """Record until when the facility holds the bed, and who agreed to it."""
+    """Record until when the facility holds the bed; say what expiry is needed, warn if short."""
     fid = placement.facility.facility_id
+    zone = case.intervention.time_zone
+    need = hold_needed_until(case, placement)
     with st.form(cases_ui.key(case, f"hold_{fid}")):
-        st.caption("Ask for the bed to be held past the intervention start plus travel time.")
-        current = placement.hold.expires_at if placement.hold else None
+        if need is None:
+            st.caption(
+                "Set the intervention date, time and place on the Plan page to see until when "
+                "the bed must be held (start + time for the talk + travel)."
+            )
+        else:
+            st.markdown(f"**The hold must last until at least {need.explain(zone)}.**")
+        saved = placement.hold
+        default = saved.expires_at if saved else (need.until if need else None)
         hold_date, hold_time, hold_zone = cases_ui.datetime_inputs(
-            "Hold expires",
-            case=case,
-            name=f"hold_{fid}",
-            default=current,
-            zone=case.intervention.time_zone,
+            "Hold expires", case=case, name=f"hold_{fid}", default=default, zone=zone
         )
-        held_by = st.text_input("Held by (staff name)")
+        held_by = st.text_input("Held by (staff name)", value=saved.held_by if saved else "")
+        short_ok = st.checkbox(
+            "Save it even if it is shorter than needed (I will ask for longer)",
+            key=cases_ui.key(case, f"hold_short_{fid}"),
+        )
         if not st.form_submit_button("Save the hold", type="primary"):
             return
         try:
             expires = cases_ui.to_instant(hold_date, hold_time, hold_zone, what="hold expiry")
         except CaseError as error:
             st.error(f"Not saved: {error}")
-        else:
-            apply(
-                case,
-                lambda p: pipeline.hold_bed(p, expires_at=expires, held_by=held_by, now=ui.now()),
-                placement,
-                "Bed hold saved.",
+            return
+        if need is not None and expires <= need.until and not short_ok:
+            st.warning(
+                f"Not saved yet: a hold until {format_local(expires, zone)} ends before you "
+                f"could arrive ({need.explain(zone)}). Ask the facility for longer, or tick "
+                "'Save it even if it is shorter' to save it as it is."
             )
+            return
+        apply(
+            case,
+            lambda p: pipeline.hold_bed(
+                p, expires_at=expires, held_by=held_by, now=ui.now(), zone=zone
+            ),
+            placement,
+            "Bed hold saved.",
+        )
 
 
 def intake_tab(case: Case, placement: Placement) -> None:
@@ -356,7 +419,11 @@ def intake_tab(case: Case, placement: Placement) -> None:
                 apply(
                     case,
                     lambda p: pipeline.schedule_intake(
-                        p, at=at, paperwork_done=paperwork, now=ui.now()
+                        p,
+                        at=at,
+                        paperwork_done=paperwork,
+                        now=ui.now(),
+                        zone=case.intervention.time_zone,
                     ),
                     placement,
                     "Intake saved.",

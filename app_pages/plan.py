@@ -23,6 +23,7 @@ from matching.case import (
 from matching.case.letters import review_letter, rules_table
 from matching.case.readiness import PASS, check_time_and_place
 from matching.errors import LocationError
+from matching.render.words import plural
 from matching.search.geo import FORMS_HINT, resolve_location
 
 ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
@@ -115,6 +116,14 @@ def time_and_place(case: Case) -> None:
             help=FORMS_HINT,
         )
         private, neutral, likely_sober = setting_inputs(intervention)
+        talk_minutes = st.number_input(
+            "Time to allow for the talk itself (minutes) — the bed must be held past the start "
+            "plus this plus the travel",
+            min_value=0,
+            max_value=12 * 60,
+            value=intervention.talk_minutes,
+            step=15,
+        )
         logistics = case.logistics
         speed, minutes = travel_inputs(logistics)
         if not st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_when")):
@@ -134,6 +143,7 @@ def time_and_place(case: Case) -> None:
                     private=private,
                     neutral=neutral,
                     likely_sober=likely_sober,
+                    talk_minutes=int(talk_minutes),
                 ),
                 logistics=replace(
                     logistics,
@@ -268,10 +278,14 @@ def members_from_rows(edited: pd.DataFrame, case: Case) -> tuple[list[TeamMember
         kept = previous.get(text["name"])
         members.append(
             TeamMember(
-                **text,
+                name=text["name"],
+                relationship=text["relationship"],
+                role=text["role"],
+                consequence=text["consequence"],
                 rehearsal_attended=bool(row.get("rehearsal_attended")),
                 letter=kept.letter if kept else "",
                 letter_status=kept.letter_status if kept else "not_started",
+                keep_as_written=kept.keep_as_written if kept else False,
             )
         )
     names = [member.name for member in members]
@@ -347,25 +361,51 @@ def letter_form(case: Case, member: TeamMember) -> None:
             "I have read the review and the letter is ready",
             value=member.letter_status == "reviewed",
         )
+        keep = st.checkbox(
+            "Keep as written: I read what the review flagged and choose these words",
+            value=member.keep_as_written,
+        )
         if not st.form_submit_button("Review and save", type="primary"):
             return
-        # A changed letter is reviewed again before it can be marked ready.
-        if reviewed and letter == member.letter and letter.strip():
-            status, message = "reviewed", f"{writer}'s letter is ready."
-        elif letter.strip():
-            status = "drafted"
-            message = (
-                f"Saved {writer}'s letter. Read the review below, then tick the box and "
-                "save again to mark it ready."
-            )
-        else:
-            status, message = "not_started", f"Cleared {writer}'s letter."
+        status, kept, message = letter_outcome(member, letter, reviewed=reviewed, keep=keep)
         updated_team = tuple(
-            replace(m, letter=letter, letter_status=status) if m.name == writer else m
+            replace(m, letter=letter, letter_status=status, keep_as_written=kept)
+            if m.name == writer
+            else m
             for m in case.team
         )
         st.session_state["last_letter_writer"] = writer  # stay on this letter after saving
         cases_ui.save_and_rerun(replace(case, team=updated_team), message)
+
+
+def letter_outcome(
+    member: TeamMember, letter: str, *, reviewed: bool, keep: bool
+) -> tuple[str, bool, str]:
+    """Return the letter's new status, its keep-as-written flag and what to tell the author.
+
+    A changed letter is reviewed again before it can be marked ready; a letter the review
+    flags is ready only when its author explicitly keeps it as written.
+    """
+    writer = member.name
+    if not letter.strip():
+        return "not_started", False, f"Cleared {writer}'s letter."
+    if not reviewed or letter != member.letter:
+        return (
+            "drafted",
+            False,
+            f"Saved {writer}'s letter. Read the review below, then tick the box and save again "
+            "to mark it ready.",
+        )
+    findings = review_letter(letter).findings
+    if findings and not keep:
+        count = plural(len(findings), "passage")
+        return (
+            "drafted",
+            False,
+            f"Not marked ready: the review flags {count} of {writer}'s letter. Change them, or "
+            "tick 'Keep as written' to keep the words as they are.",
+        )
+    return "reviewed", bool(findings), f"{writer}'s letter is ready."
 
 
 def letter_review(member: TeamMember) -> None:

@@ -326,3 +326,43 @@ def test_a_reviewed_letter_that_is_changed_must_be_reviewed_again(engine, stored
     widget(at, "checkbox", "I have read the review and the letter is ready").check()
     click(at, "Review and save")
     assert cases.load_case(engine, stored_case.id).team[0].letter_status == "reviewed"
+
+
+# --- Issue 11: what the forms say and keep -----------------------------------------------------
+
+
+def test_a_flagged_letter_is_ready_only_when_its_author_keeps_it_as_written(engine, stored_case):
+    at = open_page("app_pages/plan.py")
+    widget(at, "text_area", "Letter").input("I love you. On Monday you scared me. Or else.")
+    click(at, "Review and save")
+    widget(at, "checkbox", "I have read the review and the letter is ready").check()
+    click(at, "Review and save")
+    member = cases.load_case(engine, stored_case.id).team[0]
+    assert member.letter_status == "drafted"
+    assert "Keep as written" in texts(at)
+    widget(at, "checkbox", "I have read the review and the letter is ready").check()
+    widget(
+        at, "checkbox", "Keep as written: I read what the review flagged and choose these words"
+    ).check()
+    click(at, "Review and save")
+    member = cases.load_case(engine, stored_case.id).team[0]
+    assert (member.letter_status, member.keep_as_written) == ("reviewed", True)
+
+
+def test_the_hold_form_says_what_expiry_is_needed_and_warns_before_saving_less(engine, stored_case):
+    at = open_page("app_pages/placement.py")
+    assert "The hold must last until at least" in texts(at)
+    assert "for the talk" in texts(at)
+    start = stored_case.intervention
+    widget(at, "date_input", "Hold expires: date").set_value(start.local_date)
+    widget(at, "time_input", "Hold expires: time").set_value(start.local_time)
+    click(at, "Save the hold")
+    assert any("Not saved yet" in w.value for w in at.warning)
+    before = stored_case.primary().hold
+    assert cases.load_case(engine, stored_case.id).primary().hold == before
+
+
+def test_the_insurance_form_is_filled_in_from_the_saved_verification(stored_case):
+    at = open_page("app_pages/placement.py")
+    assert widget(at, "text_input", "Insurer").value == stored_case.primary().vob.insurer
+    assert widget(at, "text_input", "Reference number").value == "REF-1"

@@ -73,3 +73,13 @@ def test_packet_explains_a_time_skipped_by_spring_forward():
         ),
     )
     assert "does not exist" in pdf_text(readiness_packet_pdf(case, now=NOW))
+
+
+def test_only_reviewed_letters_are_printed():
+    case = ready_case()
+    first = replace(case.team[0], letter="You are dead to me.", letter_status="drafted")
+    case = replace(case, team=(first, *case.team[1:]))
+    text = pdf_text(readiness_packet_pdf(case, now=NOW, include_letters=True))
+    assert "dead to me" not in text
+    assert "not printed: this letter is not reviewed yet" in text
+    assert "missed my wedding" in text  # the others are reviewed

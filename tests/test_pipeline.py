@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
@@ -188,3 +188,16 @@ def test_snapshots_keep_the_shortlist_name_and_take_flags_from_the_directory():
     assert (first.name, first.zip, first.location) == ("Old name A", "01234", (40.7, -74.0))
     assert (first.detox_opioid, first.buprenorphine) == (True, None)
     assert (second.name, second.location, second.detox_opioid) == ("Gone B", None, None)
+
+
+def test_the_contact_log_states_holds_and_intakes_on_the_case_wall_clock():
+    expires = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
+    held = pipeline.hold_bed(
+        start(), expires_at=expires, held_by="Dana", now=NOW, zone="America/Denver"
+    )
+    assert held.log[-1].note == "Bed held by Dana until Sat 28 Nov 2026 16:00 MST."
+    booked = pipeline.schedule_intake(
+        held, at=expires, paperwork_done=False, now=NOW, zone="America/Denver"
+    )
+    assert "Sat 28 Nov 2026 16:00 MST" in booked.log[-1].note
+    assert "UTC" not in booked.log[-1].note

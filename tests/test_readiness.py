@@ -221,6 +221,7 @@ def test_placement_travel_time_counts_distance_at_average_speed():
             time_zone="America/Denver",
             place_lat=39.7392,
             place_lon=-104.9903,
+            talk_minutes=0,  # this test is about the travel arithmetic alone
         ),
         logistics=replace(case.logistics, average_speed_mph=30),
     )
@@ -234,7 +235,8 @@ def test_placement_travel_time_counts_distance_at_average_speed():
 
 def test_placement_travel_override_replaces_distance():
     case = replace(
-        ready_case(), logistics=replace(ready_case().logistics, travel_minutes_override=90)
+        with_intervention(talk_minutes=0),
+        logistics=replace(ready_case().logistics, travel_minutes_override=90),
     )
     assert readiness.travel_minutes(case) == 90
     primary = held_primary(expires_at=START_UTC + timedelta(minutes=60))
@@ -276,7 +278,7 @@ def test_placement_fails_when_prior_authorisation_missing():
 def test_hold_across_fall_back_must_cover_the_second_occurrence():
     # 01:30 on 2026-11-01 in New York happens at 05:30 UTC (EDT) and again at 06:30 UTC (EST).
     now = datetime(2026, 10, 30, tzinfo=UTC)
-    case = with_intervention(local_date=date(2026, 11, 1), local_time=time(1, 30))
+    case = with_intervention(local_date=date(2026, 11, 1), local_time=time(1, 30), talk_minutes=0)
     case = replace(case, logistics=replace(case.logistics, travel_minutes_override=0))
     covers_first_only = held_primary(expires_at=datetime(2026, 11, 1, 6, 0, tzinfo=UTC), now=now)
     covers_both = held_primary(expires_at=datetime(2026, 11, 1, 7, 0, tzinfo=UTC), now=now)
@@ -286,7 +288,7 @@ def test_hold_across_fall_back_must_cover_the_second_occurrence():
 
 def test_hold_stated_in_utc_against_denver_intervention():
     # 09:00 in Denver on 2026-11-28 is 16:00 UTC (MST, UTC-7), not 14:00 (what UTC-5 would give).
-    case = with_intervention(time_zone="America/Denver", local_time=time(9, 0))
+    case = with_intervention(time_zone="America/Denver", local_time=time(9, 0), talk_minutes=0)
     case = replace(case, logistics=replace(case.logistics, travel_minutes_override=30))
     just_short = held_primary(expires_at=datetime(2026, 11, 28, 16, 20, tzinfo=UTC))
     enough = held_primary(expires_at=datetime(2026, 11, 28, 16, 40, tzinfo=UTC))
@@ -298,7 +300,7 @@ def test_hold_across_spring_forward_counts_the_lost_hour():
     # 01:30 EST is 06:30 UTC; 45 min later it is 03:15 EDT, not 02:15 (that hour is skipped).
     # A hold until 03:00 EDT (07:00 UTC) would look long enough on a wall clock, and is not.
     now = datetime(2027, 3, 10, tzinfo=UTC)
-    case = with_intervention(local_date=date(2027, 3, 14), local_time=time(1, 30))
+    case = with_intervention(local_date=date(2027, 3, 14), local_time=time(1, 30), talk_minutes=0)
     case = replace(case, logistics=replace(case.logistics, travel_minutes_override=45))
     until_three = held_primary(expires_at=datetime(2027, 3, 14, 7, 0, tzinfo=UTC), now=now)
     until_half_three = held_primary(expires_at=datetime(2027, 3, 14, 7, 30, tzinfo=UTC), now=now)
@@ -444,9 +446,10 @@ def test_format_duration():
     offset_minutes=st.integers(min_value=-600, max_value=600),
     travel=st.integers(min_value=0, max_value=300),
 )
-def test_placement_secured_iff_hold_outlasts_start_plus_travel(offset_minutes, travel):
+def test_placement_secured_iff_hold_outlasts_start_plus_talk_plus_travel(offset_minutes, travel):
     case = replace(ready_case(), logistics=Logistics(travel_minutes_override=travel))
-    expires = START_UTC + timedelta(minutes=travel + offset_minutes)
+    talk = case.intervention.talk_minutes
+    expires = START_UTC + timedelta(minutes=talk + travel + offset_minutes)
     primary = held_primary(expires_at=expires)
     secured = status(with_primary(case, primary), readiness.check_placement) == PASS
     assert secured == (offset_minutes > 0)
@@ -485,3 +488,32 @@ def test_backup_says_whether_its_bed_is_held_or_only_open():
     assert check.status == PASS
     assert "open bed confirmed, not held" in check.message
     assert "ready" not in check.message.lower()
+
+
+def test_the_hold_must_also_cover_two_hours_for_the_talk_by_default():
+    case = replace(ready_case(), logistics=Logistics(travel_minutes_override=30))
+    assert case.intervention.talk_minutes == 120
+    short = held_primary(expires_at=START_UTC + timedelta(minutes=100))
+    check = readiness.check_placement(with_primary(case, short), NOW)
+    assert check.status == FAIL
+    assert "+ 2 h 0 min for the talk + 30 min travel" in check.message
+    enough = held_primary(expires_at=START_UTC + timedelta(minutes=151))
+    assert status(with_primary(case, enough), readiness.check_placement) == PASS
+
+
+def test_every_failing_condition_of_the_primary_is_listed_at_once():
+    primary = held_primary(expires_at=START_UTC + timedelta(minutes=5))
+    vob = replace(primary.vob, prior_auth_required=True, prior_auth_obtained=False)
+    check = readiness.check_placement(with_primary(ready_case(), replace(primary, vob=vob)), NOW)
+    assert check.status == FAIL
+    assert "before you could arrive" in check.message
+    assert "Prior authorisation from Aetna is still needed" in check.message
+
+
+def test_hold_needed_until_is_stated_in_the_case_time_zone():
+    case = with_intervention(time_zone="America/Denver", local_time=time(9, 0))
+    case = replace(case, logistics=replace(case.logistics, travel_minutes_override=30))
+    need = readiness.hold_needed_until(case)
+    assert need is not None
+    assert need.until == datetime(2026, 11, 28, 18, 30, tzinfo=UTC)
+    assert need.explain("America/Denver").startswith("Sat 28 Nov 2026 11:30 MST (start 09:00")

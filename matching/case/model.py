@@ -36,6 +36,8 @@ DEFAULT_SUBSTANCE: Final = "heroin/opioids"
 
 # A typical door-to-door average for a drive mixing highway and town streets; users can change it.
 DEFAULT_AVERAGE_SPEED_MPH: Final = 45.0
+# Time allowed for the talk itself, between the start and leaving for the facility.
+DEFAULT_TALK_MINUTES: Final = 120
 
 
 MAX_ALIAS_LENGTH: Final = 40
@@ -123,9 +125,13 @@ class Intervention:
     private: bool = False
     neutral: bool = False
     likely_sober: bool = False
+    # How long the talk itself may take before you leave for the facility (issue 11: 2 h).
+    talk_minutes: int = DEFAULT_TALK_MINUTES
 
     def __post_init__(self) -> None:
         check_time_zone(self.time_zone)
+        if not 0 <= self.talk_minutes <= 12 * 60:
+            raise CaseError("Time for the talk must be between 0 and 720 minutes.")
         if (self.place_lat is None) != (self.place_lon is None):
             raise CaseError("The place needs both a latitude and a longitude, or neither.")
         if self.place_lat is not None and not -90 <= self.place_lat <= 90:
@@ -160,6 +166,8 @@ class TeamMember:
     role: str = ""
     letter: str = ""
     letter_status: str = "not_started"
+    # The author read the review's findings and chose to keep the letter as written.
+    keep_as_written: bool = False
     consequence: str = ""
     rehearsal_attended: bool = False
 

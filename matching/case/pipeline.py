@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -372,27 +373,40 @@ def arrange_payment(
     return _advance(placement, "insurance_verified", note, now, payment=payment)
 
 
+def _wall_clock(moment: datetime, zone: str) -> str:
+    """Return ``moment`` as the case's wall clock, e.g. 'Sat 28 Nov 11:15 EST'."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M %Z")
+
+
 def hold_bed(
-    placement: Placement, *, expires_at: datetime, held_by: str, now: datetime
+    placement: Placement, *, expires_at: datetime, held_by: str, now: datetime, zone: str = "UTC"
 ) -> Placement:
-    """Record a bed hold; refuse one that has already expired."""
+    """Record a bed hold; refuse one that has already expired.
+
+    ``zone`` is the case's time zone: the contact log says the expiry on its wall clock.
+    """
     hold = Hold(expires_at=expires_at, held_by=held_by.strip(), placed_at=now)
     if hold.expires_at <= hold.placed_at:
         raise PipelineError(
             "That hold expiry is already in the past; check the date, time and time zone."
         )
     who = f" by {hold.held_by}" if hold.held_by else ""
-    note = f"Bed held{who} until {hold.expires_at:%Y-%m-%d %H:%M} UTC."
+    note = f"Bed held{who} until {_wall_clock(hold.expires_at, zone)}."
     return _advance(placement, "bed_held", note, now, hold=hold)
 
 
 def schedule_intake(
-    placement: Placement, *, at: datetime, paperwork_done: bool, now: datetime
+    placement: Placement,
+    *,
+    at: datetime,
+    paperwork_done: bool,
+    now: datetime,
+    zone: str = "UTC",
 ) -> Placement:
-    """Record the intake appointment."""
+    """Record the intake appointment (logged on the wall clock of the case's ``zone``)."""
     intake = Intake(at=at, paperwork_done=paperwork_done)
     paperwork = "paperwork done" if paperwork_done else "paperwork still to do"
-    note = f"Intake scheduled for {intake.at:%Y-%m-%d %H:%M} UTC ({paperwork})."
+    note = f"Intake scheduled for {_wall_clock(intake.at, zone)} ({paperwork})."
     return _advance(placement, "intake_scheduled", note, now, intake=intake)
 
 

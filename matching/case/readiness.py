@@ -10,7 +10,8 @@ repeated by a fall-back change is ambiguous, so the countdown runs to its first 
 while the hold must cover its second (the conservative reading of each).
 
 Travel time is the geodesic distance from the intervention place to the primary facility at
-the case's average speed, unless the user entered minutes directly.
+the case's average speed, unless the user entered minutes directly. A hold must last past the
+start, plus the time the talk takes (a setting of the case, 2 h by default), plus the travel.
 """
 
 from __future__ import annotations
@@ -114,16 +115,16 @@ def format_local(moment: datetime, zone_name: str) -> str:
     return moment.astimezone(ZoneInfo(zone_name)).strftime("%a %d %b %Y %H:%M %Z")
 
 
-def travel_minutes(case: Case) -> float | None:
-    """Return the travel time to the primary facility, or None when it cannot be known."""
+def travel_minutes(case: Case, placement: Placement | None = None) -> float | None:
+    """Return the travel time to ``placement`` (default: the primary), None when unknown."""
     override = case.logistics.travel_minutes_override
     if override is not None:
         return float(override)
-    primary = case.primary()
+    target = placement or case.primary()
     origin = case.intervention.location
-    if primary is None or origin is None or primary.facility.location is None:
+    if target is None or origin is None or target.facility.location is None:
         return None
-    distance_miles = geodesic(origin, primary.facility.location).miles
+    distance_miles = geodesic(origin, target.facility.location).miles
     return distance_miles / case.logistics.average_speed_mph * 60
 
 
@@ -351,82 +352,110 @@ def check_time_and_place(case: Case, now: datetime) -> Check:
     )
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HoldNeed:
+    """Until when a hold must last: the start, the talk and the travel, in the case's zone."""
+
+    until: datetime
+    start: datetime
+    talk_minutes: int
+    travel_minutes: float
+
+    def explain(self, zone_name: str) -> str:
+        """Return 'Sat 28 Nov 2026 11:15 EST (start 09:00 + 2 h for the talk + 15 min travel)'."""
+        start = self.start.astimezone(ZoneInfo(zone_name)).strftime("%H:%M")
+        talk = format_duration(timedelta(minutes=self.talk_minutes))
+        travel = format_duration(timedelta(minutes=round(self.travel_minutes)))
+        return (
+            f"{format_local(self.until, zone_name)} (start {start} + {talk} for the talk + "
+            f"{travel} travel)"
+        )
+
+
+def hold_needed_until(case: Case, placement: Placement | None = None) -> HoldNeed | None:
+    """Return until when a hold at ``placement`` (default: the primary) must last.
+
+    None when the start or the travel time cannot be known yet. The hold must cover the later
+    occurrence of a time repeated by a fall-back change.
+    """
+    start = _safe_start(case)
+    minutes = travel_minutes(case, placement)
+    if start is None or minutes is None:
+        return None
+    talk = case.intervention.talk_minutes
+    until = start.latest + timedelta(minutes=talk + minutes)
+    return HoldNeed(until=until, start=start.latest, talk_minutes=talk, travel_minutes=minutes)
+
+
 def check_placement(case: Case, now: datetime) -> Check:
-    """Placement secured: the primary hold lasts past start + travel, and payment is ready."""
-    title = "Placement"
+    """Placement secured: the primary holds a bed past start + talk + travel, payment ready.
+
+    Every failing condition of the primary is listed at once, each with what to do.
+    """
     primary = case.primary()
     if primary is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message="No primary facility chosen; pick one on the Placement page.",
-        )
+        return _placement(FAIL, "No primary facility chosen; pick one on the Placement page.")
     name = primary.facility.name
     if primary.closed:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"{name} is {primary.stage} ({primary.reason}); choose another primary.",
-        )
-    start = _safe_start(case)
-    if start is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message="Set a valid intervention date and time so the hold can be checked against it.",
+        return _placement(
+            FAIL, f"{name} is {primary.stage} ({primary.reason}); choose another primary."
         )
     if primary.stage == "admitted":
-        return Check(
-            key="placement",
-            title=title,
-            status=PASS,
-            message=f"Placement secured: admitted to {name}.",
-        )
-    minutes = travel_minutes(case)
-    if minutes is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"Travel time to {name} is unknown; locate the intervention place or enter "
-            "the travel time in minutes on the Plan page.",
-        )
-    arrival = start.latest + timedelta(minutes=minutes)
+        return _placement(PASS, f"Placement secured: admitted to {name}.")
+    problems = _placement_problems(case, primary)
+    if problems:
+        return _placement(FAIL, " ".join(problems))
+    need = hold_needed_until(case)
+    assert need is not None and primary.hold is not None  # no problems means both are known
     zone = case.intervention.time_zone
-    if primary.hold is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"No bed is held at {name}; ask for a hold past {format_local(arrival, zone)}.",
-        )
-    if primary.hold.expires_at <= arrival:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"The hold at {name} ends {format_local(primary.hold.expires_at, zone)}, "
-            f"before you could arrive ({format_local(arrival, zone)}); ask for a longer hold.",
-        )
-    if not primary.payment_ready:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"Insurance at {name} is not verified (or prior authorisation is missing) and "
-            "no payment is arranged.",
-        )
-    return Check(
-        key="placement",
-        title=title,
-        status=PASS,
-        message=f"Placement secured: {name} holds a bed until "
+    return _placement(
+        PASS,
+        f"Placement secured: {name} holds a bed until "
         f"{format_local(primary.hold.expires_at, zone)}, "
-        f"{format_duration(primary.hold.expires_at - arrival)} after your expected arrival.",
+        f"{format_duration(primary.hold.expires_at - need.until)} after you need it.",
     )
+
+
+def _placement(status: str, message: str) -> Check:
+    return Check(key="placement", title="Placement", status=status, message=message)
+
+
+def _placement_problems(case: Case, primary: Placement) -> list[str]:
+    """Return one sentence per unmet condition of the primary placement, with what to do."""
+    name = primary.facility.name
+    zone = case.intervention.time_zone
+    problems = []
+    if _safe_start(case) is None:
+        problems.append(
+            "Set a valid intervention date and time so the hold can be checked against it."
+        )
+    elif travel_minutes(case) is None:
+        problems.append(
+            f"Travel time to {name} is unknown; locate the intervention place or enter the "
+            "travel time in minutes on the Plan page."
+        )
+    need = hold_needed_until(case)
+    if primary.hold is None:
+        until = f" until at least {need.explain(zone)}" if need else ""
+        problems.append(f"No bed is held at {name}; ask for a hold{until}.")
+    elif need is not None and primary.hold.expires_at <= need.until:
+        problems.append(
+            f"The hold at {name} ends {format_local(primary.hold.expires_at, zone)}, "
+            f"{format_duration(need.until - primary.hold.expires_at)} before you could arrive "
+            f"({need.explain(zone)}); ask for a hold until at least "
+            f"{format_local(need.until, zone)}."
+        )
+    if primary.payment is None and primary.vob is not None and not primary.vob.usable:
+        problems.append(
+            f"Prior authorisation from {primary.vob.insurer} is still needed for {name}; ask "
+            "the insurer for it and tick it on the Placement page, or arrange payment."
+        )
+    elif not primary.payment_ready:
+        problems.append(
+            f"Insurance at {name} is not verified and no payment is arranged; call the insurer "
+            "(verification of benefits) or arrange self-pay on the Placement page."
+        )
+    return problems
 
 
 def _fresh(placement: Placement, now: datetime) -> bool:

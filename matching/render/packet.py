@@ -159,7 +159,11 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
         pdf.heading("Letters")
         for member in case.team:
             pdf.paragraph(f"From {member.name}", bold=True)
-            pdf.paragraph(member.letter or "(no letter)")
+            # Only a letter its author finished after reading the review is read aloud.
+            if member.letter_status == "reviewed" and member.letter.strip():
+                pdf.paragraph(member.letter)
+            else:
+                pdf.paragraph("(not printed: this letter is not reviewed yet)")
             pdf.ln(2)
 
     pdf.crisis_block()
