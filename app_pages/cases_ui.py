@@ -15,10 +15,10 @@ import streamlit as st
 
 from app_pages import ui
 from matching import case as cases
-from matching.case import Case, Intervention
+from matching.case import Case, Intervention, SafetyScreen
 from matching.case.readiness import local_start
 from matching.errors import ConflictError, StoreError
-from matching.render.crisis import CRISIS_LINES
+from matching.render.crisis import CRISIS_LINES, SAFETY_ACTIONS, USES_ALONE_GUIDANCE
 
 COMMON_ZONES = (
     "America/New_York",
@@ -135,7 +135,9 @@ def require_case() -> Case:
             _create("Our case")
         st.stop()
     if case.safety.any_yes:
-        crisis_alert()
+        crisis_alert(case.safety)
+    elif case.safety.uses_alone:
+        st.warning(USES_ALONE_GUIDANCE, icon=":material/health_and_safety:")
     return case
 
 
@@ -193,12 +195,13 @@ def key(case: Case, name: str) -> str:
     return f"{name}_{case.id}_{case.version}"
 
 
-def crisis_alert() -> None:
-    """Say plainly to call now, with the crisis lines, when the safety screen has a yes."""
+def crisis_alert(safety: SafetyScreen) -> None:
+    """Say plainly to call now, which answer says so and what to do, with the crisis lines."""
+    actions = "\n".join(f"- {SAFETY_ACTIONS[key]}" for key in safety.triggered())
     lines = "\n".join(f"- **{name}: {number}** — {note}" for number, name, note in CRISIS_LINES)
     st.error(
-        "**Call now — do not stage an intervention.** Something on the safety screen means the "
-        f"person may be in danger now.\n\n{lines}",
+        "**Call now — do not stage an intervention.** What you answered on the safety screen "
+        f"means the person may be in danger now:\n\n{actions}\n\n{lines}",
         icon=":material/emergency:",
     )
 

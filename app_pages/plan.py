@@ -23,6 +23,7 @@ from matching.case import (
 from matching.case.letters import review_letter, rules_table
 from matching.case.readiness import PASS, check_time_and_place
 from matching.errors import LocationError
+from matching.render.crisis import NALOXONE_GUIDANCE
 from matching.render.words import plural
 from matching.search.geo import FORMS_HINT, resolve_location
 
@@ -72,13 +73,22 @@ def person_and_safety(case: Case) -> None:
                 horizontal=True,
                 key=cases_ui.key(case, f"safety_{question_key}"),
             )
+        uses_alone = st.radio(
+            SafetyScreen.USES_ALONE_QUESTION + " (not an emergency by itself; we will say how "
+            "to lower the risk)",
+            list(ANSWERS),
+            index=list(ANSWERS).index(case.safety.uses_alone),
+            format_func=ANSWERS.__getitem__,
+            horizontal=True,
+            key=cases_ui.key(case, "safety_uses_alone"),
+        )
         if st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_person")):
             try:
                 updated = replace(
                     case,
                     loved_one_alias=alias.strip(),
                     substance=substance.strip() or case.substance,
-                    safety=SafetyScreen(**answers),
+                    safety=SafetyScreen(**answers, uses_alone=uses_alone),
                 )
             except CaseError as error:
                 st.error(str(error))
@@ -442,6 +452,7 @@ def getting_there(case: Case) -> None:
             "Bag packed (ID, insurance card, medication list, clothes)", value=logistics.bag_packed
         )
         naloxone = st.checkbox("Naloxone (Narcan) on hand", value=logistics.naloxone_on_hand)
+        st.caption(NALOXONE_GUIDANCE)
         aftercare = st.text_area(
             "Aftercare plan (MOUD continuation, step-down care, family support)",
             value=logistics.aftercare_plan,

@@ -15,6 +15,7 @@ from app_pages import cases_ui, ui
 from matching import case as cases
 from matching.case import Case, readiness
 from matching.render.calendar import case_to_ics
+from matching.render.crisis import NALOXONE_GUIDANCE
 from matching.render.packet import readiness_packet_pdf
 
 # Material icons render everywhere; emoji need a font the reader's machine may lack.
@@ -38,6 +39,7 @@ def main() -> None:
     show_verdict(checks)
     show_countdown(case, now)
     show_checks(checks)
+    st.info(NALOXONE_GUIDANCE, icon=":material/medication:")
     show_exports(case, now)
     import_backup()
 

@@ -366,3 +366,28 @@ def test_the_insurance_form_is_filled_in_from_the_saved_verification(stored_case
     at = open_page("app_pages/placement.py")
     assert widget(at, "text_input", "Insurer").value == stored_case.primary().vob.insurer
     assert widget(at, "text_input", "Reference number").value == "REF-1"
+
+
+def test_the_alert_says_which_answer_triggered_it_and_what_to_do(engine):
+    case = ready_case(datetime.now(UTC))
+    cases.create_case(engine, replace(case, safety=replace(case.safety, violence=True)))
+    at = open_page("app_pages/readiness.py")
+    alert = at.error[0].value
+    assert "Violence or weapons: if anyone is in danger, call 911 now" in alert
+    assert "overdose" not in alert.split("988")[0].lower()  # only what was answered yes
+    assert "you answered yes to: has there been violence" in texts(at)
+
+
+def test_using_alone_gives_naloxone_guidance_without_stopping_the_plan(engine):
+    case = ready_case(datetime.now(UTC))
+    cases.create_case(engine, replace(case, safety=replace(case.safety, uses_alone=True)))
+    at = open_page("app_pages/readiness.py")
+    assert not at.exception
+    assert "1-800-484-3731" in texts(at)
+    assert at.success[0].value.startswith("## Ready")
+
+
+@pytest.mark.parametrize("page", ("app_pages/plan.py", "app_pages/readiness.py"))
+def test_naloxone_information_is_on_the_plan_and_readiness_pages(stored_case, page):
+    at = open_page(page)
+    assert "Naloxone (Narcan) reverses an opioid overdose" in texts(at)

@@ -87,17 +87,26 @@ class SafetyScreen:
     suicidal_thoughts: bool | None = None
     violence: bool | None = None
     medical_instability: bool | None = None
+    # Not an emergency by itself, but the highest overdose risk: naloxone and never-use-alone
+    # guidance, without stopping the plan.
+    uses_alone: bool | None = None
 
     QUESTIONS: typing.ClassVar[dict[str, str]] = {
-        "recent_overdose": "Has there been an overdose recently (or do they use alone)?",
+        "recent_overdose": "Has there been an overdose recently?",
         "suicidal_thoughts": "Have they spoken of suicide or of wanting to die?",
         "violence": "Has there been violence, threats, or are weapons at hand?",
         "medical_instability": "Are they medically unstable (seizures, chest pain, confusion)?",
     }
 
+    USES_ALONE_QUESTION: typing.ClassVar[str] = "Do they use alone?"
+
     def answers(self) -> dict[str, bool | None]:
-        """Return the answers by question key."""
+        """Return the answers to the emergency questions by question key."""
         return {key: getattr(self, key) for key in self.QUESTIONS}
+
+    def triggered(self) -> tuple[str, ...]:
+        """Return the keys of the emergency questions answered yes, in screen order."""
+        return tuple(key for key, value in self.answers().items() if value is True)
 
     @property
     def any_yes(self) -> bool:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
 
-from matching.case.model import Case, CaseError
+from matching.case.model import Case, CaseError, SafetyScreen
 from matching.case.pipeline import Placement
 
 PASS: Final = "pass"
@@ -159,12 +159,15 @@ def check_safety(case: Case, now: datetime) -> Check:
     """Any yes on the safety screen: call for help now, do not stage an intervention."""
     title = "Safety screen"
     if case.safety.any_yes:
+        said = "; ".join(
+            SafetyScreen.QUESTIONS[key].rstrip("?").lower() for key in case.safety.triggered()
+        )
         return Check(
             key="safety",
             title=title,
             status=FAIL,
-            message="Call now — do not stage an intervention: call 911 for an overdose or medical "
-            "emergency, or call or text 988.",
+            message=f"Call now — do not stage an intervention (you answered yes to: {said}). "
+            "Call 911 for an overdose or medical emergency, or call or text 988.",
         )
     if not case.safety.complete:
         return Check(
