@@ -353,80 +353,61 @@ def check_time_and_place(case: Case, now: datetime) -> Check:
 
 def check_placement(case: Case, now: datetime) -> Check:
     """Placement secured: the primary hold lasts past start + travel, and payment is ready."""
-    title = "Placement"
     primary = case.primary()
     if primary is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message="No primary facility chosen; pick one on the Placement page.",
-        )
+        return _placement(FAIL, "No primary facility chosen; pick one on the Placement page.")
     name = primary.facility.name
     if primary.closed:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"{name} is {primary.stage} ({primary.reason}); choose another primary.",
+        return _placement(
+            FAIL, f"{name} is {primary.stage} ({primary.reason}); choose another primary."
         )
     start = _safe_start(case)
     if start is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message="Set a valid intervention date and time so the hold can be checked against it.",
+        return _placement(
+            FAIL, "Set a valid intervention date and time so the hold can be checked against it."
         )
     if primary.stage == "admitted":
-        return Check(
-            key="placement",
-            title=title,
-            status=PASS,
-            message=f"Placement secured: admitted to {name}.",
-        )
+        return _placement(PASS, f"Placement secured: admitted to {name}.")
     minutes = travel_minutes(case)
     if minutes is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"Travel time to {name} is unknown; locate the intervention place or enter "
+        return _placement(
+            FAIL,
+            f"Travel time to {name} is unknown; locate the intervention place or enter "
             "the travel time in minutes on the Plan page.",
         )
     arrival = start.latest + timedelta(minutes=minutes)
-    zone = case.intervention.time_zone
+    return _check_hold_and_payment(primary, arrival, case.intervention.time_zone)
+
+
+def _check_hold_and_payment(primary: Placement, arrival: datetime, zone: str) -> Check:
+    """Check that the primary's hold outlasts the expected arrival and that payment is ready."""
+    name = primary.facility.name
     if primary.hold is None:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"No bed is held at {name}; ask for a hold past {format_local(arrival, zone)}.",
+        return _placement(
+            FAIL, f"No bed is held at {name}; ask for a hold past {format_local(arrival, zone)}."
         )
     if primary.hold.expires_at <= arrival:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"The hold at {name} ends {format_local(primary.hold.expires_at, zone)}, "
+        return _placement(
+            FAIL,
+            f"The hold at {name} ends {format_local(primary.hold.expires_at, zone)}, "
             f"before you could arrive ({format_local(arrival, zone)}); ask for a longer hold.",
         )
     if not primary.payment_ready:
-        return Check(
-            key="placement",
-            title=title,
-            status=FAIL,
-            message=f"Insurance at {name} is not verified (or prior authorisation is missing) and "
+        return _placement(
+            FAIL,
+            f"Insurance at {name} is not verified (or prior authorisation is missing) and "
             "no payment is arranged.",
         )
-    return Check(
-        key="placement",
-        title=title,
-        status=PASS,
-        message=f"Placement secured: {name} holds a bed until "
+    return _placement(
+        PASS,
+        f"Placement secured: {name} holds a bed until "
         f"{format_local(primary.hold.expires_at, zone)}, "
         f"{format_duration(primary.hold.expires_at - arrival)} after your expected arrival.",
     )
+
+
+def _placement(status: str, message: str) -> Check:
+    return Check(key="placement", title="Placement", status=status, message=message)
 
 
 def _fresh(placement: Placement, now: datetime) -> bool:
