@@ -1,4 +1,4 @@
-"""The readiness check: may the intervention begin, and if not, what is missing (domain.md §6)?
+"""The readiness check: may the intervention begin, and if not, what is missing (docs/readiness.md)?
 
 Each rule is a pure function of the case and ``now`` returning a :class:`Check` (pass / warn /
 fail with one sentence), or None when it does not apply yet (no hold, no team). The verdict is
@@ -30,13 +30,13 @@ PASS: Final = "pass"
 WARN: Final = "warn"
 FAIL: Final = "fail"
 
-# domain.md §3: availability older than 72 h is stale.
+# docs/availability.md: availability older than 72 h is stale.
 STALE_AVAILABILITY: Final = timedelta(hours=72)
 # A hold ending less than this after the start leaves no room for a late or a second-day "yes".
 HOLD_MARGIN: Final = timedelta(hours=12)
 TEAM_SIZE: Final = (4, 6)
-# domain.md §4 and §6.9: heroin withdrawal peaks at 24-48 h; if admission is delayed, admit
-# within 48 h of the intervention.
+# docs/clinical.md and docs/readiness.md (item 9): heroin withdrawal peaks at 24-48 h; if
+# admission is delayed, admit within 48 h of the intervention.
 ADMIT_WITHIN: Final = timedelta(hours=48)
 
 
@@ -500,7 +500,7 @@ def check_hold_margin(case: Case, now: datetime) -> Check | None:
 
 
 def check_opioid_care(case: Case, now: datetime) -> Check | None:
-    """Warn when the primary lacks opioid-capable detox or MOUD (domain.md §4)."""
+    """Warn when the primary lacks opioid-capable detox or MOUD (docs/clinical.md)."""
     primary = case.primary()
     if primary is None:
         return None
