@@ -673,7 +673,37 @@ RULES: Final[tuple[Callable[[Case, datetime], Check | None], ...]] = (
 
 
 def run_checks(case: Case, now: datetime) -> tuple[Check, ...]:
-    """Run every rule that applies, in the order of the plan."""
+    """Run every rule that applies, in the order of the plan.
+
+    Each rule in ``RULES`` is a pure function of the case and the time; a rule that does not
+    apply yet (e.g. rehearsals before there is a team) returns nothing (docs/readiness.md).
+
+    Parameters
+    ----------
+    case : Case
+        The intervention plan, with its placements.
+    now : datetime
+        Timezone-aware; holds, report ages and the intervention time are measured against it.
+
+    Returns
+    -------
+    tuple of Check
+        ``key``, ``title``, ``status`` (``PASS``, ``WARN`` or ``FAIL``) and a ``message``
+        saying what to do. :func:`verdict` turns them into one headline.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> from matching.case import Case
+    >>> from matching.case.readiness import FAIL, run_checks, verdict
+    >>> checks = run_checks(Case(), datetime(2026, 12, 1, 12, tzinfo=UTC))
+    >>> [check.key for check in checks if check.status == FAIL]
+    ['safety', 'lead', 'team', 'time_place', 'placement']
+    >>> verdict(checks).ready
+    False
+    >>> checks[0].message
+    'Answer all four safety questions on the Plan page first.'
+    """
     now = now.astimezone(UTC)
     results = (rule(case, now) for rule in RULES)
     return tuple(check for check in results if check is not None)
