@@ -1,4 +1,4 @@
-"""Review an intervention letter offline, with transparent rules (domain.md §6.4).
+"""Review an intervention letter offline, with transparent rules (docs/readiness.md, "Letters").
 
 A good letter names specific instances of harm, says love and concern, and does not blame,
 reject, shame or threaten. The review has three parts, all offline and readable:

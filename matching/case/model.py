@@ -1,4 +1,4 @@
-"""A case: the intervention plan a family or interventionist fills in (domain.md §6).
+"""A case: the intervention plan a family or interventionist fills in (docs/readiness.md).
 
 The plan is a tree of frozen dataclasses (:class:`Case` at the root, placements from
 :mod:`matching.case.pipeline`). It is saved to the local store as JSON plus one row per placement
@@ -78,7 +78,7 @@ _ZONES = frozenset(available_timezones())
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SafetyScreen:
-    """Four questions that decide whether to call for help now instead (domain.md §6.1).
+    """Four questions that decide whether to call for help now instead (docs/readiness.md, item 1).
 
     ``None`` means not answered yet.
     """

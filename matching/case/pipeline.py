@@ -1,6 +1,7 @@
 """The placement pipeline: what a family has learned and secured at each candidate facility.
 
-A facility moves through the stages below as calls are made (domain.md §3, §5):
+A facility moves through the stages below as calls are made (docs/availability.md,
+docs/insurance.md):
 
     shortlisted -> called -> availability_confirmed -> insurance_verified
                 -> bed_held -> intake_scheduled -> admitted
@@ -173,7 +174,7 @@ class Availability:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class VerificationOfBenefits:
-    """A VOB (domain.md §5): a status with provenance, not a yes/no."""
+    """A VOB (docs/insurance.md): a status with provenance, not a yes/no."""
 
     insurer: str
     plan_type: str = ""
@@ -249,7 +250,7 @@ class PaymentArrangement:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Hold:
-    """A bed reserved until ``expires_at`` (domain.md §3: a promise with an end)."""
+    """A bed reserved until ``expires_at`` (docs/availability.md: a promise with an end)."""
 
     expires_at: datetime
     held_by: str = ""

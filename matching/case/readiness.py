@@ -1,4 +1,4 @@
-"""The readiness check: may the intervention begin, and if not, what is missing (domain.md §6)?
+"""The readiness check: may the intervention begin, and if not, what is missing (docs/readiness.md)?
 
 Each rule is a pure function of the case and ``now`` returning a :class:`Check` (pass / warn /
 fail with one sentence), or None when it does not apply yet (no hold, no team). The verdict is
@@ -31,13 +31,13 @@ PASS: Final = "pass"
 WARN: Final = "warn"
 FAIL: Final = "fail"
 
-# domain.md §3: availability older than 72 h is stale.
+# docs/availability.md: availability older than 72 h is stale.
 STALE_AVAILABILITY: Final = timedelta(hours=72)
 # A hold ending less than this after the start leaves no room for a late or a second-day "yes".
 HOLD_MARGIN: Final = timedelta(hours=12)
 TEAM_SIZE: Final = (4, 6)
-# domain.md §4 and §6.9: heroin withdrawal peaks at 24-48 h; if admission is delayed, admit
-# within 48 h of the intervention.
+# docs/clinical.md and docs/readiness.md (item 9): heroin withdrawal peaks at 24-48 h; if
+# admission is delayed, admit within 48 h of the intervention.
 ADMIT_WITHIN: Final = timedelta(hours=48)
 
 
@@ -556,7 +556,7 @@ def check_hold_margin(case: Case, now: datetime) -> Check | None:
 
 
 def check_opioid_care(case: Case, now: datetime) -> Check | None:
-    """Warn when the primary lacks opioid-capable detox or MOUD (domain.md §4)."""
+    """Warn when the primary lacks opioid-capable detox or MOUD (docs/clinical.md)."""
     primary = case.primary()
     if primary is None:
         return None
@@ -729,7 +729,37 @@ RULES: Final[tuple[Callable[[Case, datetime], Check | None], ...]] = (
 
 
 def run_checks(case: Case, now: datetime) -> tuple[Check, ...]:
-    """Run every rule that applies, in the order of the plan."""
+    """Run every rule that applies, in the order of the plan.
+
+    Each rule in ``RULES`` is a pure function of the case and the time; a rule that does not
+    apply yet (e.g. rehearsals before there is a team) returns nothing (docs/readiness.md).
+
+    Parameters
+    ----------
+    case : Case
+        The intervention plan, with its placements.
+    now : datetime
+        Timezone-aware; holds, report ages and the intervention time are measured against it.
+
+    Returns
+    -------
+    tuple of Check
+        ``key``, ``title``, ``status`` (``PASS``, ``WARN`` or ``FAIL``) and a ``message``
+        saying what to do. :func:`verdict` turns them into one headline.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> from matching.case import Case
+    >>> from matching.case.readiness import FAIL, run_checks, verdict
+    >>> checks = run_checks(Case(), datetime(2026, 12, 1, 12, tzinfo=UTC))
+    >>> [check.key for check in checks if check.status == FAIL]
+    ['safety', 'lead', 'team', 'time_place', 'placement']
+    >>> verdict(checks).ready
+    False
+    >>> checks[0].message
+    'Answer all four safety questions on the Plan page first.'
+    """
     now = now.astimezone(UTC)
     results = (rule(case, now) for rule in RULES)
     return tuple(check for check in results if check is not None)

@@ -1,7 +1,7 @@
 """The canonical facility table: column names, groups and dtypes.
 
 Every importer produces this table and everything downstream (search, app, exports) reads it.
-The names in ``CANONICAL_COLUMNS`` are a contract (``shared/domain.md`` §1): checks outside the
+The names in ``CANONICAL_COLUMNS`` are a contract (``docs/facility-table.md``): checks outside the
 repository rely on them, so add columns freely but never rename these.
 """
 
@@ -105,8 +105,8 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     + AVAILABILITY_COLUMNS
 )
 
-# Second-round contract columns (domain.md §1b). Every importer fills what its source can say;
-# a table without them gets them as unknown, so older canonical CSVs still load.
+# Second-round contract columns (docs/facility-table.md). Every importer fills what its source
+# can say; a table without them gets them as unknown, so older canonical CSVs still load.
 LISTED_AT: Final = "listed_at"
 LOCATION_PRECISION: Final = "location_precision"
 LANGUAGES: Final = "languages"

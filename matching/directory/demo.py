@@ -132,7 +132,7 @@ STATE_COUNTS_2015: Final[dict[str, int]] = {
 
 # Synthetic availability: share of bed-holding facilities that report, how beds are drawn,
 # the status when no bed is open, and the spread of report ages (fresh < 24 h, aging
-# 24-72 h, stale > 72 h; domain.md §3).
+# 24-72 h, stale > 72 h; docs/availability.md).
 AVAILABILITY_SHARE: Final = 0.4
 NO_BEDS_RATE: Final = 0.55
 MAX_OPEN_BEDS: Final = 6

@@ -147,9 +147,51 @@ def _validate_feed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
 def apply_reports(directory: pd.DataFrame, reports: pd.DataFrame) -> MergeResult:
     """Return ``directory`` with each facility's latest report applied (input not modified).
 
-    ``reports`` has the feed's columns; only the availability columns it carries are written,
-    so a call log without bed counts updates status, time and source only. A report without a
-    time cannot be ordered and is listed as unmatched.
+    Newest wins: a report older than what the facility already shows is ignored
+    (docs/availability.md).
+
+    Parameters
+    ----------
+    directory : pandas.DataFrame
+        A canonical table (docs/facility-table.md).
+    reports : pandas.DataFrame
+        The feed's columns (:func:`read_feed`): ``facility_id`` or ``name`` + ``zip``, and
+        ``availability_reported_at``. Only the availability columns it carries are written,
+        so a call log without bed counts updates status, time and source only. A report
+        without a time cannot be ordered and is listed as unmatched.
+
+    Returns
+    -------
+    MergeResult
+        ``frame``, the updated copy, and ``report``: how many reports matched, were applied,
+        were older than the facility's latest, and which rows matched nothing (and why).
+
+    Raises
+    ------
+    FacilityDataError
+        ``reports`` has no ``availability_reported_at`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from matching import apply_reports, load_demo_directory
+    >>> directory = load_demo_directory()
+    >>> first = directory["facility_id"].iloc[0]
+    >>> reports = pd.DataFrame(
+    ...     {
+    ...         "facility_id": [first, "no-such-id"],
+    ...         "availability_status": ["no_openings", "openings"],
+    ...         "availability_reported_at": [pd.Timestamp.now(tz="UTC")] * 2,
+    ...         "availability_source": ["call by Dana", "call by Dana"],
+    ...     }
+    ... )
+    >>> merged = apply_reports(directory, reports)
+    >>> merged.report.applied, len(merged.report.unmatched)
+    (1, 1)
+    >>> merged.frame["availability_status"].iloc[0]
+    'no_openings'
+    >>> directory["availability_source"].iloc[0] == merged.frame["availability_source"].iloc[0]
+    False
     """
     if col.AVAILABILITY_REPORTED_AT not in reports.columns:
         raise FacilityDataError(

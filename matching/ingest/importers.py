@@ -30,7 +30,56 @@ from matching.ingest.text import (
 def import_file(
     path: str | os.PathLike[str], *, fmt: str = "auto", progress: Progress | None = None
 ) -> ImportResult:
-    """Import the listing at ``path`` (format detected unless ``fmt`` names one of FORMATS)."""
+    """Import the listing at ``path`` (format detected unless ``fmt`` names one of FORMATS).
+
+    Every format becomes the canonical table (docs/facility-table.md); a row that cannot be
+    used is dropped and listed in the report with the reason, the others are kept.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A FindTreatment.gov export (CSV or Excel), its API JSON, the 2015 National Directory
+        or any CSV with names, addresses and coordinates (docs/sources.md).
+    fmt : str
+        ``"auto"`` (detect from the content) or one of ``matching.ingest.sniff.FORMATS``.
+    progress : callable, optional
+        Called as ``progress(fraction, message)`` while importing, for a progress bar.
+
+    Returns
+    -------
+    ImportResult
+        ``frame``, the canonical table, and ``report``: the format, rows read and imported,
+        rejected rows with reasons, service names not recognised, notes.
+
+    Raises
+    ------
+    ImportFormatError
+        The file is missing, empty, too large, or not in the format asked for.
+    FacilityDataError
+        No row is usable (every problem is listed, with row and column).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from matching import import_file
+    >>> listing = Path(tempfile.mkdtemp()) / "clinics.csv"
+    >>> _ = listing.write_text(
+    ...     "Name,Address,City,ST,ZIP_Code,LAT,LNG\\n"
+    ...     "Riverbend Recovery,100 River Road,Portland,OR,97201,45.5152,-122.6784\\n"
+    ... )
+    >>> result = import_file(listing)
+    >>> result.report.format, result.report.rows_imported
+    ('generic-csv', 1)
+    >>> result.frame["name"].tolist(), result.frame["zip"].tolist()
+    (['Riverbend Recovery'], ['97201'])
+    >>> bool(result.frame["detox_any"].isna().all())  # the file cannot say: unknown, not no
+    True
+    >>> import_file(listing.with_name("missing.csv"))
+    Traceback (most recent call last):
+    ...
+    matching.errors.ImportFormatError: '...missing.csv' does not exist or is not a file
+    """
     path = Path(path)
     if not path.is_file():
         raise ImportFormatError(f"{str(path)!r} does not exist or is not a file")

@@ -15,6 +15,7 @@ from typing import Final
 from icalendar import Alarm, Calendar, Event
 
 from matching.case.model import Case, CaseError
+from matching.case.pipeline import Placement
 from matching.case.readiness import intervention_start
 
 PRODUCT_ID: Final = "-//ReadyBed//Intervention readiness//EN"
@@ -64,66 +65,82 @@ def case_to_ics(case: Case, *, now: datetime) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "ReadyBed plan")
     prefix = f"readybed-case-{case.id or 'new'}"
+    events = [
+        _intervention_event(case, prefix, now),
+        _intake_event(case.primary(), prefix, now),
+        *_hold_events(case, prefix, now),
+        _reverify_event(case.primary(), prefix, now),
+    ]
+    for event in events:
+        if event is not None:
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _intervention_event(case: Case, prefix: str, now: datetime) -> Event | None:
     try:
         start = intervention_start(case)
     except CaseError:
-        start = None  # a time skipped by a clock change; the readiness check says so
-    primary = case.primary()
-    if start is not None:
-        calendar.add_component(
-            _event(
-                uid=f"{prefix}-intervention@readybed",
-                summary="Intervention",
-                start=start.earliest,
-                length=INTERVENTION_LENGTH,
-                now=now,
-                location=case.intervention.place,
-                description="Bring the readiness packet. Crisis: 988; overdose: 911.",
-                reminders=(timedelta(days=1), timedelta(hours=2)),
-            )
+        return None  # a time skipped by a clock change; the readiness check says so
+    if start is None:
+        return None
+    return _event(
+        uid=f"{prefix}-intervention@readybed",
+        summary="Intervention",
+        start=start.earliest,
+        length=INTERVENTION_LENGTH,
+        now=now,
+        location=case.intervention.place,
+        description="Bring the readiness packet. Crisis: 988; overdose: 911.",
+        reminders=(timedelta(days=1), timedelta(hours=2)),
+    )
+
+
+def _intake_event(primary: Placement | None, prefix: str, now: datetime) -> Event | None:
+    if primary is None or primary.intake is None:
+        return None
+    facility = primary.facility
+    return _event(
+        uid=f"{prefix}-intake-{facility.facility_id}@readybed",
+        summary=f"Intake at {facility.name}",
+        start=primary.intake.at,
+        length=INTAKE_LENGTH,
+        now=now,
+        location=facility.address,
+        description=f"Intake phone: {facility.intake_phone or facility.phone}. Bring ID, "
+        "insurance card and medication list.",
+        reminders=(timedelta(hours=3), timedelta(hours=1)),
+    )
+
+
+def _hold_events(case: Case, prefix: str, now: datetime) -> list[Event]:
+    """Return one marker per bed hold still active (any role: a backup's hold matters too)."""
+    return [
+        _event(
+            uid=f"{prefix}-hold-{placement.facility.facility_id}@readybed",
+            summary=f"Bed hold expires at {placement.facility.name}",
+            start=placement.hold.expires_at,
+            length=MARKER_LENGTH,
+            now=now,
+            description=f"Call {placement.facility.intake_phone or placement.facility.phone} "
+            "to extend the hold if admission has not happened.",
+            reminders=(timedelta(hours=12), timedelta(hours=2)),
         )
-    if primary is not None and primary.intake is not None:
-        facility = primary.facility
-        calendar.add_component(
-            _event(
-                uid=f"{prefix}-intake-{facility.facility_id}@readybed",
-                summary=f"Intake at {facility.name}",
-                start=primary.intake.at,
-                length=INTAKE_LENGTH,
-                now=now,
-                location=facility.address,
-                description=f"Intake phone: {facility.intake_phone or facility.phone}. Bring ID, "
-                "insurance card and medication list.",
-                reminders=(timedelta(hours=3), timedelta(hours=1)),
-            )
-        )
-    for placement in case.placements:
-        if placement.hold is None or placement.closed:
-            continue
-        facility = placement.facility
-        calendar.add_component(
-            _event(
-                uid=f"{prefix}-hold-{facility.facility_id}@readybed",
-                summary=f"Bed hold expires at {facility.name}",
-                start=placement.hold.expires_at,
-                length=MARKER_LENGTH,
-                now=now,
-                description=f"Call {facility.intake_phone or facility.phone} to extend the hold "
-                "if admission has not happened.",
-                reminders=(timedelta(hours=12), timedelta(hours=2)),
-            )
-        )
-    if primary is not None and primary.vob is not None and primary.vob.reverify_by is not None:
-        calendar.add_component(
-            _event(
-                uid=f"{prefix}-reverify-{primary.facility.facility_id}@readybed",
-                summary=f"Re-verify insurance ({primary.vob.insurer})",
-                start=primary.vob.reverify_by,
-                length=MARKER_LENGTH,
-                now=now,
-                description=f"Reference {primary.vob.reference_number or '-'}; coverage can change "
-                "month to month.",
-                reminders=(timedelta(days=1),),
-            )
-        )
-    return calendar.to_ical()
+        for placement in case.placements
+        if placement.hold is not None and not placement.closed
+    ]
+
+
+def _reverify_event(primary: Placement | None, prefix: str, now: datetime) -> Event | None:
+    if primary is None or primary.vob is None or primary.vob.reverify_by is None:
+        return None
+    return _event(
+        uid=f"{prefix}-reverify-{primary.facility.facility_id}@readybed",
+        summary=f"Re-verify insurance ({primary.vob.insurer})",
+        start=primary.vob.reverify_by,
+        length=MARKER_LENGTH,
+        now=now,
+        description=f"Reference {primary.vob.reference_number or '-'}; coverage can change "
+        "month to month.",
+        reminders=(timedelta(days=1),),
+    )

@@ -1,9 +1,9 @@
 """What to ask a facility on the phone, in order, so one call settles whether a bed is real.
 
-The questions follow what makes an admission happen on the day (domain.md §3-§5): an opening
-now, payment, the level of withdrawal care, medication for opioid use disorder, admission
-today and a hold. Facts the directory already gives are turned into "confirm" questions,
-because listings are often wrong.
+The questions follow what makes an admission happen on the day (docs/availability.md,
+docs/clinical.md, docs/insurance.md): an opening now, payment, the level of withdrawal care,
+medication for opioid use disorder, admission today and a hold. Facts the directory already
+gives are turned into "confirm" questions, because listings are often wrong.
 """
 
 from __future__ import annotations

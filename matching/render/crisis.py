@@ -1,4 +1,4 @@
-"""Crisis lines shown on every page, in every export and printed packet (domain.md §7)."""
+"""Crisis lines shown on every page, in every export and printed packet (docs/crisis-lines.md)."""
 
 from __future__ import annotations
 

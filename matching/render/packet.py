@@ -78,24 +78,38 @@ def _placement_lines(pdf: ReadyBedPDF, placement: Placement, zone: str) -> None:
 
 def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = False) -> bytes:
     """Return the packet PDF; letters are included only when ``include_letters`` is True."""
-    zone = case.intervention.time_zone
     pdf = ReadyBedPDF(
         title="Readiness packet",
         generated_at=now.astimezone(),
         subtitle=f"Plan for {case.loved_one_alias}" if case.loved_one_alias else case.title,
     )
+    _verdict_lines(pdf, case, now)
+    _date_and_place(pdf, case)
+    _team_and_roles(pdf, case)
+    _facilities(pdf, case)
+    _transport_and_packing(pdf, case)
+    if include_letters:
+        _letters(pdf, case)
+    pdf.crisis_block()
+    return pdf.to_bytes()
+
+
+def _verdict_lines(pdf: ReadyBedPDF, case: Case, now: datetime) -> None:
     result = verdict(run_checks(case, now))
     pdf.paragraph(result.headline, bold=True, size=13)
     for check in result.failures + result.warnings:
         pdf.paragraph(f"{_STATUS_TEXT[check.status]} {check.title}: {check.message}")
 
+
+def _date_and_place(pdf: ReadyBedPDF, case: Case) -> None:
     pdf.heading("Date and place")
     try:
         start = intervention_start(case)
     except ValueError as error:
         pdf.field("When", str(error))
     else:
-        pdf.field("When", format_local(start.earliest, zone) if start else "not set")
+        when = format_local(start.earliest, case.intervention.time_zone) if start else "not set"
+        pdf.field("When", when)
     intervention = case.intervention
     pdf.field("Where", intervention.place or "not set")
     checklist = [
@@ -108,6 +122,8 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
     ]
     pdf.field("Checklist", "   ".join(checklist))
 
+
+def _team_and_roles(pdf: ReadyBedPDF, case: Case) -> None:
     pdf.heading("Team and roles")
     lead = case.lead
     if lead.interventionist_name:
@@ -126,6 +142,9 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
     if not case.team:
         pdf.paragraph("No team members yet.")
 
+
+def _facilities(pdf: ReadyBedPDF, case: Case) -> None:
+    zone = case.intervention.time_zone
     pdf.heading("Primary facility")
     primary = case.primary()
     if primary is None:
@@ -142,6 +161,8 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
     if not backups:
         pdf.paragraph("No backup facility.")
 
+
+def _transport_and_packing(pdf: ReadyBedPDF, case: Case) -> None:
     pdf.heading("Transport and aftercare")
     logistics = case.logistics
     pdf.field("Transport", logistics.transport or "not planned")
@@ -155,16 +176,15 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
     for item in PACKING_LIST:
         pdf.paragraph(f"[ ] {item}")
 
-    if include_letters:
-        pdf.heading("Letters")
-        for member in case.team:
-            pdf.paragraph(f"From {member.name}", bold=True)
-            # Only a letter its author finished after reading the review is read aloud.
-            if member.letter_status == "reviewed" and member.letter.strip():
-                pdf.paragraph(member.letter)
-            else:
-                pdf.paragraph("(not printed: this letter is not reviewed yet)")
-            pdf.ln(2)
 
-    pdf.crisis_block()
-    return pdf.to_bytes()
+def _letters(pdf: ReadyBedPDF, case: Case) -> None:
+    # Letters are private: the caller includes them only when the user asked.
+    pdf.heading("Letters")
+    for member in case.team:
+        pdf.paragraph(f"From {member.name}", bold=True)
+        # Only a letter its author finished after reading the review is read aloud.
+        if member.letter_status == "reviewed" and member.letter.strip():
+            pdf.paragraph(member.letter)
+        else:
+            pdf.paragraph("(not printed: this letter is not reviewed yet)")
+        pdf.ln(2)

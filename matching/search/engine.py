@@ -93,10 +93,53 @@ def search(
 ) -> pd.DataFrame:
     """Return the facilities matching ``query``, best first, with scores and reasons.
 
-    The frame has every directory column plus RESULT_COLUMNS (``score_<component>`` is the
-    points that component contributed). ``top`` None or 0 returns every match. ``weights``
-    overrides the query's preset. ``now`` (timezone-aware, default: the current time) is what
-    availability ages are measured against.
+    Exported as ``matching.search_facilities``. A requirement the listing does not state is
+    unknown, not "no": such facilities are dropped unless ``query.include_unverified``, and
+    then rank lower and are marked ``unverified`` (docs/facility-table.md, "Unknown is not no").
+
+    Parameters
+    ----------
+    index : FacilityIndex
+        The directory to search, indexed once and reused for every query.
+    query : SearchQuery
+        Where the person is, how far they can go and what they need.
+    now : datetime, optional
+        Timezone-aware time that availability ages are measured against (default: now).
+    top : int, optional
+        Return at most this many rows; None or 0 returns every match.
+    weights : Weights, optional
+        Scoring weights; overrides the query's preset.
+    fresh_hours, stale_hours : float
+        Report ages (hours) below which availability is "fresh", and above which "stale".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every directory column plus RESULT_COLUMNS: ``distance_miles``, ``score`` (0-100),
+        ``score_<component>`` (the points that component contributed), ``reasons`` (one line
+        a person can read), ``availability_age_hours``, ``freshness`` and ``unverified``.
+        Empty (same columns) when nothing fits; see :mod:`matching.search.explain` for why.
+
+    Raises
+    ------
+    QueryError
+        ``now`` is naive, ``top`` is negative or ``weights`` is not a Weights.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> from matching import FacilityIndex, SearchQuery, load_demo_directory, resolve_location
+    >>> from matching import search_facilities
+    >>> now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    >>> index = FacilityIndex(load_demo_directory(now=now))
+    >>> query = SearchQuery(origin=resolve_location("10001"), radius_miles=25, detox="opioid")
+    >>> ranked = search_facilities(index, query, now=now, top=3)
+    >>> len(ranked)
+    3
+    >>> bool(ranked["distance_miles"].le(25).all()), ranked["score"].is_monotonic_decreasing
+    (True, True)
+    >>> bool(ranked["detox_opioid"].all())  # only facilities that say they detox opioids
+    True
     """
     now = _check_now(now)
     top = _check_top(top)

@@ -72,7 +72,41 @@ class AddressGeocoder(Protocol):
 def resolve_location(text: str, *, geocoder: AddressGeocoder | None = None) -> Location:
     """Resolve a ZIP, ZIP+4, "City, ST", "lat, lon" or (with ``geocoder``) a street address.
 
-    Raises LocationError with a sentence saying what was not understood and what to try.
+    Offline unless a ``geocoder`` is given: ZIPs and cities resolve from an offline table,
+    and a street address is only looked up online when the user opted in (docs/privacy.md).
+
+    Parameters
+    ----------
+    text : str
+        What the user typed, e.g. ``"10001"``, ``"02118-1234"``, ``"Boston, MA"``,
+        ``"40.75, -73.99"``.
+    geocoder : AddressGeocoder, optional
+        Used only for text that is none of the forms above (e.g. a NominatimGeocoder).
+
+    Returns
+    -------
+    Location
+        ``lat``, ``lon``, a ``label`` to show, and ``kind`` (``"zip"``, ``"city"``,
+        ``"coordinates"`` or ``"address"``).
+
+    Raises
+    ------
+    LocationError
+        A sentence saying what was not understood and what to try (an unknown ZIP, a wrong
+        state code, swapped coordinates, an address without a geocoder).
+
+    Examples
+    --------
+    >>> from matching import resolve_location
+    >>> place = resolve_location("02118")
+    >>> place.kind, round(place.lat, 1), round(place.lon, 1)
+    ('zip', 42.3, -71.1)
+    >>> resolve_location("40.75, -73.99").label
+    '40.7500, -73.9900'
+    >>> resolve_location("Boston, XX")
+    Traceback (most recent call last):
+    ...
+    matching.errors.LocationError: 'XX' is not a US state or territory code...
     """
     cleaned = " ".join(str(text).split())
     if not cleaned:

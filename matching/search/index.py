@@ -95,9 +95,30 @@ def tri_state(series: pd.Series) -> np.ndarray:
 class FacilityIndex:
     """A directory plus a BallTree over its located rows, for fast radius searches.
 
-    ``directory`` must be a validated canonical table
-    (:func:`matching.directory.validate_directory`). Rows without a location (0,0 or NaN) are
-    not indexed; ``unlocated_count`` says how many, so the app can tell the user.
+    Build it once per directory and pass it to every :func:`matching.search_facilities` call;
+    after availability changes, :meth:`with_directory` reuses the tree.
+
+    Parameters
+    ----------
+    directory : pandas.DataFrame
+        A validated canonical table (:func:`matching.directory.validate_directory`,
+        docs/facility-table.md). Rows without a location (0,0 or NaN) are not indexed;
+        ``unlocated_count`` says how many, so the app can tell the user.
+
+    Raises
+    ------
+    FacilityDataError
+        A canonical column is missing.
+
+    Examples
+    --------
+    >>> from matching import FacilityIndex, load_demo_directory
+    >>> index = FacilityIndex(load_demo_directory())
+    >>> len(index) == len(index.directory), index.unlocated_count
+    (True, 0)
+    >>> positions, miles = index.within(40.7484, -73.9967, radius_miles=5)
+    >>> len(positions) > 0, bool((miles <= 5).all())
+    (True, True)
     """
 
     def __init__(self, directory: pd.DataFrame, *, _tree: BallTree | None = None) -> None:

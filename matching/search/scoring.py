@@ -20,7 +20,7 @@ import pandas as pd
 
 from matching.errors import QueryError
 
-# domain.md §3: availability older than 24 h is "aging", older than 72 h "stale". These are
+# docs/availability.md: availability older than 24 h is "aging", older than 72 h "stale". These are
 # defaults; search() and freshness() take other thresholds as parameters.
 FRESH_HOURS: Final = 24.0
 STALE_HOURS: Final = 72.0
@@ -80,7 +80,7 @@ class Weights:
     freshness: how recently openings were reported (a fresh "no openings" earns nothing).
     detox_fit: withdrawal management suited to heroin/opioids: hospital or residential over
         outpatient, plus opioid-specific detox.
-    moud: methadone or buprenorphine offered, or clients on them accepted (domain.md §4).
+    moud: methadone or buprenorphine offered, or clients on them accepted (docs/clinical.md).
     continuity: detox and the after-care (residential by default) at the same facility.
     payer: takes the chosen payer(s); sliding fee or payment assistance for self-pay.
     accreditation: accredited, where the source says so.
@@ -247,7 +247,7 @@ def detox_fraction(
     any_level: np.ndarray, opioid: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """Score withdrawal management for opioids: inpatient levels 0.8, outpatient or level
-    unknown 0.4, plus 0.2 for opioid-specific detox (domain.md §4: daily heroin use rarely
+    unknown 0.4, plus 0.2 for opioid-specific detox (docs/clinical.md: daily heroin use rarely
     suits outpatient withdrawal management)."""
     level = np.where(
         _yes(hospital) | _yes(residential),
