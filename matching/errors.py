@@ -76,3 +76,23 @@ class StoreError(ReadyBedError):
 
 class ConflictError(StoreError):
     """A record changed since it was read (optimistic version check failed); nothing was saved."""
+
+
+class CaseError(ReadyBedError, ValueError):
+    """A plan field holds something that cannot be right (an unknown time zone, ...)."""
+
+
+class CaseFormatError(CaseError):
+    """A case JSON file is unusable; carries every problem found, each with its field path."""
+
+    def __init__(self, summary: str, problems: Iterable[str] = ()) -> None:
+        self.summary = summary
+        self.problems = list(problems)
+        lines = [summary] + [f"  - {problem}" for problem in self.problems[:20]]
+        if len(self.problems) > 20:
+            lines.append(f"  ... and {len(self.problems) - 20} more")
+        super().__init__("\n".join(lines))
+
+
+class PipelineError(ReadyBedError, ValueError):
+    """A pipeline step was given facts that cannot be true (a hold that already expired, ...)."""

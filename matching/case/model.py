@@ -16,14 +16,14 @@ Only a first name or alias of the loved one is kept; nothing here is logged.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from matching.case.pipeline import ROLES, Placement, set_role
-from matching.errors import ReadyBedError
+from matching.errors import CaseError as CaseError
+from matching.errors import CaseFormatError as CaseFormatError
 
 LETTER_STATUSES: Final = ("not_started", "drafted", "reviewed")
 
@@ -39,22 +39,6 @@ DEFAULT_AVERAGE_SPEED_MPH: Final = 45.0
 
 
 MAX_ALIAS_LENGTH: Final = 40
-
-
-class CaseError(ReadyBedError, ValueError):
-    """A plan field holds something that cannot be right (an unknown time zone, ...)."""
-
-
-class CaseFormatError(CaseError):
-    """A case JSON file is unusable; carries every problem found, each with its field path."""
-
-    def __init__(self, summary: str, problems: Iterable[str] = ()) -> None:
-        self.summary = summary
-        self.problems = list(problems)
-        lines = [summary] + [f"  - {problem}" for problem in self.problems[:20]]
-        if len(self.problems) > 20:
-            lines.append(f"  ... and {len(self.problems) - 20} more")
-        super().__init__("\n".join(lines))
 
 
 def check_time_zone(name: str) -> str:

@@ -27,7 +27,7 @@ from typing import Final
 import pandas as pd
 
 from matching.directory.columns import FACILITY_ID
-from matching.errors import ReadyBedError
+from matching.errors import PipelineError as PipelineError
 
 STAGES: Final = (
     "shortlisted",
@@ -53,10 +53,6 @@ STAGE_LABELS: Final = {
 ROLES: Final = ("primary", "backup", "candidate")
 PAYMENT_METHODS: Final = ("self_pay", "funding", "scholarship", "other")
 BED_TYPES: Final = ("detox", "residential", "other")
-
-
-class PipelineError(ReadyBedError, ValueError):
-    """A pipeline step was given facts that cannot be true (a hold that already expired, ...)."""
 
 
 def as_utc(moment: datetime, *, what: str) -> datetime:
