@@ -18,12 +18,17 @@ class ReadyBedError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with one cell (or row, when ``column`` is empty) of a table."""
+    """One thing wrong with one cell (or row, when ``column`` is empty) of a table.
+
+    ``code`` names the check for programs (``"lat_range"``, ``"zip_pattern"``, see
+    :func:`matching.directory.schema.check_rows`); ``message`` says it in words.
+    """
 
     row: int | None
     column: str
     value: object
     message: str
+    code: str = ""
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row is not None else "file"
