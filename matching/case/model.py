@@ -18,14 +18,15 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import Final
+from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from matching.case.pipeline import ROLES, Placement, set_role
+from matching.case.pipeline import ROLES, Placement, Role, set_role
 from matching.errors import CaseError as CaseError
 from matching.errors import CaseFormatError as CaseFormatError
 
-LETTER_STATUSES: Final = ("not_started", "drafted", "reviewed")
+LetterStatus = Literal["not_started", "drafted", "reviewed"]
+LETTER_STATUSES: Final[tuple[LetterStatus, ...]] = typing.get_args(LetterStatus)
 
 
 DEFAULT_TIME_ZONE: Final = "America/New_York"
@@ -143,7 +144,7 @@ class TeamMember:
     relationship: str = ""
     role: str = ""
     letter: str = ""
-    letter_status: str = "not_started"
+    letter_status: LetterStatus = "not_started"
     consequence: str = ""
     rehearsal_attended: bool = False
 
@@ -231,7 +232,7 @@ class Case:
         )
         return replace(self, placements=merged)
 
-    def with_role(self, facility_id: str, role: str, *, now: datetime) -> Case:
+    def with_role(self, facility_id: str, role: Role, *, now: datetime) -> Case:
         """Return the case with ``facility_id`` in ``role``; a new primary demotes the old one.
 
         Each role change is written to the facility's contact log.

@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, Literal
 
 import pandas as pd
 
 from matching.directory.columns import FACILITY_ID
 from matching.errors import PipelineError as PipelineError
 
-STAGES: Final = (
+# The closed vocabularies are Literal types (so mypy catches "shortlistd"); each tuple of
+# values is read off its type, so the words are written once.
+OpenStage = Literal[
     "shortlisted",
     "called",
     "availability_confirmed",
@@ -37,9 +40,16 @@ STAGES: Final = (
     "bed_held",
     "intake_scheduled",
     "admitted",
-)
-CLOSED_STAGES: Final = ("declined", "waitlisted")
-STAGE_LABELS: Final = {
+]
+ClosedStage = Literal["declined", "waitlisted"]
+Stage = OpenStage | ClosedStage
+Role = Literal["primary", "backup", "candidate"]
+PaymentMethod = Literal["self_pay", "funding", "scholarship", "other"]
+BedType = Literal["detox", "residential", "other"]
+
+STAGES: Final[tuple[OpenStage, ...]] = typing.get_args(OpenStage)
+CLOSED_STAGES: Final[tuple[ClosedStage, ...]] = typing.get_args(ClosedStage)
+STAGE_LABELS: Final[dict[Stage, str]] = {
     "shortlisted": "Shortlisted",
     "called": "Called",
     "availability_confirmed": "Availability confirmed",
@@ -50,9 +60,9 @@ STAGE_LABELS: Final = {
     "declined": "Declined",
     "waitlisted": "Waitlisted",
 }
-ROLES: Final = ("primary", "backup", "candidate")
-PAYMENT_METHODS: Final = ("self_pay", "funding", "scholarship", "other")
-BED_TYPES: Final = ("detox", "residential", "other")
+ROLES: Final[tuple[Role, ...]] = typing.get_args(Role)
+PAYMENT_METHODS: Final[tuple[PaymentMethod, ...]] = typing.get_args(PaymentMethod)
+BED_TYPES: Final[tuple[BedType, ...]] = typing.get_args(BedType)
 
 
 def as_utc(moment: datetime, *, what: str) -> datetime:
@@ -154,7 +164,7 @@ class Availability:
     """A bed the facility said is open: how many, of which type, who said so and when."""
 
     beds_open: int
-    bed_type: str = "detox"
+    bed_type: BedType = "detox"
     confirmed_by: str = ""
     confirmed_at: datetime
 
@@ -232,7 +242,7 @@ class VerificationOfBenefits:
 class PaymentArrangement:
     """Self-pay or other funding arranged instead of (or on top of) insurance."""
 
-    method: str
+    method: PaymentMethod
     note: str = ""
     arranged_at: datetime
 
@@ -271,7 +281,7 @@ class ContactEvent:
     """One timestamped line of the contact log."""
 
     at: datetime
-    stage: str
+    stage: Stage
     note: str
 
     def __post_init__(self) -> None:
@@ -285,8 +295,8 @@ class Placement:
     """One candidate facility of a case and everything secured there so far."""
 
     facility: FacilitySnapshot
-    role: str = "candidate"
-    stage: str = "shortlisted"
+    role: Role = "candidate"
+    stage: Stage = "shortlisted"
     reason: str = ""
     availability: Availability | None = None
     vob: VerificationOfBenefits | None = None
@@ -315,7 +325,7 @@ class Placement:
 
 
 def new_placement(
-    facility: FacilitySnapshot, *, now: datetime, role: str = "candidate"
+    facility: FacilitySnapshot, *, now: datetime, role: Role = "candidate"
 ) -> Placement:
     """Start a placement at the shortlisted stage, with its first contact-log entry."""
     event = ContactEvent(at=now, stage="shortlisted", note=f"Added {facility.name} to the case.")
@@ -323,7 +333,7 @@ def new_placement(
 
 
 def _advance(
-    placement: Placement, stage: str, note: str, now: datetime, **facts: object
+    placement: Placement, stage: Stage, note: str, now: datetime, **facts: object
 ) -> Placement:
     if placement.closed or stage in CLOSED_STAGES:
         new_stage = stage
@@ -397,7 +407,7 @@ def admit(placement: Placement, *, now: datetime) -> Placement:
     return _advance(placement, "admitted", "Admitted.", now)
 
 
-def close(placement: Placement, *, stage: str, reason: str, now: datetime) -> Placement:
+def close(placement: Placement, *, stage: ClosedStage, reason: str, now: datetime) -> Placement:
     """Mark the facility declined or waitlisted, with the reason it gave."""
     if stage not in CLOSED_STAGES:
         raise PipelineError(f"Close a placement as one of {', '.join(CLOSED_STAGES)}.")
@@ -409,8 +419,8 @@ def close(placement: Placement, *, stage: str, reason: str, now: datetime) -> Pl
 
 def reopen(placement: Placement, *, now: datetime) -> Placement:
     """Reopen a declined or waitlisted facility at the stage its facts support."""
-    reached = "called"
-    facts_stage = (
+    reached: OpenStage = "called"
+    facts_stage: tuple[tuple[OpenStage, object], ...] = (
         ("availability_confirmed", placement.availability),
         ("insurance_verified", placement.vob or placement.payment),
         ("bed_held", placement.hold),
@@ -423,7 +433,7 @@ def reopen(placement: Placement, *, now: datetime) -> Placement:
     return replace(placement, stage=reached, reason="", log=(*placement.log, event))
 
 
-def set_role(placement: Placement, *, role: str, now: datetime) -> Placement:
+def set_role(placement: Placement, *, role: Role, now: datetime) -> Placement:
     """Make the facility the primary, a backup or a candidate, and log the change."""
     event = ContactEvent(at=now, stage=placement.stage, note=f"Role changed to {role}.")
     return replace(placement, role=role, log=(*placement.log, event))

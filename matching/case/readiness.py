@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
@@ -26,6 +26,7 @@ from geopy.distance import geodesic
 from matching.case.model import Case, CaseError
 from matching.case.pipeline import Placement
 
+CheckStatus = Literal["pass", "warn", "fail"]
 PASS: Final = "pass"
 WARN: Final = "warn"
 FAIL: Final = "fail"
@@ -46,7 +47,7 @@ class Check:
 
     key: str
     title: str
-    status: str
+    status: CheckStatus
     message: str
 
 

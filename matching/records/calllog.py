@@ -17,13 +17,15 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 
 from matching.directory import columns as col
+from matching.directory.schema import MAX_BEDS
 from matching.errors import QueryError
 from matching.ingest.availability import MergeReport, apply_reports
 from matching.records.store import call_log, to_naive_utc
 
 # A phone clock a few minutes ahead of the server's is normal; a report from the future is not.
 FUTURE_TOLERANCE: Final = timedelta(minutes=10)
-MAX_BEDS_REPORTED: Final = 1000
+# The facility table's bound (directory.schema), so a call and an import agree.
+MAX_BEDS_REPORTED: Final = MAX_BEDS
 
 HISTORY_COLUMNS: Final = (
     "id",
@@ -49,7 +51,7 @@ class CallReport:
     """
 
     facility_id: str
-    availability_status: str
+    availability_status: col.AvailabilityStatus
     beds_open_detox: int | None = None
     beds_open_residential: int | None = None
     reported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -220,6 +222,6 @@ def overlay_call_log(directory: pd.DataFrame, engine: Engine) -> pd.DataFrame:
 
 
 def _int_or_none(value: object) -> int | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return None
     return int(value)  # type: ignore[call-overload]

@@ -288,12 +288,12 @@ def _renumber(connection: Connection, shortlist_id: int, order: list[str]) -> No
 def _snapshot_value(name: str, value: object) -> object:
     if name in (col.LAT, col.LON):
         return _float_or_none(value)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value)
 
 
 def _float_or_none(value: object) -> float | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return None
     return float(value)  # type: ignore[arg-type]
