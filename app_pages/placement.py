@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,7 @@ from matching.case.pipeline import (
     ROLES,
     STAGE_LABELS,
     Placement,
+    Role,
 )
 from matching.case.readiness import format_local, hold_needed_until
 from matching.directory import columns as col
@@ -85,7 +87,7 @@ def add_from_shortlist(case: Case) -> None:
                 chosen = items[items[col.FACILITY_ID].isin(picked)]
                 updated = case
                 for snapshot in pipeline.snapshots_from_shortlist(chosen, ui.active_directory()):
-                    role = "primary" if updated.primary() is None else "candidate"
+                    role: Role = "primary" if updated.primary() is None else "candidate"
                     placement = pipeline.new_placement(snapshot, now=ui.now(), role=role)
                     updated = updated.with_placement(placement)
                 cases_ui.save_and_rerun(updated, f"Added {len(picked)} facility(ies).")
@@ -242,51 +244,9 @@ def vob_form(case: Case, placement: Placement) -> None:
     """Record what the insurer said: network, costs left, authorisation, covered days."""
     with st.form(cases_ui.key(case, f"vob_{placement.facility.facility_id}")):
         st.markdown("**Verification of benefits**")
-        saved = placement.vob
-        if saved is not None:
+        if placement.vob is not None:
             st.caption("Filled in from the saved verification; change what is new and save.")
-        left, right = st.columns(2)
-        insurer = left.text_input("Insurer", value=saved.insurer if saved else "")
-        plan_type = right.text_input(
-            "Plan type (HMO, PPO, Medicaid...)", value=saved.plan_type if saved else ""
-        )
-        level = left.text_input(
-            "Level of care covered (e.g. 3.7-WM detox)", value=saved.level_of_care if saved else ""
-        )
-        networks = [None, True, False]
-        network = right.radio(
-            "Network",
-            networks,
-            index=networks.index(saved.in_network) if saved else 0,
-            horizontal=True,
-            format_func=NETWORK_LABELS.__getitem__,
-        )
-        deductible = left.number_input(
-            "Deductible remaining ($)",
-            min_value=0.0,
-            value=saved.deductible_remaining_usd if saved else None,
-        )
-        oop = right.number_input(
-            "Out-of-pocket remaining ($)",
-            min_value=0.0,
-            value=saved.out_of_pocket_remaining_usd if saved else None,
-        )
-        auth_needed = left.checkbox(
-            "Prior authorisation required", value=bool(saved and saved.prior_auth_required)
-        )
-        auth_obtained = right.checkbox(
-            "Prior authorisation obtained", value=bool(saved and saved.prior_auth_obtained)
-        )
-        days = left.number_input(
-            "Covered days", min_value=0, value=saved.covered_days if saved else None
-        )
-        reference = right.text_input(
-            "Reference number", value=saved.reference_number if saved else ""
-        )
-        verified_by = left.text_input(
-            "Verified by (name)", value=saved.verified_by if saved else ""
-        )
-        reverify_days = right.number_input("Re-verify in (days)", min_value=1, value=30)
+        fields, reverify_days = vob_inputs(placement.vob)
         if not st.form_submit_button("Save verification"):
             return
         now = ui.now()
@@ -296,17 +256,7 @@ def vob_form(case: Case, placement: Placement) -> None:
             lambda p: pipeline.verify_insurance(
                 p,
                 pipeline.VerificationOfBenefits(
-                    insurer=insurer.strip(),
-                    plan_type=plan_type.strip(),
-                    level_of_care=level.strip(),
-                    in_network=network,
-                    deductible_remaining_usd=deductible,
-                    out_of_pocket_remaining_usd=oop,
-                    prior_auth_required=auth_needed,
-                    prior_auth_obtained=auth_obtained,
-                    covered_days=None if days is None else int(days),
-                    reference_number=reference.strip(),
-                    verified_by=verified_by.strip(),
+                    **fields,
                     verified_at=now,
                     reverify_by=now + timedelta(days=int(reverify_days)),
                 ),
@@ -315,6 +265,56 @@ def vob_form(case: Case, placement: Placement) -> None:
             placement,
             "Insurance verification saved.",
         )
+
+
+def vob_inputs(saved: pipeline.VerificationOfBenefits | None) -> tuple[dict[str, Any], int]:
+    """Show the VOB fields filled in from ``saved``; return them and the re-verify days."""
+    left, right = st.columns(2)
+    networks = [None, True, False]
+    fields: dict[str, Any] = {
+        "insurer": left.text_input("Insurer", value=saved.insurer if saved else "").strip(),
+        "plan_type": right.text_input(
+            "Plan type (HMO, PPO, Medicaid...)", value=saved.plan_type if saved else ""
+        ).strip(),
+        "level_of_care": left.text_input(
+            "Level of care covered (e.g. 3.7-WM detox)", value=saved.level_of_care if saved else ""
+        ).strip(),
+        "in_network": right.radio(
+            "Network",
+            networks,
+            index=networks.index(saved.in_network) if saved else 0,
+            horizontal=True,
+            format_func=NETWORK_LABELS.__getitem__,
+        ),
+        "deductible_remaining_usd": left.number_input(
+            "Deductible remaining ($)",
+            min_value=0.0,
+            value=saved.deductible_remaining_usd if saved else None,
+        ),
+        "out_of_pocket_remaining_usd": right.number_input(
+            "Out-of-pocket remaining ($)",
+            min_value=0.0,
+            value=saved.out_of_pocket_remaining_usd if saved else None,
+        ),
+        "prior_auth_required": left.checkbox(
+            "Prior authorisation required", value=bool(saved and saved.prior_auth_required)
+        ),
+        "prior_auth_obtained": right.checkbox(
+            "Prior authorisation obtained", value=bool(saved and saved.prior_auth_obtained)
+        ),
+    }
+    days = left.number_input(
+        "Covered days", min_value=0, value=saved.covered_days if saved else None
+    )
+    fields["covered_days"] = None if days is None else int(days)
+    fields["reference_number"] = right.text_input(
+        "Reference number", value=saved.reference_number if saved else ""
+    ).strip()
+    fields["verified_by"] = left.text_input(
+        "Verified by (name)", value=saved.verified_by if saved else ""
+    ).strip()
+    reverify_days = right.number_input("Re-verify in (days)", min_value=1, value=30)
+    return fields, int(reverify_days)
 
 
 def payment_form(case: Case, placement: Placement) -> None:

@@ -21,6 +21,7 @@ from matching.case import (
     TeamMember,
 )
 from matching.case.letters import review_letter, rules_table
+from matching.case.model import LetterStatus
 from matching.case.readiness import PASS, check_time_and_place
 from matching.errors import LocationError
 from matching.render.crisis import NALOXONE_GUIDANCE
@@ -126,14 +127,7 @@ def time_and_place(case: Case) -> None:
             help=FORMS_HINT,
         )
         private, neutral, likely_sober = setting_inputs(intervention)
-        talk_minutes = st.number_input(
-            "Time to allow for the talk itself (minutes) — the bed must be held past the start "
-            "plus this plus the travel",
-            min_value=0,
-            max_value=12 * 60,
-            value=intervention.talk_minutes,
-            step=15,
-        )
+        talk_minutes = talk_input(intervention)
         logistics = case.logistics
         speed, minutes = travel_inputs(logistics)
         if not st.form_submit_button("Save", type="primary", key=cases_ui.key(case, "save_when")):
@@ -175,6 +169,19 @@ def setting_inputs(intervention: Intervention) -> tuple[bool, bool, bool]:
     neutral = checks[1].checkbox("Neutral (not their room)", value=intervention.neutral)
     likely_sober = checks[2].checkbox("When they are likely sober", value=intervention.likely_sober)
     return private, neutral, likely_sober
+
+
+def talk_input(intervention: Intervention) -> int:
+    """Ask how long the talk itself may take (the hold must cover it too)."""
+    minutes = st.number_input(
+        "Time to allow for the talk itself (minutes) — the bed must be held past the start "
+        "plus this plus the travel",
+        min_value=0,
+        max_value=12 * 60,
+        value=intervention.talk_minutes,
+        step=15,
+    )
+    return int(minutes)
 
 
 def travel_inputs(logistics: Logistics) -> tuple[float, int | float | None]:
@@ -390,7 +397,7 @@ def letter_form(case: Case, member: TeamMember) -> None:
 
 def letter_outcome(
     member: TeamMember, letter: str, *, reviewed: bool, keep: bool
-) -> tuple[str, bool, str]:
+) -> tuple[LetterStatus, bool, str]:
     """Return the letter's new status, its keep-as-written flag and what to tell the author.
 
     A changed letter is reviewed again before it can be marked ready; a letter the review

@@ -24,7 +24,17 @@ from matching.search.engine import search
 from matching.search.explain import loosen_suggestions, nearest_miles
 from matching.search.geo import NominatimGeocoder, resolve_location
 from matching.search.index import FacilityIndex
-from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
+from matching.search.query import (
+    AFTER_CARE,
+    DETOX_NEEDS,
+    MOUD_NEEDS,
+    PAYERS,
+    AfterCare,
+    DetoxNeed,
+    MoudNeed,
+    Payer,
+    SearchQuery,
+)
 from matching.search.scoring import PRESET_DESCRIPTIONS, PRESETS
 
 MAX_SHOWN = 200
@@ -88,10 +98,10 @@ class FormInput:
     place: str
     online: bool
     radius: int
-    payers: list[str]
-    detox: str | None
-    moud: list[str]
-    after_care: str | None
+    payers: list[Payer]
+    detox: DetoxNeed | None
+    moud: list[MoudNeed]
+    after_care: AfterCare | None
     min_beds: int | float
     max_age: float | None
     include_unverified: bool

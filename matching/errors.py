@@ -18,12 +18,17 @@ class ReadyBedError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with one cell (or row, when ``column`` is empty) of a table."""
+    """One thing wrong with one cell (or row, when ``column`` is empty) of a table.
+
+    ``code`` names the check for programs (``"lat_range"``, ``"zip_pattern"``, see
+    :func:`matching.directory.schema.check_rows`); ``message`` says it in words.
+    """
 
     row: int | None
     column: str
     value: object
     message: str
+    code: str = ""
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row is not None else "file"
@@ -76,3 +81,23 @@ class StoreError(ReadyBedError):
 
 class ConflictError(StoreError):
     """A record changed since it was read (optimistic version check failed); nothing was saved."""
+
+
+class CaseError(ReadyBedError, ValueError):
+    """A plan field holds something that cannot be right (an unknown time zone, ...)."""
+
+
+class CaseFormatError(CaseError):
+    """A case JSON file is unusable; carries every problem found, each with its field path."""
+
+    def __init__(self, summary: str, problems: Iterable[str] = ()) -> None:
+        self.summary = summary
+        self.problems = list(problems)
+        lines = [summary] + [f"  - {problem}" for problem in self.problems[:20]]
+        if len(self.problems) > 20:
+            lines.append(f"  ... and {len(self.problems) - 20} more")
+        super().__init__("\n".join(lines))
+
+
+class PipelineError(ReadyBedError, ValueError):
+    """A pipeline step was given facts that cannot be true (a hold that already expired, ...)."""

@@ -76,6 +76,9 @@ def _convert(hint: Any, value: object, path: str, problems: list[str]) -> Any:
             _convert(item_hint, item, f"{path}[{index}]", problems)
             for index, item in enumerate(value)
         )
+    if origin is typing.Literal:
+        # A word from a closed vocabulary; the dataclass itself says which words are allowed.
+        return _convert_scalar(str, value, path, problems)
     if dataclasses.is_dataclass(hint):
         return from_plain(hint, value, path, problems)  # type: ignore[arg-type]
     return _convert_scalar(hint, value, path, problems)

@@ -16,16 +16,17 @@ Only a first name or alias of the loved one is kept; nothing here is logged.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import Final
+from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from matching.case.pipeline import ROLES, Placement, set_role
-from matching.errors import ReadyBedError
+from matching.case.pipeline import ROLES, Placement, Role, set_role
+from matching.errors import CaseError as CaseError
+from matching.errors import CaseFormatError as CaseFormatError
 
-LETTER_STATUSES: Final = ("not_started", "drafted", "reviewed")
+LetterStatus = Literal["not_started", "drafted", "reviewed"]
+LETTER_STATUSES: Final[tuple[LetterStatus, ...]] = typing.get_args(LetterStatus)
 
 
 DEFAULT_TIME_ZONE: Final = "America/New_York"
@@ -41,22 +42,6 @@ DEFAULT_TALK_MINUTES: Final = 120
 
 
 MAX_ALIAS_LENGTH: Final = 40
-
-
-class CaseError(ReadyBedError, ValueError):
-    """A plan field holds something that cannot be right (an unknown time zone, ...)."""
-
-
-class CaseFormatError(CaseError):
-    """A case JSON file is unusable; carries every problem found, each with its field path."""
-
-    def __init__(self, summary: str, problems: Iterable[str] = ()) -> None:
-        self.summary = summary
-        self.problems = list(problems)
-        lines = [summary] + [f"  - {problem}" for problem in self.problems[:20]]
-        if len(self.problems) > 20:
-            lines.append(f"  ... and {len(self.problems) - 20} more")
-        super().__init__("\n".join(lines))
 
 
 def check_time_zone(name: str) -> str:
@@ -174,7 +159,7 @@ class TeamMember:
     relationship: str = ""
     role: str = ""
     letter: str = ""
-    letter_status: str = "not_started"
+    letter_status: LetterStatus = "not_started"
     # The author read the review's findings and chose to keep the letter as written.
     keep_as_written: bool = False
     consequence: str = ""
@@ -264,7 +249,7 @@ class Case:
         )
         return replace(self, placements=merged)
 
-    def with_role(self, facility_id: str, role: str, *, now: datetime) -> Case:
+    def with_role(self, facility_id: str, role: Role, *, now: datetime) -> Case:
         """Return the case with ``facility_id`` in ``role``; a new primary demotes the old one.
 
         Each role change is written to the facility's contact log.

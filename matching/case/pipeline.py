@@ -20,18 +20,21 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from matching.directory.columns import FACILITY_ID
-from matching.errors import ReadyBedError
+from matching.errors import PipelineError as PipelineError
 
-STAGES: Final = (
+# The closed vocabularies are Literal types (so mypy catches "shortlistd"); each tuple of
+# values is read off its type, so the words are written once.
+OpenStage = Literal[
     "shortlisted",
     "called",
     "availability_confirmed",
@@ -39,9 +42,16 @@ STAGES: Final = (
     "bed_held",
     "intake_scheduled",
     "admitted",
-)
-CLOSED_STAGES: Final = ("declined", "waitlisted")
-STAGE_LABELS: Final = {
+]
+ClosedStage = Literal["declined", "waitlisted"]
+Stage = OpenStage | ClosedStage
+Role = Literal["primary", "backup", "candidate"]
+PaymentMethod = Literal["self_pay", "funding", "scholarship", "other"]
+BedType = Literal["detox", "residential", "other"]
+
+STAGES: Final[tuple[OpenStage, ...]] = typing.get_args(OpenStage)
+CLOSED_STAGES: Final[tuple[ClosedStage, ...]] = typing.get_args(ClosedStage)
+STAGE_LABELS: Final[dict[Stage, str]] = {
     "shortlisted": "Shortlisted",
     "called": "Called",
     "availability_confirmed": "Availability confirmed",
@@ -52,13 +62,9 @@ STAGE_LABELS: Final = {
     "declined": "Declined",
     "waitlisted": "Waitlisted",
 }
-ROLES: Final = ("primary", "backup", "candidate")
-PAYMENT_METHODS: Final = ("self_pay", "funding", "scholarship", "other")
-BED_TYPES: Final = ("detox", "residential", "other")
-
-
-class PipelineError(ReadyBedError, ValueError):
-    """A pipeline step was given facts that cannot be true (a hold that already expired, ...)."""
+ROLES: Final[tuple[Role, ...]] = typing.get_args(Role)
+PAYMENT_METHODS: Final[tuple[PaymentMethod, ...]] = typing.get_args(PaymentMethod)
+BED_TYPES: Final[tuple[BedType, ...]] = typing.get_args(BedType)
 
 
 def as_utc(moment: datetime, *, what: str) -> datetime:
@@ -160,7 +166,7 @@ class Availability:
     """A bed the facility said is open: how many, of which type, who said so and when."""
 
     beds_open: int
-    bed_type: str = "detox"
+    bed_type: BedType = "detox"
     confirmed_by: str = ""
     confirmed_at: datetime
 
@@ -238,7 +244,7 @@ class VerificationOfBenefits:
 class PaymentArrangement:
     """Self-pay or other funding arranged instead of (or on top of) insurance."""
 
-    method: str
+    method: PaymentMethod
     note: str = ""
     arranged_at: datetime
 
@@ -277,7 +283,7 @@ class ContactEvent:
     """One timestamped line of the contact log."""
 
     at: datetime
-    stage: str
+    stage: Stage
     note: str
 
     def __post_init__(self) -> None:
@@ -291,8 +297,8 @@ class Placement:
     """One candidate facility of a case and everything secured there so far."""
 
     facility: FacilitySnapshot
-    role: str = "candidate"
-    stage: str = "shortlisted"
+    role: Role = "candidate"
+    stage: Stage = "shortlisted"
     reason: str = ""
     availability: Availability | None = None
     vob: VerificationOfBenefits | None = None
@@ -321,7 +327,7 @@ class Placement:
 
 
 def new_placement(
-    facility: FacilitySnapshot, *, now: datetime, role: str = "candidate"
+    facility: FacilitySnapshot, *, now: datetime, role: Role = "candidate"
 ) -> Placement:
     """Start a placement at the shortlisted stage, with its first contact-log entry."""
     event = ContactEvent(at=now, stage="shortlisted", note=f"Added {facility.name} to the case.")
@@ -329,7 +335,7 @@ def new_placement(
 
 
 def _advance(
-    placement: Placement, stage: str, note: str, now: datetime, **facts: object
+    placement: Placement, stage: Stage, note: str, now: datetime, **facts: object
 ) -> Placement:
     if placement.closed or stage in CLOSED_STAGES:
         new_stage = stage
@@ -416,7 +422,7 @@ def admit(placement: Placement, *, now: datetime) -> Placement:
     return _advance(placement, "admitted", "Admitted.", now)
 
 
-def close(placement: Placement, *, stage: str, reason: str, now: datetime) -> Placement:
+def close(placement: Placement, *, stage: ClosedStage, reason: str, now: datetime) -> Placement:
     """Mark the facility declined or waitlisted, with the reason it gave.
 
     A decline or waitlist ends what the facility had offered: its open bed, the hold and the
@@ -462,7 +468,7 @@ def reopen(placement: Placement, *, now: datetime) -> Placement:
     Only what outlives a decline counts (a usable insurance verification or a payment
     arrangement); the bed, hold and intake were cleared when it closed.
     """
-    reached = "insurance_verified" if placement.payment_ready else "called"
+    reached: OpenStage = "insurance_verified" if placement.payment_ready else "called"
     event = ContactEvent(
         at=now, stage=reached, note="Reopened; confirm the open bed and the hold again."
     )
@@ -492,7 +498,7 @@ def stage_label(placement: Placement) -> str:
     return label
 
 
-def set_role(placement: Placement, *, role: str, now: datetime) -> Placement:
+def set_role(placement: Placement, *, role: Role, now: datetime) -> Placement:
     """Make the facility the primary, a backup or a candidate, and log the change."""
     event = ContactEvent(at=now, stage=placement.stage, note=f"Role changed to {role}.")
     return replace(placement, role=role, log=(*placement.log, event))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
@@ -27,6 +27,7 @@ from geopy.distance import geodesic
 from matching.case.model import Case, CaseError, SafetyScreen
 from matching.case.pipeline import Placement
 
+CheckStatus = Literal["pass", "warn", "fail"]
 PASS: Final = "pass"
 WARN: Final = "warn"
 FAIL: Final = "fail"
@@ -47,7 +48,7 @@ class Check:
 
     key: str
     title: str
-    status: str
+    status: CheckStatus
     message: str
 
 
@@ -419,7 +420,7 @@ def check_placement(case: Case, now: datetime) -> Check:
     )
 
 
-def _placement(status: str, message: str) -> Check:
+def _placement(status: CheckStatus, message: str) -> Check:
     return Check(key="placement", title="Placement", status=status, message=message)
 
 

@@ -14,7 +14,13 @@ from matching.case.codec import case_from_json, from_plain, to_plain
 from matching.case.model import Case
 from matching.case.pipeline import Placement
 from matching.errors import ConflictError, StoreError
-from matching.records.store import case_contact_log, case_placements, cases
+from matching.records.store import (
+    case_contact_log,
+    case_placements,
+    cases,
+    from_naive_utc,
+    to_naive_utc,
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -40,10 +46,6 @@ def _placement_json(placement: Placement) -> str:
     return json.dumps(plain, ensure_ascii=False)
 
 
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def _write_children(connection: Any, case_id: int, case: Case) -> None:
     connection.execute(delete(case_contact_log).where(case_contact_log.c.case_id == case_id))
     connection.execute(delete(case_placements).where(case_placements.c.case_id == case_id))
@@ -63,7 +65,7 @@ def _write_children(connection: Any, case_id: int, case: Case) -> None:
                 insert(case_contact_log).values(
                     case_id=case_id,
                     facility_id=placement.facility.facility_id,
-                    at=_naive_utc(event.at),
+                    at=to_naive_utc(event.at),
                     stage=event.stage,
                     note=event.note,
                 )
@@ -72,7 +74,7 @@ def _write_children(connection: Any, case_id: int, case: Case) -> None:
 
 def create_case(engine: Engine, case: Case, *, now: datetime | None = None) -> Case:
     """Insert ``case`` as a new case and return it with its id and version 1."""
-    stamp = _naive_utc(now or datetime.now(UTC))
+    stamp = to_naive_utc(now or datetime.now(UTC))
     with engine.begin() as connection:
         result = connection.execute(
             insert(cases).values(
@@ -98,7 +100,7 @@ def save_case(
     if case.id is None:
         raise StoreError("This case was never saved; create it first.")
     expected = case.version if expected_version is None else expected_version
-    stamp = _naive_utc(now or datetime.now(UTC))
+    stamp = to_naive_utc(now or datetime.now(UTC))
     with engine.begin() as connection:
         changed = connection.execute(
             update(cases)
@@ -149,7 +151,7 @@ def load_case(engine: Engine, case_id: int) -> Case:
             ).mappings()
             plain["log"] = [
                 {
-                    "at": to_plain(log["at"].replace(tzinfo=UTC)),
+                    "at": to_plain(from_naive_utc(log["at"])),
                     "stage": log["stage"],
                     "note": log["note"],
                 }
@@ -178,7 +180,7 @@ def list_cases(engine: Engine) -> list[CaseSummary]:
             id=row.id,
             title=row.title,
             version=row.version,
-            updated_at=row.updated_at.replace(tzinfo=UTC),
+            updated_at=from_naive_utc(row.updated_at),
         )
         for row in rows
     ]

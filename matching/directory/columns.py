@@ -7,7 +7,8 @@ repository rely on them, so add columns freely but never rename these.
 
 from __future__ import annotations
 
-from typing import Final
+import typing
+from typing import Final, Literal
 
 FACILITY_ID: Final = "facility_id"
 NAME: Final = "name"
@@ -162,25 +163,17 @@ SECOND_ROUND_COLUMNS: Final[tuple[str, ...]] = (
     + BEDS_BY_SEX_COLUMNS
 )
 # How a row's coordinates were obtained; only "exact" and "geocoded" are street-level.
-LOCATION_PRECISIONS: Final[tuple[str, ...]] = (
-    "exact",
-    "address_match",
-    "geocoded",
-    "zip_centroid",
-    "none",
-)
+LocationPrecision = Literal["exact", "address_match", "geocoded", "zip_centroid", "none"]
+LOCATION_PRECISIONS: Final[tuple[LocationPrecision, ...]] = typing.get_args(LocationPrecision)
 
 EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES)
 ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + SECOND_ROUND_COLUMNS + EXTRA_COLUMNS
 
 # Registry wording (Nebraska's labels), with "unknown" for "not updated" / never reported.
-AVAILABILITY_STATUSES: Final[tuple[str, ...]] = (
-    "openings",
-    "no_openings",
-    "waitlist",
-    "accepting_assessments",
-    "unknown",
-)
+AvailabilityStatus = Literal[
+    "openings", "no_openings", "waitlist", "accepting_assessments", "unknown"
+]
+AVAILABILITY_STATUSES: Final[tuple[AvailabilityStatus, ...]] = typing.get_args(AvailabilityStatus)
 STATUS_LABELS: Final[dict[str, str]] = {
     "openings": "Openings",
     "no_openings": "No openings",

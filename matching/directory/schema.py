@@ -1,27 +1,131 @@
 """Build, coerce, validate, load and save the canonical facility table.
 
-``validate_directory`` is the one gate every table passes before it is used: it checks the
-contract columns, their types, coordinate ranges, states, ZIPs and duplicate ids, and raises a
-:class:`~matching.errors.FacilityDataError` that lists every problem at once.
+:data:`FIELDS` is the one declarative schema of the table: each column's dtype, whether the
+contract requires it, its range, pattern or allowed values, and its label. :func:`check_rows`
+applies it and returns every problem, each with a machine-readable ``code``; importers drop the
+rows it flags and report them, and :func:`validate_directory` -- the one gate every table passes
+before it is used -- raises a :class:`~matching.errors.FacilityDataError` that lists them all.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Final
 
 import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import FacilityDataError, Problem
 
-_STATE_RE = re.compile(r"^[A-Z]{2}$")
+# A bed count above this is a typing error, not a facility (the largest US programmes have a
+# few thousand beds); it keeps 1e30 and the like out of integer columns.
+MAX_BEDS: Final = 10_000
 
-
-_ZIP_RE = re.compile(r"^\d{5}$")
-
+BED_COUNT_COLUMNS: Final[tuple[str, ...]] = (
+    col.BED_COLUMNS + col.BEDS_BY_SEX_COLUMNS + (col.LICENSED_BEDS,)
+)
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Field:
+    """One column of the facility table and the rules each row's value must follow."""
+
+    name: str
+    dtype: str
+    label: str
+    # A contract column (docs/facility-table.md): a table without it is refused.
+    required: bool = False
+    # An empty cell (blank text, or no number) is a problem; ``if_empty`` says how to fix it.
+    not_empty: bool = False
+    if_empty: str = "is empty"
+    unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    # Full-match regular expression for text, and what a mismatch means in words.
+    pattern: str | None = None
+    pattern_hint: str = ""
+    allowed: tuple[str, ...] = ()
+    # The other half of a pair given together or not at all (lat and lon).
+    pair: str | None = None
+    # How messages name the column, when not by its name ("ZIP", "status").
+    noun: str = ""
+
+    @property
+    def subject(self) -> str:
+        """Return how a message names this column."""
+        return self.noun or self.name
+
+
+_LABELS: Final[dict[str, str]] = {
+    col.FACILITY_ID: "Facility id",
+    col.NAME: "Name",
+    col.NAME2: "Second name or programme",
+    col.STREET: "Street",
+    col.CITY: "City",
+    col.STATE: "State",
+    col.ZIP: "ZIP",
+    col.PHONE: "Phone",
+    col.INTAKE_PHONE: "Intake phone",
+    col.WEBSITE: "Website",
+    col.LAT: "Latitude",
+    col.LON: "Longitude",
+    col.FACILITY_TYPE: "Facility type",
+    col.SOURCE: "Source of the listing",
+    col.BEDS_OPEN_DETOX: "Open detox beds",
+    col.BEDS_OPEN_RESIDENTIAL: "Open residential beds",
+    col.AVAILABILITY_STATUS: "Availability",
+    col.AVAILABILITY_REPORTED_AT: "Availability reported at",
+    col.AVAILABILITY_SOURCE: "Availability reported by",
+    col.LISTED_AT: "Listed at",
+    col.LOCATION_PRECISION: "Location precision",
+    col.LANGUAGES: "Languages",
+    col.ACCREDITATIONS: "Accreditations",
+    col.LICENSED_BEDS: "Licensed beds",
+    col.BEDS_OPEN_DETOX_FEMALE: "Open detox beds for women",
+    col.BEDS_OPEN_DETOX_MALE: "Open detox beds for men",
+    col.BEDS_OPEN_RESIDENTIAL_FEMALE: "Open residential beds for women",
+    col.BEDS_OPEN_RESIDENTIAL_MALE: "Open residential beds for men",
+    col.COUNTY: "County",
+    col.ACCREDITED: "Accredited",
+    col.SERVICES: "Services",
+}
+
+
+def _field(name: str, **rules: Any) -> Field:
+    """Return the field ``name`` with its dtype and label from the column table, plus ``rules``."""
+    label = {**_LABELS, **col.SERVICE_LABELS, **col.PROFILE_LABELS}[name]
+    required = name in col.CANONICAL_COLUMNS
+    return Field(name=name, dtype=col.DTYPES[name], label=label, required=required, **rules)
+
+
+_UNKNOWN_LOCATION: Final = "is missing (use 0,0 for an unknown location)"
+
+_RULES: Final[tuple[Field, ...]] = (
+    _field(col.FACILITY_ID, not_empty=True, unique=True),
+    _field(col.NAME, not_empty=True),
+    _field(col.STATE, pattern=r"[A-Z]{2}", pattern_hint="is not 2 letters"),
+    _field(col.ZIP, pattern=r"\d{5}", pattern_hint="is not 5 digits", noun="ZIP"),
+    _field(
+        col.LAT, not_empty=True, if_empty=_UNKNOWN_LOCATION, minimum=-90, maximum=90, pair=col.LON
+    ),
+    _field(
+        col.LON, not_empty=True, if_empty=_UNKNOWN_LOCATION, minimum=-180, maximum=180, pair=col.LAT
+    ),
+    _field(col.AVAILABILITY_STATUS, allowed=col.AVAILABILITY_STATUSES, noun="status"),
+    _field(col.LOCATION_PRECISION, allowed=col.LOCATION_PRECISIONS, noun="location precision"),
+    *(_field(name, minimum=0, maximum=MAX_BEDS) for name in BED_COUNT_COLUMNS),
+)
+
+# The schema: every column of the table in order; columns without rules only have a dtype.
+FIELDS: Final[tuple[Field, ...]] = tuple(
+    next((rule for rule in _RULES if rule.name == name), None) or _field(name)
+    for name in col.ALL_COLUMNS
+)
+SCHEMA: Final[dict[str, Field]] = {field.name: field for field in FIELDS}
 
 
 def empty_directory() -> pd.DataFrame:
@@ -73,26 +177,36 @@ def _default_column(name: str, length: int, index: pd.Index) -> pd.Series:
     return pd.Series([pd.NA] * length, index=index).astype(dtype)
 
 
-def _cast(series: pd.Series, dtype: str, name: str) -> pd.Series:
+# (mask of bad cells, code suffix, message): what parsing a column to its dtype found.
+_Bad = tuple[pd.Series, str, str]
+
+# Above this a float no longer holds every whole number exactly; Int64 would overflow later.
+_MAX_EXACT_INTEGER: Final = 2**53
+
+
+def _parse(series: pd.Series, dtype: str) -> tuple[pd.Series, list[_Bad]]:
+    """Return ``series`` parsed for ``dtype`` (bad cells NA; counts stay float) and what was bad."""
     if dtype == "str":
-        return series.astype("str").where(series.notna(), "").astype("str")
+        return series.astype("str").where(series.notna(), "").astype("str"), []
     if dtype == "boolean":
-        return _to_boolean(series, name)
+        return _parse_boolean(series)
+    given = ~_blank(series)
     if dtype.startswith("datetime64"):
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            return series, []
         parsed = pd.to_datetime(series, errors="coerce", utc=True, format="mixed")
-        bad = parsed.isna() & series.notna() & (series.astype("str").str.strip() != "")
-        _raise_bad(
-            series, bad, name, "is not a date and time (use ISO 8601, e.g. 2026-11-26T14:30Z)"
-        )
-        return parsed.astype(dtype)
-    numeric = pd.to_numeric(series, errors="coerce")
-    bad = numeric.isna() & series.notna() & (series.astype("str").str.strip() != "")
-    _raise_bad(series, bad, name, "is not a number")
+        message = "is not a date and time (use ISO 8601, e.g. 2026-11-26T14:30Z)"
+        return parsed, [(parsed.isna() & given, "type", message)]
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        numeric = series.astype("float64")
+    else:
+        numeric = pd.to_numeric(series.astype("str").str.strip(), errors="coerce")
+    bad: list[_Bad] = [(numeric.isna() & given, "type", "is not a number")]
     if dtype == "Int64":
         fractional = numeric.notna() & (numeric % 1 != 0)
-        _raise_bad(series, fractional, name, "is not a whole number")
-        return numeric.astype("Int64")
-    return numeric.astype(dtype)
+        bad.append((fractional, "type", "is not a whole number"))
+        numeric = numeric.where(~fractional)
+    return numeric.astype("float64"), bad
 
 
 _TRUE = {"true", "1", "1.0", "yes", "y", "t"}
@@ -101,80 +215,140 @@ _TRUE = {"true", "1", "1.0", "yes", "y", "t"}
 _FALSE = {"false", "0", "0.0", "no", "n", "f"}
 
 
-def _to_boolean(series: pd.Series, name: str) -> pd.Series:
+def _parse_boolean(series: pd.Series) -> tuple[pd.Series, list[_Bad]]:
     if series.dtype == "boolean":
-        return series
+        return series, []
     text = series.astype("str").str.strip().str.lower()
     unknown = series.isna() | text.isin({"", "nan", "<na>", "none", "unknown"})
     is_true = text.isin(_TRUE)
     is_false = text.isin(_FALSE)
-    _raise_bad(series, ~(unknown | is_true | is_false), name, "is not true/false")
     result = pd.Series(pd.NA, index=series.index, dtype="boolean")
     result[is_true] = True
     result[is_false] = False
-    return result
+    return result, [(~(unknown | is_true | is_false), "type", "is not true/false")]
 
 
-def _raise_bad(series: pd.Series, bad: pd.Series, name: str, message: str) -> None:
-    # Rows are numbered from 1, as a user counts data rows in a spreadsheet.
-    if bad.any():
-        raise FacilityDataError(
-            f"Column {name!r} has values that are not valid",
-            [
-                Problem(int(i) + 1, name, series.iloc[i], message)
-                for i in bad.to_numpy().nonzero()[0]
-            ],
+def _cast(series: pd.Series, dtype: str, name: str) -> pd.Series:
+    values, bad = _parse(series, dtype)
+    if dtype == "Int64":
+        bad.append((values.abs() > _MAX_EXACT_INTEGER, "type", "is too large to be a count"))
+    problems = [
+        Problem(int(i) + 1, name, series.iloc[i], message, f"{name}_{code}")
+        for mask, code, message in bad
+        for i in mask.to_numpy().nonzero()[0]
+    ]
+    if problems:
+        raise FacilityDataError(f"Column {name!r} has values that are not valid", problems)
+    return values.astype(dtype)
+
+
+def check_rows(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> list[Problem]:
+    """Return every problem the schema finds in ``frame``'s rows, ordered by row.
+
+    Checks each schema column present in ``frame`` (or only ``columns``): the value parses as
+    the column's dtype (text such as an imported file's is parsed first), is not empty where
+    a value is required, lies in its range, matches its pattern, is one of the allowed values,
+    and does not repeat an earlier usable row's. Rows are numbered from 1, as a user counts
+    data rows in a spreadsheet; each problem's ``code`` is ``<column>_<check>`` (``lat_range``,
+    ``zip_pattern``, ``name_empty``, ``lon_unpaired``, ``facility_id_duplicate``, ...).
+    """
+    names = [name for name in (columns or tuple(SCHEMA)) if name in frame.columns]
+    found: list[tuple[int, int, Problem]] = []
+    parsed: dict[str, pd.Series] = {}
+    for order, name in enumerate(names):
+        field = SCHEMA[name]
+        values, bad = _parse(frame[name], field.dtype)
+        parsed[name] = values
+        for mask, code, message in bad + _rule_masks(field, values, frame):
+            for position in mask.to_numpy().nonzero()[0]:
+                cell = frame[name].iloc[position]
+                problem = Problem(int(position) + 1, name, cell, message, f"{name}_{code}")
+                found.append((int(position), order, problem))
+    found += _duplicates(frame, names, parsed, {position for position, _, _ in found})
+    return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """Return a mask of cells that hold nothing (NA, or only white space)."""
+    if pd.api.types.is_numeric_dtype(series.dtype) or isinstance(series.dtype, pd.DatetimeTZDtype):
+        return series.isna()
+    return series.isna() | (series.astype("str").str.strip() == "")
+
+
+def _rule_masks(field: Field, values: pd.Series, frame: pd.DataFrame) -> list[_Bad]:
+    """Return the bad-cell masks of ``field``'s rules over its parsed ``values``."""
+    masks: list[_Bad] = []
+    empty = _blank(frame[field.name]) if field.not_empty else None
+    if empty is not None and field.pair is not None and field.pair in frame.columns:
+        partner_given = ~_blank(frame[field.pair])
+        message = f"is empty but {field.pair} is given; give both coordinates"
+        masks.append((empty & partner_given, "unpaired", message))
+        masks.append((empty & ~partner_given, "empty", field.if_empty))
+    elif empty is not None:
+        masks.append((empty, "empty", field.if_empty))
+    if field.minimum is not None and field.maximum is not None:
+        outside = values.notna() & ~values.between(field.minimum, field.maximum)
+        masks.append((outside, "range", f"is outside {field.minimum:g}..{field.maximum:g}"))
+    if field.pattern is not None:
+        masks.append((~values.str.fullmatch(field.pattern), "pattern", field.pattern_hint))
+    if field.allowed:
+        masks.append(
+            (~values.isin(field.allowed), "allowed", "must be one of " + ", ".join(field.allowed))
         )
+    return masks
+
+
+def _duplicates(
+    frame: pd.DataFrame, names: list[str], parsed: dict[str, pd.Series], flagged: set[int]
+) -> list[tuple[int, int, Problem]]:
+    """Flag values of unique columns that repeat an earlier row without other problems."""
+    found = []
+    for order, name in enumerate(names):
+        if not SCHEMA[name].unique:
+            continue
+        values = parsed[name]
+        usable = (values != "") & ~pd.Series(range(len(frame)), index=frame.index).isin(flagged)
+        repeated = usable & values.where(usable).duplicated(keep="first")
+        for position in repeated.to_numpy().nonzero()[0]:
+            cell = frame[name].iloc[position]
+            problem = Problem(
+                int(position) + 1, name, cell, "repeats an earlier row", f"{name}_duplicate"
+            )
+            found.append((int(position), order, problem))
+    return found
+
+
+def describe(problem: Problem, *, quote_value: bool = True) -> str:
+    """Return ``problem`` as one clause naming its column: "ZIP '0210' is not 5 digits"."""
+    field = SCHEMA.get(problem.column)
+    subject = field.subject if field is not None else problem.column
+    text = "" if problem.value is None or pd.isna(problem.value) else str(problem.value).strip()
+    if quote_value and text and not problem.code.endswith(("_empty", "_unpaired")):
+        subject += f" '{text[:40]}'"
+    return f"{subject} {problem.message}"
 
 
 def validate_directory(frame: pd.DataFrame) -> pd.DataFrame:
     """Check ``frame`` against the canonical contract and return it coerced to canonical dtypes.
 
     Raises FacilityDataError listing every problem (row, column, value): missing contract
-    columns, unusable types, latitude/longitude out of range or missing, states that are not
-    two letters, ZIPs that are not five digits, empty or duplicate ``facility_id``, unknown
-    availability statuses and negative bed counts. A 0,0 coordinate pair is allowed and means
-    "location unknown".
+    columns, unusable types, and every rule of :data:`FIELDS` that a row breaks (see
+    :func:`check_rows`): latitude/longitude out of range or missing, states that are not two
+    letters, ZIPs that are not five digits, empty or duplicate ``facility_id``, unknown
+    availability statuses, bed counts outside 0..MAX_BEDS. A 0,0 coordinate pair is allowed
+    and means "location unknown".
     """
-    missing = [name for name in col.CANONICAL_COLUMNS if name not in frame.columns]
+    missing = [field.name for field in FIELDS if field.required and field.name not in frame]
     if missing:
         raise FacilityDataError(
             "The facility table is missing required columns",
-            [Problem(None, name, None, "column is missing") for name in missing],
+            [Problem(None, name, None, "column is missing", "column_missing") for name in missing],
         )
     table = coerce_directory(frame)
-    problems: list[Problem] = []
-
-    def flag(mask: pd.Series, column: str, message: str) -> None:
-        for position in mask.to_numpy().nonzero()[0]:
-            problems.append(
-                Problem(int(position) + 1, column, table[column].iloc[position], message)
-            )
-
-    ids = table[col.FACILITY_ID]
-    flag(ids.str.strip() == "", col.FACILITY_ID, "facility_id is empty")
-    flag(ids.duplicated(keep="first") & (ids != ""), col.FACILITY_ID, "duplicate facility_id")
-    flag(table[col.NAME].str.strip() == "", col.NAME, "facility name is empty")
-    flag(~table[col.STATE].str.fullmatch(_STATE_RE), col.STATE, "state must be 2 capital letters")
-    flag(~table[col.ZIP].str.fullmatch(_ZIP_RE), col.ZIP, "ZIP must be 5 digits, kept as text")
-    lat, lon = table[col.LAT], table[col.LON]
-    flag(lat.isna(), col.LAT, "latitude is missing (use 0,0 for an unknown location)")
-    flag(lon.isna(), col.LON, "longitude is missing (use 0,0 for an unknown location)")
-    flag(lat.notna() & ~lat.between(-90, 90), col.LAT, "latitude must be between -90 and 90")
-    flag(lon.notna() & ~lon.between(-180, 180), col.LON, "longitude must be between -180 and 180")
-    status = table[col.AVAILABILITY_STATUS]
-    flag(
-        ~status.isin(col.AVAILABILITY_STATUSES),
-        col.AVAILABILITY_STATUS,
-        "status must be one of " + ", ".join(col.AVAILABILITY_STATUSES),
-    )
-    flag(
-        ~table[col.LOCATION_PRECISION].isin(col.LOCATION_PRECISIONS),
-        col.LOCATION_PRECISION,
-        "location precision must be one of " + ", ".join(col.LOCATION_PRECISIONS),
-    )
-    for beds in col.BED_COLUMNS + col.BEDS_BY_SEX_COLUMNS + (col.LICENSED_BEDS,):
-        flag(table[beds].fillna(0) < 0, beds, "open beds cannot be negative")
+    problems = [
+        dataclasses.replace(problem, message=describe(problem, quote_value=False))
+        for problem in check_rows(table)
+    ]
     if problems:
         raise FacilityDataError("The facility table is not valid", problems)
     return table

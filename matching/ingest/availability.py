@@ -21,6 +21,7 @@ from typing import Final
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.directory.schema import BED_COUNT_COLUMNS, check_rows
 from matching.errors import FacilityDataError, Problem
 from matching.ingest.text import parse_report_times, read_csv_text
 
@@ -124,20 +125,13 @@ def _validate_feed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
         col.AVAILABILITY_STATUS,
         "status must be one of " + ", ".join(col.AVAILABILITY_STATUSES),
     )
-    beds = {}
-    for column in col.BED_COLUMNS:
-        numbers = pd.to_numeric(feed[column], errors="coerce")
-        flag(
-            (feed[column] != "") & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0)),
-            column,
-            "open beds must be a whole number, 0 or more (or empty if unknown)",
-        )
-        beds[column] = numbers
+    bed_columns = tuple(column for column in BED_COUNT_COLUMNS if column in feed.columns)
+    problems += check_rows(feed, bed_columns)
     if problems:
         problems.sort(key=lambda problem: problem.row or 0)
         raise FacilityDataError(f"{name} has reports that cannot be used", problems)
     return feed.assign(
-        **{column: values.astype("Int64") for column, values in beds.items()},
+        **{column: pd.to_numeric(feed[column]).astype("Int64") for column in bed_columns},
         **{col.AVAILABILITY_STATUS: status.astype("str")},
         **{col.AVAILABILITY_REPORTED_AT: stamps.astype("datetime64[ns, UTC]")},
         zip=feed[col.ZIP].str.zfill(5).where(feed[col.ZIP] != "", ""),

@@ -15,7 +15,14 @@ from matching.ingest.findtreatment import _read_findtreatment_csv, _read_findtre
 from matching.ingest.generic_csv import _read_generic_csv
 from matching.ingest.normalize import _build_table
 from matching.ingest.report import ImportReport, ImportResult, Progress, _Raw
-from matching.ingest.sniff import FORMATS, _check_forced_format, _is_csv_format, detect_format
+from matching.ingest.sniff import (
+    FORMATS,
+    FormatChoice,
+    ImportFormat,
+    _check_forced_format,
+    _is_csv_format,
+    detect_format,
+)
 from matching.ingest.text import (
     _SNIFF_BYTES,
     _XLSX_MAGIC,
@@ -28,7 +35,7 @@ from matching.ingest.text import (
 
 
 def import_file(
-    path: str | os.PathLike[str], *, fmt: str = "auto", progress: Progress | None = None
+    path: str | os.PathLike[str], *, fmt: FormatChoice = "auto", progress: Progress | None = None
 ) -> ImportResult:
     """Import the listing at ``path`` (format detected unless ``fmt`` names one of FORMATS).
 
@@ -101,14 +108,19 @@ def import_file(
 
 
 def import_bytes(
-    data: bytes, filename: str, *, fmt: str = "auto", progress: Progress | None = None
+    data: bytes, filename: str, *, fmt: FormatChoice = "auto", progress: Progress | None = None
 ) -> ImportResult:
     """Import a listing held in memory (e.g. an upload) named ``filename``."""
     return _import(data, filename, fmt, progress, lines_checked=False)
 
 
 def _import(
-    data: bytes, filename: str, fmt: str, progress: Progress | None, *, lines_checked: bool
+    data: bytes,
+    filename: str,
+    fmt: FormatChoice,
+    progress: Progress | None,
+    *,
+    lines_checked: bool,
 ) -> ImportResult:
     report_progress = progress or (lambda fraction, message: None)
     if fmt not in FORMATS:
@@ -130,7 +142,7 @@ def _import(
     return ImportResult(frame=frame, report=report)
 
 
-_READERS: Final[dict[str, Callable[[bytes, str], _Raw]]] = {
+_READERS: Final[dict[ImportFormat, Callable[[bytes, str], _Raw]]] = {
     "findtreatment-csv": _read_findtreatment_csv,
     "findtreatment-xlsx": _read_findtreatment_xlsx,
     "findtreatment-json": _read_findtreatment_json,

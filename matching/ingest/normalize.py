@@ -6,10 +6,12 @@ service keys each row lists; the shared steps then clean addresses, apply the on
 
 Rules (documented for users in ``data/README.md``):
 
-- A row whose own data is unusable (no name, a coordinate that is not a number or out of range,
-  a state that is not two letters, a ZIP that is not 5 digits, a repeated explicit id) is
-  *rejected*: it is left out, the report lists its row number and reason, and the other rows
-  are imported. An empty coordinate pair means "location unknown" (0,0), not a rejection.
+- A row whose own data breaks the table's schema (:data:`matching.directory.schema.FIELDS`:
+  no name, a coordinate that is not a number or out of range, one coordinate of the pair
+  without the other, a state that is not two letters, a ZIP that is not 5 digits, a bed count
+  outside 0..10,000, a repeated explicit id, ...) is *rejected*: it is left out, the report
+  lists its row number and reason, and the other rows are imported. An empty coordinate pair
+  means "location unknown" (0,0), not a rejection.
 - A file that cannot be read at all (empty, damaged, wrong format, required columns missing,
   undecodable bytes, a line over :data:`MAX_LINE_BYTES`) or where no row survives raises
   :class:`~matching.errors.ImportFormatError` / :class:`~matching.errors.FacilityDataError`.
@@ -25,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.directory.schema import coerce_directory, validate_directory
+from matching.directory.schema import (
+    check_rows,
+    coerce_directory,
+    describe,
+    validate_directory,
+)
 from matching.directory.service_codes import MAPPABLE_COLUMNS, ServiceMapping
 from matching.errors import FacilityDataError, Problem
 from matching.ingest.generic_csv import _GENERIC_PASSTHROUGH
@@ -37,10 +44,12 @@ def _build_table(
     raw: _Raw, fmt: str, filename: str, report: ImportReport, mapping: ServiceMapping
 ) -> pd.DataFrame:
     table = _clean_text(raw.table)
-    table = table.assign(**_parse_coordinates(table))
+    table = table.assign(**_coordinates_as_text(table))
+    if col.AVAILABILITY_STATUS in table.columns:
+        status = table[col.AVAILABILITY_STATUS]
+        table[col.AVAILABILITY_STATUS] = status.where(status != "", "unknown")
     flags = _service_flags(raw, mapping, report)
     reasons = _row_problems(table)
-    reasons = _reject_duplicate_ids(table, reasons)
     keep = reasons.eq("").to_numpy()
     report.rejected = [
         (int(raw.row_numbers[i]), reason) for i, reason in enumerate(reasons) if reason
@@ -51,6 +60,7 @@ def _build_table(
             [Problem(int(raw.row_numbers[i]), "", None, r) for i, r in enumerate(reasons) if r],
         )
     table = table[keep].reset_index(drop=True)
+    table = table.assign(**{name: pd.to_numeric(table[name]) for name in (col.LAT, col.LON)})
     if flags is not None:
         table = table.join(flags[keep].reset_index(drop=True))
     table = _assign_ids(table, report)
@@ -59,14 +69,10 @@ def _build_table(
         if col.SOURCE in table.columns
         else f"{fmt}:{filename}"
     )
-    if col.AVAILABILITY_STATUS in table.columns:
-        status = table[col.AVAILABILITY_STATUS].astype("str").str.strip()
-        table[col.AVAILABILITY_STATUS] = status.where(status != "", "unknown")
     unknown_location = int(((table[col.LAT] == 0) & (table[col.LON] == 0)).sum())
     if unknown_location:
         report.notes.append(f"{unknown_location} imported row(s) have no coordinates (0,0)")
-    helpers = ("street2", "_lat_text", "_lon_text")
-    table = coerce_directory(table.drop(columns=[c for c in helpers if c in table.columns]))
+    table = coerce_directory(table.drop(columns=[c for c in ("street2",) if c in table.columns]))
     report.rows_imported = len(table)
     return validate_directory(_add_services_text(table))
 
@@ -100,63 +106,43 @@ def _join_text(*parts: Any, sep: str = ", ") -> pd.Series:
     return joined
 
 
-def _parse_coordinates(table: pd.DataFrame) -> dict[str, pd.Series]:
-    out = {}
-    for name in (col.LAT, col.LON):
-        text = table[name].astype("str").fillna("").str.strip()
-        numbers = pd.to_numeric(text, errors="coerce")
-        out[name] = numbers.where(text != "", 0.0)
-        out[f"_{name}_text"] = text
-    return out
+def _coordinates_as_text(table: pd.DataFrame) -> dict[str, pd.Series]:
+    """Return lat and lon as stripped text; an empty pair becomes 0,0 (location unknown)."""
+    text = {name: table[name].astype("str").fillna("").str.strip() for name in (col.LAT, col.LON)}
+    neither = (text[col.LAT] == "") & (text[col.LON] == "")
+    return {name: values.where(~neither, "0") for name, values in text.items()}
 
 
 def _row_problems(table: pd.DataFrame) -> pd.Series:
-    """Return one reason per row ('' = fine), naming the column and value."""
-    reasons = pd.Series("", index=table.index, dtype="str")
+    """Return one reason per row ('' = fine), naming the column and value.
 
-    def add(mask: pd.Series, message: pd.Series | str) -> None:
-        nonlocal reasons
-        text = message if isinstance(message, pd.Series) else pd.Series(message, index=table.index)
-        reasons = reasons.where(~mask, reasons.where(reasons == "", reasons + "; ") + text)
-
-    add(table[col.NAME] == "", "name is empty")
-    for name, limit in ((col.LAT, 90), (col.LON, 180)):
-        text, value = table[f"_{name}_text"], table[name]
-        add(value.isna(), f"{name} " + _quoted(text) + " is not a number")
-        add(
-            value.notna() & (value.abs() > limit),
-            f"{name} " + _quoted(text) + f" is outside -{limit}..{limit}",
-        )
-    add(
-        ~table[col.STATE].str.fullmatch(r"[A-Z]{2}"),
-        "state " + _quoted(table[col.STATE]) + " is not 2 letters",
-    )
-    add(
-        ~table[col.ZIP].str.fullmatch(r"\d{5}"),
-        "ZIP " + _quoted(table[col.ZIP]) + " is not 5 digits",
-    )
+    The reasons are the schema's (:func:`~matching.directory.schema.check_rows`) plus report
+    times that parse but cannot be true (before 1990, in the future).
+    """
+    # A row without an id is fine: it gets one from its name, street and ZIP (_assign_ids).
+    problems = [p for p in check_rows(table) if p.code != f"{col.FACILITY_ID}_empty"]
     if col.AVAILABILITY_REPORTED_AT in table.columns:
-        times = parse_report_times(table[col.AVAILABILITY_REPORTED_AT])
-        text = table[col.AVAILABILITY_REPORTED_AT].astype("str").fillna("")
-        add(
-            times["problem"] != "",
-            "availability_reported_at " + _quoted(text) + " " + times["problem"],
+        problems += _implausible_times(
+            table, {p.row for p in problems if p.column == col.AVAILABILITY_REPORTED_AT}
         )
-    return reasons
+    reasons = [""] * len(table)
+    for problem in sorted(problems, key=lambda problem: problem.row or 0):
+        position = (problem.row or 1) - 1
+        reason = describe(problem)
+        if problem.code == f"{col.FACILITY_ID}_duplicate":
+            reason += "; later copies are left out"
+        reasons[position] = f"{reasons[position]}; {reason}" if reasons[position] else reason
+    return pd.Series(reasons, index=table.index, dtype="str")
 
 
-def _quoted(values: pd.Series) -> pd.Series:
-    return "'" + values.str.slice(0, 40) + "'"
-
-
-def _reject_duplicate_ids(table: pd.DataFrame, reasons: pd.Series) -> pd.Series:
-    if col.FACILITY_ID not in table.columns:
-        return reasons
-    ids = table[col.FACILITY_ID]
-    usable = (ids != "") & (reasons == "")
-    repeated = usable & ids.where(usable).duplicated(keep="first")
-    message = "facility_id " + _quoted(ids) + " repeats an earlier row; later copies are left out"
-    return reasons.where(~repeated, message)
+def _implausible_times(table: pd.DataFrame, flagged: set[int | None]) -> list[Problem]:
+    text = table[col.AVAILABILITY_REPORTED_AT].astype("str").fillna("")
+    times = parse_report_times(text)
+    return [
+        Problem(int(i) + 1, col.AVAILABILITY_REPORTED_AT, text.iloc[i], times["problem"].iloc[i])
+        for i in (times["problem"] != "").to_numpy().nonzero()[0]
+        if int(i) + 1 not in flagged
+    ]
 
 
 def _assign_ids(table: pd.DataFrame, report: ImportReport) -> pd.DataFrame:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from matching.ingest.sniff import ImportFormat
+
 Progress = Callable[[float, str], None]
 
 
@@ -16,7 +18,7 @@ Progress = Callable[[float, str], None]
 class ImportReport:
     """What an import did: rows read, imported and rejected (with reasons), unmapped keys."""
 
-    format: str
+    format: ImportFormat
     source: str
     rows_read: int = 0
     rows_imported: int = 0

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from matching.errors import ImportFormatError
 from matching.ingest.text import (
@@ -14,7 +15,13 @@ from matching.ingest.text import (
     decode_text,
 )
 
-_FORMAT_HINTS: Final[dict[str, str]] = {
+ImportFormat = Literal[
+    "findtreatment-csv", "findtreatment-xlsx", "findtreatment-json", "directory-2015", "generic-csv"
+]
+# What a caller may ask for: a format, or "auto" to detect it.
+FormatChoice = Literal["auto"] | ImportFormat
+
+_FORMAT_HINTS: Final[dict[ImportFormat, str]] = {
     "findtreatment-csv": "a FindTreatment.gov CSV export",
     "findtreatment-xlsx": "a FindTreatment.gov Excel export",
     "findtreatment-json": "a FindTreatment.gov API JSON page",
@@ -23,7 +30,7 @@ _FORMAT_HINTS: Final[dict[str, str]] = {
 }
 
 
-def detect_format(data: bytes, filename: str) -> str:
+def detect_format(data: bytes, filename: str) -> ImportFormat:
     """Return the format of ``data`` judged from its bytes, header and file extension."""
     suffix = Path(filename).suffix.lower()
     if data.startswith(_XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
@@ -34,7 +41,7 @@ def detect_format(data: bytes, filename: str) -> str:
     return _csv_format_of(header)
 
 
-def _csv_format_of(header: list[str]) -> str:
+def _csv_format_of(header: list[str]) -> ImportFormat:
     if "Keys" in header:
         return "directory-2015"
     if {"name1", "latitude", "longitude"} <= set(header):
@@ -46,7 +53,7 @@ def _is_csv_format(fmt: str) -> bool:
     return fmt in ("findtreatment-csv", "directory-2015", "generic-csv")
 
 
-def _check_forced_format(fmt: str, detected: str) -> None:
+def _check_forced_format(fmt: str, detected: ImportFormat) -> None:
     if fmt == detected:
         return
     looks_like = f"this file looks like {_FORMAT_HINTS[detected]} — try --format {detected}"
@@ -64,11 +71,4 @@ def _check_forced_format(fmt: str, detected: str) -> None:
         )
 
 
-FORMATS = (
-    "auto",
-    "findtreatment-csv",
-    "findtreatment-xlsx",
-    "findtreatment-json",
-    "directory-2015",
-    "generic-csv",
-)
+FORMATS: Final[tuple[FormatChoice, ...]] = ("auto", *typing.get_args(ImportFormat))

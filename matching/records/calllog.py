@@ -17,13 +17,15 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 
 from matching.directory import columns as col
+from matching.directory.schema import MAX_BEDS
 from matching.errors import QueryError
 from matching.ingest.availability import MergeReport, apply_reports
-from matching.records.store import call_log
+from matching.records.store import call_log, to_naive_utc
 
 # A phone clock a few minutes ahead of the server's is normal; a report from the future is not.
 FUTURE_TOLERANCE: Final = timedelta(minutes=10)
-MAX_BEDS_REPORTED: Final = 1000
+# The facility table's bound (directory.schema), so a call and an import agree.
+MAX_BEDS_REPORTED: Final = MAX_BEDS
 
 HISTORY_COLUMNS: Final = (
     "id",
@@ -49,7 +51,7 @@ class CallReport:
     """
 
     facility_id: str
-    availability_status: str
+    availability_status: col.AvailabilityStatus
     beds_open_detox: int | None = None
     beds_open_residential: int | None = None
     reported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -99,11 +101,11 @@ def log_call(engine: Engine, report: CallReport, *, now: datetime | None = None)
                 beds_open_detox=report.beds_open_detox,
                 beds_open_residential=report.beds_open_residential,
                 availability_status=report.availability_status,
-                reported_at=_to_naive_utc(report.reported_at),
+                reported_at=to_naive_utc(report.reported_at),
                 answered_by=report.answered_by.strip(),
                 source=report.source,
                 note=report.note.strip(),
-                logged_at=_to_naive_utc(logged_at),
+                logged_at=to_naive_utc(logged_at),
             )
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -115,7 +117,7 @@ def log_reports(engine: Engine, reports: pd.DataFrame, *, now: datetime | None =
     ``reports`` has the columns :func:`matching.availability.read_feed` returns; rows without a
     facility id or a report time are skipped (the feed reader reports those to the user).
     """
-    logged_at = _to_naive_utc(now or datetime.now(UTC))
+    logged_at = to_naive_utc(now or datetime.now(UTC))
     stamps = pd.to_datetime(reports[col.AVAILABILITY_REPORTED_AT], utc=True)
     rows = []
     for position in range(len(reports)):
@@ -131,7 +133,7 @@ def log_reports(engine: Engine, reports: pd.DataFrame, *, now: datetime | None =
                     reports[col.BEDS_OPEN_RESIDENTIAL].iloc[position]
                 ),
                 "availability_status": str(reports[col.AVAILABILITY_STATUS].iloc[position]),
-                "reported_at": _to_naive_utc(stamp.to_pydatetime()),
+                "reported_at": to_naive_utc(stamp.to_pydatetime()),
                 "answered_by": "",
                 "source": str(reports[col.AVAILABILITY_SOURCE].iloc[position] or "feed"),
                 "note": "",
@@ -219,11 +221,7 @@ def overlay_call_log(directory: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     return apply_reports(directory, known).frame
 
 
-def _to_naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def _int_or_none(value: object) -> int | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return None
     return int(value)  # type: ignore[call-overload]

@@ -19,7 +19,13 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from matching.directory.io import read_directory, write_directory
 from matching.errors import StoreError
-from matching.records.store import DEFAULT_DB_PATH, app_settings, directories
+from matching.records.store import (
+    DEFAULT_DB_PATH,
+    app_settings,
+    directories,
+    from_naive_utc,
+    to_naive_utc,
+)
 
 DEMO_KEY: Final = "demo"
 DEMO_NAME: Final = "Demo directory (fictional facilities)"
@@ -96,7 +102,7 @@ def save_import(
                 format=format,
                 rows=len(frame),
                 summary=summary,
-                imported_at=stamp.replace(tzinfo=None),
+                imported_at=to_naive_utc(stamp),
             )
         )
         new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -176,7 +182,7 @@ def _entry(row: object, folder: Path) -> DirectoryEntry:
         path=folder / str(mapping["file_name"]),
         format=str(mapping["format"]),
         rows=int(mapping["rows"]),
-        imported_at=mapping["imported_at"].replace(tzinfo=UTC),
+        imported_at=from_naive_utc(mapping["imported_at"]),
         summary=str(mapping["summary"]),
     )
 

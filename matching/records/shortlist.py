@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from matching.directory import columns as col
 from matching.errors import QueryError, StoreError
-from matching.records.store import shortlist_items, shortlists
+from matching.records.store import from_naive_utc, shortlist_items, shortlists, to_naive_utc
 
 DEFAULT_SHORTLIST_NAME: Final = "My shortlist"
 MAX_NAME_LENGTH: Final = 200
@@ -73,7 +73,7 @@ def default_shortlist(engine: Engine) -> Shortlist:
         if row is None:
             connection.execute(
                 insert(shortlists).values(
-                    name=DEFAULT_SHORTLIST_NAME, created_at=_naive_utc(datetime.now(UTC))
+                    name=DEFAULT_SHORTLIST_NAME, created_at=to_naive_utc(datetime.now(UTC))
                 )
             )
             row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).one()
@@ -100,7 +100,7 @@ def create_shortlist(engine: Engine, name: str, *, now: datetime | None = None) 
         with engine.begin() as connection:
             result = connection.execute(
                 insert(shortlists).values(
-                    name=cleaned, created_at=_naive_utc(now or datetime.now(UTC))
+                    name=cleaned, created_at=to_naive_utc(now or datetime.now(UTC))
                 )
             )
             new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -134,7 +134,7 @@ def add_facilities(
     when present (search results), is kept with the origin it was measured from.
     """
     get_shortlist(engine, shortlist_id)
-    added_at = _naive_utc(now or datetime.now(UTC))
+    added_at = to_naive_utc(now or datetime.now(UTC))
     added = 0
     with engine.begin() as connection:
         present = set(
@@ -249,7 +249,7 @@ def _shortlist(row: object) -> Shortlist:
     return Shortlist(
         id=int(mapping["id"]),
         name=str(mapping["name"]),
-        created_at=mapping["created_at"].replace(tzinfo=UTC),
+        created_at=from_naive_utc(mapping["created_at"]),
     )
 
 
@@ -288,16 +288,12 @@ def _renumber(connection: Connection, shortlist_id: int, order: list[str]) -> No
 def _snapshot_value(name: str, value: object) -> object:
     if name in (col.LAT, col.LON):
         return _float_or_none(value)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value)
 
 
 def _float_or_none(value: object) -> float | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return None
     return float(value)  # type: ignore[arg-type]
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)

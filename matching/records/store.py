@@ -11,6 +11,7 @@ project is declared on :data:`metadata` below, grouped by the feature that owns 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -40,6 +41,17 @@ DEFAULT_DB_PATH = Path(".readybed") / "readybed.sqlite3"
 
 metadata = MetaData()
 
+
+def to_naive_utc(moment: datetime) -> datetime:
+    """Return ``moment`` as the store keeps times: UTC without a zone (SQLite has none)."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_naive_utc(stored: datetime) -> datetime:
+    """Return a time read from the store (naive UTC) as an aware UTC datetime."""
+    return stored.replace(tzinfo=UTC)
+
+
 schema_meta = Table(
     "schema_meta",
     metadata,
@@ -52,7 +64,7 @@ schema_meta = Table(
 
 # ... Call log, shortlists and the directory library (the app issue) ............................
 # Times are stored as naive UTC (SQLite has no time zones); the modules that own these tables
-# convert at their edges (matching.calllog, matching.shortlist, matching.library).
+# convert at their edges with to_naive_utc / from_naive_utc above.
 
 call_log = Table(
     "call_log",
@@ -205,7 +217,7 @@ def _prepare_sqlite_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")

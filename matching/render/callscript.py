@@ -66,4 +66,4 @@ def _moud_question(facility: Mapping[str, object]) -> str:
 
 
 def _yes(value: object) -> bool:
-    return value is not None and not pd.isna(value) and bool(value)  # type: ignore[call-overload]
+    return value is not None and not pd.isna(value) and bool(value)

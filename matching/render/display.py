@@ -142,7 +142,7 @@ def _beds_text(detox: object, residential: object) -> str:
     counts = [
         (int(value), kind)  # type: ignore[call-overload]
         for value, kind in ((detox, "detox"), (residential, "residential"))
-        if value is not None and not pd.isna(value)  # type: ignore[call-overload]
+        if value is not None and not pd.isna(value)
     ]
     if not counts:
         return ""
@@ -156,7 +156,7 @@ def _beds_text(detox: object, residential: object) -> str:
 
 
 def _is_yes(value: object) -> bool:
-    return value is not None and not pd.isna(value) and bool(value)  # type: ignore[call-overload]
+    return value is not None and not pd.isna(value) and bool(value)
 
 
 # ----------------------------------------------------------------------------- search choices

@@ -200,7 +200,7 @@ def _web_url(url: str) -> str:
 
 
 def _cell_value(value: object) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if hasattr(value, "item"):  # numpy scalars
         return value.item()

@@ -24,17 +24,19 @@ import json
 import math
 import os
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Literal, Protocol
 
 import zipcodes
 
 from matching.errors import LocationError
 
-LOCATION_KINDS = ("zip", "city", "coordinates", "address")
+LocationKind = Literal["zip", "city", "coordinates", "address"]
+LOCATION_KINDS: Final[tuple[LocationKind, ...]] = typing.get_args(LocationKind)
 
 _ZIP_RE = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
 _COORDINATES_RE = re.compile(r"^\(?\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*\)?$")
@@ -53,7 +55,7 @@ class Location:
     lat: float
     lon: float
     label: str
-    kind: str
+    kind: LocationKind
 
     def __post_init__(self) -> None:
         if self.kind not in LOCATION_KINDS:

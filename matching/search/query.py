@@ -9,24 +9,29 @@ it is kept, marked unverified and ranked lower.
 from __future__ import annotations
 
 import math
+import typing
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, Literal
 
 from matching.errors import QueryError
 from matching.search.geo import Location
 from matching.search.scoring import PRESETS
 
-PAYERS: Final = ("self", "medicaid", "medicare", "private", "military", "state", "ihs")
-DETOX_NEEDS: Final = ("any", "hospital", "residential", "outpatient", "opioid")
-MOUD_NEEDS: Final = ("methadone", "buprenorphine", "naltrexone", "accepts_moud_clients")
-AFTER_CARE: Final = (
+Payer = Literal["self", "medicaid", "medicare", "private", "military", "state", "ihs"]
+DetoxNeed = Literal["any", "hospital", "residential", "outpatient", "opioid"]
+MoudNeed = Literal["methadone", "buprenorphine", "naltrexone", "accepts_moud_clients"]
+AfterCare = Literal[
     "residential",
     "hospital_inpatient",
     "partial_hospitalization",
     "intensive_outpatient",
     "outpatient",
-)
+]
+PAYERS: Final[tuple[Payer, ...]] = typing.get_args(Payer)
+DETOX_NEEDS: Final[tuple[DetoxNeed, ...]] = typing.get_args(DetoxNeed)
+MOUD_NEEDS: Final[tuple[MoudNeed, ...]] = typing.get_args(MoudNeed)
+AFTER_CARE: Final[tuple[AfterCare, ...]] = typing.get_args(AfterCare)
 MAX_RADIUS_MILES: Final = 3000.0
 MAX_BEDS: Final = 1000
 
@@ -53,10 +58,10 @@ class SearchQuery:
 
     origin: Location
     radius_miles: float = 50.0
-    payers: tuple[str, ...] = ()
-    detox: str | None = None
-    moud: tuple[str, ...] = ()
-    after_care: str | None = None
+    payers: tuple[Payer, ...] = ()
+    detox: DetoxNeed | None = None
+    moud: tuple[MoudNeed, ...] = ()
+    after_care: AfterCare | None = None
     min_beds: int = 0
     max_age_hours: float | None = None
     include_unverified: bool = False
