@@ -30,8 +30,9 @@ def main() -> None:
     """Draw the page: the verdict first, then the countdown, every check, the exports."""
     st.title("Are we ready?")
     st.caption(
-        "The intervention should not begin until a bed is held past its start plus the travel "
-        "time, insurance is verified or payment arranged, and the team is prepared."
+        "The intervention should not begin until a bed is held past its start plus the time "
+        "for the talk and the travel, insurance is verified or payment arranged, and the team "
+        "is prepared."
     )
     case = cases_ui.require_case()
     now = ui.now()

@@ -439,6 +439,8 @@ def test_countdown_without_time_is_none():
 def test_format_duration():
     assert readiness.format_duration(timedelta(days=1, hours=3, minutes=5)) == "1 d 3 h 5 min"
     assert readiness.format_duration(timedelta(minutes=-90)) == "1 h 30 min ago"
+    assert readiness.format_duration(timedelta(hours=2)) == "2 h"
+    assert readiness.format_duration(timedelta(0)) == "0 min"
 
 
 @settings(max_examples=50, deadline=None)
@@ -496,7 +498,7 @@ def test_the_hold_must_also_cover_two_hours_for_the_talk_by_default():
     short = held_primary(expires_at=START_UTC + timedelta(minutes=100))
     check = readiness.check_placement(with_primary(case, short), NOW)
     assert check.status == FAIL
-    assert "+ 2 h 0 min for the talk + 30 min travel" in check.message
+    assert "+ 2 h for the talk + 30 min travel" in check.message
     enough = held_primary(expires_at=START_UTC + timedelta(minutes=151))
     assert status(with_primary(case, enough), readiness.check_placement) == PASS
 

@@ -130,14 +130,15 @@ def travel_minutes(case: Case, placement: Placement | None = None) -> float | No
 
 
 def format_duration(span: timedelta) -> str:
-    """Return a span as '2 d 3 h 15 min'; negative spans read '... ago'."""
+    """Return a span as '2 d 3 h 15 min' ('2 h', not '2 h 0 min'); negative spans read '... ago'."""
     total_minutes = int(abs(span).total_seconds() // 60)
     days, rest = divmod(total_minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     parts = [f"{days} d"] if days else []
     if hours or days:
         parts.append(f"{hours} h")
-    parts.append(f"{minutes} min")
+    if minutes or not parts:
+        parts.append(f"{minutes} min")
     text = " ".join(parts)
     return f"{text} ago" if span < timedelta(0) else text
 
