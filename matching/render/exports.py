@@ -5,7 +5,8 @@ into the columns a person reads; the three writers take any such frame.
 
 CSV cells that a spreadsheet would run as a formula (first character in
 :data:`matching.directory.FORMULA_PREFIXES`) get a leading apostrophe, the OWASP advice for CSV
-injection. Only text cells are touched, so a negative number stays a number.
+injection (:func:`matching.directory.text_safety.neutralise_formulas`, shared by every CSV
+export). Only text cells are touched, so a negative number stays a number.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from matching.directory import columns as col
 from matching.directory.schema import FORMULA_PREFIXES
+from matching.directory.text_safety import neutralise_formulas
 from matching.render.display import address_text, availability_text, services_text, tel_link
 from matching.render.pdf import ReadyBedPDF
 
@@ -86,18 +88,6 @@ def shortlist_table(
             FACILITY_ID: view[col.FACILITY_ID].astype("str"),
         }
     ).reset_index(drop=True)
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` with text cells that start like a formula prefixed by an apostrophe."""
-    out = frame.copy()
-    for name in out.columns:
-        if pd.api.types.is_numeric_dtype(out[name]) or pd.api.types.is_bool_dtype(out[name]):
-            continue
-        text = out[name].astype("str").where(out[name].notna(), "")
-        risky = text.str.startswith(FORMULA_PREFIXES)
-        out[name] = text.where(~risky, "'" + text)
-    return out
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
