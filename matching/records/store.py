@@ -199,7 +199,10 @@ def open_engine(url: str | None = None) -> Engine:
 
 def _prepare_sqlite_file(path: Path) -> None:
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    elif path.parent.name == DEFAULT_DB_PATH.parent.name:
+        # A .readybed/ folder made by an older version (or by hand) may be world-readable.
+        os.chmod(path.parent, 0o700)
     if not path.exists():
         path.touch(mode=0o600)
     os.chmod(path, 0o600)
@@ -208,6 +211,9 @@ def _prepare_sqlite_file(path: Path) -> None:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, not just unlinked from the b-tree: a deleted
+    # case's letters do not linger in the file (SQLite's compiled-in default is off).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
