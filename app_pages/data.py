@@ -123,7 +123,7 @@ if import_clicked:
             report = result.report
             st.session_state["import_report"] = (
                 report.summary_text().splitlines()[0],
-                report.rejected,
+                (report.rejected_count, report.rejected),
                 dict(report.unmapped),
                 list(report.notes),
             )
@@ -136,8 +136,11 @@ if st.session_state["import_report"] is not None:
         st.markdown(f"**Last import:** {summary}")
         for note in notes:
             st.caption(note)
+        rejected_count, rejected = rejected
         if rejected:
-            st.markdown(f"Rejected rows ({len(rejected)}):")
+            shown = len(rejected)
+            listed = "" if shown == rejected_count else f", the first {shown} listed"
+            st.markdown(f"Rejected rows ({rejected_count:,}{listed}):")
             st.dataframe(
                 pd.DataFrame(rejected, columns=["Row", "Reason"]), hide_index=True, width="stretch"
             )
