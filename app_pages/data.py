@@ -11,6 +11,7 @@ from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
 from matching.ingest.sniff import FORMATS
 from matching.records import calllog, library
+from matching.render.safe_text import md_escape
 
 ui.init_state()
 st.session_state.setdefault("import_report", None)  # (summary, rejected rows, unmapped, notes)
@@ -27,7 +28,7 @@ FORMAT_LABELS = {
 
 
 def _problem_lines(error: FacilityDataError, limit: int = 5) -> str:
-    lines = [f"- {problem}" for problem in error.problems[:limit]]
+    lines = [f"- {md_escape(problem)}" for problem in error.problems[:limit]]
     if len(error.problems) > limit:
         lines.append(f"- ... and {len(error.problems) - limit} more")
     return "\n".join(lines)
@@ -46,10 +47,9 @@ active = ui.active_entry()
 def _describe(key: str) -> str:
     entry = entries[key]
     if entry.is_demo:
-        return entry.name
-    return (
-        f"{entry.name} - {entry.rows:,} facilities, imported {entry.imported_at:%Y-%m-%d %H:%M} UTC"
-    )
+        return md_escape(entry.name)
+    imported = f"{entry.imported_at:%Y-%m-%d %H:%M} UTC"
+    return f"{md_escape(entry.name)} - {entry.rows:,} facilities, imported {imported}"
 
 
 chosen = st.radio(
@@ -64,10 +64,10 @@ if chosen != active.key:
     except StoreError as exc:
         st.error(str(exc))
     else:
-        st.session_state["flash"] = f"Now searching {entries[chosen].name}."
+        st.session_state["flash"] = f"Now searching {md_escape(entries[chosen].name)}."
         st.rerun()
 st.caption(
-    f"Active: **{active.name}**. {len(ui.active_directory()):,} facilities, "
+    f"Active: **{md_escape(active.name)}**. {len(ui.active_directory()):,} facilities, "
     f"{ui.active_index().unlocated_count:,} of them without a location (not searchable)."
 )
 
@@ -90,7 +90,8 @@ if import_clicked:
     if upload is None:
         st.error("Choose a file first.")
     else:
-        bar = st.progress(0.0, text=f"Reading {upload.name}...")
+        shown_name = md_escape(upload.name)
+        bar = st.progress(0.0, text=f"Reading {shown_name}...")
         try:
             result = import_bytes(
                 upload.getvalue(),
@@ -112,13 +113,13 @@ if import_clicked:
         except FacilityDataError as exc:
             bar.empty()
             st.error(
-                f"{upload.name} was not imported: {exc.summary}. The directory you were "
+                f"{shown_name} was not imported: {md_escape(exc.summary)}. The directory you were "
                 f"searching stays active.\n\n{_problem_lines(exc)}",
                 icon=":material/error:",
             )
         except (OSError, StoreError) as exc:
             bar.empty()
-            st.error(f"{upload.name} could not be saved ({exc}); nothing changed.")
+            st.error(f"{shown_name} could not be saved ({md_escape(exc)}); nothing changed.")
         else:
             report = result.report
             st.session_state["import_report"] = (
@@ -127,15 +128,15 @@ if import_clicked:
                 dict(report.unmapped),
                 list(report.notes),
             )
-            st.session_state["flash"] = f"Imported {upload.name}; it is now the active directory."
+            st.session_state["flash"] = f"Imported {shown_name}; it is now the active directory."
             st.rerun()
 
 if st.session_state["import_report"] is not None:
     summary, rejected, unmapped, notes = st.session_state["import_report"]
     with st.container(border=True):
-        st.markdown(f"**Last import:** {summary}")
+        st.markdown(f"**Last import:** {md_escape(summary)}")
         for note in notes:
-            st.caption(note)
+            st.caption(md_escape(note))
         rejected_count, rejected = rejected
         if rejected:
             shown = len(rejected)
@@ -178,7 +179,8 @@ if feed_clicked:
             merge = calllog.log_feed(engine, ui.active_directory(), feed)
         except FacilityDataError as exc:
             st.error(
-                f"{feed_upload.name} was not imported: {exc.summary}.\n\n{_problem_lines(exc)}"
+                f"{md_escape(feed_upload.name)} was not imported: {md_escape(exc.summary)}."
+                f"\n\n{_problem_lines(exc)}"
             )
         else:
             st.session_state["feed_report"] = merge.summary_text()
@@ -204,7 +206,7 @@ with st.expander("Where your data is kept, and deleting it", icon=":material/loc
                 "Delete this listing", icon=":material/delete:", key="delete_listing_submit"
             ):
                 library.delete_directory(engine, doomed)
-                st.session_state["flash"] = f"Deleted {imported[doomed].name}."
+                st.session_state["flash"] = f"Deleted {md_escape(imported[doomed].name)}."
                 st.rerun()
     with st.form("clear_calls"):
         sure = st.checkbox("Yes, delete every call and feed report I logged")

@@ -15,6 +15,7 @@ from matching import case as cases
 from matching.case import readiness
 from matching.render.calendar import case_to_ics
 from matching.render.packet import readiness_packet_pdf
+from matching.render.safe_text import md_escape
 
 # Material icons render everywhere; emoji need a font the reader's machine may lack.
 STATUS_ICONS = {
@@ -34,10 +35,10 @@ now = ui.now()
 checks = readiness.run_checks(case, now)
 result = readiness.verdict(checks)
 if result.ready:
-    st.success(f"## {result.headline}", icon=":material/verified:")
+    st.success(f"## {md_escape(result.headline)}", icon=":material/verified:")
 else:
-    st.error(f"## {result.headline}", icon=":material/block:")
-    st.markdown("\n".join(f"- **{c.title}:** {c.message}" for c in result.failures))
+    st.error(f"## {md_escape(result.headline)}", icon=":material/block:")
+    st.markdown("\n".join(f"- **{c.title}:** {md_escape(c.message)}" for c in result.failures))
 
 # ---------------------------------------------------------------------------------- countdown
 
@@ -61,7 +62,8 @@ primary = case.primary()
 if remaining.to_hold_expiry is not None and primary is not None and primary.hold is not None:
     right.metric("Until the hold expires", readiness.format_duration(remaining.to_hold_expiry))
     right.caption(
-        f"{primary.facility.name}: {readiness.format_local(primary.hold.expires_at, zone)}"
+        md_escape(primary.facility.name)
+        + f": {readiness.format_local(primary.hold.expires_at, zone)}"
     )
 else:
     right.metric("Until the hold expires", "no hold")
@@ -70,7 +72,7 @@ else:
 
 st.subheader("Checks")
 for check in checks:
-    st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {check.message}")
+    st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
 
 # ------------------------------------------------------------------------------------ exports
 
@@ -111,6 +113,6 @@ with st.expander("Import a case backup"), st.form("import_case_form", clear_on_s
         try:
             imported = cases.import_case(ui.get_engine(), upload.getvalue(), now=ui.now())
         except cases.CaseFormatError as error:
-            st.error(f"Nothing was imported. {error}")
+            st.error(f"Nothing was imported. {md_escape(error)}")
         else:
-            cases_ui.open_case(imported.id, f"Imported {imported.title} as a new case.")
+            cases_ui.open_case(imported.id, f"Imported {md_escape(imported.title)} as a new case.")

@@ -18,6 +18,7 @@ from matching.errors import LocationError, QueryError
 from matching.records import calllog, library, shortlist
 from matching.render import display
 from matching.render.callscript import call_script
+from matching.render.safe_text import md_escape, safe_link
 from matching.search.engine import search
 from matching.search.explain import loosen_suggestions, nearest_miles
 from matching.search.geo import NominatimGeocoder, resolve_location
@@ -145,7 +146,9 @@ tz = ui.browser_timezone()
 results = search(index, query, now=now)
 
 if results.empty:
-    st.warning(f"No facility within {query.radius_miles:g} miles of {query.origin.label} fits.")
+    st.warning(
+        f"No facility within {query.radius_miles:g} miles of {md_escape(query.origin.label)} fits."
+    )
     suggestions = [s for s in loosen_suggestions(index, query, now=now) if s.count]
     if suggestions:
         st.markdown("Try loosening one filter:")
@@ -160,7 +163,7 @@ if results.empty:
     st.stop()
 
 shown = results.head(MAX_SHOWN)
-st.subheader(f"{len(results)} facilities near {query.origin.label}")
+st.subheader(f"{len(results)} facilities near {md_escape(query.origin.label)}")
 if len(results) > MAX_SHOWN:
     st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
 
@@ -222,7 +225,7 @@ picked = st.multiselect(
 )
 chosen_ids = list(dict.fromkeys([*shown[col.FACILITY_ID].iloc[selected_rows], *picked]))
 if st.button(
-    f"Add {len(chosen_ids)} to {target.name}",
+    f"Add {len(chosen_ids)} to {md_escape(target.name)}",
     disabled=not chosen_ids,
     type="primary",
     key="add_to_shortlist",
@@ -233,7 +236,7 @@ if st.button(
         ui.get_engine(), target.id, chosen, origin_label=query.origin.label
     )
     st.success(
-        f"Added {added} to {target.name}"
+        f"Added {added} to {md_escape(target.name)}"
         + (f" ({len(chosen_ids) - added} already there)." if added < len(chosen_ids) else ".")
     )
     st.page_link(ui.SHORTLIST_PAGE, label="Open the shortlist", icon=":material/checklist:")
@@ -286,26 +289,28 @@ details = table.loc[row.name]
 
 info, services_column = st.columns([3, 2])
 with info:
-    st.markdown(f"### {row[col.NAME]}")
+    # Every listing value is escaped: a name or street is text, never Markdown (safe_text).
+    st.markdown(f"### {md_escape(row[col.NAME])}")
     if row[col.NAME2]:
-        st.caption(row[col.NAME2])
-    st.markdown(f"{details[display.RESULT_ADDRESS]} - **{row['distance_miles']:.1f} miles**")
+        st.caption(md_escape(row[col.NAME2]))
+    address = md_escape(details[display.RESULT_ADDRESS])
+    st.markdown(f"{address} - **{row['distance_miles']:.1f} miles**")
     for label, number in (("Main", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE])):
         link = display.tel_link(number)
         if link:
-            st.markdown(f"{label}: [{number}]({link})")
+            st.markdown(f"{label}: {safe_link(number, link)}")
     if details[display.RESULT_WEBSITE]:
-        st.markdown(f"[Website]({details[display.RESULT_WEBSITE]})")
-    st.markdown(f"**Availability:** {details[display.RESULT_AVAILABILITY]}")
+        st.markdown(safe_link("Website", details[display.RESULT_WEBSITE]))
+    st.markdown(f"**Availability:** {md_escape(details[display.RESULT_AVAILABILITY])}")
     if row[col.AVAILABILITY_SOURCE]:
-        st.caption(f"Source: {row[col.AVAILABILITY_SOURCE]}")
+        st.caption(f"Source: {md_escape(row[col.AVAILABILITY_SOURCE])}")
 with services_column:
     service_lists = display.service_lists(row)
     for heading, services in service_lists.items():
         if services:
             st.markdown(f"**{heading.capitalize()}:** " + "; ".join(services))
     if row[col.SERVICES]:
-        st.caption(f"Listed services: {row[col.SERVICES]}")
+        st.caption(f"Listed services: {md_escape(row[col.SERVICES])}")
 
 script_tab, history_tab, log_tab = st.tabs(["Call script", "Availability history", "Log a call"])
 with script_tab:
@@ -358,5 +363,6 @@ with log_tab, st.form("log_call", clear_on_submit=True):
             st.error(str(exc))
         else:
             calllog.log_call(ui.get_engine(), report)
-            st.session_state["flash"] = f"Call to {row[col.NAME]} saved; the ranking uses it now."
+            name = md_escape(row[col.NAME])
+            st.session_state["flash"] = f"Call to {name} saved; the ranking uses it now."
             st.rerun()

@@ -26,6 +26,7 @@ from matching.directory.schema import FORMULA_PREFIXES
 from matching.directory.text_safety import neutralise_formulas
 from matching.render.display import address_text, availability_text, services_text, tel_link
 from matching.render.pdf import ReadyBedPDF
+from matching.render.safe_text import safe_url
 
 POSITION: Final = "#"
 FACILITY: Final = "Facility"
@@ -42,7 +43,7 @@ WEBSITE: Final = "Website"
 FACILITY_ID: Final = "Facility ID"
 
 # Which export columns link where: the cell's own text made into a URL.
-LINK_COLUMNS: Final = {PHONE: tel_link, INTAKE_PHONE: tel_link, WEBSITE: lambda url: _web_url(url)}
+LINK_COLUMNS: Final = {PHONE: tel_link, INTAKE_PHONE: tel_link, WEBSITE: safe_url}
 _WIDTHS: Final = {
     POSITION: 4,
     FACILITY: 34,
@@ -180,13 +181,6 @@ def _phones(record: dict[str, object]) -> str:
     if intake and intake != phone:
         return f"{phone or 'not listed'} (intake: {intake})"
     return phone or "not listed"
-
-
-def _web_url(url: str) -> str:
-    url = url.strip()
-    if not url:
-        return ""
-    return url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
 
 
 def _cell_value(value: object) -> object:
