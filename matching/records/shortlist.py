@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from matching.directory import columns as col
 from matching.errors import QueryError, StoreError
-from matching.records.store import shortlist_items, shortlists
+from matching.records.store import shortlist_items, shortlists, write_transaction
 
 DEFAULT_SHORTLIST_NAME: Final = "My shortlist"
 MAX_NAME_LENGTH: Final = 200
@@ -68,7 +68,7 @@ def list_shortlists(engine: Engine) -> list[Shortlist]:
 
 def default_shortlist(engine: Engine) -> Shortlist:
     """Return the first shortlist, creating "My shortlist" when there is none."""
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).first()
         if row is None:
             connection.execute(
@@ -136,7 +136,7 @@ def add_facilities(
     get_shortlist(engine, shortlist_id)
     added_at = _naive_utc(now or datetime.now(UTC))
     added = 0
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         present = set(
             connection.execute(
                 select(shortlist_items.c.facility_id).where(
