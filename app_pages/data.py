@@ -10,7 +10,7 @@ from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
 from matching.ingest.sniff import FORMATS
-from matching.records import calllog, library
+from matching.records import calllog, library, privacy, shortlist
 from matching.render.safe_text import md_escape
 
 ui.init_state()
@@ -32,6 +32,41 @@ def _problem_lines(error: FacilityDataError, limit: int = 5) -> str:
     if len(error.problems) > limit:
         lines.append(f"- ... and {len(error.problems) - limit} more")
     return "\n".join(lines)
+
+
+def _privacy_controls() -> None:
+    """Offer to forget the addresses looked up online and to delete a shortlist."""
+    remembered = privacy.geocoded_address_count(engine)
+    with st.form("forget_addresses"):
+        st.markdown(
+            f"Addresses looked up online are remembered on this computer: **{remembered}**."
+        )
+        if st.form_submit_button(
+            "Forget the looked-up addresses",
+            icon=":material/location_off:",
+            key="forget_addresses_submit",
+            disabled=remembered == 0,
+        ):
+            count = privacy.forget_geocoded_addresses(engine)
+            st.session_state["flash"] = f"Forgot {count} looked-up address(es)."
+            st.rerun()
+    lists = {item.id: item for item in shortlist.list_shortlists(engine)}
+    with st.form("delete_shortlist"):
+        doomed = st.selectbox(
+            "Shortlist", list(lists), format_func=lambda key: lists[key].name, key="doomed_list"
+        )
+        sure = st.checkbox("Yes, delete this shortlist and its notes", key="delete_list_sure")
+        if st.form_submit_button(
+            "Delete this shortlist", icon=":material/delete:", key="delete_shortlist_submit"
+        ):
+            if not sure:
+                st.error("Tick the box to confirm; nothing was deleted.")
+            else:
+                shortlist.delete_shortlist(engine, doomed)
+                st.session_state["flash"] = (
+                    f"Deleted the shortlist {md_escape(lists[doomed].name)}."
+                )
+                st.rerun()
 
 
 st.title("Facility data")
@@ -208,6 +243,7 @@ with st.expander("Where your data is kept, and deleting it", icon=":material/loc
                 library.delete_directory(engine, doomed)
                 st.session_state["flash"] = f"Deleted {md_escape(imported[doomed].name)}."
                 st.rerun()
+    _privacy_controls()
     with st.form("clear_calls"):
         sure = st.checkbox("Yes, delete every call and feed report I logged")
         if st.form_submit_button(

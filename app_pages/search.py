@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import ui
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
-from matching.records import calllog, library, shortlist
+from matching.records import calllog, privacy, shortlist
 from matching.render import display
 from matching.render.callscript import call_script
 from matching.render.safe_text import md_escape, safe_link
@@ -101,9 +101,7 @@ with st.form("search_form"):
 if submitted:
     try:
         geocoder = (
-            NominatimGeocoder(
-                cache_path=library.library_folder(ui.get_engine()).parent / "geocode.json"
-            )
+            NominatimGeocoder(cache_path=privacy.geocode_cache_path(ui.get_engine()))
             if online
             else None
         )

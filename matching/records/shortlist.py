@@ -68,15 +68,20 @@ def list_shortlists(engine: Engine) -> list[Shortlist]:
 
 def default_shortlist(engine: Engine) -> Shortlist:
     """Return the first shortlist, creating "My shortlist" when there is none."""
-    with write_transaction(engine) as connection:
-        row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).first()
-        if row is None:
-            connection.execute(
-                insert(shortlists).values(
-                    name=DEFAULT_SHORTLIST_NAME, created_at=_naive_utc(datetime.now(UTC))
+    first = select(shortlists).order_by(shortlists.c.id).limit(1)
+    with engine.connect() as connection:
+        row = connection.execute(first).first()
+    if row is None:
+        # Checked again under the write lock: another process may have just created it.
+        with write_transaction(engine) as connection:
+            row = connection.execute(first).first()
+            if row is None:
+                connection.execute(
+                    insert(shortlists).values(
+                        name=DEFAULT_SHORTLIST_NAME, created_at=_naive_utc(datetime.now(UTC))
+                    )
                 )
-            )
-            row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).one()
+                row = connection.execute(first).one()
     return _shortlist(row)
 
 
