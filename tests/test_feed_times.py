@@ -69,3 +69,11 @@ def test_a_call_logged_now_is_not_overridden_by_a_future_feed(engine) -> None:  
         log_feed(engine, directory, read_feed(future.encode()))
     history = call_history(engine, "F-1")
     assert history[col.AVAILABILITY_STATUS].tolist() == ["no_openings"]
+
+
+def test_an_uploaded_feed_has_the_same_size_limit_as_a_file() -> None:
+    from matching.ingest.availability import MAX_FEED_BYTES
+
+    huge = HEADER.encode() + b"x" * (MAX_FEED_BYTES + 1)
+    with pytest.raises(FacilityDataError, match="is over 50 MB"):
+        read_feed(huge)
