@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from matching.records import library, shortlist
 from matching.records.store import open_engine
-from matching.render.safe_text import md_escape, safe_link, safe_url
+from matching.render.safe_text import WORD_JOINER, md_escape, safe_link, safe_url
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 _PARSER = MarkdownIt("gfm-like")
@@ -27,6 +27,9 @@ _PARSER = MarkdownIt("gfm-like")
 _PARSER.linkify.set({"fuzzy_link": False})
 RENDER = _PARSER.render
 MARKUP_RE = re.compile(r"<(?!/?p>)[a-z]")
+# What remark-gfm (Streamlit's renderer) autolinks in the text after escapes are resolved;
+# markdown-it's linkify runs before escapes are joined, so it is checked on the text here.
+GFM_AUTOLINK_RE = re.compile(r"https?://|www\.|[-.\w+]+@[-\w]+(?:\.[-\w]+)+", re.IGNORECASE)
 
 NAME = "Evil ![beacon](https://evil.example/t.png) Clinic"
 STREET = "[Pay here](https://evil.example/pay) 1 Main St"
@@ -35,12 +38,15 @@ SOURCE = "<https://evil.example/src> **loud** www.evil.example a@evil.example"
 
 
 def rendered_markup(markdown: str) -> list[str]:
-    """Return the HTML tags (other than <p>) that ``markdown`` renders to."""
-    return MARKUP_RE.findall(RENDER(markdown))
+    """Return the HTML tags (other than <p>) and the autolinks ``markdown`` renders to."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", RENDER(markdown)))
+    return MARKUP_RE.findall(RENDER(markdown)) + GFM_AUTOLINK_RE.findall(text)
 
 
 def plain_text(markdown: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", RENDER(markdown))).strip()
+    """Return what a reader sees (the invisible word joiners taken out)."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", RENDER(markdown)))
+    return text.replace(WORD_JOINER, "").strip()
 
 
 @pytest.mark.parametrize("value", [NAME, STREET, WEBSITE, SOURCE, "# big", "- item", "1. x"])
@@ -67,6 +73,10 @@ def test_links_come_only_from_checked_targets() -> None:
     assert re.findall(r'href="([^"]+)"', RENDER(safe_link("555", "tel:+16175551212"))) == [
         "tel:+16175551212"
     ]
+
+
+def plain_text_with_joiners(markdown: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", RENDER(markdown)))
 
 
 def _shown_markdown(at: AppTest) -> list[str]:
@@ -115,6 +125,7 @@ def test_no_page_renders_a_hostile_listing_as_markup(store_url: str) -> None:
     assert any("beacon" in text for text in pages["shortlist"])
     for text in shown:
         assert "<img" not in RENDER(text), text
+        assert "evil" not in " ".join(GFM_AUTOLINK_RE.findall(plain_text_with_joiners(text))), text
         assert all(
             link.startswith(("tel:", "https://findtreatment.gov")) for link in _links(text)
         ), text

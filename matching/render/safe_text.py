@@ -8,8 +8,8 @@ would become clickable. Every value from a directory or feed goes through :func:
 every link through :func:`safe_link`, which accepts only http(s) and ``tel:`` targets that
 contain nothing Markdown could read as syntax.
 
->>> print(md_escape("![x](https://t.example/a.png) at www.t.example"))
-!\\[x\\](https\\://t.example/a.png) at www\\.t.example
+>>> md_escape("![x](https://t.example/a.png) *now*").replace(WORD_JOINER, "<WJ>")
+'!\\\\[x\\\\](https:<WJ>//t.example/a.png) \\\\*now\\\\*'
 >>> safe_link("Website", "example.org/a b")
 'Website'
 >>> safe_link("Website", "example.org/intake")
@@ -25,10 +25,15 @@ from urllib.parse import urlsplit
 from matching.directory.text_safety import terminal_text
 
 # What Markdown, its GitHub extensions and Streamlit's directives can turn into markup that
-# loads, links or hides: link and image brackets, autolinks (<...>, "://", "www.", e-mail "@"),
-# emphasis, code, headings, tables, strikethrough, math ($), directives (:red[...]), escapes.
-# Ordinary punctuation (parentheses, commas, colons in times) stays as typed once "[" is gone.
-_MARKDOWN_SPECIAL_RE: Final = re.compile(r"[\\`*_{}\[\]<>#|~$@]|:(?=//)|(?<=[wW]{3})\.")
+# loads, links or hides: link and image brackets, <autolinks>, emphasis, code, headings, tables,
+# strikethrough, math ($), directives (:red[...]), escapes. Ordinary punctuation (parentheses,
+# commas, colons in times) stays as typed once "[" is gone.
+_MARKDOWN_SPECIAL_RE: Final = re.compile(r"[\\`*_{}\[\]<>#|~$]")
+# GitHub's bare-URL autolinks (https://..., www..., name@host) are found in the text *after*
+# escapes are resolved (remark-gfm), so a backslash cannot stop them; an invisible WORD JOINER
+# inside "://", "www." and after "@" does.
+_AUTOLINK_RE: Final = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?<=@)")
+WORD_JOINER: Final = "\u2060"
 # A value at the start of a line could begin a list ("- x", "+ x", "1. x", "1) x").
 _LIST_MARKER_RE: Final = re.compile(r"^(\d{0,9})([-+.)])(?=\s)")
 _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -42,6 +47,7 @@ def md_escape(value: object) -> str:
     """Return ``value`` as Markdown that renders as exactly its text, on one line."""
     text = terminal_text("" if value is None else str(value))
     text = " ".join(text.split())  # a newline could start a heading, list or quote
+    text = _AUTOLINK_RE.sub(WORD_JOINER, text)
     text = _MARKDOWN_SPECIAL_RE.sub(lambda found: "\\" + found.group(0), text)
     return _LIST_MARKER_RE.sub(r"\1\\\2", text, count=1)
 
