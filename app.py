@@ -10,7 +10,8 @@ from app_pages import ui
 
 st.set_page_config(
     page_title="ReadyBed",
-    page_icon=":material/bed:",
+    # An emoji favicon is drawn by the browser; a ":material/..." one is fetched from Google.
+    page_icon="🛏️",
     layout="wide",
     initial_sidebar_state="auto",
 )

@@ -11,7 +11,8 @@ from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
 from matching.ingest.sniff import FORMATS
-from matching.records import calllog, library
+from matching.records import calllog, library, privacy, shortlist
+from matching.render.safe_text import md_escape
 
 FORMAT_LABELS = {
     "auto": "Detect automatically",
@@ -40,7 +41,7 @@ def main() -> None:
 
 
 def _problem_lines(error: FacilityDataError, limit: int = 5) -> str:
-    lines = [f"- {problem}" for problem in error.problems[:limit]]
+    lines = [f"- {md_escape(problem)}" for problem in error.problems[:limit]]
     if len(error.problems) > limit:
         lines.append(f"- ... and {len(error.problems) - limit} more")
     return "\n".join(lines)
@@ -57,11 +58,9 @@ def choose_directory(engine: Engine, entries: dict[str, library.DirectoryEntry])
     def describe(key: str) -> str:
         entry = entries[key]
         if entry.is_demo:
-            return entry.name
-        return (
-            f"{entry.name} - {entry.rows:,} facilities, imported "
-            f"{entry.imported_at:%Y-%m-%d %H:%M} UTC"
-        )
+            return md_escape(entry.name)
+        imported = f"{entry.imported_at:%Y-%m-%d %H:%M} UTC"
+        return f"{md_escape(entry.name)} - {entry.rows:,} facilities, imported {imported}"
 
     chosen = st.radio(
         "Search this directory",
@@ -75,10 +74,10 @@ def choose_directory(engine: Engine, entries: dict[str, library.DirectoryEntry])
         except StoreError as exc:
             st.error(str(exc))
         else:
-            st.session_state["flash"] = f"Now searching {entries[chosen].name}."
+            st.session_state["flash"] = f"Now searching {md_escape(entries[chosen].name)}."
             st.rerun()
     st.caption(
-        f"Active: **{active.name}**. {len(ui.active_directory()):,} facilities, "
+        f"Active: **{md_escape(active.name)}**. {len(ui.active_directory()):,} facilities, "
         f"{ui.active_index().unlocated_count:,} of them without a location (not searchable)."
     )
 
@@ -107,7 +106,8 @@ def import_listing(engine: Engine) -> None:
     if upload is None:
         st.error("Choose a file first.")
         return
-    bar = st.progress(0.0, text=f"Reading {upload.name}...")
+    shown_name = md_escape(upload.name)
+    bar = st.progress(0.0, text=f"Reading {shown_name}...")
 
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
@@ -126,22 +126,22 @@ def import_listing(engine: Engine) -> None:
     except FacilityDataError as exc:
         bar.empty()
         st.error(
-            f"{upload.name} was not imported: {exc.summary}. The directory you were "
+            f"{shown_name} was not imported: {md_escape(exc.summary)}. The directory you were "
             f"searching stays active.\n\n{_problem_lines(exc)}",
             icon=":material/error:",
         )
     except (OSError, StoreError) as exc:
         bar.empty()
-        st.error(f"{upload.name} could not be saved ({exc}); nothing changed.")
+        st.error(f"{shown_name} could not be saved ({md_escape(exc)}); nothing changed.")
     else:
         report = result.report
         st.session_state["import_report"] = (
             report.summary_text().splitlines()[0],
-            report.rejected,
+            (report.rejected_count, report.rejected),
             dict(report.unmapped),
             list(report.notes),
         )
-        st.session_state["flash"] = f"Imported {upload.name}; it is now the active directory."
+        st.session_state["flash"] = f"Imported {shown_name}; it is now the active directory."
         st.rerun()
 
 
@@ -151,11 +151,14 @@ def last_import_report() -> None:
         return
     summary, rejected, unmapped, notes = st.session_state["import_report"]
     with st.container(border=True):
-        st.markdown(f"**Last import:** {summary}")
+        st.markdown(f"**Last import:** {md_escape(summary)}")
         for note in notes:
-            st.caption(note)
+            st.caption(md_escape(note))
+        rejected_count, rejected = rejected
         if rejected:
-            st.markdown(f"Rejected rows ({len(rejected)}):")
+            shown = len(rejected)
+            listed = "" if shown == rejected_count else f", the first {shown} listed"
+            st.markdown(f"Rejected rows ({rejected_count:,}{listed}):")
             st.dataframe(
                 pd.DataFrame(rejected, columns=["Row", "Reason"]), hide_index=True, width="stretch"
             )
@@ -199,7 +202,8 @@ def import_feed(engine: Engine) -> None:
                 merge = calllog.log_feed(engine, ui.active_directory(), feed)
             except FacilityDataError as exc:
                 st.error(
-                    f"{feed_upload.name} was not imported: {exc.summary}.\n\n{_problem_lines(exc)}"
+                    f"{md_escape(feed_upload.name)} was not imported: {md_escape(exc.summary)}."
+                    f"\n\n{_problem_lines(exc)}"
                 )
             else:
                 st.session_state["feed_report"] = merge.summary_text()
@@ -209,6 +213,41 @@ def import_feed(engine: Engine) -> None:
 
 
 # ----------------------------------------------------------------------------- where data lives
+
+
+def privacy_controls(engine: Engine) -> None:
+    """Offer to forget the addresses looked up online and to delete a shortlist."""
+    remembered = privacy.geocoded_address_count(engine)
+    with st.form("forget_addresses"):
+        st.markdown(
+            f"Addresses looked up online are remembered on this computer: **{remembered}**."
+        )
+        if st.form_submit_button(
+            "Forget the looked-up addresses",
+            icon=":material/location_off:",
+            key="forget_addresses_submit",
+            disabled=remembered == 0,
+        ):
+            count = privacy.forget_geocoded_addresses(engine)
+            st.session_state["flash"] = f"Forgot {count} looked-up address(es)."
+            st.rerun()
+    lists = {item.id: item for item in shortlist.list_shortlists(engine)}
+    with st.form("delete_shortlist"):
+        doomed = st.selectbox(
+            "Shortlist", list(lists), format_func=lambda key: lists[key].name, key="doomed_list"
+        )
+        sure = st.checkbox("Yes, delete this shortlist and its notes", key="delete_list_sure")
+        if st.form_submit_button(
+            "Delete this shortlist", icon=":material/delete:", key="delete_shortlist_submit"
+        ):
+            if not sure:
+                st.error("Tick the box to confirm; nothing was deleted.")
+            else:
+                shortlist.delete_shortlist(engine, doomed)
+                st.session_state["flash"] = (
+                    f"Deleted the shortlist {md_escape(lists[doomed].name)}."
+                )
+                st.rerun()
 
 
 def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) -> None:
@@ -229,8 +268,9 @@ def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) ->
                     "Delete this listing", icon=":material/delete:", key="delete_listing_submit"
                 ):
                     library.delete_directory(engine, doomed)
-                    st.session_state["flash"] = f"Deleted {imported[doomed].name}."
+                    st.session_state["flash"] = f"Deleted {md_escape(imported[doomed].name)}."
                     st.rerun()
+        privacy_controls(engine)
         with st.form("clear_calls"):
             sure = st.checkbox("Yes, delete every call and feed report I logged")
             if st.form_submit_button(

@@ -28,6 +28,7 @@ from matching.case.pipeline import (
 from matching.case.readiness import format_local, hold_needed_until
 from matching.directory import columns as col
 from matching.records import shortlist
+from matching.render.safe_text import md_escape
 
 ROLE_LABELS = {"primary": "Primary", "backup": "Backup", "candidate": "Candidate"}
 UNKNOWN_YES_NO = {None: "Unknown", True: "Yes", False: "No"}
@@ -129,7 +130,8 @@ def apply(
 def show_placement(case: Case, placement: Placement) -> None:
     """Show one facility: contact, role, the pipeline steps as tabs, and its contact log."""
     facility = placement.facility
-    label = f"{facility.name} — {ROLE_LABELS[placement.role]} — {pipeline.stage_label(placement)}"
+    name = md_escape(facility.name)  # listing text: never Markdown
+    label = f"{name} — {ROLE_LABELS[placement.role]} — {pipeline.stage_label(placement)}"
     with st.expander(label, expanded=placement.role == "primary"):
         facility_summary(placement)
         role_controls(case, placement)
@@ -153,10 +155,10 @@ def show_placement(case: Case, placement: Placement) -> None:
 def facility_summary(placement: Placement) -> None:
     """Show the phones, the address and what the listing says about opioid care."""
     facility = placement.facility
-    contact = [f"**Phone** {facility.phone or 'unknown'}"]
+    contact = [f"**Phone** {md_escape(facility.phone or 'unknown')}"]
     if facility.intake_phone:
-        contact.append(f"**Intake** {facility.intake_phone}")
-    contact.append(facility.address or "address unknown")
+        contact.append(f"**Intake** {md_escape(facility.intake_phone)}")
+    contact.append(md_escape(facility.address or "address unknown"))
     st.markdown(" · ".join(contact))
     st.caption(
         f"Opioid detox: {UNKNOWN_YES_NO[facility.detox_opioid]} · Buprenorphine: "
@@ -181,10 +183,11 @@ def role_controls(case: Case, placement: Placement) -> None:
     )
     if new_role != placement.role:
         cases_ui.save_and_rerun(
-            case.with_role(fid, new_role, now=ui.now()), f"{facility.name} is now {new_role}."
+            case.with_role(fid, new_role, now=ui.now()),
+            f"{md_escape(facility.name)} is now {new_role}.",
         )
     if remove_col.button("Remove", key=cases_ui.key(case, f"remove_{fid}")):
-        cases_ui.save_and_rerun(case.without_placement(fid), f"Removed {facility.name}.")
+        cases_ui.save_and_rerun(case.without_placement(fid), f"Removed {md_escape(facility.name)}.")
 
 
 def call_tab(case: Case, placement: Placement) -> None:

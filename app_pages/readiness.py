@@ -17,6 +17,7 @@ from matching.case import Case, readiness
 from matching.render.calendar import case_to_ics
 from matching.render.crisis import NALOXONE_GUIDANCE
 from matching.render.packet import readiness_packet_pdf
+from matching.render.safe_text import md_escape
 
 # Material icons render everywhere; emoji need a font the reader's machine may lack.
 STATUS_ICONS = {
@@ -49,10 +50,10 @@ def show_verdict(checks: tuple[readiness.Check, ...]) -> None:
     """Say in one headline whether the intervention may begin, and what fails if not."""
     result = readiness.verdict(checks)
     if result.ready:
-        st.success(f"## {result.headline}", icon=":material/verified:")
+        st.success(f"## {md_escape(result.headline)}", icon=":material/verified:")
     else:
-        st.error(f"## {result.headline}", icon=":material/block:")
-        st.markdown("\n".join(f"- **{c.title}:** {c.message}" for c in result.failures))
+        st.error(f"## {md_escape(result.headline)}", icon=":material/block:")
+        st.markdown("\n".join(f"- **{c.title}:** {md_escape(c.message)}" for c in result.failures))
 
 
 def show_countdown(case: Case, now: datetime) -> None:
@@ -77,7 +78,8 @@ def show_countdown(case: Case, now: datetime) -> None:
     if remaining.to_hold_expiry is not None and primary is not None and primary.hold is not None:
         right.metric("Until the hold expires", readiness.format_duration(remaining.to_hold_expiry))
         right.caption(
-            f"{primary.facility.name}: {readiness.format_local(primary.hold.expires_at, zone)}"
+            md_escape(primary.facility.name)
+            + f": {readiness.format_local(primary.hold.expires_at, zone)}"
         )
     else:
         right.metric("Until the hold expires", "no hold")
@@ -87,7 +89,7 @@ def show_checks(checks: tuple[readiness.Check, ...]) -> None:
     """List every check with its status icon."""
     st.subheader("Checks")
     for check in checks:
-        st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {check.message}")
+        st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
 
 
 def show_exports(case: Case, now: datetime) -> None:
@@ -132,9 +134,9 @@ def import_backup() -> None:
             try:
                 imported = cases.import_case(ui.get_engine(), upload.getvalue(), now=ui.now())
             except cases.CaseFormatError as error:
-                st.error(f"Nothing was imported. {error}")
+                st.error(f"Nothing was imported. {md_escape(error)}")
             else:
-                cases_ui.open_case(imported, f"Imported {imported.title} as a new case.")
+                cases_ui.open_case(imported, f"Imported {md_escape(imported.title)} as a new case.")
 
 
 main()

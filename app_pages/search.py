@@ -17,9 +17,10 @@ import streamlit as st
 from app_pages import ui
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
-from matching.records import calllog, library, shortlist
+from matching.records import calllog, privacy, shortlist
 from matching.render import display
 from matching.render.callscript import call_script
+from matching.render.safe_text import md_escape, safe_link
 from matching.search.engine import search
 from matching.search.explain import loosen_suggestions, nearest_miles
 from matching.search.geo import NominatimGeocoder, resolve_location
@@ -211,9 +212,7 @@ def _after_care_label(care: str | None) -> str:
 def _to_query(inputs: FormInput) -> SearchQuery:
     """Locate the place and build the query; raise LocationError or QueryError with a sentence."""
     geocoder = (
-        NominatimGeocoder(
-            cache_path=library.library_folder(ui.get_engine()).parent / "geocode.json"
-        )
+        NominatimGeocoder(cache_path=privacy.geocode_cache_path(ui.get_engine()))
         if inputs.online
         else None
     )
@@ -256,7 +255,9 @@ def query_to_run() -> SearchQuery | None:
 
 def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) -> None:
     """Say nothing fits, and which single loosened filter would find some (or how far)."""
-    st.warning(f"No facility within {query.radius_miles:g} miles of {query.origin.label} fits.")
+    st.warning(
+        f"No facility within {query.radius_miles:g} miles of {md_escape(query.origin.label)} fits."
+    )
     suggestions = [s for s in loosen_suggestions(index, query, now=now) if s.count]
     if suggestions:
         st.markdown("Try loosening one filter:")
@@ -272,7 +273,7 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
 
 def show_results(results: pd.DataFrame, table: pd.DataFrame, query: SearchQuery) -> list[int]:
     """Show the ranked table; return the positions of the rows the user selected."""
-    st.subheader(f"{len(results)} facilities near {query.origin.label}")
+    st.subheader(f"{len(results)} facilities near {md_escape(query.origin.label)}")
     if len(results) > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
     selection = st.dataframe(
@@ -327,7 +328,7 @@ def add_to_shortlist(
     )
     chosen_ids = list(dict.fromkeys([*shown[col.FACILITY_ID].iloc[selected_rows], *picked]))
     if st.button(
-        f"Add {len(chosen_ids)} to {target.name}",
+        f"Add {len(chosen_ids)} to {md_escape(target.name)}",
         disabled=not chosen_ids,
         type="primary",
         key="add_to_shortlist",
@@ -338,7 +339,7 @@ def add_to_shortlist(
             ui.get_engine(), target.id, chosen, origin_label=query.origin.label
         )
         st.success(
-            f"Added {added} to {target.name}"
+            f"Added {added} to {md_escape(target.name)}"
             + (f" ({len(chosen_ids) - added} already there)." if added < len(chosen_ids) else ".")
         )
         st.page_link(ui.SHORTLIST_PAGE, label="Open the shortlist", icon=":material/checklist:")
@@ -429,26 +430,28 @@ def facility_card(row: pd.Series, details: pd.Series) -> None:
     """Show a facility's name, address, phones, availability and services side by side."""
     info, services_column = st.columns([3, 2])
     with info:
-        st.markdown(f"### {row[col.NAME]}")
+        # Every listing value is escaped: a name or street is text, never Markdown (safe_text).
+        st.markdown(f"### {md_escape(row[col.NAME])}")
         if row[col.NAME2]:
-            st.caption(row[col.NAME2])
-        st.markdown(f"{details[display.RESULT_ADDRESS]} - **{row['distance_miles']:.1f} miles**")
+            st.caption(md_escape(row[col.NAME2]))
+        address = md_escape(details[display.RESULT_ADDRESS])
+        st.markdown(f"{address} - **{row['distance_miles']:.1f} miles**")
         for label, number in (("Main", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE])):
             link = display.tel_link(number)
             if link:
-                st.markdown(f"{label}: [{number}]({link})")
+                st.markdown(f"{label}: {safe_link(number, link)}")
         if details[display.RESULT_WEBSITE]:
-            st.markdown(f"[Website]({details[display.RESULT_WEBSITE]})")
-        st.markdown(f"**Availability:** {details[display.RESULT_AVAILABILITY]}")
+            st.markdown(safe_link("Website", details[display.RESULT_WEBSITE]))
+        st.markdown(f"**Availability:** {md_escape(details[display.RESULT_AVAILABILITY])}")
         if row[col.AVAILABILITY_SOURCE]:
-            st.caption(f"Source: {row[col.AVAILABILITY_SOURCE]}")
+            st.caption(f"Source: {md_escape(row[col.AVAILABILITY_SOURCE])}")
     with services_column:
         service_lists = display.service_lists(row)
         for heading, services in service_lists.items():
             if services:
                 st.markdown(f"**{heading.capitalize()}:** " + "; ".join(services))
         if row[col.SERVICES]:
-            st.caption(f"Listed services: {row[col.SERVICES]}")
+            st.caption(f"Listed services: {md_escape(row[col.SERVICES])}")
 
 
 def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> None:
@@ -496,7 +499,7 @@ def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> Non
             st.error(str(exc))
         else:
             calllog.log_call(ui.get_engine(), report)
-            st.session_state["flash"] = f"Call to {name} saved; the ranking uses it now."
+            st.session_state["flash"] = f"Call to {md_escape(name)} saved; the ranking uses it now."
             st.rerun()
 
 

@@ -11,6 +11,7 @@ from matching.errors import QueryError, StoreError
 from matching.records import shortlist
 from matching.render import exports
 from matching.render.display import tel_link
+from matching.render.safe_text import md_escape, safe_link
 
 
 def main() -> None:
@@ -61,7 +62,7 @@ def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
             except QueryError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["flash"] = f"Created {created.name}."
+                st.session_state["flash"] = f"Created {md_escape(created.name)}."
                 st.session_state["shortlist_id"] = created.id
                 st.rerun()
     return by_id[current_id]
@@ -83,7 +84,7 @@ def _move(engine: Engine, shortlist_id: int, facility_id: str, offset: int) -> N
 
 def _remove(engine: Engine, shortlist_id: int, facility_id: str, name: str) -> None:
     shortlist.remove_facility(engine, shortlist_id, facility_id)
-    st.session_state["flash"] = f"Removed {name}."
+    st.session_state["flash"] = f"Removed {md_escape(name)}."
 
 
 def show_item(
@@ -98,22 +99,23 @@ def show_item(
     """Show one facility of the list: phones, address, availability, its note, move/remove."""
     facility_id = record[exports.FACILITY_ID]
     with st.container(border=True):
-        st.markdown(f"**{record[exports.POSITION]}. {record[exports.FACILITY]}**")
+        # Listing values are text, never Markdown; links only to checked tel: targets.
+        st.markdown(f"**{record[exports.POSITION]}. {md_escape(record[exports.FACILITY])}**")
         if not view["listed"].iloc[position]:
             st.caption("Not in the active directory: details are from when it was added.")
         phones = [
-            f"{prefix}[{record[column]}]({tel_link(record[column])})"
-            if tel_link(record[column])
-            else f"{prefix}{record[column]}"
+            prefix + safe_link(record[column], tel_link(record[column]))
             for prefix, column in (("Call ", exports.PHONE), ("intake ", exports.INTAKE_PHONE))
             if record[column]
         ]
         distance = view["distance_miles"].iloc[position]
-        where = record[exports.ADDRESS] + (f" - {distance:.1f} mi" if pd.notna(distance) else "")
+        where = md_escape(record[exports.ADDRESS]) + (
+            f" - {distance:.1f} mi" if pd.notna(distance) else ""
+        )
         st.markdown(" · ".join([*phones, where]))
-        st.markdown(f"**Availability:** {record[exports.AVAILABILITY]}")
+        st.markdown(f"**Availability:** {md_escape(record[exports.AVAILABILITY])}")
         if record[exports.SERVICES]:
-            st.caption(record[exports.SERVICES])
+            st.caption(md_escape(record[exports.SERVICES]))
         note_key = f"note_{shortlist_id}_{facility_id}"
         st.session_state.setdefault(note_key, record[exports.NOTE])
         st.text_input(

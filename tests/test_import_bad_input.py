@@ -200,3 +200,33 @@ def test_later_row_with_extra_cells_names_the_line(tmp_path):
     path.write_text(GOOD_GENERIC + "B, Inc,VT,05401,44.4,-73.2\n")
     with pytest.raises(ImportFormatError, match=r"Expected 5 fields in line 3, saw 6"):
         import_file(path)
+
+
+def test_a_file_of_only_bad_rows_counts_them_all_and_keeps_a_few_reasons(tmp_path):
+    from matching.ingest.report import MAX_REJECTED_KEPT
+
+    rows = 20_000
+    path = tmp_path / "all-bad.csv"
+    path.write_text("name,state,zip,lat,lon\n" + "Clinic,Massachusetts,02108,42.3,-71\n" * rows)
+    with pytest.raises(FacilityDataError) as info:
+        import_file(path)
+    assert len(info.value.problems) == MAX_REJECTED_KEPT
+    assert f"({rows:,} rows rejected; the first {MAX_REJECTED_KEPT} are listed)" in (
+        info.value.one_line()
+    )
+
+
+def test_rejected_rows_are_counted_beyond_the_kept_reasons(tmp_path):
+    from matching.ingest.report import MAX_REJECTED_KEPT
+
+    path = tmp_path / "mostly-bad.csv"
+    path.write_text(
+        "name,state,zip,lat,lon\n"
+        + "Good,MA,02108,42.3,-71\n"
+        + "Bad,Massachusetts,02108,42.3,-71\n" * 3_000
+    )
+    report = import_file(path).report
+    assert report.rejected_count == 3_000
+    assert len(report.rejected) == MAX_REJECTED_KEPT
+    assert report.rejected[0] == (2, "state 'MASSACHUSETTS' is not 2 letters")
+    assert "1 of 3001 rows" in report.summary_text() and "3000 rejected" in report.summary_text()

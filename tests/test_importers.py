@@ -325,6 +325,7 @@ def test_generic_row_with_future_report_time_is_rejected(tmp_path):
         (
             2,
             "availability_reported_at '2099-01-01T10:00Z' is in the future; "
-            "check the date and the time zone",
+            "check the date and the time zone (a report may be at most 5 minutes after "
+            "this computer's clock)",
         )
     ]

@@ -138,6 +138,17 @@ def test_more_open_beds_never_lower_rank(
     position = data.draw(st.integers(0, len(frame) - 1))
     current = frame[query.bed_column].iloc[position]
     more = (0 if current is pd.NA else int(current)) + data.draw(st.integers(1, 5))
+    reported = frame[col.AVAILABILITY_REPORTED_AT].iloc[position]
+    recent = query.max_age_hours is None or (
+        pd.notna(reported) and (NOW - reported).total_seconds() / 3600 <= query.max_age_hours
+    )
+    if current is pd.NA and more < query.min_beds and recent:
+        # An unknown count becoming a known, too small one is a "no": it must drop out.
+        changed = frame.copy()
+        changed.loc[changed.index[position], query.bed_column] = more
+        result = search(FacilityIndex(directory(*changed.to_dict("records"))), query, now=NOW)
+        assert _rank(result, frame[col.FACILITY_ID].iloc[position]) is None
+        return
     _assert_change_never_lowers_rank(frame, query, position, {query.bed_column: more})
 
 

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from matching.case.model import Case, CaseFormatError
 from matching.errors import ReadyBedError
+from matching.ingest.safe_json import JsonShapeError, load_json_safely
 
 EXPORT_FORMAT: Final = "readybed-case"
 
@@ -105,15 +106,31 @@ def _convert_scalar(hint: Any, value: object, path: str, problems: list[str]) ->
             parsed = datetime.fromisoformat(value)
             if parsed.tzinfo is None:
                 raise ValueError("it has no time zone (write it in UTC ending in Z)")
-            return parsed.astimezone(UTC)
+            return _plausible(parsed.astimezone(UTC))
         if hint is date:
-            return date.fromisoformat(value)
+            return _plausible(date.fromisoformat(value))
         if hint is time:
             return time.fromisoformat(value)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        problems.append(f"{path}: {value!r} is outside the years {_YEARS[0]}-{_YEARS[1]}")
+        return None
     except ValueError as error:
         problems.append(f"{path}: {value!r} is not a valid {hint.__name__} ({error})")
         return None
     raise TypeError(f"no JSON conversion for {hint!r}")  # a programming error, not bad input
+
+
+# Dates a case can mean; outside them a value is a typo (or a probe) that breaks arithmetic later.
+_YEARS: Final = (1900, 2200)
+
+
+_Day = typing.TypeVar("_Day", bound=date)
+
+
+def _plausible(value: _Day) -> _Day:
+    if not _YEARS[0] <= value.year <= _YEARS[1]:
+        raise OverflowError(value.year)
+    return value
 
 
 def _join(path: str, name: str) -> str:
@@ -143,8 +160,11 @@ def case_to_json(case: Case, *, now: datetime | None = None) -> bytes:
 def case_from_json(raw: bytes | str) -> Case:
     """Parse and validate a case backup; raise CaseFormatError listing every problem."""
     try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        document = json.loads(text)
+        document = load_json_safely(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    except JsonShapeError as error:
+        raise CaseFormatError(
+            f"The file was not read: {error}. Choose a ReadyBed case .json file."
+        ) from None
     except UnicodeDecodeError:
         raise CaseFormatError(
             "The file is not UTF-8 text; choose a ReadyBed case .json file."

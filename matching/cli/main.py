@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
 from matching.ingest.sniff import FORMATS
 
@@ -77,13 +78,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except FacilityDataError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
+        _say(f"error: {exc.one_line()}", error=True)
     except (ReadyBedError, ValueError, OSError) as exc:
-        print(
-            f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-            file=sys.stderr,
-        )
+        _say(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", error=True)
     return 2
+
+
+def _say(text: str, *, error: bool = False, end: str = "\n") -> None:
+    """Print ``text`` with escape sequences and control characters taken out.
+
+    Every line the CLI prints can hold listing data (names, reasons, file names), and a
+    terminal obeys escape sequences in whatever it prints.
+    """
+    print(terminal_text(text), end=end, file=sys.stderr if error else sys.stdout)
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -92,7 +99,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
     result = import_file(args.source, fmt=args.format)
     write_directory(result.frame, args.out)
-    print(result.report.summary_text())
+    _say(result.report.summary_text())
     return 0
 
 
@@ -102,7 +109,7 @@ def _run_availability(args: argparse.Namespace) -> int:
 
     result = merge_feed_file(read_directory(args.data), args.feed)
     write_directory(result.frame, args.out)
-    print(result.report.summary_text())
+    _say(result.report.summary_text())
     return 0
 
 
@@ -110,12 +117,12 @@ def _run_demo(args: argparse.Namespace) -> int:
     from matching.directory.demo import write_demo_csv
 
     count = write_demo_csv(args.out)
-    print(f"wrote {count} synthetic facilities to {args.out}")
+    _say(f"wrote {count} synthetic facilities to {args.out}")
     return 0
 
 
 def _run_search(args: argparse.Namespace) -> int:
     from matching.cli.search import run_search
 
-    print(run_search(args), end="")
+    _say(run_search(args), end="")
     return 0

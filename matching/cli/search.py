@@ -15,7 +15,7 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.directory.io import read_directory
-from matching.directory.schema import FORMULA_PREFIXES
+from matching.directory.text_safety import neutralise_formulas
 from matching.errors import QueryError
 from matching.render.crisis import CRISIS_SUMMARY
 from matching.search.engine import search
@@ -39,8 +39,6 @@ CSV_COLUMNS = (
     "freshness",
     "unverified",
 )
-# Text a spreadsheet could run as a formula is prefixed with a quote (OWASP CSV injection).
-_TEXT_OUTPUT = (col.NAME, col.CITY, "reasons", col.AVAILABILITY_SOURCE)
 
 
 def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
@@ -92,12 +90,11 @@ def _output_frame(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_csv(results: pd.DataFrame) -> str:
-    """Return the results as CSV with the columns in CSV_COLUMNS."""
-    table = _output_frame(results)
-    for name in _TEXT_OUTPUT:
-        text = table[name].astype("str")
-        table[name] = text.where(~text.str.startswith(FORMULA_PREFIXES), "'" + text)
-    return table.to_csv(index=False, lineterminator="\n")
+    """Return the results as CSV with the columns in CSV_COLUMNS.
+
+    Every text cell a spreadsheet could run as a formula gets a leading apostrophe (OWASP).
+    """
+    return neutralise_formulas(_output_frame(results)).to_csv(index=False, lineterminator="\n")
 
 
 def format_json(results: pd.DataFrame) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -48,10 +49,22 @@ def write_directory(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    Refuses a target that exists but is not a regular file (``/dev/null``, a folder, a pipe):
+    renaming over it would replace a device node or fail half-way. Temporary files left by an
+    earlier write that was killed (their writer process is gone) are removed first.
+    """
     target = Path(path)
+    if target.exists() and not target.is_file():
+        raise OSError(
+            f"{target} exists and is not a regular file (a device, folder or pipe); "
+            "choose a file name to write to"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    _remove_orphaned_temp_files(target)
+    prefix = f".{target.name}.{os.getpid()}."
+    handle, temp_name = tempfile.mkstemp(prefix=prefix, dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
@@ -59,3 +72,21 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def _remove_orphaned_temp_files(target: Path) -> None:
+    """Remove ``.<name>.<pid>.*`` temporary files whose writing process no longer runs."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.*"):
+        pid_text = leftover.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid_text.isdigit() and not _process_runs(int(pid_text)) and leftover.is_file():
+            leftover.unlink(missing_ok=True)
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True

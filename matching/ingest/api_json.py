@@ -13,6 +13,7 @@ from matching.errors import ImportFormatError
 from matching.ingest.findtreatment import _FINDTREATMENT_ADDRESS, PLACEMENT_CATEGORIES
 from matching.ingest.keys import _long_keys
 from matching.ingest.report import _Raw
+from matching.ingest.safe_json import JsonShapeError, load_json_safely
 
 # The API JSON names the same fields, except the facility type.
 _API_FIELDS: Final[dict[str, str]] = {
@@ -23,7 +24,9 @@ _API_FIELDS: Final[dict[str, str]] = {
 
 def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json_safely(data)
+    except JsonShapeError as exc:
+        raise ImportFormatError(f"{filename} was not read: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"{filename} is not UTF-8 JSON (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:

@@ -79,6 +79,8 @@ def read_feed(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
     """
     if isinstance(source, bytes):
         data, name = source, "feed"
+        if len(data) > MAX_FEED_BYTES:  # an upload gets the same limit as a file
+            raise FacilityDataError(f"{name} is over {MAX_FEED_BYTES // 1_000_000} MB")
     else:
         path = Path(source)
         if not path.is_file():

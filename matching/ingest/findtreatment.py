@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Final
 
 import numpy as np
@@ -12,7 +11,8 @@ from matching.directory import columns as col
 from matching.errors import ImportFormatError, Problem
 from matching.ingest.keys import _long_keys
 from matching.ingest.report import _Raw
-from matching.ingest.text import _XLSX_MAGIC, read_csv_text
+from matching.ingest.text import read_csv_text
+from matching.ingest.workbook import read_sheet_frame
 
 # FindTreatment.gov locator export: address columns; every other column is a service code.
 _FINDTREATMENT_ADDRESS: Final[dict[str, str]] = {
@@ -52,19 +52,7 @@ def _read_findtreatment_csv(data: bytes, filename: str) -> _Raw:
 
 
 def _read_findtreatment_xlsx(data: bytes, filename: str) -> _Raw:
-    if not data.startswith(_XLSX_MAGIC):
-        raise ImportFormatError(
-            f"{filename} is not a valid Excel workbook (.xlsx); open it in a spreadsheet "
-            "program and save it as .xlsx or CSV"
-        )
-    try:
-        frame = pd.read_excel(io.BytesIO(data), dtype="str", engine="openpyxl")
-    except Exception as exc:  # whatever the XML/zip parser trips on, the workbook is damaged
-        raise ImportFormatError(
-            f"{filename} is a damaged Excel workbook ({type(exc).__name__}); "
-            "download or export it again"
-        ) from exc
-    frame = frame.fillna("")
+    frame = read_sheet_frame(data, filename)
     frame.columns = [str(name).strip() for name in frame.columns]
     if frame.empty:
         raise ImportFormatError(f"{filename} has a header but no data rows")

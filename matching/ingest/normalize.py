@@ -51,13 +51,13 @@ def _build_table(
     flags = _service_flags(raw, mapping, report)
     reasons = _row_problems(table)
     keep = reasons.eq("").to_numpy()
-    report.rejected = [
-        (int(raw.row_numbers[i]), reason) for i, reason in enumerate(reasons) if reason
-    ]
+    report.record_rejected(raw.row_numbers, reasons)
     if not keep.any():
+        shown = len(report.rejected)
         raise FacilityDataError(
-            f"No row of {filename} could be imported",
-            [Problem(int(raw.row_numbers[i]), "", None, r) for i, r in enumerate(reasons) if r],
+            f"No row of {filename} could be imported ({report.rejected_count:,} rows rejected"
+            + (f"; the first {shown} are listed)" if shown < report.rejected_count else ")"),
+            [Problem(row, "", None, reason) for row, reason in report.rejected],
         )
     table = table[keep].reset_index(drop=True)
     table = table.assign(**{name: pd.to_numeric(table[name]) for name in (col.LAT, col.LON)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,10 @@ import pandas as pd
 from matching.ingest.sniff import ImportFormat
 
 Progress = Callable[[float, str], None]
+
+# Rejected rows whose reasons are kept; all are counted. A file where every one of millions of
+# rows is bad needs its count and a sample of reasons, not millions of strings held in memory.
+MAX_REJECTED_KEPT: Final = 500
 
 
 @dataclass
@@ -22,7 +27,9 @@ class ImportReport:
     source: str
     rows_read: int = 0
     rows_imported: int = 0
+    # (row number, reason) of the first MAX_REJECTED_KEPT rejected rows; rejected_count has all.
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected_count: int = 0
     unmapped: collections.Counter[str] = field(default_factory=collections.Counter)
     notes: list[str] = field(default_factory=list)
 
@@ -30,12 +37,12 @@ class ImportReport:
         """Return the report as a few lines for a terminal or the app."""
         lines = [
             f"Imported {self.rows_imported} of {self.rows_read} rows from {self.source} "
-            f"(format {self.format}); {len(self.rejected)} rejected."
+            f"(format {self.format}); {self.rejected_count} rejected."
         ]
         for row, reason in self.rejected[:10]:
             lines.append(f"  rejected row {row}: {reason}")
-        if len(self.rejected) > 10:
-            lines.append(f"  ... and {len(self.rejected) - 10} more rejected rows")
+        if self.rejected_count > 10:
+            lines.append(f"  ... and {self.rejected_count - 10} more rejected rows")
         if self.unmapped:
             total = sum(self.unmapped.values())
             shown = ", ".join(f"{key} ({count})" for key, count in self.unmapped.most_common(10))
@@ -47,6 +54,14 @@ class ImportReport:
             )
         lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+    def record_rejected(self, row_numbers: np.ndarray, reasons: pd.Series) -> None:
+        """Count every rejected row (reason not "") and keep the first MAX_REJECTED_KEPT."""
+        positions = np.flatnonzero(reasons.ne("").to_numpy())
+        self.rejected_count = len(positions)
+        self.rejected = [
+            (int(row_numbers[i]), str(reasons.iloc[i])) for i in positions[:MAX_REJECTED_KEPT]
+        ]
 
 
 @dataclass(frozen=True)

@@ -88,12 +88,19 @@ def decode_text(data: bytes, filename: str, *, partial: bool = False) -> str:
         ) from exc
 
 
+# How far ahead of this computer's clock a report time may be: clocks drift a little, but a
+# report dated later than now would outrank every real call made before that time.
+MAX_CLOCK_SKEW: Final = pd.Timedelta(minutes=5)
+
+
 def parse_report_times(text: pd.Series, *, now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Parse availability report times (ISO 8601; no offset = UTC).
 
     Returns a frame with ``stamp`` (UTC, NaT where empty or unusable) and ``problem`` (why a
-    non-empty value is unusable, else ""). Times before 1990 or more than a day ahead of
-    ``now`` are refused: a report dated in the future would block every real report after it.
+    non-empty value is unusable, else ""). Refused: times before 1990, times more than
+    :data:`MAX_CLOCK_SKEW` ahead of ``now`` (a report dated in the future would block every
+    real report until then), and words such as "now" or "today" (which would be read as the
+    moment of the import, not of the report).
     """
     now = pd.Timestamp.now(tz="UTC") if now is None else now
     cleaned = text.astype("str").fillna("").str.strip()
@@ -101,10 +108,20 @@ def parse_report_times(text: pd.Series, *, now: pd.Timestamp | None = None) -> p
     problem = pd.Series("", index=text.index, dtype="str")
     unparsed = stamps.isna() & (cleaned != "")
     problem = problem.where(~unparsed, "is not a date and time (e.g. 2026-11-26T14:30Z)")
+    relative = (cleaned != "") & ~cleaned.str.contains(r"\d", regex=True)
+    problem = problem.where(
+        ~relative,
+        "is a word, not a date and time; write when the report was made (2026-11-26T14:30Z)",
+    )
+    stamps = stamps.where(~relative)
     too_old = stamps.notna() & (stamps < pd.Timestamp("1990-01-01", tz="UTC"))
     problem = problem.where(~too_old, "is before 1990; check the date")
-    ahead = stamps.notna() & (stamps > now + pd.Timedelta(days=1))
-    problem = problem.where(~ahead, "is in the future; check the date and the time zone")
+    ahead = stamps.notna() & (stamps > now + MAX_CLOCK_SKEW)
+    problem = problem.where(
+        ~ahead,
+        "is in the future; check the date and the time zone (a report may be at most "
+        "5 minutes after this computer's clock)",
+    )
     usable = stamps.where(problem == "").astype("datetime64[ns, UTC]")
     return pd.DataFrame({"stamp": usable, "problem": problem}, index=text.index)
 

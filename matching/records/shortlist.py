@@ -20,7 +20,13 @@ from sqlalchemy.exc import IntegrityError
 
 from matching.directory import columns as col
 from matching.errors import QueryError, StoreError
-from matching.records.store import from_naive_utc, shortlist_items, shortlists, to_naive_utc
+from matching.records.store import (
+    from_naive_utc,
+    shortlist_items,
+    shortlists,
+    to_naive_utc,
+    write_transaction,
+)
 
 DEFAULT_SHORTLIST_NAME: Final = "My shortlist"
 MAX_NAME_LENGTH: Final = 200
@@ -68,15 +74,20 @@ def list_shortlists(engine: Engine) -> list[Shortlist]:
 
 def default_shortlist(engine: Engine) -> Shortlist:
     """Return the first shortlist, creating "My shortlist" when there is none."""
-    with engine.begin() as connection:
-        row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).first()
-        if row is None:
-            connection.execute(
-                insert(shortlists).values(
-                    name=DEFAULT_SHORTLIST_NAME, created_at=to_naive_utc(datetime.now(UTC))
+    first = select(shortlists).order_by(shortlists.c.id).limit(1)
+    with engine.connect() as connection:
+        row = connection.execute(first).first()
+    if row is None:
+        # Checked again under the write lock: another process may have just created it.
+        with write_transaction(engine) as connection:
+            row = connection.execute(first).first()
+            if row is None:
+                connection.execute(
+                    insert(shortlists).values(
+                        name=DEFAULT_SHORTLIST_NAME, created_at=to_naive_utc(datetime.now(UTC))
+                    )
                 )
-            )
-            row = connection.execute(select(shortlists).order_by(shortlists.c.id).limit(1)).one()
+                row = connection.execute(first).one()
     return _shortlist(row)
 
 
@@ -136,7 +147,7 @@ def add_facilities(
     get_shortlist(engine, shortlist_id)
     added_at = to_naive_utc(now or datetime.now(UTC))
     added = 0
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         present = set(
             connection.execute(
                 select(shortlist_items.c.facility_id).where(

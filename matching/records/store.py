@@ -11,11 +11,14 @@ project is declared on :data:`metadata` below, grouped by the feature that owns 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -211,7 +214,10 @@ def open_engine(url: str | None = None) -> Engine:
 
 def _prepare_sqlite_file(path: Path) -> None:
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    elif path.parent.name == DEFAULT_DB_PATH.parent.name:
+        # A .readybed/ folder made by an older version (or by hand) may be world-readable.
+        os.chmod(path.parent, 0o700)
     if not path.exists():
         path.touch(mode=0o600)
     os.chmod(path, 0o600)
@@ -220,13 +226,34 @@ def _prepare_sqlite_file(path: Path) -> None:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, not just unlinked from the b-tree: a deleted
+    # case's letters do not linger in the file (SQLite's compiled-in default is off).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
-def _create_schema(engine: Engine) -> None:
-    metadata.create_all(engine)
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in a transaction that holds the database's write lock from the start.
+
+    ``engine.begin()`` on SQLite starts *deferred*: a transaction that reads and then writes
+    (create the default shortlist when there is none, append after the last position) can meet
+    another process doing the same, and one of them fails at once with "database is locked".
+    ``BEGIN IMMEDIATE`` takes the write lock first, waiting up to the busy timeout for it, so
+    such read-then-write steps simply run one after the other.
+    """
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
+def _create_schema(engine: Engine) -> None:
+    # One process at a time creates tables and the version row: two processes opening a new
+    # store at once would otherwise both CREATE TABLE, and one would crash.
+    with write_transaction(engine) as connection:
+        metadata.create_all(connection)
         stored = connection.execute(
             select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")
         ).scalar_one_or_none()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.render.safe_text import safe_url
 from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS
 from matching.search.scoring import freshness
 
@@ -189,8 +190,8 @@ def results_table(
 ) -> pd.DataFrame:
     """Return search results as the columns the results table shows (same order, same index)."""
     phone = results[col.INTAKE_PHONE].where(results[col.INTAKE_PHONE] != "", results[col.PHONE])
-    website = results[col.WEBSITE].astype("str").str.strip()
-    has_scheme = website.str.lower().str.startswith(("http://", "https://"))
+    # A link column opens whatever it holds: only checked http(s) targets, else nothing.
+    website = results[col.WEBSITE].fillna("").astype("str").map(safe_url).astype("str")
     return pd.DataFrame(
         {
             col.FACILITY_ID: results[col.FACILITY_ID],
@@ -203,7 +204,7 @@ def results_table(
             RESULT_SCORE: results["score"],
             RESULT_WHY: results["reasons"],
             RESULT_ADDRESS: address_text(results),
-            RESULT_WEBSITE: website.where(has_scheme | (website == ""), "https://" + website),
+            RESULT_WEBSITE: website,
         },
         index=results.index,
     )

@@ -5,7 +5,8 @@ into the columns a person reads; the three writers take any such frame.
 
 CSV cells that a spreadsheet would run as a formula (first character in
 :data:`matching.directory.FORMULA_PREFIXES`) get a leading apostrophe, the OWASP advice for CSV
-injection. Only text cells are touched, so a negative number stays a number.
+injection (:func:`matching.directory.text_safety.neutralise_formulas`, shared by every CSV
+export). Only text cells are touched, so a negative number stays a number.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from openpyxl.utils import get_column_letter
 
 from matching.directory import columns as col
 from matching.directory.schema import FORMULA_PREFIXES
+from matching.directory.text_safety import neutralise_formulas
 from matching.render.display import address_text, availability_text, services_text, tel_link
 from matching.render.pdf import ReadyBedPDF
+from matching.render.safe_text import safe_url
 
 POSITION: Final = "#"
 FACILITY: Final = "Facility"
@@ -40,7 +43,7 @@ WEBSITE: Final = "Website"
 FACILITY_ID: Final = "Facility ID"
 
 # Which export columns link where: the cell's own text made into a URL.
-LINK_COLUMNS: Final = {PHONE: tel_link, INTAKE_PHONE: tel_link, WEBSITE: lambda url: _web_url(url)}
+LINK_COLUMNS: Final = {PHONE: tel_link, INTAKE_PHONE: tel_link, WEBSITE: safe_url}
 _WIDTHS: Final = {
     POSITION: 4,
     FACILITY: 34,
@@ -86,18 +89,6 @@ def shortlist_table(
             FACILITY_ID: view[col.FACILITY_ID].astype("str"),
         }
     ).reset_index(drop=True)
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` with text cells that start like a formula prefixed by an apostrophe."""
-    out = frame.copy()
-    for name in out.columns:
-        if pd.api.types.is_numeric_dtype(out[name]) or pd.api.types.is_bool_dtype(out[name]):
-            continue
-        text = out[name].astype("str").where(out[name].notna(), "")
-        risky = text.str.startswith(FORMULA_PREFIXES)
-        out[name] = text.where(~risky, "'" + text)
-    return out
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -190,13 +181,6 @@ def _phones(record: dict[str, object]) -> str:
     if intake and intake != phone:
         return f"{phone or 'not listed'} (intake: {intake})"
     return phone or "not listed"
-
-
-def _web_url(url: str) -> str:
-    url = url.strip()
-    if not url:
-        return ""
-    return url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
 
 
 def _cell_value(value: object) -> object:

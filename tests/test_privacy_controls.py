@@ -1,0 +1,52 @@
+"""The Data page's privacy controls: forget the addresses looked up online, delete a shortlist."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from matching.records import privacy, shortlist
+from matching.records.store import open_engine
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TYPED = "12 Elm Street, Springfield, IL"
+
+
+def data_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page("app_pages/data.py").run()
+
+
+def test_typed_addresses_can_be_forgotten(store_url: str) -> None:
+    engine = open_engine(store_url)
+    path = privacy.geocode_cache_path(engine)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({TYPED.casefold(): [39.8, -89.6, TYPED]}))
+    at = data_page()
+    assert any("remembered on this computer: **1**" in m.value for m in at.markdown)
+    at.button(key="forget_addresses_submit").click()
+    at.run()
+    assert not at.exception
+    assert not path.exists()
+    assert privacy.geocoded_address_count(engine) == 0
+    assert any("Forgot 1 looked-up address" in s.value for s in at.success)
+
+
+def test_a_shortlist_can_be_deleted_with_confirmation(store_url: str) -> None:
+    engine = open_engine(store_url)
+    shortlist.default_shortlist(engine)
+    doomed = shortlist.create_shortlist(engine, "Sam - December")
+    at = data_page()
+    at.selectbox(key="doomed_list").set_value(doomed.id)
+    at.button(key="delete_shortlist_submit").click()
+    at.run()
+    assert [s.name for s in shortlist.list_shortlists(engine)] == ["My shortlist", "Sam - December"]
+    assert any("Tick the box" in e.value for e in at.error)
+    at.selectbox(key="doomed_list").set_value(doomed.id)
+    at.checkbox(key="delete_list_sure").check()
+    at.button(key="delete_shortlist_submit").click()
+    at.run()
+    assert not at.exception
+    assert [s.name for s in shortlist.list_shortlists(engine)] == ["My shortlist"]
