@@ -43,7 +43,6 @@ from typing import Final
 import numpy as np
 import pandas as pd
 import zipcodes
-from geopy.distance import distance
 
 from matching.directory import columns as col
 from matching.directory.io import to_csv_text, write_text_atomic
@@ -285,6 +284,10 @@ def _draw_places(rng: np.random.Generator, count: int) -> pd.DataFrame:
     bearings = rng.uniform(0, 360, size=count)
     # sqrt spreads points evenly over the disc instead of bunching them at the centre.
     offsets_miles = JITTER_MILES * np.sqrt(rng.uniform(0, 1, size=count))
+    # geopy is imported here, not at the top: only generating the demo set needs it, and
+    # loading it costs every search process 0.1 s.
+    from geopy.distance import distance
+
     points = [
         distance(miles=d).destination((lat, lon), bearing=b)
         for lat, lon, d, b in zip(
