@@ -37,10 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matching.directory import columns as col  # noqa: E402
+from matching.directory.schema import coerce_directory  # noqa: E402
 from matching.search.engine import search  # noqa: E402
-from matching.search.geo import _zip_table, resolve_location  # noqa: E402
+from matching.search.geo import resolve_location  # noqa: E402
 from matching.search.index import FacilityIndex, haversine_miles  # noqa: E402
 from matching.search.query import SearchQuery  # noqa: E402
+from matching.search.ziptable import zip_table  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 REAL_DATA = ROOT.parent / "shared" / "data" / "real"
@@ -66,7 +68,7 @@ def synthetic_directory(count: int, seed: int = 2015) -> pd.DataFrame:
     """Return ``count`` canonical rows scattered around real ZIP centroids."""
     rng = np.random.default_rng(seed)
     centroids = np.array(
-        [(z.lat, z.lon) for z in _zip_table().values() if z.located and z.standard and z.active]
+        [(z.lat, z.lon) for z in zip_table().records() if z.located and z.standard and z.active]
     )
     picked = centroids[rng.integers(0, len(centroids), count)]
     lat = np.clip(picked[:, 0] + rng.normal(0, 0.03, count), -89.9, 89.9)
@@ -105,7 +107,8 @@ def synthetic_directory(count: int, seed: int = 2015) -> pd.DataFrame:
         col.ACCREDITED: flags(0.5),
         col.SERVICES: empty,
     }
-    return pd.DataFrame(data)[list(col.ALL_COLUMNS)]
+    # The columns not set here (profile, languages, ...) are filled in as unknown.
+    return coerce_directory(pd.DataFrame(data))
 
 
 def median_ms(action: Callable[[int], object], runs: int) -> float:
@@ -153,7 +156,7 @@ def rss_mb() -> float:
 
 def memory_child(count: int) -> None:
     """Print MB: RSS after imports, peak RSS after building ``count`` rows + index, sizes."""
-    _zip_table()
+    zip_table()
     base = rss_mb()
     frame = synthetic_directory(count)
     index = FacilityIndex(frame)
@@ -180,7 +183,7 @@ def main() -> None:
         memory_child(args.memory_child)
         return
     runs = 20 if args.quick else 60
-    _zip_table()  # load the ZIP data once, as the app does at start-up
+    zip_table()  # load the ZIP data once, as the app does at start-up
     print(f"Search benchmark: radius {RADIUS_MILES:g} mi, Medicaid + any detox, top {TOP}")
     print(f"medians over {runs} searches rotating {len(ORIGINS)} origins\n")
 
