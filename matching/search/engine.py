@@ -2,7 +2,8 @@
 
 A search runs in three steps over numpy arrays the index prepared, touching only candidates:
 
-1. **Radius**: the BallTree returns the facilities whose geodesic distance is within the radius.
+1. **Radius**: the spatial grid returns the facilities whose geodesic distance is within the
+   radius.
 2. **Hard filters**: each requirement of the query (payer, detox level, medication, after-care,
    open beds and report age) is yes, no or unknown per facility. A "no" excludes; an unknown
    excludes too, unless ``include_unverified`` - then the facility stays, is marked

@@ -2,10 +2,10 @@
 
 Radius queries run in two steps:
 
-1. scikit-learn's ``BallTree`` (haversine metric, sphere of the WGS84 mean radius) returns the
-   candidates within ``radius * (1 + SPHERE_ERROR)``: a spherical distance differs from the
-   WGS84 geodesic by at most SPHERE_ERROR (0.6 %; measured maximum 0.56 %), so no facility
-   within the radius is missed.
+1. A :class:`~matching.search.grid.CellGrid` (haversine on the sphere of the WGS84 mean
+   radius) returns the candidates within ``radius * (1 + SPHERE_ERROR)``: a spherical distance
+   differs from the WGS84 geodesic by at most SPHERE_ERROR (0.6 %; measured maximum 0.56 %),
+   so no facility within the radius is missed.
 2. Distances to the candidates are computed on the WGS84 ellipsoid with Lambert's formula,
    vectorised: it agrees with geopy's ``geodesic`` (Karney's algorithm, via geographiclib) to
    within LAMBERT_ERROR_MILES (measured maximum 0.0041 mi, about 7 m, over 20,000 random
@@ -15,7 +15,7 @@ Radius queries run in two steps:
 So membership is exactly "geodesic distance <= radius", and every reported distance is within
 a few metres of the geodesic, at numpy speed instead of ~25 microseconds per pair.
 
-Besides the tree, the index keeps the columns search reads as plain numpy arrays, so a query
+Besides the grid, the index keeps the columns search reads as plain numpy arrays, so a query
 only touches its candidates and never copies the directory.
 """
 
@@ -26,11 +26,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 from geographiclib.geodesic import Geodesic
-from sklearn.neighbors import BallTree
 
 from matching.directory import columns as col
 from matching.directory.schema import has_location
 from matching.errors import FacilityDataError, Problem
+from matching.search.grid import CellGrid
 
 # IUGG mean Earth radius R1 = (2a + b) / 3 of WGS84: 6371.0088 km.
 EARTH_RADIUS_MILES: Final = 6371.0088 / 1.609344
@@ -93,15 +93,15 @@ def tri_state(series: pd.Series) -> np.ndarray:
 
 
 class FacilityIndex:
-    """A directory plus a BallTree over its located rows, for fast radius searches.
+    """A directory plus a spatial grid over its located rows, for fast radius searches.
 
     ``directory`` must be a validated canonical table
     (:func:`matching.directory.validate_directory`). Rows without a location (0,0 or NaN) are
     not indexed; ``unlocated_count`` says how many, so the app can tell the user.
     """
 
-    def __init__(self, directory: pd.DataFrame, *, _tree: BallTree | None = None) -> None:
-        # ``_tree`` is private: with_directory passes the tree it may share.
+    def __init__(self, directory: pd.DataFrame, *, _tree: CellGrid | None = None) -> None:
+        # ``_tree`` is private: with_directory passes the grid it may share.
         _check_columns(directory)
         # A shallow copy is cheap and, with copy-on-write, shields the index from later edits
         # of the caller's frame.
@@ -112,10 +112,8 @@ class FacilityIndex:
         self.lat = directory[col.LAT].to_numpy(dtype="float64", na_value=np.nan)
         self.lon = directory[col.LON].to_numpy(dtype="float64", na_value=np.nan)
         if _tree is None and len(self._located_positions):
-            points = np.column_stack(
-                (self.lat[self._located_positions], self.lon[self._located_positions])
-            )
-            _tree = BallTree(np.radians(points), metric="haversine")
+            located_at = self._located_positions
+            _tree = CellGrid(self.lat[located_at], self.lon[located_at], located_at)
         self._tree = _tree
         self._load_columns(directory)
 
@@ -154,9 +152,9 @@ class FacilityIndex:
         return len(self._directory)
 
     def with_directory(self, directory: pd.DataFrame) -> FacilityIndex:
-        """Return an index over ``directory``, reusing the tree when the locations are unchanged.
+        """Return an index over ``directory``, reusing the grid when the locations are unchanged.
 
-        Logging a call only changes availability columns, so the tree (the costly part) is
+        Logging a call only changes availability columns, so the grid (the costly part) is
         shared whenever the facility ids, their order and their coordinates are the same.
         """
         same_places = (
@@ -176,7 +174,7 @@ class FacilityIndex:
         return FacilityIndex(directory, _tree=self._tree if same_places else None)
 
     def shares_tree_with(self, other: FacilityIndex) -> bool:
-        """Return whether both indexes use the same BallTree object."""
+        """Return whether both indexes use the same spatial grid object."""
         return self._tree is other._tree
 
     def within(self, lat: float, lon: float, radius_miles: float) -> tuple[np.ndarray, np.ndarray]:
@@ -188,8 +186,7 @@ class FacilityIndex:
         if self._tree is None:
             return np.empty(0, dtype="int64"), np.empty(0, dtype="float64")
         reach = radius_miles * (1 + SPHERE_ERROR) / EARTH_RADIUS_MILES
-        found = self._tree.query_radius(np.radians([[lat, lon]]), r=reach)[0]
-        positions = np.sort(self._located_positions[found])
+        positions = self._tree.query(lat, lon, reach)
         miles = ellipsoidal_miles(lat, lon, self.lat[positions], self.lon[positions])
         near_edge = np.flatnonzero(np.abs(miles - radius_miles) <= LAMBERT_ERROR_MILES)
         if len(near_edge):
@@ -200,12 +197,11 @@ class FacilityIndex:
 
     @property
     def nbytes(self) -> int:
-        """Approximate memory held by the tree and the column arrays (not the directory)."""
+        """Approximate memory held by the grid and the column arrays (not the directory)."""
         arrays = [self.lat, self.lon, self.status, self.reported_at_s, self.id_rank]
         arrays += [*self.flags.values(), *self.beds.values(), self._located_positions]
-        if self._tree is not None:
-            arrays += [a for a in self._tree.get_arrays() if isinstance(a, np.ndarray)]
-        return sum(a.nbytes for a in arrays)
+        grid = self._tree.nbytes if self._tree is not None else 0
+        return grid + sum(a.nbytes for a in arrays)
 
 
 def _check_columns(directory: pd.DataFrame) -> None:
