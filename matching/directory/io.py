@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -9,20 +10,29 @@ from pathlib import Path
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.directory.cache import cached_table
 from matching.directory.schema import validate_directory
 from matching.errors import FacilityDataError
 
 
 def read_directory(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a canonical CSV written by :func:`write_directory` and validate it."""
+    """Read a canonical CSV written by :func:`write_directory` and validate it.
+
+    The validated table is cached by the file's content (:mod:`matching.directory.cache`), so
+    reading the same file again skips parsing and validation.
+    """
     path = Path(path)
     if not path.exists():
         raise FacilityDataError(f"Directory file {str(path)!r} does not exist")
+    return cached_table(path, lambda data: _parse_directory(data, path.name), kind="canonical")
+
+
+def _parse_directory(data: bytes, name: str) -> pd.DataFrame:
     try:
-        raw = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8")
+        raw = pd.read_csv(io.BytesIO(data), dtype="str", keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise FacilityDataError(
-            f"{path.name} is not a ReadyBed directory CSV ({exc}); "
+            f"{name} is not a ReadyBed directory CSV ({exc}); "
             "convert it with `python -m matching import`"
         ) from exc
     return validate_directory(raw.replace("", pd.NA).fillna({c: "" for c in col.TEXT_COLUMNS}))
