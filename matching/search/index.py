@@ -118,6 +118,10 @@ class FacilityIndex:
         self._load_columns(directory)
 
     def _load_columns(self, directory: pd.DataFrame) -> None:
+        # The directory's columns as arrays: a result takes its rows from each directly.
+        self.column_arrays: dict[str, pd.api.extensions.ExtensionArray] = {
+            str(name): directory[name].array for name in directory.columns
+        }
         self.flags: dict[str, np.ndarray] = {
             name: tri_state(directory[name]) for name in col.SERVICE_COLUMNS
         }
