@@ -191,7 +191,7 @@ def _result_frame(
         for name, values in index.column_arrays.items()
         if name not in added
     }
-    frame = pd.DataFrame(columns | added, copy=False)
+    frame = pd.DataFrame(columns | added, index=pd.RangeIndex(len(ranked.positions)), copy=False)
     frame.attrs["total_matches"] = total
     return frame
 
