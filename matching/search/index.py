@@ -100,8 +100,15 @@ class FacilityIndex:
     not indexed; ``unlocated_count`` says how many, so the app can tell the user.
     """
 
-    def __init__(self, directory: pd.DataFrame, *, _tree: CellGrid | None = None) -> None:
-        # ``_tree`` is private: with_directory passes the grid it may share.
+    def __init__(
+        self,
+        directory: pd.DataFrame,
+        *,
+        _tree: CellGrid | None = None,
+        _previous: FacilityIndex | None = None,
+    ) -> None:
+        # ``_tree`` and ``_previous`` are private: with_directory passes the grid it may share
+        # and the index whose unchanged columns it may reuse.
         _check_columns(directory)
         # A shallow copy is cheap and, with copy-on-write, shields the index from later edits
         # of the caller's frame.
@@ -115,20 +122,19 @@ class FacilityIndex:
             located_at = self._located_positions
             _tree = CellGrid(self.lat[located_at], self.lon[located_at], located_at)
         self._tree = _tree
-        self._load_columns(directory)
+        self._load_columns(directory, _previous)
 
-    def _load_columns(self, directory: pd.DataFrame) -> None:
+    def _load_columns(self, directory: pd.DataFrame, previous: FacilityIndex | None) -> None:
         # The directory's columns as arrays: a result takes its rows from each directly.
         self.column_arrays: dict[str, pd.api.extensions.ExtensionArray] = {
             str(name): directory[name].array for name in directory.columns
         }
         self.flags: dict[str, np.ndarray] = {
-            name: tri_state(directory[name]) for name in col.SERVICE_COLUMNS
+            name: _tri_state_of(directory, name, previous) for name in col.SERVICE_COLUMNS
         }
-        accredited = directory.get(col.ACCREDITED)
         self.flags[col.ACCREDITED] = (
-            tri_state(accredited)
-            if accredited is not None
+            _tri_state_of(directory, col.ACCREDITED, previous)
+            if col.ACCREDITED in directory.columns
             else np.full(len(directory), -1, dtype="int8")
         )
         self.beds: dict[str, np.ndarray] = {
@@ -142,10 +148,7 @@ class FacilityIndex:
             .dt.total_seconds()
             .to_numpy(dtype="float64", na_value=np.nan)
         )
-        ids = directory[col.FACILITY_ID].to_numpy(dtype="str")
-        # Rank of each id in sorted order: a numeric tie-breaker for np.lexsort.
-        self.id_rank = np.empty(len(ids), dtype="int64")
-        self.id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+        self.id_rank = _id_rank(directory, previous)
 
     @property
     def directory(self) -> pd.DataFrame:
@@ -175,7 +178,7 @@ class FacilityIndex:
                 equal_nan=True,
             )
         )
-        return FacilityIndex(directory, _tree=self._tree if same_places else None)
+        return FacilityIndex(directory, _tree=self._tree if same_places else None, _previous=self)
 
     def shares_tree_with(self, other: FacilityIndex) -> bool:
         """Return whether both indexes use the same spatial grid object."""
@@ -206,6 +209,31 @@ class FacilityIndex:
         arrays += [*self.flags.values(), *self.beds.values(), self._located_positions]
         grid = self._tree.nbytes if self._tree is not None else 0
         return grid + sum(a.nbytes for a in arrays)
+
+
+def _id_rank(directory: pd.DataFrame, previous: FacilityIndex | None) -> np.ndarray:
+    """Return each id's rank in sorted order: a numeric tie-breaker for np.lexsort."""
+    if previous is not None and directory[col.FACILITY_ID].equals(
+        previous.directory[col.FACILITY_ID]
+    ):
+        return previous.id_rank
+    ids = directory[col.FACILITY_ID].to_numpy(dtype="str")
+    rank = np.empty(len(ids), dtype="int64")
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return rank
+
+
+def _tri_state_of(directory: pd.DataFrame, name: str, previous: FacilityIndex | None) -> np.ndarray:
+    """Return ``tri_state`` of a column, reusing ``previous``'s array when the column is equal."""
+    # Comparing costs a fifth of converting: after a logged call only availability changed.
+    if (
+        previous is not None
+        and name in previous.flags
+        and name in previous.directory.columns
+        and directory[name].equals(previous.directory[name])
+    ):
+        return previous.flags[name]
+    return tri_state(directory[name])
 
 
 def _check_columns(directory: pd.DataFrame) -> None:
