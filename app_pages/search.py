@@ -142,7 +142,9 @@ if query is None:
 index = ui.active_index()
 now = ui.now()
 tz = ui.browser_timezone()
-results = search(index, query, now=now)
+# Only the rows shown are built (reasons and all); the total comes with them.
+results = search(index, query, now=now, top=MAX_SHOWN)
+total = results.attrs["total_matches"]
 
 if results.empty:
     st.warning(f"No facility within {query.radius_miles:g} miles of {query.origin.label} fits.")
@@ -160,8 +162,8 @@ if results.empty:
     st.stop()
 
 shown = results.head(MAX_SHOWN)
-st.subheader(f"{len(results)} facilities near {query.origin.label}")
-if len(results) > MAX_SHOWN:
+st.subheader(f"{total} facilities near {query.origin.label}")
+if total > MAX_SHOWN:
     st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
 
 table = display.results_table(shown, now=now, tz=tz)
