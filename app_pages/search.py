@@ -75,14 +75,14 @@ def main() -> None:
     index = ui.active_index()
     now = ui.now()
     tz = ui.browser_timezone()
-    results = search(index, query, now=now)
-    if results.empty:
+    # Only the rows shown are built (reasons and all); the total comes with them.
+    shown = search(index, query, now=now, top=MAX_SHOWN)
+    if shown.empty:
         show_no_results(index, query, now=now)
         return
 
-    shown = results.head(MAX_SHOWN)
     table = display.results_table(shown, now=now, tz=tz)
-    selected_rows = show_results(results, table, query)
+    selected_rows = show_results(shown.attrs["total_matches"], table, query)
     names = dict(zip(shown[col.FACILITY_ID], shown[col.NAME], strict=True))
     add_to_shortlist(shown, names, selected_rows, query)
     show_map(shown, query)
@@ -271,10 +271,10 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
         )
 
 
-def show_results(results: pd.DataFrame, table: pd.DataFrame, query: SearchQuery) -> list[int]:
-    """Show the ranked table; return the positions of the rows the user selected."""
-    st.subheader(f"{len(results)} facilities near {md_escape(query.origin.label)}")
-    if len(results) > MAX_SHOWN:
+def show_results(total: int, table: pd.DataFrame, query: SearchQuery) -> list[int]:
+    """Show the ranked table of ``total`` matches; return the positions of selected rows."""
+    st.subheader(f"{total} facilities near {md_escape(query.origin.label)}")
+    if total > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
     selection = st.dataframe(
         table,

@@ -6,8 +6,8 @@ Pages call these instead of loading anything themselves, so the caches are in on
 * :func:`active_entry` / :func:`active_index` / :func:`active_directory` - the directory the
   user chose, with their logged calls applied. The file load is ``st.cache_data`` keyed on
   the file's path and modification time; the search index is ``st.cache_resource`` keyed on
-  that plus the call log's revision, so logging a call re-ranks at once while the BallTree is
-  reused. Never modify what these return.
+  that plus the call log's revision, so logging a call re-ranks at once while the spatial
+  grid is reused. Never modify what these return.
 * :func:`crisis_banner`, :func:`demo_banner` - shown on every page by ``app.py``.
 * :func:`init_state` - the session-state keys shared across pages, set with ``setdefault``.
 * :func:`browser_timezone` - the reader's time zone, for showing and entering times.

@@ -44,3 +44,14 @@ def engine(store_url: str):  # type: ignore[no-untyped-def]
     opened = open_engine(store_url)
     yield opened
     opened.dispose()
+
+
+# --- Caches (the speed issue) ------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the rebuildable caches of a test run (ZIP table, directory cache) out of ~/.cache."""
+    import os
+
+    os.environ["READYBED_CACHE_DIR"] = str(tmp_path_factory.mktemp("readybed-cache"))

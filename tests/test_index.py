@@ -139,3 +139,22 @@ def test_later_edits_of_the_callers_frame_do_not_reach_the_index() -> None:
 def test_table_missing_columns_is_refused() -> None:
     with pytest.raises(FacilityDataError, match="missing required columns"):
         FacilityIndex(pd.DataFrame({"facility_id": ["a"], "lat": [1.0], "lon": [2.0]}))
+
+
+def test_index_rebuilt_after_a_call_equals_a_fresh_index() -> None:
+    index = FacilityIndex(directory(facility(1), facility(2, detox_any=None), facility(3)))
+    updated = index.directory.assign(beds_open_detox=pd.array([3, None, 1], dtype="Int64"))
+    again, fresh = index.with_directory(updated), FacilityIndex(updated)
+    assert again.flags.keys() == fresh.flags.keys()
+    for name, values in fresh.flags.items():
+        assert np.array_equal(again.flags[name], values), name
+    assert np.array_equal(again.id_rank, fresh.id_rank)
+    assert np.array_equal(
+        again.beds["beds_open_detox"], fresh.beds["beds_open_detox"], equal_nan=True
+    )
+
+
+def test_changed_services_are_not_taken_from_the_old_index() -> None:
+    index = FacilityIndex(directory(facility(1), facility(2)))
+    changed = index.directory.assign(detox_any=pd.array([False, None], dtype="boolean"))
+    assert index.with_directory(changed).flags["detox_any"].tolist() == [0, -1]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+import pytest
+
 import matching
 from matching.directory import columns as col
 
@@ -38,3 +40,36 @@ def test_public_api_searches_the_demo_directory_from_a_zip() -> None:
     assert (ranked["distance_miles"] <= 40).all()
     assert ranked["score"].is_monotonic_decreasing
     assert set(col.CANONICAL_COLUMNS) <= set(ranked.columns)
+
+
+def test_every_public_name_imports_from_the_package() -> None:
+    # The names load lazily; `from matching import X` and attribute access must both work.
+    code = (
+        "import matching\n"
+        "from matching import FacilityIndex, search_facilities, resolve_location\n"
+        "missing = [n for n in matching.__all__ if getattr(matching, n, None) is None]\n"
+        "print(missing, set(matching.__all__) <= set(dir(matching)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[] True"
+
+
+def test_importing_the_package_alone_loads_no_heavy_library() -> None:
+    # A command that needs one part of the package must not pay for pandas, geopy or the
+    # importers just by importing `matching` (the CLI's cold start).
+    code = (
+        "import sys, matching\n"
+        "heavy = ('pandas', 'geopy', 'openpyxl', 'sqlalchemy', 'fpdf', 'sklearn', 'scipy')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_unknown_package_attribute_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        matching.no_such_name  # noqa: B018

@@ -60,13 +60,13 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
     )
     now = now or datetime.now(UTC)
     index = FacilityIndex(_load_directory(args.data, now))
-    matches = search(index, query, now=now)
-    results = matches.head(args.top) if args.top else matches
+    # Only the rows shown are built (reasons and all); the total comes with them.
+    results = search(index, query, now=now, top=args.top)
     if args.format == "csv":
         return format_csv(results)
     if args.format == "json":
         return format_json(results)
-    return format_table(results, query, total=len(matches))
+    return format_table(results, query, total=results.attrs["total_matches"])
 
 
 def _load_directory(path: str | None, now: datetime) -> pd.DataFrame:

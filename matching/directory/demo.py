@@ -34,6 +34,7 @@ byte-identical for the same seed and count.
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -43,9 +44,9 @@ from typing import Final
 import numpy as np
 import pandas as pd
 import zipcodes
-from geopy.distance import distance
 
 from matching.directory import columns as col
+from matching.directory.cache import cached_table
 from matching.directory.io import to_csv_text, write_text_atomic
 from matching.directory.schema import coerce_directory, validate_directory
 from matching.errors import FacilityDataError
@@ -209,18 +210,31 @@ def load_demo_directory(*, now: datetime | None = None, path: Path = DEMO_CSV) -
             f"Demo directory {str(path)!r} does not exist; regenerate it with "
             "`python -m matching demo-data --out data/demo_facilities.csv`"
         )
-    raw = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8")
+    table = cached_table(path, lambda data: _demo_table(data, path.name), kind="demo")
+    # The ages are cached, the stamps are not: they move with ``now``.
+    stamps = pd.Timestamp(now).tz_convert("UTC") - pd.to_timedelta(table.pop(AGE_HOURS), unit="h")
+    table[col.AVAILABILITY_REPORTED_AT] = stamps.dt.floor("s").astype(
+        col.DTYPES[col.AVAILABILITY_REPORTED_AT]
+    )
+    return table
+
+
+def _demo_table(data: bytes, name: str) -> pd.DataFrame:
+    """Return the validated demo table with the report ages (hours) in an AGE_HOURS column."""
+    raw = pd.read_csv(io.BytesIO(data), dtype="str", keep_default_na=False, encoding="utf-8")
     if AGE_HOURS not in raw.columns:
         raise FacilityDataError(
-            f"{path.name} has no {AGE_HOURS!r} column, so it is not the demo directory; "
+            f"{name} has no {AGE_HOURS!r} column, so it is not the demo directory; "
             "load other directories with read_directory"
         )
     ages = pd.to_numeric(raw[AGE_HOURS].replace("", pd.NA), errors="coerce")
-    stamps = pd.Timestamp(now).tz_convert("UTC") - pd.to_timedelta(ages, unit="h")
     table = raw.drop(columns=AGE_HOURS).replace("", pd.NA)
     table = table.fillna({name: "" for name in col.TEXT_COLUMNS + (col.AVAILABILITY_STATUS,)})
-    table[col.AVAILABILITY_REPORTED_AT] = stamps.dt.floor("s")
-    return validate_directory(table)
+    # Validation does not look at the report times, so any stamp validates like the real one.
+    table[col.AVAILABILITY_REPORTED_AT] = pd.NaT
+    validated = validate_directory(table)
+    validated[AGE_HOURS] = ages.astype("float64").to_numpy()
+    return validated
 
 
 def is_demo_directory(frame: pd.DataFrame) -> bool:
@@ -285,6 +299,10 @@ def _draw_places(rng: np.random.Generator, count: int) -> pd.DataFrame:
     bearings = rng.uniform(0, 360, size=count)
     # sqrt spreads points evenly over the disc instead of bunching them at the centre.
     offsets_miles = JITTER_MILES * np.sqrt(rng.uniform(0, 1, size=count))
+    # geopy is imported here, not at the top: only generating the demo set needs it, and
+    # loading it costs every search process 0.1 s.
+    from geopy.distance import distance
+
     points = [
         distance(miles=d).destination((lat, lon), bearing=b)
         for lat, lon, d, b in zip(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -10,20 +11,29 @@ from pathlib import Path
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.directory.cache import cached_table
 from matching.directory.schema import validate_directory
 from matching.errors import FacilityDataError
 
 
 def read_directory(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a canonical CSV written by :func:`write_directory` and validate it."""
+    """Read a canonical CSV written by :func:`write_directory` and validate it.
+
+    The validated table is cached by the file's content (:mod:`matching.directory.cache`), so
+    reading the same file again skips parsing and validation.
+    """
     path = Path(path)
     if not path.exists():
         raise FacilityDataError(f"Directory file {str(path)!r} does not exist")
+    return cached_table(path, lambda data: _parse_directory(data, path.name), kind="canonical")
+
+
+def _parse_directory(data: bytes, name: str) -> pd.DataFrame:
     try:
-        raw = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8")
+        raw = pd.read_csv(io.BytesIO(data), dtype="str", keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise FacilityDataError(
-            f"{path.name} is not a ReadyBed directory CSV ({exc}); "
+            f"{name} is not a ReadyBed directory CSV ({exc}); "
             "convert it with `python -m matching import`"
         ) from exc
     return validate_directory(raw.replace("", pd.NA).fillna({c: "" for c in col.TEXT_COLUMNS}))
@@ -49,7 +59,12 @@ def write_directory(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Refuses a target that exists but is not a regular file (``/dev/null``, a folder, a pipe):
     renaming over it would replace a device node or fail half-way. Temporary files left by an
@@ -66,8 +81,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     prefix = f".{target.name}.{os.getpid()}."
     handle, temp_name = tempfile.mkstemp(prefix=prefix, dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -9,9 +9,36 @@ and ``availability`` merges availability feeds into a directory. Ingest builds o
 :mod:`matching.directory`.
 """
 
-from matching.ingest.importers import import_bytes, import_file
-from matching.ingest.report import ImportReport, ImportResult
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from matching.ingest.sniff import FORMATS, detect_format
+
+if TYPE_CHECKING:
+    from matching.ingest.importers import import_bytes, import_file
+    from matching.ingest.report import ImportReport, ImportResult
+
+# The importers pull in openpyxl and every format reader; the CLI needs only FORMATS to parse
+# its arguments, so they load on first use (PEP 562) and ``from matching.ingest import X``
+# still works.
+_LAZY: dict[str, str] = {
+    "import_bytes": "matching.ingest.importers",
+    "import_file": "matching.ingest.importers",
+    "ImportReport": "matching.ingest.report",
+    "ImportResult": "matching.ingest.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name of the subpackage on first access."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'matching.ingest' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "FORMATS",

@@ -230,6 +230,10 @@ def _match(directory: pd.DataFrame, reports: pd.DataFrame, report: MergeReport) 
     ids = pd.Series(range(len(directory)), index=directory[col.FACILITY_ID].to_numpy())
     given_id = _text(reports, col.FACILITY_ID)
     by_id = given_id.map(ids)
+    if (given_id != "").all():
+        # Every report names its facility_id (the call log always does): the name and ZIP
+        # keys of the whole directory, most of the cost of a merge, are not needed.
+        return _unmatched_by_id(by_id, given_id, report)
     keys = _name_zip_key(directory[col.NAME], directory[col.ZIP])
     counts = keys.value_counts()
     unique_keys = pd.Series(range(len(directory)), index=keys.to_numpy())[
@@ -252,6 +256,13 @@ def _match(directory: pd.DataFrame, reports: pd.DataFrame, report: MergeReport) 
             )
         else:
             reason = f"no facility named {names.iloc[position]!r} in ZIP {zips.iloc[position]!r}"
+        report.unmatched.append((position + 1, reason))
+    return target
+
+
+def _unmatched_by_id(target: pd.Series, given_id: pd.Series, report: MergeReport) -> pd.Series:
+    for position in target.isna().to_numpy().nonzero()[0]:
+        reason = f"no facility has facility_id {given_id.iloc[position]!r}"
         report.unmatched.append((position + 1, reason))
     return target
 

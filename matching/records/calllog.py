@@ -215,7 +215,9 @@ def revision(engine: Engine) -> str:
 def overlay_call_log(directory: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     """Return ``directory`` with the newest logged report of each facility applied."""
     reports = latest_reports(engine)
-    known = reports[reports[col.FACILITY_ID].isin(directory[col.FACILITY_ID])]
+    # A hash lookup in the (unique, validated) ids: Series.isin on text costs ~0.2 s at 12k.
+    found = pd.Index(directory[col.FACILITY_ID]).get_indexer(reports[col.FACILITY_ID]) >= 0
+    known = reports[found]
     if known.empty:
         return directory
     return apply_reports(directory, known).frame

@@ -97,13 +97,15 @@ def availability_text(
     labels = freshness(hours)
     stamps = pd.to_datetime(frame[col.AVAILABILITY_REPORTED_AT], utc=True)
     texts = []
+    # Plain lists: a pandas .iloc per cell cost ~0.5 ms a row, most of a results render.
+    statuses = frame[col.AVAILABILITY_STATUS].tolist()
+    detox_beds = frame[col.BEDS_OPEN_DETOX].tolist()
+    residential_beds = frame[col.BEDS_OPEN_RESIDENTIAL].tolist()
+    stamp_list, hour_list, label_list = stamps.tolist(), hours.tolist(), labels.tolist()
     for position in range(len(frame)):
-        status = str(frame[col.AVAILABILITY_STATUS].iloc[position] or "unknown")
-        beds = _beds_text(
-            frame[col.BEDS_OPEN_DETOX].iloc[position],
-            frame[col.BEDS_OPEN_RESIDENTIAL].iloc[position],
-        )
-        stamp = stamps.iloc[position]
+        status = str(statuses[position] or "unknown")
+        beds = _beds_text(detox_beds[position], residential_beds[position])
+        stamp = stamp_list[position]
         if status == "unknown" and not beds:
             texts.append("Not reported - call to check")
             continue
@@ -114,8 +116,8 @@ def availability_text(
             texts.append(f"{head} - time of report unknown")
             continue
         when = stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z")
-        age = age_text(float(hours.iloc[position]))
-        texts.append(f"{head} - reported {when}, {age} ({labels.iloc[position]})")
+        age = age_text(float(hour_list[position]))
+        texts.append(f"{head} - reported {when}, {age} ({label_list[position]})")
     return pd.Series(texts, index=frame.index, dtype="str")
 
 

@@ -1,6 +1,7 @@
 """Turn what a user types about a place into a point on the map.
 
-Offline forms resolve from the ZIP centroids bundled in the ``zipcodes`` package:
+Offline forms resolve from the ZIP centroids bundled in the ``zipcodes`` package (read
+through the compact table of :mod:`matching.search.ziptable`, which loads in milliseconds):
 
 * ``10001`` or ``10001-1234`` (ZIP+4 keeps only the ZIP) - the ZIP's centroid;
 * ``Boston, MA`` (the comma is optional) - the mean of the centroids of the city's active
@@ -27,13 +28,11 @@ import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol
 
-import zipcodes
-
 from matching.errors import LocationError
+from matching.search.ziptable import ZipRecord, normalise_city, zip_table
 
 LocationKind = Literal["zip", "city", "coordinates", "address"]
 LOCATION_KINDS: Final[tuple[LocationKind, ...]] = typing.get_args(LocationKind)
@@ -41,9 +40,6 @@ LOCATION_KINDS: Final[tuple[LocationKind, ...]] = typing.get_args(LocationKind)
 _ZIP_RE = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
 _COORDINATES_RE = re.compile(r"^\(?\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*\)?$")
 _CITY_RE = re.compile(r"^(?P<city>[^,\d]+?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2})\.?$")
-
-# Spellings people type for the same word; the zipcodes data spells them out ("Saint Louis").
-_CITY_WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
 
 FORMS_HINT = 'Enter a 5-digit ZIP (e.g. 10001), "City, ST" (e.g. Boston, MA) or "lat, lon".'
 
@@ -160,65 +156,12 @@ def _resolve_coordinates(lat: float, lon: float) -> Location:
 # ----------------------------------------------------------------------------- ZIPs and cities
 
 
-@dataclass(frozen=True, slots=True)
-class _Zip:
-    zip_code: str
-    city: str
-    state: str
-    lat: float
-    lon: float
-    standard: bool
-    active: bool
-    aliases: tuple[str, ...]
-
-    @property
-    def located(self) -> bool:
-        return not (self.lat == 0.0 and self.lon == 0.0)
-
-
-@lru_cache(maxsize=1)
-def _zip_table() -> dict[str, _Zip]:
-    # One pass over the bundled data (~0.3 s, once per process) makes every later lookup a dict
-    # access instead of a scan.
-    table = {}
-    for record in zipcodes.list_all():
-        table[record["zip_code"]] = _Zip(
-            zip_code=record["zip_code"],
-            city=record["city"],
-            state=record["state"],
-            lat=float(record["lat"] or 0),
-            lon=float(record["long"] or 0),
-            standard=record["zip_code_type"] == "STANDARD",
-            active=bool(record["active"]),
-            aliases=tuple(record.get("acceptable_cities") or ()),
-        )
-    return table
-
-
-@lru_cache(maxsize=1)
 def _states() -> frozenset[str]:
-    return frozenset(entry.state for entry in _zip_table().values())
-
-
-@lru_cache(maxsize=1)
-def _city_table() -> tuple[dict[tuple[str, str], list[_Zip]], dict[tuple[str, str], list[_Zip]]]:
-    """Return ZIPs by (state, normalised city): by primary city name, and by accepted alias."""
-    primary: dict[tuple[str, str], list[_Zip]] = {}
-    alias: dict[tuple[str, str], list[_Zip]] = {}
-    for entry in _zip_table().values():
-        primary.setdefault((entry.state, _normalise_city(entry.city)), []).append(entry)
-        for name in entry.aliases:
-            alias.setdefault((entry.state, _normalise_city(name)), []).append(entry)
-    return primary, alias
-
-
-def _normalise_city(name: str) -> str:
-    words = re.sub(r"[^a-z0-9 ]", " ", name.casefold().replace("'", "")).split()
-    return " ".join(_CITY_WORDS.get(word, word) for word in words)
+    return zip_table().states()
 
 
 def _resolve_zip(zip_code: str) -> Location:
-    entry = _zip_table().get(zip_code)
+    entry = zip_table().get(zip_code)
     if entry is None:
         raise LocationError(f"ZIP {zip_code} does not exist.{_zip_suggestion(zip_code)}")
     if not entry.located:
@@ -237,8 +180,8 @@ def _zip_suggestion(zip_code: str) -> str:
     nearby = sorted(
         (
             entry.zip_code
-            for entry in _zip_table().values()
-            if entry.zip_code.startswith(prefix) and entry.located and entry.active
+            for entry in zip_table().with_prefix(prefix)
+            if entry.located and entry.active
         ),
         key=lambda other: (abs(int(other) - int(zip_code)), other),
     )[:3]
@@ -248,12 +191,12 @@ def _zip_suggestion(zip_code: str) -> str:
 
 
 def _resolve_city(city: str, state: str) -> Location:
-    primary, alias = _city_table()
-    key = (state, _normalise_city(city))
-    if key not in primary and key not in alias:
+    table, key = zip_table(), (state, normalise_city(city))
+    primary, alias = (table.city(*key, kind=kind) for kind in ("primary", "alias"))
+    if not primary and not alias:
         raise LocationError(f"No city called {city.strip()!r} in {state}.{_city_suggestion(key)}")
-    chosen: list[_Zip] = []
-    for entries in (primary.get(key, []), alias.get(key, [])):
+    chosen: list[ZipRecord] = []
+    for entries in (primary, alias):
         located = [entry for entry in entries if entry.located and entry.active]
         chosen = chosen or [entry for entry in located if entry.standard] or located
     if not chosen:
@@ -267,11 +210,7 @@ def _resolve_city(city: str, state: str) -> Location:
 
 def _city_suggestion(key: tuple[str, str]) -> str:
     state, wanted = key
-    names = {
-        _normalise_city(entry.city): entry.city
-        for entry in _zip_table().values()
-        if entry.state == state
-    }
+    names = zip_table().city_names(state)
     close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.75)
     if close:
         return " Did you mean " + " or ".join(f"{names[name]}, {state}" for name in close) + "?"

@@ -2,10 +2,10 @@
 
 Radius queries run in two steps:
 
-1. scikit-learn's ``BallTree`` (haversine metric, sphere of the WGS84 mean radius) returns the
-   candidates within ``radius * (1 + SPHERE_ERROR)``: a spherical distance differs from the
-   WGS84 geodesic by at most SPHERE_ERROR (0.6 %; measured maximum 0.56 %), so no facility
-   within the radius is missed.
+1. A :class:`~matching.search.grid.CellGrid` (haversine on the sphere of the WGS84 mean
+   radius) returns the candidates within ``radius * (1 + SPHERE_ERROR)``: a spherical distance
+   differs from the WGS84 geodesic by at most SPHERE_ERROR (0.6 %; measured maximum 0.56 %),
+   so no facility within the radius is missed.
 2. Distances to the candidates are computed on the WGS84 ellipsoid with Lambert's formula,
    vectorised: it agrees with geopy's ``geodesic`` (Karney's algorithm, via geographiclib) to
    within LAMBERT_ERROR_MILES (measured maximum 0.0041 mi, about 7 m, over 20,000 random
@@ -15,7 +15,7 @@ Radius queries run in two steps:
 So membership is exactly "geodesic distance <= radius", and every reported distance is within
 a few metres of the geodesic, at numpy speed instead of ~25 microseconds per pair.
 
-Besides the tree, the index keeps the columns search reads as plain numpy arrays, so a query
+Besides the grid, the index keeps the columns search reads as plain numpy arrays, so a query
 only touches its candidates and never copies the directory.
 """
 
@@ -26,11 +26,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 from geographiclib.geodesic import Geodesic
-from sklearn.neighbors import BallTree
 
 from matching.directory import columns as col
 from matching.directory.schema import has_location
 from matching.errors import FacilityDataError, Problem
+from matching.search.grid import CellGrid
 
 # IUGG mean Earth radius R1 = (2a + b) / 3 of WGS84: 6371.0088 km.
 EARTH_RADIUS_MILES: Final = 6371.0088 / 1.609344
@@ -93,7 +93,7 @@ def tri_state(series: pd.Series) -> np.ndarray:
 
 
 class FacilityIndex:
-    """A directory plus a BallTree over its located rows, for fast radius searches.
+    """A directory plus a spatial grid over its located rows, for fast radius searches.
 
     Build it once per directory and pass it to every :func:`matching.search_facilities` call;
     after availability changes, :meth:`with_directory` reuses the tree.
@@ -121,8 +121,15 @@ class FacilityIndex:
     (True, True)
     """
 
-    def __init__(self, directory: pd.DataFrame, *, _tree: BallTree | None = None) -> None:
-        # ``_tree`` is private: with_directory passes the tree it may share.
+    def __init__(
+        self,
+        directory: pd.DataFrame,
+        *,
+        _tree: CellGrid | None = None,
+        _previous: FacilityIndex | None = None,
+    ) -> None:
+        # ``_tree`` and ``_previous`` are private: with_directory passes the grid it may share
+        # and the index whose unchanged columns it may reuse.
         _check_columns(directory)
         # A shallow copy is cheap and, with copy-on-write, shields the index from later edits
         # of the caller's frame.
@@ -133,21 +140,22 @@ class FacilityIndex:
         self.lat = directory[col.LAT].to_numpy(dtype="float64", na_value=np.nan)
         self.lon = directory[col.LON].to_numpy(dtype="float64", na_value=np.nan)
         if _tree is None and len(self._located_positions):
-            points = np.column_stack(
-                (self.lat[self._located_positions], self.lon[self._located_positions])
-            )
-            _tree = BallTree(np.radians(points), metric="haversine")
+            located_at = self._located_positions
+            _tree = CellGrid(self.lat[located_at], self.lon[located_at], located_at)
         self._tree = _tree
-        self._load_columns(directory)
+        self._load_columns(directory, _previous)
 
-    def _load_columns(self, directory: pd.DataFrame) -> None:
-        self.flags: dict[str, np.ndarray] = {
-            name: tri_state(directory[name]) for name in col.SERVICE_COLUMNS
+    def _load_columns(self, directory: pd.DataFrame, previous: FacilityIndex | None) -> None:
+        # The directory's columns as arrays: a result takes its rows from each directly.
+        self.column_arrays: dict[str, pd.api.extensions.ExtensionArray] = {
+            str(name): directory[name].array for name in directory.columns
         }
-        accredited = directory.get(col.ACCREDITED)
+        self.flags: dict[str, np.ndarray] = {
+            name: _tri_state_of(directory, name, previous) for name in col.SERVICE_COLUMNS
+        }
         self.flags[col.ACCREDITED] = (
-            tri_state(accredited)
-            if accredited is not None
+            _tri_state_of(directory, col.ACCREDITED, previous)
+            if col.ACCREDITED in directory.columns
             else np.full(len(directory), -1, dtype="int8")
         )
         self.beds: dict[str, np.ndarray] = {
@@ -161,10 +169,7 @@ class FacilityIndex:
             .dt.total_seconds()
             .to_numpy(dtype="float64", na_value=np.nan)
         )
-        ids = directory[col.FACILITY_ID].to_numpy(dtype="str")
-        # Rank of each id in sorted order: a numeric tie-breaker for np.lexsort.
-        self.id_rank = np.empty(len(ids), dtype="int64")
-        self.id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+        self.id_rank = _id_rank(directory, previous)
 
     @property
     def directory(self) -> pd.DataFrame:
@@ -175,9 +180,9 @@ class FacilityIndex:
         return len(self._directory)
 
     def with_directory(self, directory: pd.DataFrame) -> FacilityIndex:
-        """Return an index over ``directory``, reusing the tree when the locations are unchanged.
+        """Return an index over ``directory``, reusing the grid when the locations are unchanged.
 
-        Logging a call only changes availability columns, so the tree (the costly part) is
+        Logging a call only changes availability columns, so the grid (the costly part) is
         shared whenever the facility ids, their order and their coordinates are the same.
         """
         same_places = (
@@ -194,10 +199,10 @@ class FacilityIndex:
                 equal_nan=True,
             )
         )
-        return FacilityIndex(directory, _tree=self._tree if same_places else None)
+        return FacilityIndex(directory, _tree=self._tree if same_places else None, _previous=self)
 
     def shares_tree_with(self, other: FacilityIndex) -> bool:
-        """Return whether both indexes use the same BallTree object."""
+        """Return whether both indexes use the same spatial grid object."""
         return self._tree is other._tree
 
     def within(self, lat: float, lon: float, radius_miles: float) -> tuple[np.ndarray, np.ndarray]:
@@ -209,8 +214,7 @@ class FacilityIndex:
         if self._tree is None:
             return np.empty(0, dtype="int64"), np.empty(0, dtype="float64")
         reach = radius_miles * (1 + SPHERE_ERROR) / EARTH_RADIUS_MILES
-        found = self._tree.query_radius(np.radians([[lat, lon]]), r=reach)[0]
-        positions = np.sort(self._located_positions[found])
+        positions = self._tree.query(lat, lon, reach)
         miles = ellipsoidal_miles(lat, lon, self.lat[positions], self.lon[positions])
         near_edge = np.flatnonzero(np.abs(miles - radius_miles) <= LAMBERT_ERROR_MILES)
         if len(near_edge):
@@ -221,12 +225,36 @@ class FacilityIndex:
 
     @property
     def nbytes(self) -> int:
-        """Approximate memory held by the tree and the column arrays (not the directory)."""
+        """Approximate memory held by the grid and the column arrays (not the directory)."""
         arrays = [self.lat, self.lon, self.status, self.reported_at_s, self.id_rank]
         arrays += [*self.flags.values(), *self.beds.values(), self._located_positions]
-        if self._tree is not None:
-            arrays += [a for a in self._tree.get_arrays() if isinstance(a, np.ndarray)]
-        return sum(a.nbytes for a in arrays)
+        grid = self._tree.nbytes if self._tree is not None else 0
+        return grid + sum(a.nbytes for a in arrays)
+
+
+def _id_rank(directory: pd.DataFrame, previous: FacilityIndex | None) -> np.ndarray:
+    """Return each id's rank in sorted order: a numeric tie-breaker for np.lexsort."""
+    if previous is not None and directory[col.FACILITY_ID].equals(
+        previous.directory[col.FACILITY_ID]
+    ):
+        return previous.id_rank
+    ids = directory[col.FACILITY_ID].to_numpy(dtype="str")
+    rank = np.empty(len(ids), dtype="int64")
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return rank
+
+
+def _tri_state_of(directory: pd.DataFrame, name: str, previous: FacilityIndex | None) -> np.ndarray:
+    """Return ``tri_state`` of a column, reusing ``previous``'s array when the column is equal."""
+    # Comparing costs a fifth of converting: after a logged call only availability changed.
+    if (
+        previous is not None
+        and name in previous.flags
+        and name in previous.directory.columns
+        and directory[name].equals(previous.directory[name])
+    ):
+        return previous.flags[name]
+    return tri_state(directory[name])
 
 
 def _check_columns(directory: pd.DataFrame) -> None:
