@@ -14,6 +14,7 @@ from search_frames import NOW, ORIGIN, directory, facility
 from matching.directory import columns as col
 from matching.errors import QueryError
 from matching.search.engine import search
+from matching.search.explain import loosen_suggestions
 from matching.search.index import FacilityIndex
 from matching.search.person import ZIP_CENTROID_TOLERANCE_MILES
 from matching.search.query import AGE_GROUPS, SEXES, SearchQuery
@@ -243,3 +244,23 @@ def test_a_zip_centre_row_is_kept_within_the_stated_tolerance_and_says_so() -> N
 def test_a_bad_profile_is_refused_with_a_sentence(fields: dict[str, Any], message: str) -> None:
     with pytest.raises(QueryError, match=message):
         SearchQuery(origin=ORIGIN, **fields)
+
+
+def test_an_empty_profile_search_says_which_trait_to_drop_and_what_that_finds() -> None:
+    frame = directory(
+        facility(1, lang_spanish=False, program_veterans=True, accepts_adolescents=True),
+        facility(2, lang_spanish=True, program_veterans=False, accepts_adolescents=True),
+        facility(3, program_pregnant_postpartum=False, accepts_female=True),
+    )
+    index = FacilityIndex(frame)
+    query = SearchQuery(origin=ORIGIN, language="spanish", veteran=True, age_group="adolescent")
+    assert search(index, query, now=NOW).empty
+    counts = {s.change: s.count for s in loosen_suggestions(index, query, now=NOW)}
+    assert counts["Drop the language requirement (spanish)"] == 1
+    assert counts["Drop the veterans-program requirement"] == 1
+    assert counts["Drop the age requirement (accepts adolescents)"] == 0
+
+    pregnant = SearchQuery(origin=ORIGIN, pregnant=True)
+    counts = {s.change: s.count for s in loosen_suggestions(index, pregnant, now=NOW)}
+    # Dropping the pregnancy program keeps her a woman: facility 3 (women) is found, 1-2 not.
+    assert counts["Drop the program-for-pregnant-women requirement (still women accepted)"] == 1
