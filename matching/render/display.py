@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS
+from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 from matching.search.scoring import freshness
 
 _EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d+\s*$", re.IGNORECASE)
@@ -170,6 +170,34 @@ DETOX_LABELS: Final[dict[str, str]] = {
 }
 MOUD_LABELS: Final[dict[str, str]] = {need: col.SERVICE_LABELS[need] for need in MOUD_NEEDS}
 AFTER_CARE_LABELS: Final[dict[str, str]] = {care: col.SERVICE_LABELS[care] for care in AFTER_CARE}
+
+AGE_GROUP_LABELS: Final[dict[str, str]] = {
+    "adolescent": "Adolescent (under 18)",
+    "young_adult": "Young adult (18-25)",
+    "adult": "Adult (26-64)",
+    "senior": "Senior (65 or older)",
+}
+SEX_LABELS: Final[dict[str, str]] = {"female": "Female", "male": "Male"}
+LANGUAGE_LABELS: Final[dict[str, str]] = {"spanish": "Spanish", "sign": "Sign language"}
+
+
+def person_text(query: SearchQuery) -> str:
+    """Return who the search is for in a few words ("" when no trait is given)."""
+    parts = []
+    if query.age_group is not None:
+        parts.append(AGE_GROUP_LABELS[query.age_group].split(" (")[0].lower())
+    if query.sex is not None and not query.pregnant:
+        parts.append(SEX_LABELS[query.sex].lower())
+    if query.pregnant:
+        parts.append("pregnant or postpartum woman")
+    if query.language is not None:
+        parts.append(f"in {LANGUAGE_LABELS.get(query.language, query.language.title())}")
+    if query.veteran:
+        parts.append("veteran")
+    if query.co_occurring:
+        parts.append("co-occurring mental illness")
+    return ", ".join(parts)
+
 
 # Result table columns (labels people read).
 RESULT_FACILITY: Final = "Facility"
