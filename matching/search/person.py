@@ -41,14 +41,15 @@ it also says it may be outside it. Rows with street-level coordinates keep the e
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.search.index import LAMBERT_ERROR_MILES, FacilityIndex, geodesic_miles
+from matching.search.index import LAMBERT_ERROR_MILES, FacilityIndex, geodesic_miles, tri_state
 from matching.search.query import SearchQuery
 
 # The encoding of matching.search.index.tri_state.
@@ -111,8 +112,36 @@ def within_radius(index: FacilityIndex, query: SearchQuery) -> tuple[np.ndarray,
     return positions[keep], miles[keep]
 
 
+class PersonColumns(Protocol):
+    """The arrays person filters read (a FacilityIndex has them)."""
+
+    @property
+    def flags(self) -> dict[str, np.ndarray]: ...  # tri-state flags by column
+
+    @property
+    def languages(self) -> np.ndarray: ...  # case-folded ``languages`` texts
+
+
+@dataclass(frozen=True, kw_only=True)
+class _RowColumns:
+    flags: dict[str, np.ndarray]
+    languages: np.ndarray
+
+
+def row_person_states(row: Mapping[str, object], query: SearchQuery) -> dict[str, int]:
+    """Return the tri-state answer of one directory row to each trait the query gives."""
+    flags = {
+        name: tri_state(pd.Series([row.get(name, pd.NA)], dtype="object"))
+        for name in col.PROFILE_COLUMNS
+    }
+    text = row.get(col.LANGUAGES)
+    languages = np.array([text.casefold() if isinstance(text, str) else ""], dtype="str")
+    states = person_states(_RowColumns(flags=flags, languages=languages), query, np.arange(1))
+    return {name: int(state[0]) for name, state in states.items()}
+
+
 def person_states(
-    index: FacilityIndex, query: SearchQuery, positions: np.ndarray
+    index: PersonColumns, query: SearchQuery, positions: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Return, per trait of the person the query gives, a tri-state answer per candidate."""
     flags = {name: index.flags[name][positions] for name in col.PROFILE_COLUMNS}
@@ -149,7 +178,7 @@ def _names_language(texts: np.ndarray, name: str) -> np.ndarray:
 
 
 def _language_state(
-    index: FacilityIndex, language: str, positions: np.ndarray, flags: dict[str, np.ndarray]
+    index: PersonColumns, language: str, positions: np.ndarray, flags: dict[str, np.ndarray]
 ) -> np.ndarray:
     texts = index.languages[positions]
     named = _names_language(texts, language)
