@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import altair as alt
 import streamlit as st
 
-from app_pages import ui
+from app_pages import person_ui, ui
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
 from matching.records import calllog, library, shortlist
@@ -93,6 +93,7 @@ with st.form("search_form"):
             horizontal=True,
             format_func=lambda name: f"{name.title()}: {PRESET_DESCRIPTIONS[name]}",
         )
+    person = person_ui.about_the_person()
     submitted = st.form_submit_button(
         "Search", type="primary", icon=":material/search:", key="search_submit"
     )
@@ -124,6 +125,7 @@ if submitted:
             include_unverified=include_unverified,
             intervention_at=intervention_at,
             preset=preset,
+            **person.query_fields(),
         )
         st.session_state["search_error"] = ""
     except (LocationError, QueryError) as exc:
@@ -163,6 +165,7 @@ shown = results.head(MAX_SHOWN)
 st.subheader(f"{len(results)} facilities near {query.origin.label}")
 if len(results) > MAX_SHOWN:
     st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
+person_ui.results_notes(shown, query, now)
 
 table = display.results_table(shown, now=now, tz=tz)
 selection = st.dataframe(
@@ -183,6 +186,7 @@ selection = st.dataframe(
         display.RESULT_WHY,
         display.RESULT_ADDRESS,
         display.RESULT_WEBSITE,
+        display.RESULT_LISTING,
     ],
     column_config={
         display.RESULT_FACILITY: st.column_config.TextColumn(width=220, pinned=True),
@@ -193,7 +197,9 @@ selection = st.dataframe(
         display.RESULT_FRESHNESS: st.column_config.TextColumn(
             help="fresh: under 24 h old; aging: under 72 h; stale: older; unknown: never reported"
         ),
-        display.RESULT_DISTANCE: st.column_config.NumberColumn(format="%.1f mi"),
+        display.RESULT_DISTANCE: st.column_config.TextColumn(
+            help="'about N miles (ZIP centre)': located at its ZIP's centre, so approximate"
+        ),
         display.RESULT_SCORE: st.column_config.ProgressColumn(
             min_value=0, max_value=100, format="%.0f"
         ),
@@ -289,7 +295,7 @@ with info:
     st.markdown(f"### {row[col.NAME]}")
     if row[col.NAME2]:
         st.caption(row[col.NAME2])
-    st.markdown(f"{details[display.RESULT_ADDRESS]} - **{row['distance_miles']:.1f} miles**")
+    st.markdown(f"{details[display.RESULT_ADDRESS]} - **{details[display.RESULT_DISTANCE]}**")
     for label, number in (("Main", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE])):
         link = display.tel_link(number)
         if link:
@@ -299,6 +305,7 @@ with info:
     st.markdown(f"**Availability:** {details[display.RESULT_AVAILABILITY]}")
     if row[col.AVAILABILITY_SOURCE]:
         st.caption(f"Source: {row[col.AVAILABILITY_SOURCE]}")
+    person_ui.listing_notes(row, now)
 with services_column:
     service_lists = display.service_lists(row)
     for heading, services in service_lists.items():
