@@ -54,6 +54,12 @@ class PersonAnswers:
         """Return the SearchQuery fields; QueryError when the answers do not fit together."""
         language: str | None = self.language_choice
         typed = self.other_language.strip()
+        if typed and language not in (None, OTHER_LANGUAGE):
+            chosen = LANGUAGE_CHOICES[language]
+            raise QueryError(
+                f"You chose {chosen} and also typed {typed!r} as another language: search one "
+                "language at a time (clear the box, or choose 'Another language')."
+            )
         if language == OTHER_LANGUAGE or (language is None and typed):
             if not typed:
                 raise QueryError(
@@ -116,9 +122,13 @@ def about_the_person() -> PersonAnswers:
             "Other language", placeholder="e.g. Vietnamese", key="person_other_language"
         )
         left, right = st.columns(2)
-        veteran = left.checkbox("Veteran (program for veterans)", key="person_veteran")
+        veteran = left.checkbox(
+            "Veteran", key="person_veteran", help="Finds programs for veterans."
+        )
         co_occurring = right.checkbox(
-            "Also has a mental illness (co-occurring program)", key="person_co_occurring"
+            "Co-occurring mental illness",
+            key="person_co_occurring",
+            help="Finds programs that treat a mental illness alongside substance use.",
         )
     return PersonAnswers(
         age_group=age_group,

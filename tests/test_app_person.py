@@ -105,6 +105,10 @@ def test_unrecorded_traits_are_shown_only_on_request_and_asked_about(app: AppTes
         ({"person_pregnant": True, "person_sex": "male"}, "Pregnant or postpartum is ticked"),
         ({"person_language": "other"}, "did not type it"),
         ({"person_other_language": "<script>"}, "is not a language name"),
+        (
+            {"person_language": "spanish", "person_other_language": "Arabic"},
+            "search one language at a time",
+        ),
     ],
 )
 def test_contradictory_or_bad_answers_get_a_sentence_not_a_crash(
