@@ -9,9 +9,9 @@ A search runs in three steps over numpy arrays the index prepared, touching only
 2. **Hard filters**: each requirement of the query (payer, detox level, medication, after-care,
    open beds and report age, and who the person is: age group, sex, pregnancy, language,
    veteran, co-occurring illness - see :mod:`matching.search.person`) is yes, no or unknown
-   per facility. A "no" excludes; an unknown
-   excludes too, unless ``include_unverified`` - then the facility stays, is marked
-   ``unverified``, and earns nothing from the component that requirement feeds.
+   per facility. A "no" excludes; an unknown excludes too, unless ``include_unverified`` - then
+   the facility stays, is marked ``unverified``, and earns nothing from the component that
+   requirement feeds (a trait of the person feeds none: such rows are ranked last instead).
 3. **Ranking**: a 0-100 score summed from named components (see :mod:`matching.search.scoring`),
    ties broken by distance, then facility_id, so the same query always gives the same order.
    One tier comes before the score: for a pregnant woman, programs for pregnant women with
