@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from search_frames import directory, facility
 
@@ -123,3 +124,24 @@ def test_bad_person_flags_exit_2_with_one_line(
     assert status == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_each_listing_says_where_it_comes_from_and_how_old_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "old.csv"
+    write_directory(
+        directory(
+            facility(
+                1,
+                source="SAMHSA National Directory 2023",
+                listed_at=pd.Timestamp("2023-03-31", tz="UTC"),
+            ),
+        ),  # fmt: skip
+        path,
+    )
+    code = main(["search", "--data", str(path), "--near", "10001"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "     SAMHSA National Directory 2023 — call to confirm" in out
+    assert "All results come from a directory listed more than 18 months ago" in out

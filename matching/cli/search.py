@@ -19,7 +19,7 @@ from matching.directory.io import read_directory
 from matching.directory.schema import FORMULA_PREFIXES
 from matching.errors import QueryError
 from matching.render.crisis import CRISIS_SUMMARY
-from matching.render.display import person_text
+from matching.render.display import listing_text, person_text, results_listing_warning
 from matching.search.engine import search
 from matching.search.explain import Loosening, loosen_suggestions
 from matching.search.geo import resolve_location
@@ -78,7 +78,7 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
     if args.format == "json":
         return format_json(results)
     hints = loosen_suggestions(index, query, now=now) if matches.empty else []
-    return format_table(results, query, total=len(matches), hints=hints)
+    return format_table(results, query, total=len(matches), hints=hints, now=now)
 
 
 def _load_directory(path: str | None, now: datetime) -> pd.DataFrame:
@@ -131,10 +131,12 @@ def format_table(
     *,
     total: int,
     hints: Sequence[Loosening] = (),
+    now: datetime | None = None,
 ) -> str:
     """Return the results as numbered blocks a person can read in a terminal.
 
-    ``hints`` (for an empty result) say which filter to loosen and what that would find.
+    ``hints`` (for an empty result) say which filter to loosen and what that would find;
+    listings are aged against ``now`` (default: the current time).
     """
     head = (
         f"Near {query.origin.label} · within {query.radius_miles:g} mi · preset {query.preset}"
@@ -156,6 +158,10 @@ def format_table(
         )
         lines.append(f"     {phone}")
         lines.append(f"     {row.reasons}")
+        lines.append(f"     {listing_text(row.source, row.listed_at)}")
+    stale = results_listing_warning(results, now=now or datetime.now(UTC))
+    if stale:
+        lines += ["", stale]
     if (results[col.SOURCE] == col.DEMO_SOURCE).any():
         lines += ["", "Demo data: these facilities are fictional."]
     lines += ["", CRISIS_SUMMARY, ""]
