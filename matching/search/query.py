@@ -160,14 +160,6 @@ class SearchQuery:
         return self.sex or ("female" if self.pregnant else None)
 
     @property
-    def has_person(self) -> bool:
-        """Return whether any trait of the person is given."""
-        return bool(
-            self.age_group or self.sex or self.pregnant or self.language
-            or self.veteran or self.co_occurring
-        )  # fmt: skip
-
-    @property
     def bed_column(self) -> str:
         """Return the availability column ``min_beds`` applies to."""
         return "beds_open_detox" if self.detox is not None else "beds_open_residential"
