@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import ui
@@ -87,12 +86,13 @@ for position, record in enumerate(table.to_dict("records")):
             for prefix, column in (("Call ", exports.PHONE), ("intake ", exports.INTAKE_PHONE))
             if record[column]
         ]
-        distance = view["distance_miles"].iloc[position]
-        where = record[exports.ADDRESS] + (f" - {distance:.1f} mi" if pd.notna(distance) else "")
+        distance = record[exports.DISTANCE_TEXT]  # "about N miles (ZIP centre)" where approximate
+        where = record[exports.ADDRESS] + (f" - {distance}" if distance else "")
         st.markdown(" · ".join([*phones, where]))
         st.markdown(f"**Availability:** {record[exports.AVAILABILITY]}")
         if record[exports.SERVICES]:
             st.caption(record[exports.SERVICES])
+        st.caption(f"Listing: {record[exports.LISTING]}")
         note_key = f"note_{current_id}_{facility_id}"
         st.session_state.setdefault(note_key, record[exports.NOTE])
         st.text_input(

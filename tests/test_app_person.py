@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -125,3 +126,14 @@ def test_an_empty_profile_search_says_which_trait_to_drop(app: AppTest) -> None:
     assert not app.exception
     # Pregnancy programs: 01, 02, 03 and 05 (Spanish is not asked here); none for veterans.
     assert "- Drop the veterans-program requirement: **4** facilities" in _texts(app)
+
+
+def test_the_shortlist_says_about_n_miles_and_how_old_the_listing_is(app: AppTest) -> None:
+    _search(app, person_pregnant=True, person_language="spanish")
+    app.multiselect(key="pick_by_name").set_value([ZIP_CENTRE]).run()
+    app.button(key="add_to_shortlist").click().run()
+    app.switch_page("app_pages/shortlist.py").run()
+    assert not app.exception
+    texts = _texts(app)
+    assert re.search(r" - about \d+ miles \(ZIP centre\)", texts)
+    assert "Listing: SAMHSA National Directory 2023 — call to confirm. Listed March 2023" in texts
