@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui
+from app_pages import person_ui, ui
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
 from matching.records import calllog, privacy, shortlist
@@ -51,6 +51,7 @@ RESULT_COLUMNS = [
     display.RESULT_WHY,
     display.RESULT_ADDRESS,
     display.RESULT_WEBSITE,
+    display.RESULT_LISTING,
 ]
 
 
@@ -82,7 +83,7 @@ def main() -> None:
         return
 
     table = display.results_table(shown, now=now, tz=tz)
-    selected_rows = show_results(shown.attrs["total_matches"], table, query)
+    selected_rows = show_results(shown, table, query, now=now)
     names = dict(zip(shown[col.FACILITY_ID], shown[col.NAME], strict=True))
     add_to_shortlist(shown, names, selected_rows, query)
     show_map(shown, query)
@@ -128,13 +129,14 @@ def search_form() -> SearchQuery | None:
             value=False,
         )
         inputs = _filter_inputs(place, online)
+        person = person_ui.about_the_person()
         submitted = st.form_submit_button(
             "Search", type="primary", icon=":material/search:", key="search_submit"
         )
     if not submitted:
         return None
     try:
-        query = _to_query(inputs)
+        query = _to_query(inputs, person)
     except (LocationError, QueryError) as exc:
         st.session_state["search_error"] = str(exc)
         return None
@@ -209,7 +211,7 @@ def _after_care_label(care: str | None) -> str:
     return "No requirement" if care is None else display.AFTER_CARE_LABELS[care]
 
 
-def _to_query(inputs: FormInput) -> SearchQuery:
+def _to_query(inputs: FormInput, person: person_ui.PersonAnswers) -> SearchQuery:
     """Locate the place and build the query; raise LocationError or QueryError with a sentence."""
     geocoder = (
         NominatimGeocoder(cache_path=privacy.geocode_cache_path(ui.get_engine()))
@@ -236,6 +238,7 @@ def _to_query(inputs: FormInput) -> SearchQuery:
         include_unverified=inputs.include_unverified,
         intervention_at=intervention_at,
         preset=inputs.preset,
+        **person.query_fields(),
     )
 
 
@@ -271,11 +274,15 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
         )
 
 
-def show_results(total: int, table: pd.DataFrame, query: SearchQuery) -> list[int]:
-    """Show the ranked table of ``total`` matches; return the positions of selected rows."""
+def show_results(
+    shown: pd.DataFrame, table: pd.DataFrame, query: SearchQuery, *, now: datetime
+) -> list[int]:
+    """Show the ranked table of the rows shown; return the positions of selected rows."""
+    total = shown.attrs["total_matches"]
     st.subheader(f"{total} facilities near {md_escape(query.origin.label)}")
     if total > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
+    person_ui.results_notes(shown, query, now)
     selection = st.dataframe(
         table,
         key="results_table",
@@ -294,7 +301,9 @@ def show_results(total: int, table: pd.DataFrame, query: SearchQuery) -> list[in
                 help="fresh: under 24 h old; aging: under 72 h; stale: older; "
                 "unknown: never reported"
             ),
-            display.RESULT_DISTANCE: st.column_config.NumberColumn(format="%.1f mi"),
+            display.RESULT_DISTANCE: st.column_config.TextColumn(
+                help="'about N miles (ZIP centre)': located at its ZIP's centre, so approximate"
+            ),
             display.RESULT_SCORE: st.column_config.ProgressColumn(
                 min_value=0, max_value=100, format="%.0f"
             ),
@@ -409,7 +418,7 @@ def show_details(
         key="detail_facility",
     )
     row = shown[shown[col.FACILITY_ID] == facility_id].iloc[0]
-    facility_card(row, table.loc[row.name])
+    facility_card(row, table.loc[row.name], now=now)
 
     script_tab, history_tab, log_tab = st.tabs(
         ["Call script", "Availability history", "Log a call"]
@@ -426,7 +435,7 @@ def show_details(
         log_call_form(facility_id, row[col.NAME], now=now, tz=tz)
 
 
-def facility_card(row: pd.Series, details: pd.Series) -> None:
+def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
     """Show a facility's name, address, phones, availability and services side by side."""
     info, services_column = st.columns([3, 2])
     with info:
@@ -435,7 +444,7 @@ def facility_card(row: pd.Series, details: pd.Series) -> None:
         if row[col.NAME2]:
             st.caption(md_escape(row[col.NAME2]))
         address = md_escape(details[display.RESULT_ADDRESS])
-        st.markdown(f"{address} - **{row['distance_miles']:.1f} miles**")
+        st.markdown(f"{address} - **{md_escape(details[display.RESULT_DISTANCE])}**")
         for label, number in (("Main", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE])):
             link = display.tel_link(number)
             if link:
@@ -445,6 +454,7 @@ def facility_card(row: pd.Series, details: pd.Series) -> None:
         st.markdown(f"**Availability:** {md_escape(details[display.RESULT_AVAILABILITY])}")
         if row[col.AVAILABILITY_SOURCE]:
             st.caption(f"Source: {md_escape(row[col.AVAILABILITY_SOURCE])}")
+        person_ui.listing_notes(row, now)
     with services_column:
         service_lists = display.service_lists(row)
         for heading, services in service_lists.items():

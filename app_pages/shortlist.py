@@ -108,14 +108,13 @@ def show_item(
             for prefix, column in (("Call ", exports.PHONE), ("intake ", exports.INTAKE_PHONE))
             if record[column]
         ]
-        distance = view["distance_miles"].iloc[position]
-        where = md_escape(record[exports.ADDRESS]) + (
-            f" - {distance:.1f} mi" if pd.notna(distance) else ""
-        )
+        distance = record[exports.DISTANCE_TEXT]  # "about N miles (ZIP centre)" where approximate
+        where = md_escape(record[exports.ADDRESS]) + (f" - {distance}" if distance else "")
         st.markdown(" · ".join([*phones, where]))
         st.markdown(f"**Availability:** {md_escape(record[exports.AVAILABILITY])}")
         if record[exports.SERVICES]:
             st.caption(md_escape(record[exports.SERVICES]))
+        st.caption(f"Listing: {md_escape(record[exports.LISTING])}")
         note_key = f"note_{shortlist_id}_{facility_id}"
         st.session_state.setdefault(note_key, record[exports.NOTE])
         st.text_input(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,13 +14,25 @@ from search_frames import NOW, ORIGIN, directory, facility
 from matching.directory import columns as col
 from matching.search.engine import search
 from matching.search.index import FacilityIndex
-from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
+from matching.search.person import ZIP_CENTROID_TOLERANCE_MILES
+from matching.search.query import (
+    AFTER_CARE,
+    AGE_GROUPS,
+    DETOX_NEEDS,
+    MOUD_NEEDS,
+    PAYERS,
+    SEXES,
+    SearchQuery,
+)
 
 SETTINGS = settings(max_examples=50, deadline=None)
 tri = st.sampled_from([True, False, None])
 beds = st.one_of(st.none(), st.integers(0, 8))
 statuses = st.sampled_from(col.AVAILABILITY_STATUSES)
 ages = st.one_of(st.none(), st.floats(0, 200))
+language_texts = st.sampled_from(["", "Arabic", "arabic; Chinese", "Vietnamese; Spanish", "ASL"])
+precisions = st.sampled_from(["exact", "zip_centroid"])
+LANGUAGES = ("spanish", "sign", "arabic", "chinese", "vietnamese")
 
 
 @st.composite
@@ -30,6 +43,9 @@ def facilities(draw: st.DrawFn, number: int) -> dict[str, Any]:
         miles=draw(st.floats(0, 60)),
         **{name: draw(tri) for name in col.SERVICE_COLUMNS},
         accredited=draw(tri),
+        **{name: draw(tri) for name in col.PROFILE_COLUMNS},
+        languages=draw(language_texts),
+        location_precision=draw(precisions),
         beds_open_detox=draw(beds),
         beds_open_residential=draw(beds),
         availability_status=draw(statuses),
@@ -55,6 +71,17 @@ queries = st.builds(
     max_age_hours=st.one_of(st.none(), st.sampled_from([24.0, 72.0])),
     include_unverified=st.booleans(),
     preset=st.sampled_from(["family", "interventionist"]),
+    age_group=st.one_of(st.none(), st.sampled_from(AGE_GROUPS)),
+    sex=st.one_of(st.none(), st.sampled_from(SEXES)),
+    veteran=st.booleans(),
+    co_occurring=st.booleans(),
+    language=st.one_of(st.none(), st.sampled_from(LANGUAGES)),
+)
+# Pregnancy is drawn apart: it contradicts sex "male", a pair the query refuses.
+queries = st.builds(
+    lambda query, pregnant: replace(query, pregnant=pregnant and query.sex != "male"),
+    queries,
+    st.booleans(),
 )
 
 
@@ -91,12 +118,58 @@ def test_no_result_violates_a_hard_filter(frame: pd.DataFrame, query: SearchQuer
             assert met is not False
             if met is None:
                 assert query.include_unverified and row["unverified"]
-        assert row["distance_miles"] <= query.radius_miles
+        _assert_person_fits(row, query)
+        slack = ZIP_CENTROID_TOLERANCE_MILES if row["location_precision"] == "zip_centroid" else 0
+        assert row["distance_miles"] <= query.radius_miles + slack
         count = row[query.bed_column]
         if query.min_beds and not row["unverified"]:
             assert count is not pd.NA and count >= query.min_beds
         if query.max_age_hours is not None and not row["unverified"]:
             assert row["availability_age_hours"] <= query.max_age_hours
+
+
+def _person_answer(row: pd.Series, trait: str, query: SearchQuery) -> object:
+    """Return the row's answer to one trait, re-derived from its columns (True/False/NA)."""
+    if trait == "age_group":
+        group = {"adolescent": "adolescents", "young_adult": "young_adults"}.get(
+            str(query.age_group), f"{query.age_group}s"
+        )
+        program = row.get(f"program_{group}", pd.NA)
+        return True if program is True else row[f"accepts_{group}"]
+    if trait == "sex":
+        female = query.sex == "female" or query.pregnant
+        programs = ["program_women", "program_pregnant_postpartum"] if female else ["program_men"]
+        if any(row[name] is True for name in programs):
+            return True
+        return row["accepts_female" if female else "accepts_male"]
+    if trait == "pregnant":
+        return row["program_pregnant_postpartum"]
+    named = str(query.language) in row["languages"].casefold()
+    if query.language in ("spanish", "sign"):
+        return True if named else row[f"lang_{query.language}"]
+    recorded = row["languages"] != "" or any(
+        row[name] is not pd.NA for name in ("lang_spanish", "lang_sign")
+    )
+    return True if named else (False if recorded else pd.NA)
+
+
+def _assert_person_fits(row: pd.Series, query: SearchQuery) -> None:
+    traits = [
+        trait
+        for trait, wanted in (
+            ("age_group", query.age_group),
+            ("sex", query.sex or query.pregnant),
+            ("pregnant", query.pregnant),
+            ("language", query.language),
+        )
+        if wanted
+    ]
+    answers = [_person_answer(row, trait, query) for trait in traits]
+    programs = {"veteran": "program_veterans", "co_occurring": "program_co_occurring"}
+    answers += [row[column] for trait, column in programs.items() if getattr(query, trait)]
+    assert all(answer is not False for answer in answers)
+    if any(answer is pd.NA for answer in answers):
+        assert query.include_unverified and row["unverified"]
 
 
 def _rank(result: pd.DataFrame, facility_id: str) -> int | None:

@@ -65,11 +65,34 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--min-beds", type=int, default=0)
     find.add_argument("--max-age-hours", type=float)
     find.add_argument("--include-unverified", action="store_true")
+    _add_person_arguments(find)
     find.add_argument("--preset", default="family")
     find.add_argument("--top", type=int, default=20, help="0 = all matches")
     find.add_argument("--format", choices=("csv", "json", "table"), default="table")
     find.set_defaults(handler=_run_search)
     return parser
+
+
+def _add_person_arguments(find: argparse.ArgumentParser) -> None:
+    """Add the optional "who the person is" flags (hard requirements) to ``search``."""
+    person = find.add_argument_group("about the person (each one given must fit)")
+    person.add_argument(
+        "--age", dest="age_group", choices=("adolescent", "young_adult", "adult", "senior")
+    )
+    person.add_argument("--sex", choices=("female", "male"), help="the sex a program must accept")
+    person.add_argument(
+        "--pregnant", action="store_true", help="pregnant or postpartum (a program for her)"
+    )
+    person.add_argument(
+        "--language", metavar="spanish|sign|NAME", help="e.g. spanish, sign, Vietnamese"
+    )
+    person.add_argument("--veteran", action="store_true", help="a program for veterans")
+    person.add_argument(
+        "--co-occurring",
+        dest="co_occurring",
+        action="store_true",
+        help="a program for co-occurring mental illness",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

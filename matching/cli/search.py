@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -18,7 +19,9 @@ from matching.directory.io import read_directory
 from matching.directory.text_safety import neutralise_formulas
 from matching.errors import QueryError
 from matching.render.crisis import CRISIS_SUMMARY
+from matching.render.display import listing_text, person_text, results_listing_warning
 from matching.search.engine import search
+from matching.search.explain import Loosening, loosen_suggestions
 from matching.search.geo import resolve_location
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
@@ -57,6 +60,12 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
         max_age_hours=args.max_age_hours,
         include_unverified=args.include_unverified,
         preset=args.preset,
+        age_group=args.age_group,
+        sex=args.sex,
+        pregnant=args.pregnant,
+        language=args.language,
+        veteran=args.veteran,
+        co_occurring=args.co_occurring,
     )
     now = now or datetime.now(UTC)
     index = FacilityIndex(_load_directory(args.data, now))
@@ -66,7 +75,8 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
         return format_csv(results)
     if args.format == "json":
         return format_json(results)
-    return format_table(results, query, total=results.attrs["total_matches"])
+    hints = loosen_suggestions(index, query, now=now) if results.empty else []
+    return format_table(results, query, total=results.attrs["total_matches"], hints=hints, now=now)
 
 
 def _load_directory(path: str | None, now: datetime) -> pd.DataFrame:
@@ -112,18 +122,31 @@ def _json_value(value: object) -> object:
     return value
 
 
-def format_table(results: pd.DataFrame, query: SearchQuery, *, total: int) -> str:
-    """Return the results as numbered blocks a person can read in a terminal."""
+def format_table(
+    results: pd.DataFrame,
+    query: SearchQuery,
+    *,
+    total: int,
+    hints: Sequence[Loosening] = (),
+    now: datetime | None = None,
+) -> str:
+    """Return the results as numbered blocks a person can read in a terminal.
+
+    ``hints`` (for an empty result) say which filter to loosen and what that would find;
+    listings are aged against ``now`` (default: the current time).
+    """
     head = (
         f"Near {query.origin.label} · within {query.radius_miles:g} mi · preset {query.preset}"
         f" · showing {len(results)} of {total} match{'es' if total != 1 else ''}"
     )
-    lines = [head, ""]
+    who = person_text(query)
+    lines = [head, *([f"For: {who}"] if who else []), ""]
     if results.empty:
         lines.append(
             "No facilities match. Try a larger --radius-miles, fewer requirements, "
             "or --include-unverified."
         )
+        lines += [f"  - {hint.change}: {hint.count} found" for hint in hints if hint.count]
     for rank, row in enumerate(results.itertuples(index=False), start=1):
         flag = "  [unverified]" if row.unverified else ""
         phone = str(row.intake_phone or row.phone or "no phone listed")
@@ -132,6 +155,10 @@ def format_table(results: pd.DataFrame, query: SearchQuery, *, total: int) -> st
         )
         lines.append(f"     {phone}")
         lines.append(f"     {row.reasons}")
+        lines.append(f"     {listing_text(row.source, row.listed_at)}")
+    stale = results_listing_warning(results, now=now or datetime.now(UTC))
+    if stale:
+        lines += ["", stale]
     if (results[col.SOURCE] == col.DEMO_SOURCE).any():
         lines += ["", "Demo data: these facilities are fictional."]
     lines += ["", CRISIS_SUMMARY, ""]

@@ -241,7 +241,16 @@ def shortlist_view(items: pd.DataFrame, directory: pd.DataFrame) -> pd.DataFrame
     """
     current = [
         name
-        for name in (*col.SERVICE_COLUMNS, *col.AVAILABILITY_COLUMNS, col.SERVICES, col.NAME2)
+        for name in (
+            *col.SERVICE_COLUMNS,
+            *col.AVAILABILITY_COLUMNS,
+            col.SERVICES,
+            col.NAME2,
+            # Where the listing came from, how old it is and how exactly it is located.
+            col.SOURCE,
+            col.LISTED_AT,
+            col.LOCATION_PRECISION,
+        )
         if name in directory.columns
     ]
     lookup = directory[[col.FACILITY_ID, *current]].drop_duplicates(col.FACILITY_ID)

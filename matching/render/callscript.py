@@ -1,9 +1,12 @@
 """What to ask a facility on the phone, in order, so one call settles whether a bed is real.
 
 The questions follow what makes an admission happen on the day (docs/availability.md,
-docs/clinical.md, docs/insurance.md): an opening now, payment, the level of withdrawal care,
-medication for opioid use disorder, admission today and a hold. Facts the directory already
-gives are turned into "confirm" questions, because listings are often wrong.
+docs/clinical.md, docs/insurance.md): an opening
+now, payment, the level of withdrawal care, medication for opioid use disorder, admission
+today and a hold. Facts the directory already gives are turned into "confirm" questions,
+because listings are often wrong; what the listing does not record but matters for this person
+or search (their age group, sex, pregnancy, language, veteran status, co-occurring illness,
+the detox level or care asked for) becomes a question of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.search.person import UNKNOWN, row_person_states
 from matching.search.query import SearchQuery
 
 
@@ -25,6 +29,7 @@ def call_script(facility: Mapping[str, object], query: SearchQuery | None = None
         "Is your detox medically supervised, with nurses or doctors on site around the clock? "
         "Is it hospital inpatient or residential?",
         _moud_question(facility),
+        *unrecorded_questions(facility, query),
         "Can you admit today? What is the latest time we can arrive, and what should we bring "
         "(photo ID, insurance card, a list of current medications)?",
         "Can you hold the bed for us? Until what time, and whom do we ask for on arrival?",
@@ -33,6 +38,70 @@ def call_script(facility: Mapping[str, object], query: SearchQuery | None = None
         care = col.SERVICE_LABELS[query.after_care].lower()
         questions.append(f"After detox, can the person step down to {care} with you?")
     return questions
+
+
+_AGE_PHRASES = {
+    "adolescent": "adolescents (under 18)",
+    "young_adult": "young adults (18-25)",
+    "adult": "adults",
+    "senior": "seniors (65 or older)",
+}
+_TRAIT_QUESTIONS = {
+    "sex": "The listing does not say whether you accept {sex}: do you have a bed for {one}?",
+    "pregnant": (
+        "The listing does not say whether you take pregnant or postpartum women: do you, with "
+        "obstetric care, and will you continue methadone or buprenorphine through the pregnancy?"
+    ),
+    "language": (
+        "The listing does not say whether you offer treatment in {language}: can the person "
+        "be treated in {language}, or with an interpreter?"
+    ),
+    "veteran": (
+        "The listing does not say whether you have a program for veterans: do you, and do you "
+        "work with the VA or TRICARE?"
+    ),
+    "co_occurring": (
+        "The listing does not say whether you treat co-occurring mental illness: do you have "
+        "psychiatric care on site for someone with both?"
+    ),
+}
+
+
+def unrecorded_questions(
+    facility: Mapping[str, object], query: SearchQuery | None = None
+) -> list[str]:
+    """Return questions about what the listing does not record that matters for ``query``."""
+    if query is None:
+        return []
+    questions = [
+        _trait_question(trait, query)
+        for trait, state in row_person_states(facility, query).items()
+        if state == UNKNOWN
+    ]
+    if query.pregnant and _yes(facility.get("program_pregnant_postpartum")):
+        questions.append(
+            "The listing says you have a program for pregnant women: is that still true, and "
+            "will you start or continue methadone or buprenorphine during the pregnancy?"
+        )
+    if query.detox not in (None, "any") and _unknown(facility.get(f"detox_{query.detox}")):
+        level = col.SERVICE_LABELS[f"detox_{query.detox}"].lower()
+        questions.append(f"The listing does not say whether you offer {level}: do you?")
+    return questions
+
+
+def _trait_question(trait: str, query: SearchQuery) -> str:
+    if trait == "age_group" and query.age_group is not None:
+        return (
+            f"The listing does not say whether you accept {_AGE_PHRASES[query.age_group]}: do "
+            "you, and in which program?"
+        )
+    female = query.person_sex == "female"
+    language = str(query.language or "")
+    return _TRAIT_QUESTIONS[trait].format(
+        sex="women" if female else "men",
+        one="a woman" if female else "a man",
+        language={"spanish": "Spanish", "sign": "sign language"}.get(language, language.title()),
+    )
 
 
 def _payment_question(query: SearchQuery | None) -> str:
@@ -63,6 +132,10 @@ def _moud_question(facility: Mapping[str, object]) -> str:
         "Do you provide methadone or buprenorphine, or accept someone already on it? "
         "If not, what is the plan after detox? (Detox alone carries a high overdose risk.)"
     )
+
+
+def _unknown(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
 
 
 def _yes(value: object) -> bool:

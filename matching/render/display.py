@@ -16,7 +16,7 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.render.safe_text import safe_url
-from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS
+from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 from matching.search.scoring import freshness
 
 _EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d+\s*$", re.IGNORECASE)
@@ -127,18 +127,142 @@ def services_text(row: pd.Series, names: tuple[str, ...] = KEY_SERVICES) -> str:
     return "; ".join(offered)
 
 
+OFFERED: Final = "offered"
+NOT_OFFERED: Final = "not offered"
+NOT_RECORDED: Final = "not recorded by this source"
+# Every flag a facility page lists: services, then who is accepted, programs and features.
+LIST_LABELS: Final[dict[str, str]] = col.SERVICE_LABELS | col.PROFILE_LABELS
+
+
 def service_lists(row: pd.Series) -> dict[str, list[str]]:
-    """Return the facility's services in plain words: "offered", "not offered", "unknown"."""
-    out: dict[str, list[str]] = {"offered": [], "not offered": [], "unknown": []}
-    for name in col.SERVICE_COLUMNS:
+    """Return the facility's services and §1b flags in plain words, in three lists.
+
+    Keys OFFERED, NOT_OFFERED and NOT_RECORDED ("not recorded by this source": the listing
+    cannot say, which is not a "no"). Other languages and accreditations named by the source
+    are added to OFFERED.
+    """
+    out: dict[str, list[str]] = {OFFERED: [], NOT_OFFERED: [], NOT_RECORDED: []}
+    for name, label in LIST_LABELS.items():
         value = row.get(name)
         key = (
-            "unknown"
-            if value is None or pd.isna(value)
-            else ("offered" if value else "not offered")
+            NOT_RECORDED if value is None or pd.isna(value) else (OFFERED if value else NOT_OFFERED)
         )
-        out[key].append(col.SERVICE_LABELS[name])
+        out[key].append(label)
+    for name, label in ((col.LANGUAGES, "Other languages"), (col.ACCREDITATIONS, "Accredited by")):
+        text = row.get(name)
+        if isinstance(text, str) and text.strip():
+            out[OFFERED].append(f"{label}: {text.strip()}")
     return out
+
+
+def distance_text(frame: pd.DataFrame) -> pd.Series:
+    """Return "2.3 miles", or "about 3 miles (ZIP centre)" for rows located at a ZIP's centre."""
+    miles = frame["distance_miles"].astype("float64")
+    exact = miles.map(lambda value: f"{value:.1f} miles" if np.isfinite(value) else "")
+    about = miles.map(lambda value: f"about {value:.0f} miles (ZIP centre)")
+    approximate = _zip_centroid(frame) & miles.notna()
+    return exact.where(~approximate, about).astype("str")
+
+
+def _zip_centroid(frame: pd.DataFrame) -> pd.Series:
+    if col.LOCATION_PRECISION not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[col.LOCATION_PRECISION].fillna("").astype("str").eq("zip_centroid")
+
+
+# A listing older than this may have moved, closed or changed services (issue 9: 18 months).
+STALE_LISTING_MONTHS: Final = 18
+# How a row's ``source`` prefix (the import format) reads to a person.
+SOURCE_NAMES: Final[dict[str, str]] = {
+    "findtreatment-csv": "FindTreatment.gov export",
+    "findtreatment-xlsx": "FindTreatment.gov export",
+    "findtreatment-json": "FindTreatment.gov data",
+    "directory-2015": "SAMHSA directory (2015 format)",
+    "national-directory": "SAMHSA National Directory",
+    "generic-csv": "Imported listing",
+}
+
+
+def source_name(source: str) -> str:
+    """Return a row's ``source`` in words: "FindTreatment.gov export (file.csv)"."""
+    source = str(source or "").strip()
+    if source == col.DEMO_SOURCE:
+        return "Demo data (fictional facilities)"
+    fmt, _, file_name = source.partition(":")
+    if file_name and fmt in SOURCE_NAMES:
+        return f"{SOURCE_NAMES[fmt]} ({file_name})"
+    return source or "Unnamed source"
+
+
+def listing_text(source: str, listed_at: object) -> str:
+    """Return how old a listing is, plainly: "SAMHSA National Directory 2023 — call to confirm".
+
+    The year or month of ``listed_at`` is added unless the source's name already says it.
+    """
+    name = source_name(source)
+    if str(source).strip() == col.DEMO_SOURCE:
+        return f"{name} — not a real facility"
+    stamp = _timestamp(listed_at)
+    if stamp is None:
+        return f"{name} — date not given, call to confirm"
+    if str(stamp.year) in name:
+        return f"{name} — call to confirm"
+    return f"{name}, listed {stamp:%B %Y} — call to confirm"
+
+
+def listing_months(listed_at: object, now: datetime) -> int | None:
+    """Return whole calendar months from ``listed_at`` to ``now`` (None when unknown)."""
+    stamp = _timestamp(listed_at)
+    if stamp is None:
+        return None
+    current = _timestamp(now) or pd.Timestamp.now(tz="UTC")
+    months = (current.year - stamp.year) * 12 + current.month - stamp.month
+    # DateOffset clips to the month's end: March 31 + 6 months is September 30.
+    return months - 1 if stamp + pd.DateOffset(months=months) > current else months
+
+
+def listing_age_warning(listed_at: object, *, now: datetime) -> str:
+    """Return a warning when a listing is over STALE_LISTING_MONTHS old ("" otherwise)."""
+    stamp = _timestamp(listed_at)
+    months = listing_months(stamp, now)
+    if stamp is None or months is None or months <= STALE_LISTING_MONTHS:
+        return ""
+    return (
+        f"Listed {stamp:%B %Y}, {months} months ago: phone numbers, services and addresses "
+        "may have changed since. Call to confirm before you rely on it."
+    )
+
+
+def results_listing_warning(results: pd.DataFrame, *, now: datetime) -> str:
+    """Return a warning naming how many results come from listings over 18 months old."""
+    if col.LISTED_AT not in results.columns or results.empty:
+        return ""
+    stale = [
+        stamp
+        for stamp in results[col.LISTED_AT]
+        if (listing_months(stamp, now) or 0) > STALE_LISTING_MONTHS
+    ]
+    if not stale:
+        return ""
+    oldest = min(stale)
+    share = "All" if len(stale) == len(results) else f"{len(stale)} of {len(results)}"
+    return (
+        f"{share} results come from a directory listed more than {STALE_LISTING_MONTHS} "
+        f"months ago (oldest: {oldest:%B %Y}). Phones, services and addresses may have "
+        "changed: call to confirm before you rely on a listing."
+    )
+
+
+def _timestamp(value: object) -> pd.Timestamp | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    if pd.isna(stamp):
+        return None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def _beds_text(detox: object, residential: object) -> str:
@@ -174,6 +298,34 @@ DETOX_LABELS: Final[dict[str, str]] = {
 MOUD_LABELS: Final[dict[str, str]] = {need: col.SERVICE_LABELS[need] for need in MOUD_NEEDS}
 AFTER_CARE_LABELS: Final[dict[str, str]] = {care: col.SERVICE_LABELS[care] for care in AFTER_CARE}
 
+AGE_GROUP_LABELS: Final[dict[str, str]] = {
+    "adolescent": "Adolescent (under 18)",
+    "young_adult": "Young adult (18-25)",
+    "adult": "Adult (26-64)",
+    "senior": "Senior (65 or older)",
+}
+SEX_LABELS: Final[dict[str, str]] = {"female": "Female", "male": "Male"}
+LANGUAGE_LABELS: Final[dict[str, str]] = {"spanish": "Spanish", "sign": "Sign language"}
+
+
+def person_text(query: SearchQuery) -> str:
+    """Return who the search is for in a few words ("" when no trait is given)."""
+    parts = []
+    if query.age_group is not None:
+        parts.append(AGE_GROUP_LABELS[query.age_group].split(" (")[0].lower())
+    if query.sex is not None and not query.pregnant:
+        parts.append(SEX_LABELS[query.sex].lower())
+    if query.pregnant:
+        parts.append("pregnant or postpartum woman")
+    if query.language is not None:
+        parts.append(f"in {LANGUAGE_LABELS.get(query.language, query.language.title())}")
+    if query.veteran:
+        parts.append("veteran")
+    if query.co_occurring:
+        parts.append("co-occurring mental illness")
+    return ", ".join(parts)
+
+
 # Result table columns (labels people read).
 RESULT_FACILITY: Final = "Facility"
 RESULT_CALL: Final = "Call"
@@ -181,6 +333,8 @@ RESULT_PHONE: Final = "Phone"
 RESULT_AVAILABILITY: Final = "Availability"
 RESULT_FRESHNESS: Final = "Freshness"
 RESULT_DISTANCE: Final = "Distance"
+RESULT_MILES: Final = "Miles"
+RESULT_LISTING: Final = "Listing"
 RESULT_SCORE: Final = "Score"
 RESULT_WHY: Final = "Why it ranks here"
 RESULT_ADDRESS: Final = "Address"
@@ -191,6 +345,7 @@ def results_table(
     results: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
 ) -> pd.DataFrame:
     """Return search results as the columns the results table shows (same order, same index)."""
+    now = now or datetime.now(UTC)
     phone = results[col.INTAKE_PHONE].where(results[col.INTAKE_PHONE] != "", results[col.PHONE])
     # A link column opens whatever it holds: only checked http(s) targets, else nothing.
     website = results[col.WEBSITE].fillna("").astype("str").map(safe_url).astype("str")
@@ -202,14 +357,27 @@ def results_table(
             RESULT_PHONE: phone.astype("str"),
             RESULT_AVAILABILITY: availability_text(results, now=now, tz=tz),
             RESULT_FRESHNESS: results["freshness"],
-            RESULT_DISTANCE: results["distance_miles"],
+            RESULT_DISTANCE: distance_text(results),
+            RESULT_MILES: results["distance_miles"],
             RESULT_SCORE: results["score"],
             RESULT_WHY: results["reasons"],
             RESULT_ADDRESS: address_text(results),
             RESULT_WEBSITE: website,
+            RESULT_LISTING: _listing_column(results, now),
         },
         index=results.index,
     )
+
+
+def _listing_column(results: pd.DataFrame, now: datetime) -> pd.Series:
+    sources = results.get(col.SOURCE, pd.Series("", index=results.index))
+    listed = results.get(col.LISTED_AT, pd.Series(pd.NaT, index=results.index))
+    texts = []
+    for source, stamp in zip(sources.tolist(), listed.tolist(), strict=True):
+        months = listing_months(stamp, now)
+        stale = months is not None and months > STALE_LISTING_MONTHS
+        texts.append(("⚠ " if stale else "") + listing_text(source, stamp))
+    return pd.Series(texts, index=results.index, dtype="str")
 
 
 # Map colours (RGBA hex): the family's place, then facilities by what is known about beds.

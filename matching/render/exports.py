@@ -24,7 +24,15 @@ from openpyxl.utils import get_column_letter
 from matching.directory import columns as col
 from matching.directory.schema import FORMULA_PREFIXES
 from matching.directory.text_safety import neutralise_formulas
-from matching.render.display import address_text, availability_text, services_text, tel_link
+from matching.render.display import (
+    address_text,
+    availability_text,
+    distance_text,
+    listing_age_warning,
+    listing_text,
+    services_text,
+    tel_link,
+)
 from matching.render.pdf import ReadyBedPDF
 from matching.render.safe_text import safe_url
 
@@ -34,6 +42,8 @@ PHONE: Final = "Phone"
 INTAKE_PHONE: Final = "Intake phone"
 ADDRESS: Final = "Address"
 DISTANCE: Final = "Distance (mi)"
+DISTANCE_TEXT: Final = "Distance"
+LISTING: Final = "Listing"
 AVAILABILITY: Final = "Availability"
 REPORTED_AT: Final = "Reported at (UTC)"
 SOURCE: Final = "Reported by"
@@ -51,6 +61,8 @@ _WIDTHS: Final = {
     INTAKE_PHONE: 16,
     ADDRESS: 38,
     DISTANCE: 12,
+    DISTANCE_TEXT: 24,
+    LISTING: 40,
     AVAILABILITY: 48,
     REPORTED_AT: 20,
     SOURCE: 26,
@@ -64,7 +76,12 @@ _WIDTHS: Final = {
 def shortlist_table(
     view: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
 ) -> pd.DataFrame:
-    """Return the shortlist as labelled export columns, in shortlist order."""
+    """Return the shortlist as labelled export columns, in shortlist order.
+
+    DISTANCE_TEXT says "about N miles (ZIP centre)" for facilities located only by their ZIP;
+    LISTING names the source and its age, with a warning when it is over 18 months old.
+    """
+    now = now or datetime.now(UTC)
     stamps = pd.to_datetime(view[col.AVAILABILITY_REPORTED_AT], utc=True)
     name = view[col.NAME].astype("str")
     if col.NAME2 in view.columns:
@@ -78,6 +95,7 @@ def shortlist_table(
             INTAKE_PHONE: view[col.INTAKE_PHONE].astype("str"),
             ADDRESS: address_text(view),
             DISTANCE: view["distance_miles"].astype("float64").round(1),
+            DISTANCE_TEXT: distance_text(view),
             AVAILABILITY: availability_text(view, now=now, tz=tz),
             REPORTED_AT: stamps.dt.strftime("%Y-%m-%d %H:%M").fillna("").astype("str"),
             SOURCE: view[col.AVAILABILITY_SOURCE].fillna("").astype("str"),
@@ -87,8 +105,19 @@ def shortlist_table(
             NOTE: view["note"].astype("str"),
             WEBSITE: view[col.WEBSITE].astype("str"),
             FACILITY_ID: view[col.FACILITY_ID].astype("str"),
+            LISTING: _listing_texts(view, now),
         }
     ).reset_index(drop=True)
+
+
+def _listing_texts(view: pd.DataFrame, now: datetime) -> pd.Series:
+    sources = view.get(col.SOURCE, pd.Series("", index=view.index)).fillna("")
+    listed = view.get(col.LISTED_AT, pd.Series(pd.NaT, index=view.index))
+    texts = []
+    for source, stamp in zip(sources.tolist(), listed.tolist(), strict=True):
+        warning = listing_age_warning(stamp, now=now)
+        texts.append(listing_text(source, stamp) + (f". {warning}" if warning else ""))
+    return pd.Series(texts, index=view.index, dtype="str")
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -162,9 +191,8 @@ def shortlist_pdf(
         pdf.heading(f"{record[POSITION]}. {record[FACILITY]}")
         pdf.field("Phone", _phones(record))
         pdf.field("Address", record[ADDRESS] or "not listed")
-        distance = record[DISTANCE]
-        if distance is not None and not pd.isna(distance):
-            pdf.field("Distance", f"{distance:.1f} miles")
+        if record[DISTANCE_TEXT]:
+            pdf.field("Distance", record[DISTANCE_TEXT])
         pdf.field("Availability", record[AVAILABILITY])
         if record[SOURCE]:
             pdf.field("Reported by", record[SOURCE])
@@ -173,6 +201,7 @@ def shortlist_pdf(
             pdf.field("Note", record[NOTE])
         if record[WEBSITE]:
             pdf.field("Website", record[WEBSITE])
+        pdf.field("Listing", record[LISTING])
     return pdf.to_bytes()
 
 

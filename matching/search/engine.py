@@ -3,13 +3,20 @@
 A search runs in three steps over numpy arrays the index prepared, touching only candidates:
 
 1. **Radius**: the spatial grid returns the facilities whose geodesic distance is within the
-   radius.
+   radius. A row located only at its ZIP's centre (``location_precision`` ``zip_centroid``) is
+   kept within the radius plus :data:`~matching.search.person.ZIP_CENTROID_TOLERANCE_MILES`
+   (5 mi) and its distance is worded "about N mi (ZIP centre)" (see
+   :mod:`matching.search.person`).
 2. **Hard filters**: each requirement of the query (payer, detox level, medication, after-care,
-   open beds and report age) is yes, no or unknown per facility. A "no" excludes; an unknown
-   excludes too, unless ``include_unverified`` - then the facility stays, is marked
-   ``unverified``, and earns nothing from the component that requirement feeds.
+   open beds and report age, and who the person is: age group, sex, pregnancy, language,
+   veteran, co-occurring illness - see :mod:`matching.search.person`) is yes, no or unknown
+   per facility. A "no" excludes; an unknown excludes too, unless ``include_unverified`` - then
+   the facility stays, is marked ``unverified``, and earns nothing from the component that
+   requirement feeds (a trait of the person feeds none: such rows are ranked last instead).
 3. **Ranking**: a 0-100 score summed from named components (see :mod:`matching.search.scoring`),
    ties broken by distance, then facility_id, so the same query always gives the same order.
+   One tier comes before the score: for a pregnant woman, programs for pregnant women with
+   methadone or buprenorphine first; rows unverified on a trait of the person last.
 
 Only the rows returned are then copied out of the directory, with their distances (WGS84, within
 a few metres of geopy's geodesic; see :mod:`matching.search.index`) and a reasons string, built
@@ -29,6 +36,17 @@ import pandas as pd
 from matching.directory import columns as col
 from matching.errors import QueryError
 from matching.search.index import FacilityIndex
+from matching.search.person import (
+    NO,
+    PERSON_WORDS,
+    UNKNOWN,
+    YES,
+    merge_person_reasons,
+    person_priority,
+    person_reasons,
+    person_states,
+    within_radius,
+)
 from matching.search.query import SearchQuery
 from matching.search.scoring import (
     COMPONENTS,
@@ -46,8 +64,6 @@ from matching.search.scoring import (
     moud_fraction,
     payer_fraction,
 )
-
-YES, NO, UNKNOWN = 1, 0, -1
 
 RESULT_COLUMNS = (
     "distance_miles",
@@ -72,6 +88,7 @@ _REQUIREMENT_WORDS = {
     "moud": "medication (MOUD)",
     "after_care": "after-care",
     "beds": "open beds",
+    **PERSON_WORDS,
 }
 _PAYER_WORDS = {
     "self": "self-pay",
@@ -151,9 +168,10 @@ def search(
         raise QueryError(
             f"weights must be a matching.scoring.Weights, got {type(weights).__name__}"
         )
-    positions, miles = index.within(query.origin.lat, query.origin.lon, query.radius_miles)
+    positions, miles = within_radius(index, query)
     age_hours = _age_hours(index, positions, now)
     states = _requirement_states(index, query, positions, age_hours)
+    states |= person_states(index, query, positions)
     kept, unverified_by = _apply_filters(states, positions, query.include_unverified)
     positions, miles, age_hours = positions[kept], miles[kept], age_hours[kept]
     unverified_by = {name: unknown[kept] for name, unknown in unverified_by.items()}
@@ -162,7 +180,8 @@ def search(
     fractions = _fractions(index, query, positions, miles, age_hours, labels)
     points, score = _points(fractions, unverified_by, weights, len(positions))
 
-    order = np.lexsort((index.id_rank[positions], miles, -score))
+    tier = person_priority(index, query, positions, unverified_by)
+    order = np.lexsort((index.id_rank[positions], miles, -score, -tier))
     if top:
         order = order[:top]
     ranked = _Ranked(
@@ -198,7 +217,9 @@ def _points(
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Return each component's points and the total score (unknown requirements earn none)."""
     for requirement, unknown in unverified_by.items():
-        component = _REQUIREMENT_COMPONENT[requirement]
+        component = _REQUIREMENT_COMPONENT.get(requirement)
+        if component is None:  # a trait of the person feeds no component: ranked by tier
+            continue
         fractions[component] = np.where(unknown, 0.0, fractions[component])
         if component == "availability":
             fractions["freshness"] = np.where(unknown, 0.0, fractions["freshness"])
@@ -409,11 +430,12 @@ def _reasons(
         "age": age_hours.tolist(),
         "freshness": labels.tolist(),
     }
+    person = person_reasons(index, query, chosen, distance_miles)
     out = []
     for i in range(len(chosen)):
         row = {name: values[i] for name, values in columns.items()}
         missing = [_REQUIREMENT_WORDS[name] for name, flags in unknown.items() if flags[i]]
-        out.append(" · ".join(_row_reasons(row, query, missing)))
+        out.append(" · ".join(merge_person_reasons(_row_reasons(row, query, missing), person[i])))
     return out
 
 

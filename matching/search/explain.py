@@ -14,6 +14,7 @@ from typing import Final
 
 from matching.search.engine import search
 from matching.search.index import FacilityIndex
+from matching.search.person import AGE_WORDS
 from matching.search.query import MAX_RADIUS_MILES, SearchQuery
 
 RADIUS_STEP_MILES: Final = 5
@@ -57,6 +58,7 @@ def loosen_suggestions(
         options.append(
             ("Accept availability reports of any age", replace(query, max_age_hours=None))
         )
+    options += _person_options(query)
     if not query.include_unverified:
         options.append(
             (
@@ -69,6 +71,37 @@ def loosen_suggestions(
         for change, relaxed in options
     ]
     return sorted(found, key=lambda item: -item.count)
+
+
+def _person_options(query: SearchQuery) -> list[tuple[str, SearchQuery]]:
+    """Return one relaxed query per trait of the person the query gives."""
+    options: list[tuple[str, SearchQuery]] = []
+    if query.age_group is not None:
+        words = AGE_WORDS[query.age_group]
+        options.append(
+            (f"Drop the age requirement (accepts {words})", replace(query, age_group=None))
+        )
+    if query.sex is not None and not query.pregnant:
+        options.append(("Drop the requirement on the sex accepted", replace(query, sex=None)))
+    if query.pregnant:
+        # She is still a woman: only the pregnancy program is dropped.
+        options.append(
+            (
+                "Drop the program-for-pregnant-women requirement (still women accepted)",
+                replace(query, pregnant=False, sex="female"),
+            )
+        )
+    if query.language is not None:
+        options.append(
+            (f"Drop the language requirement ({query.language})", replace(query, language=None))
+        )
+    if query.veteran:
+        options.append(("Drop the veterans-program requirement", replace(query, veteran=False)))
+    if query.co_occurring:
+        options.append(
+            ("Drop the co-occurring-program requirement", replace(query, co_occurring=False))
+        )
+    return options
 
 
 def nearest_miles(index: FacilityIndex, lat: float, lon: float) -> float | None:

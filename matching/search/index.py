@@ -169,7 +169,31 @@ class FacilityIndex:
             .dt.total_seconds()
             .to_numpy(dtype="float64", na_value=np.nan)
         )
+        self._load_person_columns(directory)
         self.id_rank = _id_rank(directory, previous)
+
+    def _load_person_columns(self, directory: pd.DataFrame) -> None:
+        """Load who each facility accepts, its languages and how exactly it is located.
+
+        A table that predates these columns (§1b) reads as unknown throughout.
+        """
+        unknown = np.full(len(directory), -1, dtype="int8")
+        for name in col.PROFILE_COLUMNS:
+            values = directory.get(name)
+            self.flags[name] = tri_state(values) if values is not None else unknown
+        languages = directory.get(col.LANGUAGES)
+        # Case-folded once here, so a language search is a plain substring test per row.
+        self.languages = (
+            languages.fillna("").astype("str").str.casefold().to_numpy(dtype="str")
+            if languages is not None
+            else np.full(len(directory), "", dtype="str")
+        )
+        precision = directory.get(col.LOCATION_PRECISION)
+        self.zip_centroid = (
+            precision.eq("zip_centroid").to_numpy(dtype="bool", na_value=False)
+            if precision is not None
+            else np.zeros(len(directory), dtype="bool")
+        )
 
     @property
     def directory(self) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """What a family or interventionist is looking for: a validated, hashable search query.
 
-Hard requirements (payers, detox level, medication, after-care, open beds and their age) exclude
+Hard requirements (payers, detox level, medication, after-care, open beds and their age, and
+who the person is: age group, sex, pregnancy, language, veteran, co-occurring illness) exclude
 facilities; everything else only changes the order (see :mod:`matching.search.scoring`). A facility
 whose answer to a requirement is unknown is left out unless ``include_unverified`` is set; then
 it is kept, marked unverified and ranked lower.
@@ -9,10 +10,10 @@ it is kept, marked unverified and ranked lower.
 from __future__ import annotations
 
 import math
-import typing
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from matching.errors import QueryError
 from matching.search.geo import Location
@@ -28,10 +29,26 @@ AfterCare = Literal[
     "intensive_outpatient",
     "outpatient",
 ]
-PAYERS: Final[tuple[Payer, ...]] = typing.get_args(Payer)
-DETOX_NEEDS: Final[tuple[DetoxNeed, ...]] = typing.get_args(DetoxNeed)
-MOUD_NEEDS: Final[tuple[MoudNeed, ...]] = typing.get_args(MoudNeed)
-AFTER_CARE: Final[tuple[AfterCare, ...]] = typing.get_args(AfterCare)
+PAYERS: Final[tuple[Payer, ...]] = get_args(Payer)
+DETOX_NEEDS: Final[tuple[DetoxNeed, ...]] = get_args(DetoxNeed)
+MOUD_NEEDS: Final[tuple[MoudNeed, ...]] = get_args(MoudNeed)
+AFTER_CARE: Final[tuple[AfterCare, ...]] = get_args(AfterCare)
+AgeGroup = Literal["adolescent", "young_adult", "adult", "senior"]
+Sex = Literal["female", "male"]
+AGE_GROUPS: Final[tuple[str, ...]] = get_args(AgeGroup)
+SEXES: Final[tuple[str, ...]] = get_args(Sex)
+# Spellings of the two languages the directory records as flags (docs/facility-table.md: SP, AH).
+LANGUAGE_ALIASES: Final[dict[str, str]] = {
+    "spanish": "spanish",
+    "español": "spanish",
+    "espanol": "spanish",
+    "sign": "sign",
+    "sign language": "sign",
+    "asl": "sign",
+    "american sign language": "sign",
+}
+MAX_LANGUAGE_CHARS: Final = 40
+_LANGUAGE_NAME_RE: Final = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*$")
 MAX_RADIUS_MILES: Final = 3000.0
 MAX_BEDS: Final = 1000
 
@@ -52,6 +69,18 @@ class SearchQuery:
     intervention_at: when the intervention happens (timezone-aware), for hold coverage.
     preset: the name of the weights preset in :data:`matching.scoring.PRESETS`.
 
+    Who the person is (all optional; each one set is a hard requirement, see
+    :mod:`matching.search.engine` for how each maps to the directory's columns):
+
+    age_group: the age group a program must accept.
+    sex: the sex a program must accept (a pregnant person is taken to be a woman).
+    pregnant: pregnant or postpartum: the program must take pregnant or postpartum women.
+    language: "spanish", "sign" or another language by name (letters, up to 40 characters);
+        spellings such as "Español" or "ASL" are folded to "spanish" / "sign", other names to
+        lower case.
+    veteran: a program for veterans is required.
+    co_occurring: a program for co-occurring mental illness is required.
+
     Lists are stored as tuples in the order of PAYERS / MOUD_NEEDS, without duplicates, so
     equal requests compare (and hash) equal.
     """
@@ -67,6 +96,12 @@ class SearchQuery:
     include_unverified: bool = False
     intervention_at: datetime | None = None
     preset: str = "family"
+    age_group: AgeGroup | None = None
+    sex: Sex | None = None
+    pregnant: bool = False
+    language: str | None = None
+    veteran: bool = False
+    co_occurring: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.origin, Location):
@@ -109,6 +144,24 @@ class SearchQuery:
             raise QueryError(
                 f"preset {self.preset!r} is not known; choose one of {', '.join(PRESETS)}"
             )
+        self._check_person()
+
+    def _check_person(self) -> None:
+        object.__setattr__(self, "age_group", _choice("age_group", self.age_group, AGE_GROUPS))
+        object.__setattr__(self, "sex", _choice("sex", self.sex, SEXES))
+        for name in ("pregnant", "veteran", "co_occurring"):
+            if not isinstance(getattr(self, name), bool):
+                raise QueryError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.pregnant and self.sex == "male":
+            raise QueryError(
+                "pregnant and sex 'male' contradict each other; leave sex empty or set 'female'"
+            )
+        object.__setattr__(self, "language", _language(self.language))
+
+    @property
+    def person_sex(self) -> str | None:
+        """Return the sex a program must accept: the one given, or female when pregnant."""
+        return self.sex or ("female" if self.pregnant else None)
 
     @property
     def bed_column(self) -> str:
@@ -139,3 +192,21 @@ def _choices(name: str, values: object, allowed: tuple[str, ...]) -> tuple[str, 
         raise QueryError(f"{name} must be a list of values, got {values!r}")
     chosen = {_choice(name, value, allowed) for value in values}
     return tuple(value for value in allowed if value in chosen)
+
+
+def _language(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise QueryError(f"language must be a language name, got {value!r}")
+    name = " ".join(value.split()).casefold()
+    if not name:
+        return None
+    if name in LANGUAGE_ALIASES:
+        return LANGUAGE_ALIASES[name]
+    if len(name) > MAX_LANGUAGE_CHARS or not _LANGUAGE_NAME_RE.fullmatch(name):
+        raise QueryError(
+            f"language {value!r} is not a language name; use spanish, sign, or a name such as "
+            f"Arabic or Vietnamese (letters only, up to {MAX_LANGUAGE_CHARS} characters)"
+        )
+    return name
