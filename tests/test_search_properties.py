@@ -137,7 +137,10 @@ def test_more_open_beds_never_lower_rank(
 ) -> None:
     position = data.draw(st.integers(0, len(frame) - 1))
     current = frame[query.bed_column].iloc[position]
-    more = (0 if current is pd.NA else int(current)) + data.draw(st.integers(1, 5))
+    # From unknown, "more" starts at the query's minimum: a known count below it is fewer beds
+    # than the family needs, and rightly drops a facility kept as unverified.
+    base = query.min_beds if current is pd.NA else int(current)
+    more = base + data.draw(st.integers(1, 5))
     _assert_change_never_lowers_rank(frame, query, position, {query.bed_column: more})
 
 
