@@ -322,9 +322,9 @@ def describe(problem: Problem, *, quote_value: bool = True) -> str:
     """Return ``problem`` as one clause naming its column: "ZIP '0210' is not 5 digits"."""
     field = SCHEMA.get(problem.column)
     subject = field.subject if field is not None else problem.column
-    text = "" if problem.value is None or pd.isna(problem.value) else str(problem.value).strip()
-    if quote_value and text and not problem.code.endswith(("_empty", "_unpaired")):
-        subject += f" '{text[:40]}'"
+    missing = problem.value is None or pd.isna(problem.value)
+    if quote_value and not missing and not problem.code.endswith(("_empty", "_unpaired")):
+        subject += f" '{str(problem.value).strip()[:40]}'"
     return f"{subject} {problem.message}"
 
 
@@ -342,7 +342,7 @@ def validate_directory(frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise FacilityDataError(
             "The facility table is missing required columns",
-            [Problem(None, name, None, "column is missing", "column_missing") for name in missing],
+            [Problem(None, name, None, "column is missing", f"{name}_missing") for name in missing],
         )
     table = coerce_directory(frame)
     problems = [
