@@ -76,3 +76,10 @@ class StoreError(ReadyBedError):
 
 class ConflictError(StoreError):
     """A record changed since it was read (optimistic version check failed); nothing was saved."""
+
+
+class OnlineSourceError(ReadyBedError):
+    """An online source (FindTreatment.gov, the Census geocoder) gave no usable answer.
+
+    The message is one sentence saying what went wrong and that nothing was changed.
+    """

@@ -1,4 +1,4 @@
-"""Command line: ``python -m matching import|availability|demo-data|search``.
+"""Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``.
 
 The contract for scripted use: exit 0 on success, exit 2 on unusable input with one line on
 stderr naming the problem (no traceback). Output files are written atomically, so a failed run
@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", required=True, help="CSV to write")
     demo.set_defaults(handler=_run_demo)
 
+    _add_live_commands(commands)
+
     find = commands.add_parser("search", help="rank facilities near a place")
     find.add_argument("--data", help="canonical directory CSV (default: embedded demo data)")
     find.add_argument("--near", required=True, help='ZIP, "City, ST" or "lat, lon"')
@@ -69,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--format", choices=("csv", "json", "table"), default="table")
     find.set_defaults(handler=_run_search)
     return parser
+
+
+def _add_live_commands(commands: argparse._SubParsersAction) -> None:
+    from matching.cli.live import add_live_commands
+
+    add_live_commands(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
