@@ -75,3 +75,50 @@ def _run_geocode(args: argparse.Namespace) -> int:
     write_directory(result.frame, args.out)
     print(result.summary_text())
     return 0
+
+
+def _sbat_bytes(path: str, fmt: str, *, auto: str) -> bytes | None:
+    """Return the file's bytes when it is (or is declared) an SBAT export, else None."""
+    from pathlib import Path
+
+    from matching.ingest.sbat import FORMAT, is_sbat
+
+    if fmt not in (auto, FORMAT):
+        return None
+    source = Path(path)
+    if not source.is_file():
+        return None  # the regular command reports the missing file
+    data = source.read_bytes()
+    return data if fmt == FORMAT or is_sbat(data) else None
+
+
+def run_sbat_availability(args: argparse.Namespace) -> bool:
+    """Merge an LA County SBAT export into ``--data`` if ``feed`` is one; return whether it was."""
+    from pathlib import Path
+
+    from matching.directory.io import read_directory, write_directory
+    from matching.ingest.sbat import merge_sbat
+
+    data = _sbat_bytes(args.feed, args.format, auto="auto")
+    if data is None:
+        return False
+    result = merge_sbat(read_directory(args.data), data, Path(args.feed).name)
+    write_directory(result.frame, args.out)
+    print(result.summary_text())
+    return True
+
+
+def run_sbat_import(args: argparse.Namespace) -> bool:
+    """Import an LA County SBAT export as a directory if ``source`` is one; return whether."""
+    from pathlib import Path
+
+    from matching.directory.io import write_directory
+    from matching.ingest.sbat import import_sbat_directory
+
+    data = _sbat_bytes(args.source, args.format, auto="auto")
+    if data is None:
+        return False
+    result = import_sbat_directory(data, Path(args.source).name)
+    write_directory(result.frame, args.out)
+    print(result.report.summary_text())
+    return True

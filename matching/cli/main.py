@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     avail.add_argument("feed", help="availability feed CSV")
     avail.add_argument("--data", required=True, help="canonical directory CSV")
     avail.add_argument("--out", required=True, help="canonical CSV to write")
+    avail.add_argument(
+        "--format",
+        choices=("auto", "feed", "la-sbat"),
+        default="auto",
+        help="feed CSV or LA County SBAT export (default: detected from the header)",
+    )
     avail.set_defaults(handler=_run_availability)
 
     demo = commands.add_parser("demo-data", help="regenerate the synthetic demo directory")
@@ -95,9 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from matching.cli.live import run_sbat_import
     from matching.directory.io import write_directory
     from matching.ingest.importers import import_file
 
+    if run_sbat_import(args):
+        return 0
     result = import_file(args.source, fmt=args.format)
     write_directory(result.frame, args.out)
     print(result.report.summary_text())
@@ -105,9 +114,12 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _run_availability(args: argparse.Namespace) -> int:
+    from matching.cli.live import run_sbat_availability
     from matching.directory.io import read_directory, write_directory
     from matching.ingest.availability import merge_feed_file
 
+    if run_sbat_availability(args):
+        return 0
     result = merge_feed_file(read_directory(args.data), args.feed)
     write_directory(result.frame, args.out)
     print(result.report.summary_text())

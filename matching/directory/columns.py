@@ -170,7 +170,10 @@ LOCATION_PRECISIONS: Final[tuple[str, ...]] = (
     "none",
 )
 
-EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES)
+# Open treatment beds for youth (under 18), detox and residential together, where a registry
+# reports them apart from adults' (LA County SBAT); the by-sex and total columns are adults'.
+BEDS_OPEN_YOUTH: Final = "beds_open_youth"
+EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES, BEDS_OPEN_YOUTH)
 ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + SECOND_ROUND_COLUMNS + EXTRA_COLUMNS
 
 # Registry wording (Nebraska's labels), with "unknown" for "not updated" / never reported.
@@ -212,6 +215,7 @@ DTYPES: Final[dict[str, str]] = {
     COUNTY: "str",
     ACCREDITED: "boolean",
     SERVICES: "str",
+    BEDS_OPEN_YOUTH: "Int64",
 }
 
 # Plain words for each service column, for tables, detail views and exports.
