@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--after-care", help="care needed after detox, e.g. residential")
     find.add_argument("--min-beds", type=int, default=0)
+    find.add_argument(
+        "--sex", choices=("female", "male"), help="count open beds reported for this sex"
+    )
     find.add_argument("--max-age-hours", type=float)
     find.add_argument("--include-unverified", action="store_true")
     find.add_argument("--preset", default="family")

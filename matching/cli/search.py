@@ -38,6 +38,10 @@ CSV_COLUMNS = (
     "availability_age_hours",
     "freshness",
     "unverified",
+    "beds_needed",
+    "beds_needed_kind",
+    "availability_for_need",
+    *col.BEDS_BY_SEX_COLUMNS,
 )
 # Text a spreadsheet could run as a formula is prefixed with a quote (OWASP CSV injection).
 _TEXT_OUTPUT = (col.NAME, col.CITY, "reasons", col.AVAILABILITY_SOURCE)
@@ -59,6 +63,7 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
         max_age_hours=args.max_age_hours,
         include_unverified=args.include_unverified,
         preset=args.preset,
+        sex=getattr(args, "sex", None),
     )
     now = now or datetime.now(UTC)
     index = FacilityIndex(_load_directory(args.data, now))

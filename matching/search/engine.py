@@ -25,7 +25,9 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import QueryError
+from matching.search.beds import NEED_COLUMNS, need_labels, needed_beds, status_for_need
 from matching.search.index import FacilityIndex
+from matching.search.licensing import licence_notes
 from matching.search.query import SearchQuery
 from matching.search.scoring import (
     COMPONENTS,
@@ -54,6 +56,8 @@ RESULT_COLUMNS = (
     "availability_age_hours",
     "freshness",
     "unverified",
+    *NEED_COLUMNS,
+    "licence_note",
 )
 # Which score component a requirement feeds: an unknown requirement earns none of it.
 _REQUIREMENT_COMPONENT = {
@@ -147,11 +151,36 @@ def search(
         "freshness": pd.array(labels[order], dtype="str"),
         "unverified": unverified,
     }  # fmt: skip
+    added |= _need_columns(index, query, chosen)
+    added |= _licence_columns(index, chosen, now, added["reasons"])
     # One concat instead of a column insert per added column: most of the cost of small results.
     taken = index.directory.take(chosen).reset_index(drop=True)
     # A directory saved from earlier results carries old scores: replace them, never duplicate.
     taken = taken.drop(columns=[name for name in RESULT_COLUMNS if name in taken.columns])
     return pd.concat([taken, pd.DataFrame(added, index=taken.index)], axis=1)
+
+
+def _need_columns(index: FacilityIndex, query: SearchQuery, chosen: np.ndarray) -> dict:
+    """Return the open beds of the needed kind (for the person's sex), what they are, status."""
+    beds, by_sex = needed_beds(index.beds, query, chosen)
+    return {
+        "beds_needed": beds,
+        "beds_needed_kind": pd.array(need_labels(query, by_sex), dtype="str"),
+        "availability_for_need": pd.array(
+            status_for_need(index.beds, query, chosen, index.status[chosen]), dtype="str"
+        ),
+    }
+
+
+def _licence_columns(
+    index: FacilityIndex, chosen: np.ndarray, now: datetime, reasons: Any
+) -> dict[str, object]:
+    """Return the licensing note per result, also appended to its reasons."""
+    notes = licence_notes(index.directory, chosen, now)
+    joined = [
+        f"{text} · {note}" if note else text for text, note in zip(reasons, notes, strict=True)
+    ]
+    return {"reasons": pd.array(joined, dtype="str"), "licence_note": pd.array(notes, dtype="str")}
 
 
 def _check_now(now: datetime | None) -> datetime:
@@ -218,7 +247,7 @@ def _beds_state(
         if query.max_age_hours is not None
         else np.ones(len(positions), dtype=bool)
     )
-    beds = index.beds[query.bed_column][positions]
+    beds, _ = needed_beds(index.beds, query, positions)
     if query.min_beds == 0:
         return np.where(recent, YES, UNKNOWN).astype("int8")
     enough = beds >= query.min_beds
@@ -257,7 +286,10 @@ def _fractions(
         else np.ones(len(positions), dtype=bool)
     )
     availability = availability_fraction(
-        index.beds[query.bed_column][positions], index.status[positions], usable, labels
+        needed_beds(index.beds, query, positions)[0],
+        status_for_need(index.beds, query, positions, index.status[positions]),
+        usable,
+        labels,
     )
     detox_any = any_of([flags[name] for name in col.DETOX_COLUMNS])
     payers_chosen = bool(query.payers)
@@ -318,8 +350,9 @@ def _reasons(
         name: index.flags[name][chosen].tolist() for name in _REASON_FLAGS
     }
     columns |= {
-        "beds": index.beds[query.bed_column][chosen].tolist(),
-        "status": index.status[chosen].tolist(),
+        "beds": needed_beds(index.beds, query, chosen)[0].tolist(),
+        "kind": need_labels(query, needed_beds(index.beds, query, chosen)[1]).tolist(),
+        "status": status_for_need(index.beds, query, chosen, index.status[chosen]).tolist(),
         "distance_miles": distance_miles.tolist(),
         "age": age_hours.tolist(),
         "freshness": labels.tolist(),
@@ -366,16 +399,19 @@ def _age_text(hours: float) -> str:
 
 
 def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
-    kind = "detox" if query.bed_column == col.BEDS_OPEN_DETOX else "residential"
+    kind = row["kind"]
     beds, status, age = row["beds"], row["status"], row["age"]
+    kind, _, note = kind.partition(" (")
+    note = f" ({note}" if note else ""
     if math.isfinite(beds) and beds > 0:
-        text = f"{beds:.0f} {kind} bed{'s' if beds != 1 else ''} open"
-    elif math.isfinite(beds) and status in ("openings", "no_openings", "unknown"):
-        text = f"no {kind} beds open"
+        noun = kind.replace("beds", "bed") if beds == 1 else kind
+        text = f"{beds:.0f} {noun} open{note}"
+    elif math.isfinite(beds):
+        text = f"no {kind} open{note}"
     elif status != "unknown":
         text = col.STATUS_LABELS.get(status, status).lower()
     else:
-        return "availability unknown - call to check"
+        return f"{kind} not reported - call to check"
     if math.isfinite(age):
         label = row["freshness"]
         text += f", reported {_age_text(age)}" + ("" if label == "fresh" else f" ({label})")

@@ -31,6 +31,7 @@ from sklearn.neighbors import BallTree
 from matching.directory import columns as col
 from matching.directory.schema import has_location
 from matching.errors import FacilityDataError, Problem
+from matching.search.beds import bed_arrays
 
 # IUGG mean Earth radius R1 = (2a + b) / 3 of WGS84: 6371.0088 km.
 EARTH_RADIUS_MILES: Final = 6371.0088 / 1.609344
@@ -129,10 +130,7 @@ class FacilityIndex:
             if accredited is not None
             else np.full(len(directory), -1, dtype="int8")
         )
-        self.beds: dict[str, np.ndarray] = {
-            name: directory[name].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-            for name in col.BED_COLUMNS
-        }
+        self.beds: dict[str, np.ndarray] = bed_arrays(directory)
         self.status = directory[col.AVAILABILITY_STATUS].to_numpy(dtype="str", na_value="unknown")
         stamps = pd.to_datetime(directory[col.AVAILABILITY_REPORTED_AT], utc=True)
         self.reported_at_s = (

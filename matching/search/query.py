@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, Literal
 
 from matching.errors import QueryError
 from matching.search.geo import Location
@@ -27,6 +27,7 @@ AFTER_CARE: Final = (
     "intensive_outpatient",
     "outpatient",
 )
+SEXES: Final = ("female", "male")
 MAX_RADIUS_MILES: Final = 3000.0
 MAX_BEDS: Final = 1000
 
@@ -46,6 +47,8 @@ class SearchQuery:
     max_age_hours: availability reports older than this count as unknown.
     intervention_at: when the intervention happens (timezone-aware), for hold coverage.
     preset: the name of the weights preset in :data:`matching.scoring.PRESETS`.
+    sex: the person's sex, so open beds count only where the source reports them for it
+        (beds reported by sex); None = any bed.
 
     Lists are stored as tuples in the order of PAYERS / MOUD_NEEDS, without duplicates, so
     equal requests compare (and hash) equal.
@@ -62,6 +65,7 @@ class SearchQuery:
     include_unverified: bool = False
     intervention_at: datetime | None = None
     preset: str = "family"
+    sex: Literal["female", "male"] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.origin, Location):
@@ -100,6 +104,7 @@ class SearchQuery:
                 "intervention_at must be a timezone-aware date and time "
                 f"(e.g. 2026-12-01T09:00-05:00), got {self.intervention_at!r}"
             )
+        object.__setattr__(self, "sex", _choice("sex", self.sex, SEXES))
         if self.preset not in PRESETS:
             raise QueryError(
                 f"preset {self.preset!r} is not known; choose one of {', '.join(PRESETS)}"
