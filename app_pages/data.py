@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui
+from app_pages import live_ui, ui
 from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
@@ -182,6 +182,10 @@ if feed_clicked:
             st.rerun()
 if st.session_state["feed_report"]:
     st.code(st.session_state["feed_report"], language=None)
+
+# ----------------------------------------------------------------------------- live sources
+
+live_ui.data_page_sections()
 
 # ----------------------------------------------------------------------------- where data lives
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import altair as alt
 import streamlit as st
 
-from app_pages import ui
+from app_pages import live_ui, ui
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
 from matching.records import calllog, library, shortlist
@@ -143,6 +143,7 @@ index = ui.active_index()
 now = ui.now()
 tz = ui.browser_timezone()
 results = search(index, query, now=now)
+live_ui.search_offer(query)
 
 if results.empty:
     st.warning(f"No facility within {query.radius_miles:g} miles of {query.origin.label} fits.")
@@ -176,6 +177,7 @@ selection = st.dataframe(
         display.RESULT_FACILITY,
         display.RESULT_PHONE,
         display.RESULT_CALL,
+        display.RESULT_NEEDED,
         display.RESULT_AVAILABILITY,
         display.RESULT_FRESHNESS,
         display.RESULT_DISTANCE,
@@ -268,8 +270,10 @@ with st.expander("Map", expanded=True, icon=":material/map:"):
         )
         st.caption("Street map off: this plot is drawn on your computer from the results alone.")
     st.caption(
-        "Dark blue: the place you entered. Green: openings reported in the last 24 h; "
-        "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
+        "Dark blue: the place you entered. Colours are about the beds this search needs "
+        "(detox if detox is required, else residential; the person's sex where reported). "
+        "Green: openings reported in the last 24 h; amber: openings reported earlier; red: no "
+        "openings or waitlist; grey: not reported."
     )
 
 # ----------------------------------------------------------------------------- one facility
@@ -297,6 +301,7 @@ with info:
     if details[display.RESULT_WEBSITE]:
         st.markdown(f"[Website]({details[display.RESULT_WEBSITE]})")
     st.markdown(f"**Availability:** {details[display.RESULT_AVAILABILITY]}")
+    live_ui.facility_notes(row)
     if row[col.AVAILABILITY_SOURCE]:
         st.caption(f"Source: {row[col.AVAILABILITY_SOURCE]}")
 with services_column:
