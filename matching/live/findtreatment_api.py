@@ -23,14 +23,17 @@ import httpx
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.directory.service_codes import load_mapping
 from matching.errors import FacilityDataError, OnlineSourceError
-from matching.ingest.importers import import_bytes
+from matching.ingest.api_json import api_rows_to_raw
+from matching.ingest.normalize import _build_table
 from matching.ingest.report import ImportReport
 from matching.live.http import LiveClient, LiveSettings, Progress
 
 SERVICE: Final = "FindTreatment.gov"
 SOURCE: Final = "FindTreatment.gov API"
 ENDPOINT: Final = "/locator/exportsAsJson/v2"
+FORMAT: Final = "findtreatment-json"
 PAGE_SIZE: Final = 2000  # the API's largest page
 MAX_PAGES: Final = 50  # 100,000 facilities: far beyond any area; stops a runaway server
 MAX_RADIUS_MILES: Final = 500.0
@@ -185,22 +188,20 @@ def _page_rows(response: httpx.Response, page: int) -> tuple[list[object], int]:
 
 
 def _import_rows(rows: list[object], fetched_at: datetime) -> tuple[pd.DataFrame, ImportReport]:
-    document = {"page": 1, "totalPages": 1, "recordCount": len(rows), "rows": rows}
+    # The rows are already parsed: they go through the API-JSON reader and the shared import
+    # steps directly, not through a JSON text again.
+    report = ImportReport(format=FORMAT, source=SOURCE, rows_read=len(rows))
     try:
-        result = import_bytes(
-            json.dumps(document).encode("utf-8"), SOURCE, fmt="findtreatment-json"
-        )
+        imported = _build_table(api_rows_to_raw(rows), FORMAT, SOURCE, report, load_mapping())
     except FacilityDataError as exc:
         raise OnlineSourceError(
             f"{SERVICE}'s answer could not be imported ({exc.one_line()}); nothing was changed"
         ) from exc
     stamp = pd.Timestamp(fetched_at).tz_convert("UTC")
-    frame = result.frame.assign(
+    frame = imported.assign(
         **{
             col.SOURCE: SOURCE,
-            col.LISTED_AT: pd.Series(stamp, index=result.frame.index).astype(
-                col.DTYPES[col.LISTED_AT]
-            ),
+            col.LISTED_AT: pd.Series(stamp, index=imported.index).astype(col.DTYPES[col.LISTED_AT]),
         }
     )
-    return frame, result.report
+    return frame, report

@@ -65,8 +65,11 @@ def merge_listings(directory: pd.DataFrame, fetched: pd.DataFrame) -> ListingMer
         old = out[name].iloc[positions].reset_index(drop=True)
         says = new.notna() & (new.astype("str") != "")
         chosen = new.where(says, old)
-        changed |= ~_same(chosen, old, name)
-        out.loc[out.index[positions], name] = chosen.astype(out[name].dtype).to_numpy()
+        differs = ~_same(chosen, old, name)
+        if differs.any():  # most refreshed listings are unchanged: write only what differs
+            changed |= differs
+            rows = out.index[positions[differs]]
+            out.loc[rows, name] = chosen[differs].astype(out[name].dtype).to_numpy()
     for name in (col.SOURCE, col.LISTED_AT):
         out.loc[out.index[positions], name] = incoming[name].astype(out[name].dtype).to_numpy()
     added = fetched[~matched]
@@ -86,7 +89,9 @@ def _same(new: pd.Series, old: pd.Series, name: str) -> np.ndarray:
             old.astype("float64").round(_COORDINATE_DECIMALS),
             equal_nan=True,
         )
-    return (new.astype("str").fillna("") == old.astype("str").fillna("")).to_numpy()
+    both_unknown = new.isna().to_numpy() & old.isna().to_numpy()
+    equal = (new == old).fillna(False).to_numpy(dtype=bool)
+    return equal | both_unknown
 
 
 def _match(directory: pd.DataFrame, fetched: pd.DataFrame) -> pd.Series:
