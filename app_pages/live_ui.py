@@ -95,7 +95,8 @@ def refresh_form() -> None:
     """Data page: refresh the listings of any area."""
     st.subheader("Get current listings from FindTreatment.gov")
     st.caption(
-        f"Online, on request: this {REFRESH_SENDS}. Repeating it within a day uses a copy "
+        "Online, on request: this sends the area you enter (its centre and radius) to SAMHSA, "
+        "nothing else. Repeating it within a day uses a copy "
         "kept on this computer."
     )
     with st.form("live_refresh_form"):

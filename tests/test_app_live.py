@@ -59,7 +59,7 @@ def test_data_page_refresh_merges_the_area_into_a_new_active_directory(
 ) -> None:
     _serve_sample(httpserver)
     app.switch_page("app_pages/data.py").run()
-    assert "sends the area you searched" in _texts(app)
+    assert "sends the area you enter (its centre and radius) to SAMHSA" in _texts(app)
     app.text_input(key="live_place").input("22903")
     app.button(key="live_refresh_submit").click().run()
     assert not app.exception
