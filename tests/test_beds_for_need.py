@@ -118,3 +118,18 @@ def test_results_table_says_which_beds_a_figure_is_about() -> None:
     table = display.results_table(result, now=NOW)
     assert table[display.RESULT_NEEDED].iloc[0] == "2 detox beds for women"
     assert "women 2, men 0" in table[display.RESULT_AVAILABILITY].iloc[0]
+
+
+def test_cli_search_counts_the_beds_for_the_persons_sex(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from matching.cli.main import main
+    from matching.directory.io import write_directory
+
+    row = reported(1, beds_open_residential=3, beds_open_residential_female=0,
+                   beds_open_residential_male=3)  # fmt: skip
+    path = tmp_path / "directory.csv"
+    write_directory(directory(row), path)
+    code = main(["search", "--data", str(path), "--near", "10001", "--sex", "female",
+                 "--format", "csv"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "residential beds for women" in out and ",no_openings," in out

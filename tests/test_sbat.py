@@ -188,3 +188,13 @@ def test_cli_forced_sbat_on_another_file_is_one_line(
     assert code == 2
     assert "not an LA County SBAT export" in capsys.readouterr().err
     assert out.read_text() == "previous"
+
+
+@needs_snapshot
+def test_cli_import_detects_an_sbat_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "la.csv"
+    assert main(["import", str(SNAPSHOT), "--out", str(out)]) == 0
+    assert "format la-sbat" in capsys.readouterr().out
+    assert set(read_directory(out)[col.LOCATION_PRECISION]) == {"zip_centroid"}
