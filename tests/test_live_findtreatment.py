@@ -25,7 +25,7 @@ from matching.directory.io import read_directory, write_directory
 from matching.errors import OnlineSourceError
 from matching.ingest import import_file
 from matching.live.findtreatment_api import ENDPOINT, SOURCE, FetchArea, fetch_area
-from matching.live.http import LiveSettings
+from matching.live.http import LiveClient, LiveSettings
 from matching.live.merge import merge_listings
 
 SAMPLE = (
@@ -292,3 +292,24 @@ def test_cli_fetch_failure_leaves_the_directory_untouched(
     assert code == 2
     assert err.startswith("error: FindTreatment.gov") and err.count("\n") == 1
     assert target.read_bytes() == before
+
+
+def test_an_error_page_served_as_200_is_not_cached(httpserver: HTTPServer, tmp_path: Path) -> None:
+    settings = _settings(httpserver, tmp_path)
+    httpserver.expect_oneshot_request(ENDPOINT).respond_with_data(HTML, content_type="text/html")
+    with pytest.raises(OnlineSourceError, match="web page"):
+        fetch_area(AREA, settings=settings, now=NOW)
+    _serve_pages(httpserver, [_rows()])
+    assert len(fetch_area(AREA, settings=settings, now=NOW).frame) == 30
+
+
+def test_retry_after_is_honoured(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_oneshot_request("/x").respond_with_data(
+        "busy", status=429, headers={"Retry-After": "7"}
+    )
+    httpserver.expect_request("/x").respond_with_data("ok")
+    waits: list[float] = []
+    settings = _settings(httpserver, tmp_path, backoff_seconds=0.5)
+    with LiveClient(settings, service="Test", sleep=waits.append) as client:
+        assert client.get(httpserver.url_for("/x"), {}).text == "ok"
+    assert waits == [7.0]

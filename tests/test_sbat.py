@@ -198,3 +198,15 @@ def test_cli_import_detects_an_sbat_export(
     assert main(["import", str(SNAPSHOT), "--out", str(out)]) == 0
     assert "format la-sbat" in capsys.readouterr().out
     assert set(read_directory(out)[col.LOCATION_PRECISION]) == {"zip_centroid"}
+
+
+def test_an_unknown_level_is_reported_not_counted() -> None:
+    data = _export(
+        'A,B,"1 Main Street,Los Angeles, CA 90013",OTPAdult - M: 3,'
+        "Last Updated: 8/13/2025 8:42:02 AM"
+    )
+    table = read_sbat(data, "sbat.csv")
+    assert table.unknown_levels == {"OTP": 1}
+    assert pd.isna(table.frame.iloc[0][col.BEDS_OPEN_RESIDENTIAL])
+    merged = merge_sbat(_directory(), data, "sbat.csv")
+    assert "levels not known to ReadyBed (ignored): OTP (1 agencies)" in merged.summary_text()

@@ -84,6 +84,7 @@ class SbatMerge:
     with_beds: int
     report: MergeReport
     unmatched: list[str] = field(default_factory=list)
+    unknown_levels: dict[str, int] = field(default_factory=dict)
 
     def summary_text(self) -> str:
         """Return the result as a few lines for a terminal or the app."""
@@ -93,10 +94,18 @@ class SbatMerge:
             f"{self.report.applied} applied, {self.report.ignored_older} older than the "
             f"facility's latest report, {len(self.unmatched)} unmatched."
         ]
+        if self.unknown_levels:
+            lines.append(
+                "  levels not known to ReadyBed (ignored): " + _levels_text(self.unknown_levels)
+            )
         lines += [f"  unmatched: {text}" for text in self.unmatched[:10]]
         if len(self.unmatched) > 10:
             lines.append(f"  ... and {len(self.unmatched) - 10} more unmatched agencies")
         return "\n".join(lines)
+
+
+def _levels_text(levels: dict[str, int]) -> str:
+    return ", ".join(f"{level} ({count} agencies)" for level, count in sorted(levels.items()))
 
 
 def parse_beds(text: str) -> dict[tuple[str, str, str], int]:
@@ -280,7 +289,8 @@ def _unique_index(keys: pd.Series, frame: pd.DataFrame) -> pd.Series:
 
 def merge_sbat(directory: pd.DataFrame, data: bytes, filename: str) -> SbatMerge:
     """Apply an SBAT export's bed reports to ``directory`` (the input is not modified)."""
-    table = read_sbat(data, filename).frame
+    parsed = read_sbat(data, filename)
+    table = parsed.frame
     reporting = table[table["_reports_beds"]].reset_index(drop=True)
     ids, unmatched = match_agencies(directory, reporting)
     reports = reporting.assign(**{col.FACILITY_ID: ids})[ids != ""]
@@ -293,12 +303,14 @@ def merge_sbat(directory: pd.DataFrame, data: bytes, filename: str) -> SbatMerge
         with_beds=len(reporting),
         report=merged.report,
         unmatched=unmatched,
+        unknown_levels=parsed.unknown_levels,
     )
 
 
 def import_sbat_directory(data: bytes, filename: str) -> ImportResult:
     """Import an SBAT export as a directory of its own, each agency at its ZIP's centre."""
-    table = read_sbat(data, filename).frame.drop(columns="_reports_beds")
+    parsed = read_sbat(data, filename)
+    table = parsed.frame.drop(columns="_reports_beds")
     centres = table[col.ZIP].map(lambda zip_code: zip_centroid(zip_code) or (0.0, 0.0))
     located = centres.map(lambda point: point != (0.0, 0.0))
     stamps = table[col.AVAILABILITY_REPORTED_AT]
@@ -321,6 +333,12 @@ def import_sbat_directory(data: bytes, filename: str) -> ImportResult:
     raw = _Raw(pd.concat([text, services], axis=1), np.arange(1, len(table) + 1), None)
     report = ImportReport(format=FORMAT, source=filename, rows_read=len(table))
     frame = _build_table(raw, FORMAT, filename, report, load_mapping())
+    if parsed.unknown_levels:
+        report.notes.append(
+            "levels not known to ReadyBed (ignored): " + _levels_text(parsed.unknown_levels)
+        )
+    if parsed.repeated:
+        report.notes.append(f"{parsed.repeated} repeated listings of an agency left out")
     report.notes.append(
         f"{int(located.sum())} agencies located at their ZIP's centre (distances are "
         "approximate until geocoded)"

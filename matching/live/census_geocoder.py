@@ -194,6 +194,7 @@ def _one_line(client: LiveClient, settings: LiveSettings, line: str) -> Point | 
         matches = response.json()["result"]["addressMatches"]
         coordinates = matches[0]["coordinates"] if matches else None
     except (ValueError, KeyError, TypeError, IndexError) as exc:
+        client.forget(response)
         raise OnlineSourceError(
             f"{SERVICE} sent an answer in an unexpected form for a single address ({exc!r}); "
             "nothing was changed"

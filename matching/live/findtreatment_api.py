@@ -114,7 +114,11 @@ def fetch_area(
         page = 1
         while page <= min(total_pages, MAX_PAGES):
             response = client.get(url, area_parameters(area, page=page))
-            page_rows, total_pages = _page_rows(response, page)
+            try:
+                page_rows, total_pages = _page_rows(response, page)
+            except OnlineSourceError:
+                client.forget(response)  # an error page served as 200 must not be cached
+                raise
             if not page_rows:
                 break
             rows.extend(page_rows)

@@ -16,6 +16,7 @@ so tests point them at a local server.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -27,6 +28,7 @@ import hishel
 import httpx
 from hishel.httpx import CacheTransport
 from tenacity import (
+    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception,
@@ -48,6 +50,7 @@ DEFAULT_CACHE_DIR: Final = Path(".readybed") / "http-cache"
 ONE_DAY_SECONDS: Final = 86_400.0
 # Statuses worth another try: too many requests, and the server's own failures.
 RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_AFTER_SECONDS: Final = 60.0  # the longest a server's Retry-After is honoured
 USER_AGENT: Final = "ReadyBed (treatment-bed finder; https://findtreatment.gov data)"
 
 Progress = Callable[[float, str], None]
@@ -120,6 +123,10 @@ class RequestLog:
     cache_hits: int = 0
 
 
+def _cache_key(request: httpx.Request) -> str:
+    return hashlib.sha256(f"{request.method} {request.url}".encode()).hexdigest()
+
+
 class _RetryableStatus(Exception):
     def __init__(self, response: httpx.Response) -> None:
         super().__init__(f"HTTP {response.status_code}")
@@ -150,14 +157,16 @@ class LiveClient:
         self.log = RequestLog()
         self._clock, self._sleep = clock, sleep
         self._last_request: float | None = None
+        self._backoff = wait_exponential(multiplier=settings.backoff_seconds, max=30)
         network = transport or httpx.HTTPTransport()
+        self._storage: hishel.SqliteStorage | None = None
         if settings.cache_dir is not None:
             settings.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            storage = hishel.SqliteStorage(
+            self._storage = hishel.SqliteStorage(
                 database_path=settings.cache_dir / "http-cache.sqlite3",
                 default_ttl=settings.cache_ttl_seconds,
             )
-            network = CacheTransport(next_transport=network, storage=storage)
+            network = CacheTransport(next_transport=network, storage=self._storage)
         self._client = httpx.Client(
             transport=network,
             timeout=httpx.Timeout(settings.timeout_seconds),
@@ -185,10 +194,27 @@ class LiveClient:
         """POST a multipart form with ``files`` (retried and paced, never cached)."""
         return self._send("POST", url, data=data, files=files)
 
+    def forget(self, response: httpx.Response) -> None:
+        """Drop ``response`` from the cache: a 200 that held no usable data must not stick."""
+        if self._storage is None:
+            return
+        for entry in self._storage.get_entries(_cache_key(response.request)):
+            self._storage.remove_entry(entry.id)
+
+    def _wait(self, retry_state: RetryCallState) -> float:
+        """Wait the backoff, or longer when a 429/503 says when to come back (Retry-After)."""
+        backoff = float(self._backoff(retry_state))
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(error, _RetryableStatus):
+            after = error.response.headers.get("retry-after", "").strip()
+            if after.isdigit():
+                return max(backoff, min(float(after), MAX_RETRY_AFTER_SECONDS))
+        return backoff
+
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.attempts),
-            wait=wait_exponential(multiplier=self.settings.backoff_seconds, max=30),
+            wait=self._wait,
             retry=retry_if_exception(_is_retryable),
             sleep=self._sleep,
         )
@@ -209,6 +235,8 @@ class LiveClient:
     def _attempt(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         self._pace()
         request = self._client.build_request(method, url, **kwargs)
+        # Our own cache key (the method and URL), so that forget() can find the entry again.
+        request.extensions["caching"] = {"key": _cache_key(request)}
         self.log.urls.append(str(request.url))
         response = self._client.send(request)
         caching = response.extensions.get("caching") or {}
