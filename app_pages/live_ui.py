@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +21,7 @@ from matching.errors import FacilityDataError, LocationError, OnlineSourceError,
 from matching.ingest.sbat import import_sbat_directory, is_sbat, merge_sbat
 from matching.live.census_geocoder import geocode_directory
 from matching.live.findtreatment_api import MAX_RADIUS_MILES, FetchArea, fetch_area
-from matching.live.http import CACHE_DIR_ENV, LiveSettings
+from matching.live.http import CACHE_DIR_ENV, LiveSettings, Progress
 from matching.live.merge import merge_listings
 from matching.records import library
 from matching.search.geo import resolve_location
@@ -43,9 +44,14 @@ def _base_directory() -> tuple[library.DirectoryEntry, pd.DataFrame]:
     return entry, library.load_entry(entry)
 
 
-def _bar(text: str):  # type: ignore[no-untyped-def]
+def _bar(text: str) -> tuple[Any, Progress]:
+    """Return a progress bar and the callback that moves it (fractions clipped to 0..1)."""
     bar = st.progress(0.0, text=text)
-    return bar, lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+    return bar, progress
 
 
 def _save(frame: pd.DataFrame, *, name: str, fmt: str, summary: str) -> bool:

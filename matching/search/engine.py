@@ -399,9 +399,8 @@ def _age_text(hours: float) -> str:
 
 
 def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
-    kind = row["kind"]
     beds, status, age = row["beds"], row["status"], row["age"]
-    kind, _, note = kind.partition(" (")
+    kind, _, note = row["kind"].partition(" (")
     note = f" ({note}" if note else ""
     if math.isfinite(beds) and beds > 0:
         noun = kind.replace("beds", "bed") if beds == 1 else kind
