@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app_pages import ui
+from app_pages import live_ui, ui
 from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
@@ -37,6 +37,7 @@ def main() -> None:
     import_listing(engine)
     last_import_report()
     import_feed(engine)
+    live_ui.data_page_sections()  # opt-in online sources and the LA County registry
     data_location(engine, entries)
 
 

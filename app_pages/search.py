@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import person_ui, ui
+from app_pages import live_ui, person_ui, ui
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
 from matching.records import calllog, privacy, shortlist
@@ -44,6 +44,7 @@ RESULT_COLUMNS = [
     display.RESULT_FACILITY,
     display.RESULT_PHONE,
     display.RESULT_CALL,
+    display.RESULT_NEEDED,
     display.RESULT_AVAILABILITY,
     display.RESULT_FRESHNESS,
     display.RESULT_DISTANCE,
@@ -78,6 +79,7 @@ def main() -> None:
     tz = ui.browser_timezone()
     # Only the rows shown are built (reasons and all); the total comes with them.
     shown = search(index, query, now=now, top=MAX_SHOWN)
+    live_ui.search_offer(query)
     if shown.empty:
         show_no_results(index, query, now=now)
         return
@@ -376,8 +378,10 @@ def show_map(shown: pd.DataFrame, query: SearchQuery) -> None:
                 "Street map off: this plot is drawn on your computer from the results alone."
             )
         st.caption(
-            "Dark blue: the place you entered. Green: openings reported in the last 24 h; "
-            "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
+            "Dark blue: the place you entered. Colours are about the beds this search needs "
+            "(detox if detox is required, else residential; the person's sex where reported). "
+            "Green: openings reported in the last 24 h; amber: openings reported earlier; red: "
+            "no openings or waitlist; grey: not reported."
         )
 
 
@@ -452,6 +456,7 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
         if details[display.RESULT_WEBSITE]:
             st.markdown(safe_link("Website", details[display.RESULT_WEBSITE]))
         st.markdown(f"**Availability:** {md_escape(details[display.RESULT_AVAILABILITY])}")
+        live_ui.facility_notes(row)
         if row[col.AVAILABILITY_SOURCE]:
             st.caption(f"Source: {md_escape(row[col.AVAILABILITY_SOURCE])}")
         person_ui.listing_notes(row, now)

@@ -101,14 +101,15 @@ def test_logged_call_changes_availability_and_rank(app: AppTest) -> None:
 
     app.selectbox(key="detail_facility").set_value(facility_id).run()
     app.selectbox(key="log_status").set_value("openings")
-    app.number_input(key="log_detox_beds").set_value(5)
+    # Residential beds: without a detox requirement the search needs residential beds.
+    app.number_input(key="log_residential").set_value(5)
     app.text_input(key="log_answered_by").input("intake nurse")
     app.button(key="log_submit").click().run()
     assert not app.exception
 
     after = _results(app).reset_index(drop=True)
     row = after[after["facility_id"] == facility_id]
-    assert row[display.RESULT_AVAILABILITY].iloc[0].startswith("Openings: 5 detox")
+    assert row[display.RESULT_AVAILABILITY].iloc[0].startswith("Openings: 5 residential")
     assert row[display.RESULT_FRESHNESS].iloc[0] == "fresh"
     assert int(row.index[0]) < rank_before
     assert "Call to" in _texts(app)

@@ -62,7 +62,7 @@ def test_pregnant_spanish_medicaid_detox_search(browser, viewport: str, tmp_path
         page.get_by_text("Pregnant or postpartum", exact=True).click()
         _choose(page, "Treatment in another language", "Spanish")
         shot("1-form")
-        page.get_by_role("button", name="Search", exact=True).click()
+        page.get_by_test_id("stForm").get_by_role("button", name="Search", exact=True).click()
 
         page.get_by_text(re.compile(r"^3 facilities near 80218")).wait_for()
         page.get_by_text("For: pregnant or postpartum woman, in Spanish").wait_for()
@@ -74,7 +74,7 @@ def test_pregnant_spanish_medicaid_detox_search(browser, viewport: str, tmp_path
         # Bad input: a "language" that is not one is refused with a sentence, nothing crashes.
         _choose(page, "Treatment in another language", "Another language (type it below)")
         page.get_by_label("Other language", exact=True).fill("=1+2")
-        page.get_by_role("button", name="Search", exact=True).click()
+        page.get_by_test_id("stForm").get_by_role("button", name="Search", exact=True).click()
         page.get_by_text(re.compile(r"language '=1\+2' is not a language name")).wait_for()
         assert page.get_by_text("Traceback").count() == 0
         shot("3-bad-language")

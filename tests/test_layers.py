@@ -25,6 +25,7 @@ RANKS = {
     "records": 3,
     "case": 4,
     "render": 5,
+    "live": 2,
     "cli": 6,
 }
 SIBLINGS = {frozenset({"search", "records"})}

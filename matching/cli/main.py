@@ -1,4 +1,4 @@
-"""Command line: ``python -m matching import|availability|demo-data|search``.
+"""Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``.
 
 The contract for scripted use: exit 0 on success, exit 2 on unusable input with one line on
 stderr naming the problem (no traceback). Output files are written atomically, so a failed run
@@ -42,11 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
     avail.add_argument("feed", help="availability feed CSV")
     avail.add_argument("--data", required=True, help="canonical directory CSV")
     avail.add_argument("--out", required=True, help="canonical CSV to write")
+    avail.add_argument(
+        "--format",
+        choices=("auto", "feed", "la-sbat"),
+        default="auto",
+        help="feed CSV or LA County SBAT export (default: detected from the header)",
+    )
     avail.set_defaults(handler=_run_availability)
 
     demo = commands.add_parser("demo-data", help="regenerate the synthetic demo directory")
     demo.add_argument("--out", required=True, help="CSV to write")
     demo.set_defaults(handler=_run_demo)
+
+    _add_live_commands(commands)
 
     find = commands.add_parser("search", help="rank facilities near a place")
     find.add_argument("--data", help="canonical directory CSV (default: embedded demo data)")
@@ -79,7 +87,11 @@ def _add_person_arguments(find: argparse.ArgumentParser) -> None:
     person.add_argument(
         "--age", dest="age_group", choices=("adolescent", "young_adult", "adult", "senior")
     )
-    person.add_argument("--sex", choices=("female", "male"), help="the sex a program must accept")
+    person.add_argument(
+        "--sex",
+        choices=("female", "male"),
+        help="the sex a program must accept; open beds reported by sex count for this sex",
+    )
     person.add_argument(
         "--pregnant", action="store_true", help="pregnant or postpartum (a program for her)"
     )
@@ -93,6 +105,12 @@ def _add_person_arguments(find: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a program for co-occurring mental illness",
     )
+
+
+def _add_live_commands(commands: argparse._SubParsersAction) -> None:
+    from matching.cli.live import add_live_commands
+
+    add_live_commands(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,9 +135,12 @@ def _say(text: str, *, error: bool = False, end: str = "\n") -> None:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from matching.cli.live import run_sbat_import
     from matching.directory.io import write_directory
     from matching.ingest.importers import import_file
 
+    if run_sbat_import(args):
+        return 0
     result = import_file(args.source, fmt=args.format)
     write_directory(result.frame, args.out)
     _say(result.report.summary_text())
@@ -127,9 +148,12 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _run_availability(args: argparse.Namespace) -> int:
+    from matching.cli.live import run_sbat_availability
     from matching.directory.io import read_directory, write_directory
     from matching.ingest.availability import merge_feed_file
 
+    if run_sbat_availability(args):
+        return 0
     result = merge_feed_file(read_directory(args.data), args.feed)
     write_directory(result.frame, args.out)
     _say(result.report.summary_text())

@@ -41,6 +41,10 @@ CSV_COLUMNS = (
     "availability_age_hours",
     "freshness",
     "unverified",
+    "beds_needed",
+    "beds_needed_kind",
+    "availability_for_need",
+    *col.BEDS_BY_SEX_COLUMNS,
 )
 
 

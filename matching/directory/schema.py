@@ -23,7 +23,7 @@ from matching.errors import FacilityDataError, Problem
 MAX_BEDS: Final = 10_000
 
 BED_COUNT_COLUMNS: Final[tuple[str, ...]] = (
-    col.BED_COLUMNS + col.BEDS_BY_SEX_COLUMNS + (col.LICENSED_BEDS,)
+    col.BED_COLUMNS + col.BEDS_BY_SEX_COLUMNS + (col.BEDS_OPEN_YOUTH, col.LICENSED_BEDS)
 )
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
@@ -89,6 +89,9 @@ _LABELS: Final[dict[str, str]] = {
     col.BEDS_OPEN_DETOX_MALE: "Open detox beds for men",
     col.BEDS_OPEN_RESIDENTIAL_FEMALE: "Open residential beds for women",
     col.BEDS_OPEN_RESIDENTIAL_MALE: "Open residential beds for men",
+    col.BEDS_OPEN_YOUTH: "Open beds for youth",
+    col.LICENSE_EXPIRES: "Licence expires",
+    col.LICENSE_EXPIRED: "Licence expired",
     col.COUNTY: "County",
     col.ACCREDITED: "Accredited",
     col.SERVICES: "Services",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,8 @@ MAX_REJECTED_KEPT: Final = 500
 class ImportReport:
     """What an import did: rows read, imported and rejected (with reasons), unmapped keys."""
 
-    format: ImportFormat
+    # An importer's format, or the LA County registry read as a directory of its own.
+    format: ImportFormat | Literal["la-sbat"]
     source: str
     rows_read: int = 0
     rows_imported: int = 0
