@@ -106,4 +106,8 @@ def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
             positions = offered.to_numpy().nonzero()[0]
             parts.append(_long_keys(positions, [name.upper()] * len(positions), "code", True))
     long = pd.concat(parts, ignore_index=True) if parts else _long_keys([], [], "code", True)
-    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)
+    # The export's vocabulary is its code columns: a mental-health export has no detox or
+    # MOUD column, so it says nothing about them; a flattened API page lists names (None).
+    flattened = any(name.lower().startswith("svc_") for name in service_columns)
+    vocabulary = None if flattened else frozenset(name.upper() for name in service_columns)
+    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long, vocabulary)

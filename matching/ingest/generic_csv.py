@@ -37,7 +37,11 @@ _GENERIC_REQUIRED: Final = (col.NAME, col.STATE, col.ZIP, col.LAT, col.LON)
 
 
 # Canonical columns a generic CSV may carry under their own names (e.g. a ReadyBed export).
-_GENERIC_PASSTHROUGH: Final = (*MAPPABLE_COLUMNS, *col.AVAILABILITY_COLUMNS, col.SOURCE)
+_GENERIC_PASSTHROUGH: Final = tuple(
+    dict.fromkeys(
+        (*MAPPABLE_COLUMNS, *col.AVAILABILITY_COLUMNS, col.SOURCE, *col.SECOND_ROUND_COLUMNS)
+    )
+)
 
 
 def _read_generic_csv(data: bytes, filename: str) -> _Raw:

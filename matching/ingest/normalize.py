@@ -26,7 +26,13 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.directory.schema import coerce_directory, validate_directory
-from matching.directory.service_codes import MAPPABLE_COLUMNS, ServiceMapping
+from matching.directory.service_codes import (
+    MAPPABLE_FLAG_COLUMNS,
+    MAPPED_TEXT_COLUMNS,
+    ServiceMapping,
+    normalize_code,
+    normalize_name,
+)
 from matching.errors import FacilityDataError, Problem
 from matching.ingest.generic_csv import _GENERIC_PASSTHROUGH
 from matching.ingest.report import ImportReport, _Raw
@@ -188,11 +194,42 @@ def _fold(text: pd.Series) -> pd.Series:
 
 
 def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> pd.DataFrame | None:
-    """Turn each row's listed keys into True/False flags (NA where a row lists nothing)."""
+    """Turn each row's listed keys into flags and label lists (NA where the source cannot say).
+
+    A flag is True where the row lists a key that sets it; False where the row lists services
+    and the source's vocabulary defines the flag; unknown (NA) on a row that lists nothing,
+    and on every row for a flag the vocabulary cannot deny ("unknown is not no").
+    """
     if raw.keys is None:
         return None
     n_rows = len(raw.table)
     keys = raw.keys
+    mapped = _mapped_columns(keys, mapping, report)
+    pairs = pd.DataFrame({"position": keys["position"], "column": mapped}).explode("column")
+    pairs = pairs.dropna()
+    flags = pd.DataFrame(False, index=range(n_rows), columns=list(MAPPABLE_FLAG_COLUMNS))
+    for name, group in pairs.groupby("column"):
+        if name in flags.columns:
+            flags.loc[group["position"].unique(), name] = True
+    listed = np.zeros(n_rows, dtype=bool)
+    listed[keys["position"].to_numpy(dtype=int)] = True
+    result = flags.astype("boolean")
+    result[~listed] = pd.NA
+    answerable = mapping.answerable_columns(raw.vocabulary)
+    silent = [name for name in MAPPABLE_FLAG_COLUMNS if name not in answerable]
+    for name in silent:
+        result[name] = result[name].where(result[name].fillna(False), pd.NA)
+    if silent and raw.vocabulary is not None:
+        report.notes.append(
+            f"the source's code list cannot say 'not offered' for {len(silent)} column(s) "
+            f"({', '.join(silent[:8])}{', ...' if len(silent) > 8 else ''}): they are "
+            "unknown unless a row lists them"
+        )
+    return result.join(_label_lists(keys, mapped, mapping, n_rows))
+
+
+def _mapped_columns(keys: pd.DataFrame, mapping: ServiceMapping, report: ImportReport) -> pd.Series:
+    """Return the columns each listed key sets (NaN = unmapped), counting unmapped keys."""
     lookups = {"code": mapping.columns_for_code, "name": mapping.columns_for_name}
     mapped = pd.Series(None, index=keys.index, dtype=object)
     for kind, lookup in lookups.items():
@@ -209,16 +246,30 @@ def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> 
             "for matching"
         )
     report.unmapped.update(unknown[placement]["key"].value_counts().to_dict())
-    pairs = pd.DataFrame({"position": keys["position"], "column": mapped}).explode("column")
-    pairs = pairs.dropna()
-    flags = pd.DataFrame(False, index=range(n_rows), columns=list(MAPPABLE_COLUMNS))
-    for name, group in pairs.groupby("column"):
-        flags.loc[group["position"].unique(), name] = True
-    listed = np.zeros(n_rows, dtype=bool)
-    listed[keys["position"].to_numpy(dtype=int)] = True
-    result = flags.astype("boolean")
-    result[~listed] = pd.NA
-    return result
+    return mapped
+
+
+def _label_lists(
+    keys: pd.DataFrame, mapped: pd.Series, mapping: ServiceMapping, n_rows: int
+) -> pd.DataFrame:
+    """Return the "; "-joined labels of the keys that feed each text column, in listed order."""
+    out = {}
+    for name in MAPPED_TEXT_COLUMNS:
+        feeds = mapped.map(lambda cols, name=name: isinstance(cols, tuple) and name in cols)
+        chosen = keys[feeds.to_numpy(dtype=bool)]
+        labels = [
+            mapping.labels.get(
+                f"{kind}:{normalize_code(key) if kind == 'code' else normalize_name(key)}", key
+            )
+            for kind, key in zip(chosen["kind"], chosen["key"], strict=True)
+        ]
+        joined = (
+            pd.Series(labels, index=chosen["position"].to_numpy(), dtype="str")
+            .groupby(level=0)
+            .agg(lambda values: "; ".join(dict.fromkeys(values)))
+        )
+        out[name] = joined.reindex(range(n_rows), fill_value="").astype("str")
+    return pd.DataFrame(out)
 
 
 def _add_services_text(table: pd.DataFrame) -> pd.DataFrame:

@@ -63,3 +63,6 @@ class _Raw:
     row_numbers: np.ndarray  # the user's row number (1 = first data row) of each table row
     # Long form (position, key, kind "code"/"name", placement); None = source lists no services.
     keys: pd.DataFrame | None
+    # The codes the source's own code list holds (its reference sheet, its code columns):
+    # a column no code of it defines stays unknown on every row. None = the whole mapping.
+    vocabulary: frozenset[str] | None = None
