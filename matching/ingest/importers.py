@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import pandas as pd
+
+from matching.directory.default import DEFAULT_CSV
+from matching.directory.io import read_directory
+from matching.directory.schema import has_location, validate_directory
 from matching.directory.service_codes import load_mapping
-from matching.errors import ImportFormatError
+from matching.errors import ImportFormatError, ReadyBedError
 from matching.ingest.api_json import _read_findtreatment_json
 from matching.ingest.directory_2015 import _read_directory_2015
 from matching.ingest.findtreatment import _read_findtreatment_csv, _read_findtreatment_xlsx
 from matching.ingest.generic_csv import _read_generic_csv
+from matching.ingest.locate import locate
+from matching.ingest.national_directory import _read_national_directory
 from matching.ingest.normalize import _build_table
 from matching.ingest.report import ImportReport, ImportResult, Progress, _Raw
 from matching.ingest.sniff import FORMATS, _check_forced_format, _is_csv_format, detect_format
@@ -28,9 +36,17 @@ from matching.ingest.text import (
 
 
 def import_file(
-    path: str | os.PathLike[str], *, fmt: str = "auto", progress: Progress | None = None
+    path: str | os.PathLike[str],
+    *,
+    fmt: str = "auto",
+    progress: Progress | None = None,
+    locating: Locating | None = None,
 ) -> ImportResult:
-    """Import the listing at ``path`` (format detected unless ``fmt`` names one of FORMATS)."""
+    """Import the listing at ``path`` (format detected unless ``fmt`` names one of FORMATS).
+
+    Rows without coordinates are located as ``locating`` says (default: address match against
+    the shipped directory, then the ZIP centre; see :mod:`matching.ingest.locate`).
+    """
     path = Path(path)
     if not path.is_file():
         raise ImportFormatError(f"{str(path)!r} does not exist or is not a file")
@@ -48,18 +64,29 @@ def import_file(
     elif not head.startswith(_XLSX_MAGIC):
         # Checked on the file in bounded chunks, before the whole file is read into memory.
         _scan_lines(_chunks_of_file(path), path.name)
-    return _import(path.read_bytes(), path.name, fmt, progress, lines_checked=True)
+    return _import(path.read_bytes(), path.name, fmt, progress, locating, lines_checked=True)
 
 
 def import_bytes(
-    data: bytes, filename: str, *, fmt: str = "auto", progress: Progress | None = None
+    data: bytes,
+    filename: str,
+    *,
+    fmt: str = "auto",
+    progress: Progress | None = None,
+    locating: Locating | None = None,
 ) -> ImportResult:
     """Import a listing held in memory (e.g. an upload) named ``filename``."""
-    return _import(data, filename, fmt, progress, lines_checked=False)
+    return _import(data, filename, fmt, progress, locating, lines_checked=False)
 
 
 def _import(
-    data: bytes, filename: str, fmt: str, progress: Progress | None, *, lines_checked: bool
+    data: bytes,
+    filename: str,
+    fmt: str,
+    progress: Progress | None,
+    locating: Locating | None,
+    *,
+    lines_checked: bool,
 ) -> ImportResult:
     report_progress = progress or (lambda fraction, message: None)
     if fmt not in FORMATS:
@@ -77,8 +104,55 @@ def _import(
     report_progress(0.5, "Mapping services")
     report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
     frame = _build_table(raw, chosen, filename, report, load_mapping())
+    if not has_location(frame).all():
+        report_progress(0.8, "Locating facilities without coordinates")
+        frame = _locate(frame, locating or Locating(), report)
     report_progress(1.0, f"Imported {report.rows_imported} facilities")
     return ImportResult(frame=frame, report=report)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Locating:
+    """How an import places rows that have no coordinates.
+
+    ``references``: canonical tables or files with street-level coordinates to match addresses
+    against; None = the directory ReadyBed ships. ``zip_centres``: fall back to the ZIP centre.
+    ``enabled=False`` leaves such rows at 0,0 (location unknown).
+    """
+
+    references: tuple[pd.DataFrame | str | os.PathLike[str], ...] | None = None
+    zip_centres: bool = True
+    enabled: bool = True
+
+
+def _locate(frame: pd.DataFrame, locating: Locating, report: ImportReport) -> pd.DataFrame:
+    if not locating.enabled:
+        unknown = int((~has_location(frame)).sum())
+        report.notes.append(f"{unknown} imported row(s) have no coordinates (0,0)")
+        return frame
+    references = [_reference(item) for item in _reference_items(locating)]
+    located, counts = locate(frame, references, zip_centres=locating.zip_centres)
+    report.locate_counts = counts
+    report.notes.append(counts.note())
+    return validate_directory(located)
+
+
+def _reference_items(locating: Locating) -> tuple[pd.DataFrame | str | os.PathLike[str], ...]:
+    if locating.references is not None:
+        return locating.references
+    return (DEFAULT_CSV,) if DEFAULT_CSV.is_file() else ()
+
+
+def _reference(item: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
+    """Return a reference table: a frame as given, a file imported in any format (not located)."""
+    if isinstance(item, pd.DataFrame):
+        return item
+    if Path(item) == DEFAULT_CSV:
+        return read_directory(item)
+    try:
+        return import_file(item, locating=Locating(enabled=False)).frame
+    except ReadyBedError as exc:
+        raise ImportFormatError(f"--locate-with {Path(item).name}: {exc}") from exc
 
 
 _READERS: Final[dict[str, Callable[[bytes, str], _Raw]]] = {
@@ -87,4 +161,5 @@ _READERS: Final[dict[str, Callable[[bytes, str], _Raw]]] = {
     "findtreatment-json": _read_findtreatment_json,
     "directory-2015": _read_directory_2015,
     "generic-csv": _read_generic_csv,
+    "national-directory": _read_national_directory,
 }

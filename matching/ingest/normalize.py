@@ -46,6 +46,9 @@ def _build_table(
     table = table.assign(**_parse_coordinates(table))
     flags = _service_flags(raw, mapping, report)
     reasons = _row_problems(table)
+    if raw.problems is not None:
+        extra = raw.problems.to_numpy()
+        reasons = reasons.where(extra == "", reasons.where(reasons == "", reasons + "; ") + extra)
     reasons = _reject_duplicate_ids(table, reasons)
     keep = reasons.eq("").to_numpy()
     report.rejected = [
@@ -68,9 +71,6 @@ def _build_table(
     if col.AVAILABILITY_STATUS in table.columns:
         status = table[col.AVAILABILITY_STATUS].astype("str").str.strip()
         table[col.AVAILABILITY_STATUS] = status.where(status != "", "unknown")
-    unknown_location = int(((table[col.LAT] == 0) & (table[col.LON] == 0)).sum())
-    if unknown_location:
-        report.notes.append(f"{unknown_location} imported row(s) have no coordinates (0,0)")
     helpers = ("street2", "_lat_text", "_lon_text")
     table = coerce_directory(table.drop(columns=[c for c in helpers if c in table.columns]))
     report.rows_imported = len(table)
@@ -205,14 +205,17 @@ def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> 
     n_rows = len(raw.table)
     keys = raw.keys
     mapped = _mapped_columns(keys, mapping, report)
-    pairs = pd.DataFrame({"position": keys["position"], "column": mapped}).explode("column")
-    pairs = pairs.dropna()
-    flags = pd.DataFrame(False, index=range(n_rows), columns=list(MAPPABLE_FLAG_COLUMNS))
-    for name, group in pairs.groupby("column"):
-        if name in flags.columns:
-            flags.loc[group["position"].unique(), name] = True
+    positions = keys["position"].to_numpy(dtype=int)
+    key_codes, _ = pd.factorize(keys["kind"] + ":" + keys["key"])
+    columns_of = pd.Series(mapped.to_numpy(), index=key_codes).groupby(level=0).first()
+    matrix = np.zeros((n_rows, len(MAPPABLE_FLAG_COLUMNS)), dtype=bool)
+    for j, name in enumerate(MAPPABLE_FLAG_COLUMNS):
+        setting = [i for i, cols in columns_of.items() if isinstance(cols, tuple) and name in cols]
+        if setting:
+            matrix[positions[np.isin(key_codes, setting)], j] = True
+    flags = pd.DataFrame(matrix, columns=list(MAPPABLE_FLAG_COLUMNS))
     listed = np.zeros(n_rows, dtype=bool)
-    listed[keys["position"].to_numpy(dtype=int)] = True
+    listed[positions] = True
     result = flags.astype("boolean")
     result[~listed] = pd.NA
     answerable = mapping.answerable_columns(raw.vocabulary)
@@ -253,23 +256,30 @@ def _label_lists(
     keys: pd.DataFrame, mapped: pd.Series, mapping: ServiceMapping, n_rows: int
 ) -> pd.DataFrame:
     """Return the "; "-joined labels of the keys that feed each text column, in listed order."""
+    listed = keys["kind"] + ":" + keys["key"]
+    distinct = pd.DataFrame({"listed": listed, "columns": mapped}).drop_duplicates("listed")
     out = {}
     for name in MAPPED_TEXT_COLUMNS:
-        feeds = mapped.map(lambda cols, name=name: isinstance(cols, tuple) and name in cols)
-        chosen = keys[feeds.to_numpy(dtype=bool)]
-        labels = [
-            mapping.labels.get(
-                f"{kind}:{normalize_code(key) if kind == 'code' else normalize_name(key)}", key
-            )
-            for kind, key in zip(chosen["kind"], chosen["key"], strict=True)
-        ]
-        joined = (
-            pd.Series(labels, index=chosen["position"].to_numpy(), dtype="str")
-            .groupby(level=0)
-            .agg(lambda values: "; ".join(dict.fromkeys(values)))
+        label_of = {
+            text: _label(mapping, text)
+            for text, columns in zip(distinct["listed"], distinct["columns"], strict=True)
+            if isinstance(columns, tuple) and name in columns
+        }
+        chosen = listed.isin(label_of.keys()).to_numpy()
+        labels = pd.Series(
+            listed[chosen].map(label_of).to_numpy(),
+            index=keys.loc[chosen, "position"].to_numpy(),
+            dtype="str",
         )
+        joined = labels.groupby(level=0).agg(lambda values: "; ".join(dict.fromkeys(values)))
         out[name] = joined.reindex(range(n_rows), fill_value="").astype("str")
     return pd.DataFrame(out)
+
+
+def _label(mapping: ServiceMapping, listed: str) -> str:
+    kind, key = listed.split(":", 1)
+    folded = normalize_code(key) if kind == "code" else normalize_name(key)
+    return mapping.labels.get(f"{kind}:{folded}", key)
 
 
 def _add_services_text(table: pd.DataFrame) -> pd.DataFrame:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matching.ingest.locate import LocateCounts
 
 Progress = Callable[[float, str], None]
 
@@ -23,6 +27,8 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     unmapped: collections.Counter[str] = field(default_factory=collections.Counter)
     notes: list[str] = field(default_factory=list)
+    # How rows without coordinates were located (None = every row had coordinates).
+    locate_counts: LocateCounts | None = None
 
     def summary_text(self) -> str:
         """Return the report as a few lines for a terminal or the app."""
@@ -66,3 +72,5 @@ class _Raw:
     # The codes the source's own code list holds (its reference sheet, its code columns):
     # a column no code of it defines stays unknown on every row. None = the whole mapping.
     vocabulary: frozenset[str] | None = None
+    # Reasons the reader found to leave a row out ('' = none), added to the shared checks.
+    problems: pd.Series | None = None

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Final
 
 from matching.errors import ImportFormatError
+from matching.ingest.national_directory import looks_like_national_directory
 from matching.ingest.text import (
     _SNIFF_BYTES,
     _XLSX_MAGIC,
@@ -20,6 +21,7 @@ _FORMAT_HINTS: Final[dict[str, str]] = {
     "findtreatment-json": "a FindTreatment.gov API JSON page",
     "directory-2015": "the 2015 National Directory",
     "generic-csv": "a generic CSV",
+    "national-directory": "SAMHSA's National Directory workbook (2022-2025)",
 }
 
 
@@ -27,7 +29,7 @@ def detect_format(data: bytes, filename: str) -> str:
     """Return the format of ``data`` judged from its bytes, header and file extension."""
     suffix = Path(filename).suffix.lower()
     if data.startswith(_XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
-        return "findtreatment-xlsx"
+        return "national-directory" if looks_like_national_directory(data) else "findtreatment-xlsx"
     if _looks_like_json(data[:_SNIFF_BYTES]) or suffix == ".json":
         return "findtreatment-json"
     header = _header_of(decode_text(data[:_SNIFF_BYTES], filename, partial=True))
@@ -47,14 +49,15 @@ def _is_csv_format(fmt: str) -> bool:
 
 
 def _check_forced_format(fmt: str, detected: str) -> None:
-    if fmt == detected:
+    if fmt == detected or (fmt, detected) == ("national-directory", "findtreatment-xlsx"):
+        # A workbook without the directory's sheets gets the reader's own, specific error.
         return
     looks_like = f"this file looks like {_FORMAT_HINTS[detected]} — try --format {detected}"
-    if fmt == "findtreatment-xlsx":
+    if fmt in ("findtreatment-xlsx", "national-directory"):
         raise ImportFormatError(f"--format {fmt} expects an Excel workbook; {looks_like}")
     if fmt == "findtreatment-json":
         raise ImportFormatError(f"--format {fmt} expects a JSON object with 'rows'; {looks_like}")
-    if detected in ("findtreatment-xlsx", "findtreatment-json"):
+    if detected in ("findtreatment-xlsx", "findtreatment-json", "national-directory"):
         raise ImportFormatError(f"--format {fmt} expects a CSV file; {looks_like}")
     if fmt == "directory-2015":
         raise ImportFormatError(f"--format {fmt} expects a 'Keys' column; {looks_like}")
@@ -71,4 +74,5 @@ FORMATS = (
     "findtreatment-json",
     "directory-2015",
     "generic-csv",
+    "national-directory",
 )
