@@ -45,7 +45,7 @@ active = ui.active_entry()
 
 def _describe(key: str) -> str:
     entry = entries[key]
-    if entry.is_demo:
+    if entry.is_builtin:
         return entry.name
     return (
         f"{entry.name} - {entry.rows:,} facilities, imported {entry.imported_at:%Y-%m-%d %H:%M} UTC"
@@ -191,7 +191,7 @@ with st.expander("Where your data is kept, and deleting it", icon=":material/loc
         f"`{library.library_folder(engine).parent}` (readable by your user account only). "
         "Set `READYBED_DB_URL` to use another database."
     )
-    imported = {key: entry for key, entry in entries.items() if not entry.is_demo}
+    imported = {key: entry for key, entry in entries.items() if not entry.is_builtin}
     if imported:
         with st.form("delete_listing"):
             doomed = st.selectbox(

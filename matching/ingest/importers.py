@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -41,11 +41,14 @@ def import_file(
     fmt: str = "auto",
     progress: Progress | None = None,
     locating: Locating | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import the listing at ``path`` (format detected unless ``fmt`` names one of FORMATS).
 
     Rows without coordinates are located as ``locating`` says (default: address match against
     the shipped directory, then the ZIP centre; see :mod:`matching.ingest.locate`).
+    ``column_map`` (canonical field -> header) names columns of a generic CSV that no alias
+    matches, e.g. ``{"name": "AccountName", "address_line": "AddressOneLine"}``.
     """
     path = Path(path)
     if not path.is_file():
@@ -64,7 +67,9 @@ def import_file(
     elif not head.startswith(_XLSX_MAGIC):
         # Checked on the file in bounded chunks, before the whole file is read into memory.
         _scan_lines(_chunks_of_file(path), path.name)
-    return _import(path.read_bytes(), path.name, fmt, progress, locating, lines_checked=True)
+    return _import(
+        path.read_bytes(), path.name, fmt, progress, locating, column_map, lines_checked=True
+    )
 
 
 def import_bytes(
@@ -74,9 +79,10 @@ def import_bytes(
     fmt: str = "auto",
     progress: Progress | None = None,
     locating: Locating | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import a listing held in memory (e.g. an upload) named ``filename``."""
-    return _import(data, filename, fmt, progress, locating, lines_checked=False)
+    return _import(data, filename, fmt, progress, locating, column_map, lines_checked=False)
 
 
 def _import(
@@ -85,6 +91,7 @@ def _import(
     fmt: str,
     progress: Progress | None,
     locating: Locating | None,
+    column_map: Mapping[str, str] | None,
     *,
     lines_checked: bool,
 ) -> ImportResult:
@@ -100,7 +107,16 @@ def _import(
     chosen = detected if fmt == "auto" else fmt
     if _is_csv_format(chosen) and not lines_checked:
         _scan_lines(_chunks_of_bytes(data), filename)
-    raw = _READERS[chosen](data, filename)
+    if column_map and chosen != "generic-csv":
+        raise ImportFormatError(
+            f"--map is for CSV files whose headers ReadyBed cannot guess; {filename} is read "
+            f"as {chosen}, whose columns are known (leave --map out or use --format generic-csv)"
+        )
+    raw = (
+        _read_generic_csv(data, filename, column_map)
+        if column_map
+        else _READERS[chosen](data, filename)
+    )
     report_progress(0.5, "Mapping services")
     report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
     frame = _build_table(raw, chosen, filename, report, load_mapping())
