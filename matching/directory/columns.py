@@ -170,7 +170,17 @@ LOCATION_PRECISIONS: Final[tuple[str, ...]] = (
     "none",
 )
 
-EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES)
+# A state licence (e.g. California DHCS): when it expires and whether it had expired when listed.
+LICENSE_EXPIRES: Final = "license_expires"
+LICENSE_EXPIRED: Final = "license_expired"
+
+EXTRA_COLUMNS: Final[tuple[str, ...]] = (
+    COUNTY,
+    ACCREDITED,
+    SERVICES,
+    LICENSE_EXPIRES,
+    LICENSE_EXPIRED,
+)
 ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + SECOND_ROUND_COLUMNS + EXTRA_COLUMNS
 
 # Registry wording (Nebraska's labels), with "unknown" for "not updated" / never reported.
@@ -212,6 +222,8 @@ DTYPES: Final[dict[str, str]] = {
     COUNTY: "str",
     ACCREDITED: "boolean",
     SERVICES: "str",
+    LICENSE_EXPIRES: "datetime64[ns, UTC]",
+    LICENSE_EXPIRED: "boolean",
 }
 
 # Plain words for each service column, for tables, detail views and exports.

@@ -10,12 +10,14 @@ from typing import Final
 
 import pandas as pd
 
+from matching.directory import columns as col
 from matching.directory.default import DEFAULT_CSV
 from matching.directory.io import read_directory
 from matching.directory.schema import has_location, validate_directory
 from matching.directory.service_codes import load_mapping
 from matching.errors import ImportFormatError, ReadyBedError
 from matching.ingest.api_json import _read_findtreatment_json
+from matching.ingest.ca_dhcs import _read_ca_dhcs
 from matching.ingest.directory_2015 import _read_directory_2015
 from matching.ingest.findtreatment import _read_findtreatment_csv, _read_findtreatment_xlsx
 from matching.ingest.generic_csv import _read_generic_csv
@@ -123,8 +125,18 @@ def _import(
     if not has_location(frame).all():
         report_progress(0.8, "Locating facilities without coordinates")
         frame = _locate(frame, locating or Locating(), report)
+    _note_expired_licences(frame, report)
     report_progress(1.0, f"Imported {report.rows_imported} facilities")
     return ImportResult(frame=frame, report=report)
+
+
+def _note_expired_licences(frame: pd.DataFrame, report: ImportReport) -> None:
+    expired = int(frame[col.LICENSE_EXPIRED].fillna(False).sum())
+    if expired:
+        report.notes.append(
+            f"{expired} facilit{'y has' if expired == 1 else 'ies have'} an expired licence "
+            "(license_expired): check with the state before relying on them"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,4 +190,5 @@ _READERS: Final[dict[str, Callable[[bytes, str], _Raw]]] = {
     "directory-2015": _read_directory_2015,
     "generic-csv": _read_generic_csv,
     "national-directory": _read_national_directory,
+    "ca-dhcs-licensing": _read_ca_dhcs,
 }

@@ -125,16 +125,12 @@ def locate(
         for key in (_street_key(out), _name_key(out)):
             hits = key.where(need & (key != "")).map(coords)
             found = hits.notna()
-            out.loc[found, col.LAT] = hits[found].str[0]
-            out.loc[found, col.LON] = hits[found].str[1]
-            out.loc[found, col.LOCATION_PRECISION] = "address_match"
+            _place(out, hits[found], "address_match")
             matched += int(found.sum())
             need &= ~found
     centres = out[col.ZIP].where(need).map(zip_centroids() if zip_centres else {})
     centred = centres.notna()
-    out.loc[centred, col.LAT] = centres[centred].str[0]
-    out.loc[centred, col.LON] = centres[centred].str[1]
-    out.loc[centred, col.LOCATION_PRECISION] = "zip_centroid"
+    _place(out, centres[centred], "zip_centroid")
     counts = LocateCounts(
         exact=int(located.sum()),
         address_match=matched,
@@ -142,6 +138,15 @@ def locate(
         unlocated=int((need & ~centred).sum()),
     )
     return out, counts
+
+
+def _place(table: pd.DataFrame, points: pd.Series, precision: str) -> None:
+    """Set the (lat, lon) pairs of ``points`` (indexed like ``table``) and their precision."""
+    if points.empty:
+        return
+    table.loc[points.index, col.LAT] = [lat for lat, _ in points]
+    table.loc[points.index, col.LON] = [lon for _, lon in points]
+    table.loc[points.index, col.LOCATION_PRECISION] = precision
 
 
 def _street_key(table: pd.DataFrame) -> pd.Series:

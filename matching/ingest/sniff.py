@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Final
 
 from matching.errors import ImportFormatError
+from matching.ingest.ca_dhcs import looks_like_ca_dhcs
 from matching.ingest.national_directory import looks_like_national_directory
 from matching.ingest.text import (
     _SNIFF_BYTES,
@@ -22,6 +23,7 @@ _FORMAT_HINTS: Final[dict[str, str]] = {
     "directory-2015": "the 2015 National Directory",
     "generic-csv": "a generic CSV",
     "national-directory": "SAMHSA's National Directory workbook (2022-2025)",
+    "ca-dhcs-licensing": "California DHCS's licensing list",
 }
 
 
@@ -37,6 +39,8 @@ def detect_format(data: bytes, filename: str) -> str:
 
 
 def _csv_format_of(header: list[str]) -> str:
+    if looks_like_ca_dhcs(header):
+        return "ca-dhcs-licensing"
     if "Keys" in header:
         return "directory-2015"
     if {"name1", "latitude", "longitude"} <= set(header):
@@ -45,7 +49,7 @@ def _csv_format_of(header: list[str]) -> str:
 
 
 def _is_csv_format(fmt: str) -> bool:
-    return fmt in ("findtreatment-csv", "directory-2015", "generic-csv")
+    return fmt in ("findtreatment-csv", "directory-2015", "generic-csv", "ca-dhcs-licensing")
 
 
 def _check_forced_format(fmt: str, detected: str) -> None:
@@ -65,6 +69,11 @@ def _check_forced_format(fmt: str, detected: str) -> None:
         raise ImportFormatError(
             f"--format {fmt} expects the columns name1, latitude and longitude; {looks_like}"
         )
+    if fmt == "ca-dhcs-licensing":
+        raise ImportFormatError(
+            f"--format {fmt} expects the columns license_number, setting_code and "
+            f"treatment_capacity; {looks_like}"
+        )
 
 
 FORMATS = (
@@ -75,4 +84,5 @@ FORMATS = (
     "directory-2015",
     "generic-csv",
     "national-directory",
+    "ca-dhcs-licensing",
 )
