@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui
+from app_pages import column_mapping, ui
 from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
@@ -86,7 +86,7 @@ with st.form("import_form", clear_on_submit=False):
         "Import", type="primary", icon=":material/upload:", key="import_submit"
     )
 
-if import_clicked:
+if import_clicked or column_mapping.retry_requested():
     if upload is None:
         st.error("Choose a file first.")
     else:
@@ -96,6 +96,7 @@ if import_clicked:
                 upload.getvalue(),
                 upload.name,
                 fmt=fmt,
+                column_map=column_mapping.column_map_for(upload.name),
                 progress=lambda fraction, message: bar.progress(
                     min(max(float(fraction), 0.0), 1.0), text=message
                 ),
@@ -111,6 +112,7 @@ if import_clicked:
             library.set_active(engine, entry.key)
         except FacilityDataError as exc:
             bar.empty()
+            column_mapping.offer_column_mapping(upload.name, upload.getvalue(), exc)
             st.error(
                 f"{upload.name} was not imported: {exc.summary}. The directory you were "
                 f"searching stays active.\n\n{_problem_lines(exc)}",
@@ -120,6 +122,7 @@ if import_clicked:
             bar.empty()
             st.error(f"{upload.name} could not be saved ({exc}); nothing changed.")
         else:
+            column_mapping.clear_column_mapping()
             report = result.report
             st.session_state["import_report"] = (
                 report.summary_text().splitlines()[0],
@@ -129,6 +132,8 @@ if import_clicked:
             )
             st.session_state["flash"] = f"Imported {upload.name}; it is now the active directory."
             st.rerun()
+
+column_mapping.column_mapping_form()
 
 if st.session_state["import_report"] is not None:
     summary, rejected, unmapped, notes = st.session_state["import_report"]
