@@ -75,7 +75,9 @@ def column_mapping_form() -> None:
             )
             for field in fields
         }
-        if st.form_submit_button("Import with these columns", icon=":material/table_view:"):
+        if st.form_submit_button(
+            "Import with these columns", icon=":material/table_view:", key="column_mapping_submit"
+        ):
             chosen = {field: header for field, header in picks.items() if header != _NONE}
             st.session_state[_CHOSEN] = (filename, chosen)
             st.session_state[_RETRY] = True
