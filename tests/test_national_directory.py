@@ -111,6 +111,18 @@ def test_the_reference_sheet_is_the_vocabulary(tmp_path: Path) -> None:
     assert not frame.loc["Cedar House", "pay_self"]  # SF is: the source could have said yes
 
 
+def test_a_row_that_lists_no_sex_or_age_did_not_answer(tmp_path: Path) -> None:
+    rows = [ROWS[0][:-1] + ["SA DT * RES * MD"], ROWS[1]]
+    frame = import_file(
+        write_workbook(tmp_path / "d.xlsx", rows), locating=no_locating()
+    ).frame.set_index(col.NAME)
+    cedar = frame.loc["Cedar House"]
+    assert pd.isna(cedar["accepts_female"]) and pd.isna(cedar["accepts_male"])
+    assert pd.isna(cedar["accepts_adults"])
+    assert not cedar["program_pregnant_postpartum"]  # programs are optional: a real "no"
+    assert frame.loc["Pine Clinic", "accepts_male"]
+
+
 def test_lower_case_2022_headers(tmp_path: Path) -> None:
     header = [name.lower() for name in HEADER_2023]
     path = write_workbook(tmp_path / "national-directory-2022.xlsx", header=header, title=None)

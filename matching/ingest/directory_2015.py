@@ -26,6 +26,13 @@ _CODES_2015: Final = """
     ADM MF CJ CO DU DV XA TRMA BC AH SP FX NX
 """
 VOCABULARY_2015: Final = frozenset(_CODES_2015.split())
+# Every facility accepts some age group and some sex and some payment (NP: none accepted): a
+# row listing none of a group did not answer that question.
+ANSWERED_2015: Final = (
+    frozenset({"CHLD", "YAD", "ADLT"}),
+    frozenset({"FEM", "MALE"}),
+    frozenset({"SF", "MD", "MC", "PI", "MI", "SI", "IHS", "ATR", "NP"}),
+)
 
 
 def _read_directory_2015(data: bytes, filename: str) -> _Raw:
@@ -59,7 +66,13 @@ def _read_directory_2015(data: bytes, filename: str) -> _Raw:
     tokens = frame["Keys"].str.split("/").explode().str.strip()
     tokens = tokens[tokens.notna() & (tokens != "")]
     long = _long_keys(tokens.index.to_numpy(), tokens.to_numpy(), "code", True)
-    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long, VOCABULARY_2015)
+    return _Raw(
+        table.reset_index(drop=True),
+        np.arange(1, len(frame) + 1),
+        long,
+        VOCABULARY_2015,
+        answered_groups=ANSWERED_2015,
+    )
 
 
 def _split_contact(contact: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -46,6 +46,9 @@ _COLUMNS: Final[dict[str, str]] = {
 _CODES_HEADER: Final = "service_code_info"
 _REQUIRED: Final = ("name1", "street1", "city", "state", "zip", _CODES_HEADER)
 _REFERENCE_CODE: Final = "service_code"
+_REFERENCE_CATEGORY: Final = "category_code"
+# Reference categories every facility answers with at least one code (see _Raw).
+ANSWERED_CATEGORIES: Final = ("AGE", "GN", "PAY")
 
 _YEAR = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
 
@@ -77,12 +80,12 @@ def _read_national_directory(data: bytes, filename: str) -> _Raw:
                 f"{', '.join(book.sheetnames)}); a National Directory workbook has both",
                 [Problem(None, sheet, None, "sheet is missing") for sheet in missing],
             )
-        vocabulary = _read_reference(book[sheets[REFERENCE_SHEET.casefold()]], filename)
+        vocabulary, groups = _read_reference(book[sheets[REFERENCE_SHEET.casefold()]], filename)
         header, rows = _read_facilities(book[sheets[FACILITIES_SHEET.casefold()]], filename)
         edition = _edition_year(book.properties.title, filename)
     finally:
         book.close()
-    return _raw_of(header, rows, vocabulary, edition)
+    return _raw_of(header, rows, vocabulary, edition, groups)
 
 
 def _cells(values: tuple[Any, ...]) -> list[str]:
@@ -105,7 +108,8 @@ def _header_row(rows: Iterator[tuple[Any, ...]], sheet: str, filename: str) -> l
     return [" ".join(cell.split()).casefold() for cell in _cells(first)]
 
 
-def _read_reference(sheet: Any, filename: str) -> frozenset[str]:
+def _read_reference(sheet: Any, filename: str) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """Return the reference's codes and the code groups of ANSWERED_CATEGORIES."""
     rows = sheet.iter_rows(values_only=True)
     header = _header_row(rows, REFERENCE_SHEET, filename)
     if _REFERENCE_CODE not in header:
@@ -115,12 +119,19 @@ def _read_reference(sheet: Any, filename: str) -> frozenset[str]:
             [Problem(None, _REFERENCE_CODE, None, "column is missing")],
         )
     at = header.index(_REFERENCE_CODE)
-    codes = {
-        cells[at].upper() for cells in map(_cells, rows) if len(cells) > at and cells[at].strip()
-    }
+    category_at = header.index(_REFERENCE_CATEGORY) if _REFERENCE_CATEGORY in header else None
+    codes: set[str] = set()
+    groups: dict[str, set[str]] = {}
+    for cells in map(_cells, rows):
+        if len(cells) <= at or not cells[at].strip():
+            continue
+        codes.add(cells[at].upper())
+        category = cells[category_at].upper() if category_at is not None else ""
+        if category in ANSWERED_CATEGORIES:
+            groups.setdefault(category, set()).add(cells[at].upper())
     if not codes:
         raise ImportFormatError(f"{filename}: sheet {REFERENCE_SHEET!r} lists no service codes")
-    return frozenset(codes)
+    return frozenset(codes), tuple(frozenset(group) for group in groups.values())
 
 
 def _read_facilities(sheet: Any, filename: str) -> tuple[list[str], list[list[str]]]:
@@ -154,7 +165,11 @@ def _edition_year(title: str | None, filename: str) -> int | None:
 
 
 def _raw_of(
-    header: list[str], rows: list[list[str]], vocabulary: frozenset[str], edition: int | None
+    header: list[str],
+    rows: list[list[str]],
+    vocabulary: frozenset[str],
+    edition: int | None,
+    groups: tuple[frozenset[str], ...],
 ) -> _Raw:
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     table = pd.DataFrame(
@@ -174,7 +189,14 @@ def _raw_of(
         frame[_CODES_HEADER].str.contains(r"(?:^|\s)SA(?:\s|$)", regex=True), "SA", ""
     )
     problems = _repeated_rows(frame)
-    return _Raw(table, np.arange(1, len(frame) + 1), keys, vocabulary, problems)
+    return _Raw(
+        table,
+        np.arange(1, len(frame) + 1),
+        keys,
+        vocabulary,
+        answered_groups=groups,
+        problems=problems,
+    )
 
 
 def _repeated_rows(frame: pd.DataFrame) -> pd.Series:

@@ -218,6 +218,7 @@ def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> 
     listed[positions] = True
     result = flags.astype("boolean")
     result[~listed] = pd.NA
+    _unanswered_groups(result, keys, raw.answered_groups, mapping)
     answerable = mapping.answerable_columns(raw.vocabulary)
     silent = [name for name in MAPPABLE_FLAG_COLUMNS if name not in answerable]
     for name in silent:
@@ -229,6 +230,22 @@ def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> 
             "unknown unless a row lists them"
         )
     return result.join(_label_lists(keys, mapped, mapping, n_rows))
+
+
+def _unanswered_groups(
+    flags: pd.DataFrame,
+    keys: pd.DataFrame,
+    groups: tuple[frozenset[str], ...],
+    mapping: ServiceMapping,
+) -> None:
+    """Set a group's columns unknown (in place) on rows that list no code of the group."""
+    codes = keys["key"].str.upper()
+    for group in groups:
+        answered = np.zeros(len(flags), dtype=bool)
+        answered[keys.loc[codes.isin(group).to_numpy(), "position"].to_numpy(dtype=int)] = True
+        columns = {c for code in group for c in mapping.columns_for_code(code) or ()}
+        for name in sorted(columns & set(flags.columns)):
+            flags.loc[~answered, name] = pd.NA
 
 
 def _mapped_columns(keys: pd.DataFrame, mapping: ServiceMapping, report: ImportReport) -> pd.Series:

@@ -72,5 +72,8 @@ class _Raw:
     # The codes the source's own code list holds (its reference sheet, its code columns):
     # a column no code of it defines stays unknown on every row. None = the whole mapping.
     vocabulary: frozenset[str] | None = None
+    # Groups of codes that every facility answers with at least one (ages, sex, payment): a
+    # row listing none of a group did not answer, so that group's columns are unknown there.
+    answered_groups: tuple[frozenset[str], ...] = ()
     # Reasons the reader found to leave a row out ('' = none), added to the shared checks.
     problems: pd.Series | None = None
