@@ -23,6 +23,8 @@ FORMAT_LABELS = {
     "findtreatment-json": "FindTreatment.gov API (JSON)",
     "directory-2015": "National Directory 2015 (CSV)",
     "generic-csv": "Other CSV (name, address, ZIP, latitude, longitude)",
+    "national-directory": "National Directory 2022-2025 (Excel)",
+    "ca-dhcs-licensing": "California DHCS licensing list (CSV)",
 }
 
 
