@@ -67,7 +67,8 @@ def column_mapping_form() -> None:
     with st.form("column_mapping", border=True):
         st.markdown(
             f"**{filename}**: ReadyBed could not tell which column holds "
-            f"{', '.join(FIELD_LABELS.get(f, f) for f in missing)}. Pick the matching column(s) below."
+            f"{', '.join(FIELD_LABELS.get(f, f) for f in missing)}. "
+            "Pick the matching column(s) below."
         )
         picks = {
             field: st.selectbox(
