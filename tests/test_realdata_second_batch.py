@@ -222,3 +222,12 @@ def test_ca_dhcs_setting_detox_and_population(ca_dhcs) -> None:
     # The list says nothing about payment or medication: unknown, not "no".
     for column in ("pay_medicaid", "methadone", "buprenorphine", "detox_opioid"):
         assert frame[column].isna().all(), column
+
+
+def test_api_rows_without_a_sex_category_did_not_answer() -> None:
+    path = _need(REAL_DATA / "CBHSQ_findtreatment" / "findtreatment_api_sample_2019-05.json")
+    frame = import_file(path).frame
+    mental_health = frame[col.FACILITY_TYPE] == "MH"
+    assert mental_health.sum() == 16  # these rows list no "Gender accepted" names at all
+    assert frame.loc[mental_health, "accepts_female"].isna().all()
+    assert frame.loc[~mental_health, "accepts_male"].all()

@@ -10,7 +10,11 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError
-from matching.ingest.findtreatment import _FINDTREATMENT_ADDRESS, PLACEMENT_CATEGORIES
+from matching.ingest.findtreatment import (
+    _FINDTREATMENT_ADDRESS,
+    ANSWERED_NAMES,
+    PLACEMENT_CATEGORIES,
+)
 from matching.ingest.keys import _long_keys
 from matching.ingest.report import _Raw
 
@@ -60,4 +64,4 @@ def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
                     placement.append(category in PLACEMENT_CATEGORIES)
     long = _long_keys(positions, keys, "name", placement)
     table = pd.DataFrame(records, dtype="str")
-    return _Raw(table, np.arange(1, len(rows) + 1), long)
+    return _Raw(table, np.arange(1, len(rows) + 1), long, answered_groups=ANSWERED_NAMES)

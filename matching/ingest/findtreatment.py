@@ -47,6 +47,16 @@ PLACEMENT_CATEGORIES: Final = frozenset(
 )
 
 
+# Questions every facility answers with at least one service name (see _Raw.answered_groups):
+# a mental-health row of the API often has no "Gender accepted" category at all.
+ANSWERED_NAMES: Final = (
+    frozenset({"Female", "Male"}),
+    frozenset(
+        {"Adults", "Children/adolescents", "Seniors (65 or older)", "Seniors", "Young adults"}
+    ),
+)
+
+
 def _read_findtreatment_csv(data: bytes, filename: str) -> _Raw:
     return _findtreatment_wide(read_csv_text(data, filename), filename)
 
@@ -110,4 +120,10 @@ def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
     # MOUD column, so it says nothing about them; a flattened API page lists names (None).
     flattened = any(name.lower().startswith("svc_") for name in service_columns)
     vocabulary = None if flattened else frozenset(name.upper() for name in service_columns)
-    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long, vocabulary)
+    return _Raw(
+        table.reset_index(drop=True),
+        np.arange(1, len(frame) + 1),
+        long,
+        vocabulary,
+        answered_groups=ANSWERED_NAMES if flattened else (),
+    )

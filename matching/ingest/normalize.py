@@ -238,12 +238,26 @@ def _unanswered_groups(
     groups: tuple[frozenset[str], ...],
     mapping: ServiceMapping,
 ) -> None:
-    """Set a group's columns unknown (in place) on rows that list no code of the group."""
-    codes = keys["key"].str.upper()
+    """Set a group's columns unknown (in place) on rows that list no key of the group.
+
+    A group holds codes or service names (matched as the mapping matches them).
+    """
+    if not groups:
+        return
+    folded = keys["key"].str.upper().to_numpy(dtype=object)
+    is_name = (keys["kind"] == "name").to_numpy()
+    if is_name.any():
+        folded[is_name] = keys.loc[is_name, "key"].map(normalize_name).to_numpy(dtype=object)
+    positions = keys["position"].to_numpy(dtype=int)
     for group in groups:
+        members = {normalize_code(k) for k in group} | {normalize_name(k) for k in group}
         answered = np.zeros(len(flags), dtype=bool)
-        answered[keys.loc[codes.isin(group).to_numpy(), "position"].to_numpy(dtype=int)] = True
-        columns = {c for code in group for c in mapping.columns_for_code(code) or ()}
+        answered[positions[np.isin(folded, list(members))]] = True
+        columns = {
+            column
+            for key in group
+            for column in (mapping.columns_for_code(key) or mapping.columns_for_name(key) or ())
+        }
         for name in sorted(columns & set(flags.columns)):
             flags.loc[~answered, name] = pd.NA
 
