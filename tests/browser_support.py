@@ -51,7 +51,8 @@ def free_port() -> int:
 def streamlit_server(db_url: str) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port with its own store; yield its URL."""
     port = free_port()
-    env = os.environ | {"READYBED_DB_URL": db_url, "PYTHONUNBUFFERED": "1"}
+    # Demo mode: the journeys are written against the fictional set.
+    env = os.environ | {"READYBED_DB_URL": db_url, "READYBED_DEMO": "1", "PYTHONUNBUFFERED": "1"}
     log_path = ARTIFACTS / f"streamlit-{port}.log"
     ARTIFACTS.mkdir(exist_ok=True)
     with log_path.open("w") as log:

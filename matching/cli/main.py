@@ -36,6 +36,27 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--format", choices=FORMATS, default="auto", help="input format (default: auto)"
     )
+    imp.add_argument(
+        "--locate-with",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="directory with coordinates to locate rows by address (repeatable; "
+        "default: the directory ReadyBed ships)",
+    )
+    imp.add_argument(
+        "--no-locate",
+        action="store_true",
+        help="leave rows without coordinates unlocated (0,0) instead of matching them",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="name the column of a canonical field (repeatable), e.g. name=AccountName or "
+        "address_line=AddressOneLine for a one-line address",
+    )
     imp.set_defaults(handler=_run_import)
 
     avail = commands.add_parser("availability", help="merge an availability feed into a directory")
@@ -57,7 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_live_commands(commands)
 
     find = commands.add_parser("search", help="rank facilities near a place")
-    find.add_argument("--data", help="canonical directory CSV (default: embedded demo data)")
+    source = find.add_mutually_exclusive_group()
+    source.add_argument(
+        "--data",
+        help="canonical directory CSV (default: SAMHSA's National Directory 2023, shipped)",
+    )
+    source.add_argument(
+        "--demo", action="store_true", help="search the fictional demo directory instead"
+    )
     find.add_argument("--near", required=True, help='ZIP, "City, ST" or "lat, lon"')
     find.add_argument("--radius-miles", type=float, default=50.0)
     find.add_argument("--payer", action="append", default=[], help="repeatable")
@@ -137,14 +165,28 @@ def _say(text: str, *, error: bool = False, end: str = "\n") -> None:
 def _run_import(args: argparse.Namespace) -> int:
     from matching.cli.live import run_sbat_import
     from matching.directory.io import write_directory
-    from matching.ingest.importers import import_file
+    from matching.ingest.importers import Locating, import_file
 
     if run_sbat_import(args):
         return 0
-    result = import_file(args.source, fmt=args.format)
+    locating = Locating(references=tuple(args.locate_with) or None, enabled=not args.no_locate)
+    result = import_file(
+        args.source, fmt=args.format, locating=locating, column_map=_column_map(args.map)
+    )
     write_directory(result.frame, args.out)
     _say(result.report.summary_text())
     return 0
+
+
+def _column_map(pairs: Sequence[str]) -> dict[str, str]:
+    """Parse ``FIELD=HEADER`` pairs; ValueError (exit 2) naming a malformed one."""
+    mapping = {}
+    for pair in pairs:
+        field, sep, header = pair.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise ValueError(f"--map {pair!r} must look like FIELD=HEADER, e.g. name=AccountName")
+        mapping[field.strip()] = header.strip()
+    return mapping
 
 
 def _run_availability(args: argparse.Namespace) -> int:

@@ -10,7 +10,11 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError
-from matching.ingest.findtreatment import _FINDTREATMENT_ADDRESS, PLACEMENT_CATEGORIES
+from matching.ingest.findtreatment import (
+    _FINDTREATMENT_ADDRESS,
+    ANSWERED_NAMES,
+    PLACEMENT_CATEGORIES,
+)
 from matching.ingest.keys import _long_keys
 from matching.ingest.report import _Raw
 from matching.ingest.safe_json import JsonShapeError, load_json_safely
@@ -71,7 +75,7 @@ def api_rows_to_raw(rows: list[object]) -> _Raw:
             placement.extend(placed)
     long = _long_keys(positions, keys, "name", placement)
     table = pd.DataFrame(columns, dtype="str")
-    return _Raw(table, np.arange(1, len(rows) + 1), long)
+    return _Raw(table, np.arange(1, len(rows) + 1), long, answered_groups=ANSWERED_NAMES)
 
 
 def _split_names(category: object, names: object) -> tuple[list[str], list[bool]]:
