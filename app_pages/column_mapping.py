@@ -17,6 +17,7 @@ import streamlit as st
 from matching.errors import FacilityDataError
 from matching.ingest.generic_csv import ADDRESS_LINE
 from matching.ingest.text import decode_text
+from matching.render.safe_text import md_escape
 
 _PENDING = "column_mapping_pending"  # (file name, its headers, the missing fields)
 _CHOSEN = "column_mapping_chosen"  # (file name, {field: header})
@@ -66,7 +67,7 @@ def column_mapping_form() -> None:
         fields.append(ADDRESS_LINE)
     with st.form("column_mapping", border=True):
         st.markdown(
-            f"**{filename}**: ReadyBed could not tell which column holds "
+            f"**{md_escape(filename)}**: ReadyBed could not tell which column holds "
             f"{', '.join(FIELD_LABELS.get(f, f) for f in missing)}. "
             "Pick the matching column(s) below."
         )

@@ -24,6 +24,7 @@ from matching.live.findtreatment_api import MAX_RADIUS_MILES, FetchArea, fetch_a
 from matching.live.http import CACHE_DIR_ENV, LiveSettings, Progress
 from matching.live.merge import merge_listings
 from matching.records import library
+from matching.render.safe_text import md_escape
 from matching.search.geo import resolve_location
 from matching.search.query import SearchQuery
 
@@ -59,7 +60,7 @@ def _save(frame: pd.DataFrame, *, name: str, fmt: str, summary: str) -> bool:
         entry = library.save_import(ui.get_engine(), frame, name=name, format=fmt, summary=summary)
         library.set_active(ui.get_engine(), entry.key)
     except (OSError, StoreError, FacilityDataError) as exc:
-        st.error(f"The result could not be saved ({exc}); nothing changed.")
+        st.error(f"The result could not be saved ({md_escape(exc)}); nothing changed.")
         return False
     st.session_state["flash"] = summary
     return True
@@ -75,7 +76,10 @@ def refresh_area(lat: float, lon: float, radius_miles: float, label: str) -> Non
         merged = merge_listings(directory, fetched.frame)
     except (OnlineSourceError, FacilityDataError, ValueError) as exc:
         bar.empty()
-        st.error(f"{exc} The directory you were searching is unchanged.", icon=":material/error:")
+        st.error(
+            f"{md_escape(exc)} The directory you were searching is unchanged.",
+            icon=":material/error:",
+        )
         return
     stamp = f"{fetched.fetched_at:%Y-%m-%d %H:%M} UTC"
     name = f"{entry.name} + FindTreatment.gov near {label} ({stamp})"
@@ -126,7 +130,7 @@ def refresh_form() -> None:
         try:
             origin = resolve_location(place)
         except LocationError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
             return
         refresh_area(origin.lat, origin.lon, float(radius), origin.label)
 
@@ -159,11 +163,11 @@ def geocode_button() -> None:
         result = geocode_directory(directory, settings=_settings(), progress=progress)
     except (OnlineSourceError, FacilityDataError) as exc:
         bar.empty()
-        st.error(f"{exc} The directory is unchanged.", icon=":material/error:")
+        st.error(f"{md_escape(exc)} The directory is unchanged.", icon=":material/error:")
         return
     if result.geocoded == 0:
         bar.empty()
-        st.info(result.summary_text())
+        st.info(md_escape(result.summary_text()))
         return
     stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     if _save(
@@ -206,7 +210,7 @@ def sbat_form() -> None:
     data = upload.getvalue()
     if not is_sbat(data):
         st.error(
-            f"{upload.name} is not an SBAT export (it needs the columns agency_name, "
+            f"{md_escape(upload.name)} is not an SBAT export (it needs the columns agency_name, "
             "agency_address, available_beds and last_updated); nothing changed."
         )
         return
@@ -224,7 +228,9 @@ def sbat_form() -> None:
             result = import_sbat_directory(data, upload.name)
             frame, summary, name = result.frame, result.report.summary_text(), upload.name
     except FacilityDataError as exc:
-        st.error(f"{upload.name} was not imported: {exc.summary}; nothing changed.")
+        st.error(
+            f"{md_escape(upload.name)} was not imported: {md_escape(exc.summary)}; nothing changed."
+        )
         return
     if _save(frame, name=name, fmt="la-sbat", summary=summary.splitlines()[0]):
         st.rerun()
@@ -254,10 +260,10 @@ def facility_notes(row: pd.Series) -> None:
     if isinstance(kind, str) and kind:
         beds = row.get("beds_needed")
         figure = "not reported" if pd.isna(beds) else f"{int(beds)} open"
-        st.markdown(f"**Beds for this search ({kind}):** {figure}")
+        st.markdown(f"**Beds for this search ({md_escape(kind)}):** {md_escape(figure)}")
     note = row.get("licence_note")
     if isinstance(note, str) and note:
         if "expired" in note:
-            st.warning(note, icon=":material/gpp_maybe:")
+            st.warning(md_escape(note), icon=":material/gpp_maybe:")
         else:
-            st.caption(note.capitalize())
+            st.caption(md_escape(note.capitalize()))

@@ -16,6 +16,7 @@ import streamlit as st
 from matching.directory import columns as col
 from matching.errors import QueryError
 from matching.render import display
+from matching.render.safe_text import md_escape
 from matching.search.query import AGE_GROUPS, SEXES, AgeGroup, SearchQuery, Sex
 
 OTHER_LANGUAGE = "other"
@@ -145,7 +146,7 @@ def results_notes(results: pd.DataFrame, query: SearchQuery, now: datetime) -> N
     """Say whom the results are for and warn when listings are old."""
     who = display.person_text(query)
     if who:
-        st.caption(f"For: {who}. Programs that cannot take this person are left out.")
+        st.caption(f"For: {md_escape(who)}. Programs that cannot take this person are left out.")
     warning = display.results_listing_warning(results, now=now)
     if warning:
         st.warning(warning, icon=":material/history:")
@@ -153,10 +154,11 @@ def results_notes(results: pd.DataFrame, query: SearchQuery, now: datetime) -> N
 
 def listing_notes(row: pd.Series, now: datetime) -> None:
     """Show where one facility's listing comes from, how old it is, and how it is located."""
-    st.caption(f"Listing: {display.listing_text(row[col.SOURCE], row.get(col.LISTED_AT))}")
+    listing = display.listing_text(row[col.SOURCE], row.get(col.LISTED_AT))
+    st.caption(f"Listing: {md_escape(listing)}")  # the source name comes from the file
     warning = display.listing_age_warning(row.get(col.LISTED_AT), now=now)
     if warning:
-        st.warning(warning, icon=":material/history:")
+        st.warning(md_escape(warning), icon=":material/history:")
     if row.get(col.LOCATION_PRECISION) == "zip_centroid":
         st.caption(
             "Located at the centre of its ZIP code (the listing has no coordinates): the "
