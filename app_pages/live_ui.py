@@ -1,7 +1,7 @@
 """Live sources in the app: refresh an area, geocode ZIP-centre rows, import the LA registry.
 
 Each online action is a button the user presses after reading what it sends and to whom
-(domain.md §8). A result is saved as a new directory in the library and made active, so the
+(docs/privacy.md). A result is saved as a new directory in the library and made active, so the
 directory searched before stays in the list, untouched; a failure shows one sentence and
 changes nothing.
 """

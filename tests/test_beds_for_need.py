@@ -33,6 +33,9 @@ def reported(number: int, **values: object) -> dict:
         detox_any=True,
         detox_residential=True,
         residential=True,
+        # Co-ed: the person's sex (a hard filter) fits, so the test is about the beds alone.
+        accepts_female=True,
+        accepts_male=True,
         **{col.AVAILABILITY_STATUS: "openings", col.AVAILABILITY_REPORTED_AT: FRESH} | values,
     )
 
@@ -74,8 +77,6 @@ def test_the_persons_sex_picks_the_count_where_the_source_reports_by_sex() -> No
         beds_open_residential=4,
         beds_open_residential_male=4,
         beds_open_residential_female=0,
-        accepts_female=True,
-        accepts_male=True,
     )
     result = by_id(run(men_only, sex="female"))
     assert result.loc["f001", "beds_needed"] == 0

@@ -27,7 +27,17 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every subcommand."""
     parser = _Parser(prog="python -m matching", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_import_command(commands)
+    _add_availability_command(commands)
+    demo = commands.add_parser("demo-data", help="regenerate the synthetic demo directory")
+    demo.add_argument("--out", required=True, help="CSV to write")
+    demo.set_defaults(handler=_run_demo)
+    _add_live_commands(commands)
+    _add_search_command(commands)
+    return parser
 
+
+def _add_import_command(commands: argparse._SubParsersAction) -> None:
     imp = commands.add_parser(
         "import", help="convert a SAMHSA or other listing to the canonical CSV"
     )
@@ -59,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(handler=_run_import)
 
+
+def _add_availability_command(commands: argparse._SubParsersAction) -> None:
     avail = commands.add_parser("availability", help="merge an availability feed into a directory")
     avail.add_argument("feed", help="availability feed CSV")
     avail.add_argument("--data", required=True, help="canonical directory CSV")
@@ -71,12 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     avail.set_defaults(handler=_run_availability)
 
-    demo = commands.add_parser("demo-data", help="regenerate the synthetic demo directory")
-    demo.add_argument("--out", required=True, help="CSV to write")
-    demo.set_defaults(handler=_run_demo)
 
-    _add_live_commands(commands)
-
+def _add_search_command(commands: argparse._SubParsersAction) -> None:
     find = commands.add_parser("search", help="rank facilities near a place")
     source = find.add_mutually_exclusive_group()
     source.add_argument(
@@ -106,7 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--top", type=int, default=20, help="0 = all matches")
     find.add_argument("--format", choices=("csv", "json", "table"), default="table")
     find.set_defaults(handler=_run_search)
-    return parser
 
 
 def _add_person_arguments(find: argparse.ArgumentParser) -> None:

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from matching.ingest.formats import ImportFormat
     from matching.ingest.locate import LocateCounts
-    from matching.ingest.sniff import ImportFormat
 
 Progress = Callable[[float, str], None]
 

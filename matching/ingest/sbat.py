@@ -1,6 +1,6 @@
 """Los Angeles County's Service & Bed Availability Tool (SBAT): open beds by level and sex.
 
-An SBAT export (domain.md §2, shared SOURCES.md item 9) packs each agency's open beds into one
+An SBAT export (docs/sources.md) packs each agency's open beds into one
 string, level after level::
 
     RS(3.1)Adult - M: 0Adult - F: 2RS(3.5)Adult - M: 1R-WMAdult - F: 0
@@ -151,28 +151,7 @@ def read_sbat(data: bytes, filename: str) -> SbatTable:
             text[optional] = ""
     address = text["agency_address"].str.replace("\xa0", " ").str.strip().str.extract(_ADDRESS_RE)
     address = address.fillna("")
-    rows = []
-    unknown: dict[str, int] = {}
-    for beds_text in text["available_beds"]:
-        counts = parse_beds(beds_text)
-        for level, _, _ in counts:
-            if level not in (*DETOX_LEVELS, *RESIDENTIAL_LEVELS, *HOUSING_LEVELS):
-                unknown[level] = unknown.get(level, 0) + 1
-        detox, residential = (
-            _level_beds(counts, DETOX_LEVELS),
-            _level_beds(counts, RESIDENTIAL_LEVELS),
-        )
-        rows.append({
-            col.BEDS_OPEN_DETOX_FEMALE: detox["female"], col.BEDS_OPEN_DETOX_MALE: detox["male"],
-            col.BEDS_OPEN_RESIDENTIAL_FEMALE: residential["female"],
-            col.BEDS_OPEN_RESIDENTIAL_MALE: residential["male"],
-            col.BEDS_OPEN_YOUTH: _sum_known(detox["youth"], residential["youth"]),
-        })  # fmt: skip
-    beds = pd.DataFrame(rows, index=raw.index).astype("Int64")
-    beds[col.BEDS_OPEN_DETOX] = beds[col.BEDS_OPEN_DETOX_FEMALE] + beds[col.BEDS_OPEN_DETOX_MALE]
-    beds[col.BEDS_OPEN_RESIDENTIAL] = (
-        beds[col.BEDS_OPEN_RESIDENTIAL_FEMALE] + beds[col.BEDS_OPEN_RESIDENTIAL_MALE]
-    )
+    beds, unknown = _beds_of(text["available_beds"], raw.index)
     frame = pd.concat(
         [
             pd.DataFrame(
@@ -201,6 +180,33 @@ def read_sbat(data: bytes, filename: str) -> SbatTable:
         .sort_index()
     )
     return SbatTable(frame=latest, unknown_levels=unknown, repeated=len(frame) - len(latest))
+
+
+def _beds_of(cells: pd.Series, index: pd.Index) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Return the open beds by level and sex of each row, and the levels not recognised."""
+    rows = []
+    unknown: dict[str, int] = {}
+    for beds_text in cells:
+        counts = parse_beds(beds_text)
+        for level, _, _ in counts:
+            if level not in (*DETOX_LEVELS, *RESIDENTIAL_LEVELS, *HOUSING_LEVELS):
+                unknown[level] = unknown.get(level, 0) + 1
+        detox, residential = (
+            _level_beds(counts, DETOX_LEVELS),
+            _level_beds(counts, RESIDENTIAL_LEVELS),
+        )
+        rows.append({
+            col.BEDS_OPEN_DETOX_FEMALE: detox["female"], col.BEDS_OPEN_DETOX_MALE: detox["male"],
+            col.BEDS_OPEN_RESIDENTIAL_FEMALE: residential["female"],
+            col.BEDS_OPEN_RESIDENTIAL_MALE: residential["male"],
+            col.BEDS_OPEN_YOUTH: _sum_known(detox["youth"], residential["youth"]),
+        })  # fmt: skip
+    beds = pd.DataFrame(rows, index=index).astype("Int64")
+    beds[col.BEDS_OPEN_DETOX] = beds[col.BEDS_OPEN_DETOX_FEMALE] + beds[col.BEDS_OPEN_DETOX_MALE]
+    beds[col.BEDS_OPEN_RESIDENTIAL] = (
+        beds[col.BEDS_OPEN_RESIDENTIAL_FEMALE] + beds[col.BEDS_OPEN_RESIDENTIAL_MALE]
+    )
+    return beds, unknown
 
 
 def _sum_known(*values: object) -> object:

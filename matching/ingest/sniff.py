@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typing
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final
 
 from matching.errors import ImportFormatError
 from matching.ingest.ca_dhcs import looks_like_ca_dhcs
+from matching.ingest.formats import FormatChoice, ImportFormat
 from matching.ingest.national_directory import looks_like_national_directory
 from matching.ingest.text import (
     _SNIFF_BYTES,
@@ -16,18 +17,6 @@ from matching.ingest.text import (
     _looks_like_json,
     decode_text,
 )
-
-ImportFormat = Literal[
-    "findtreatment-csv",
-    "findtreatment-xlsx",
-    "findtreatment-json",
-    "directory-2015",
-    "generic-csv",
-    "national-directory",
-    "ca-dhcs-licensing",
-]
-# What a caller may ask for: a format, or "auto" to detect it.
-FormatChoice = Literal["auto"] | ImportFormat
 
 _FORMAT_HINTS: Final[dict[ImportFormat, str]] = {
     "findtreatment-csv": "a FindTreatment.gov CSV export",

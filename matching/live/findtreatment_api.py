@@ -1,6 +1,6 @@
 """Fetch the current FindTreatment.gov listings for an area (opt-in: it sends the area to SAMHSA).
 
-The locator's public JSON API (``/locator/exportsAsJson/v2``, domain.md §2) is asked for
+The locator's public JSON API (``/locator/exportsAsJson/v2``, docs/sources.md) is asked for
 substance-use facilities (``sType=SA``) within a radius of a point, page after page. Only the
 area goes out - a place's centre and a radius, never a street address or anything about the
 person. Pages are checked before anything is imported (an HTML error page, truncated JSON or

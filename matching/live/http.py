@@ -1,6 +1,6 @@
 """The one HTTP client of ReadyBed's online sources: timeouts, retries, a polite pace, a cache.
 
-Every online call is opt-in (domain.md §8) and goes through :class:`LiveClient`:
+Every online call is opt-in (docs/privacy.md) and goes through :class:`LiveClient`:
 
 - ``httpx`` with a timeout on every request;
 - bounded retries (``tenacity``) with exponential backoff on a timeout, a dropped connection,
