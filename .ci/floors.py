@@ -27,6 +27,7 @@ TEST_TOOLS = (
     "scikit-learn",
     "markdown-it-py",
     "linkify-it-py",
+    "pytest-httpserver",
 )
 _FLOOR = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*>=\s*([^,;\s]+)\s*$")
 
