@@ -21,3 +21,8 @@ def zip_centroids() -> dict[str, tuple[float, float]]:
         if not (lat == 0.0 and lon == 0.0):
             table[record["zip_code"]] = (lat, lon)
     return table
+
+
+def zip_centroid(zip_code: str) -> tuple[float, float] | None:
+    """Return the (lat, lon) centre of a 5-digit ZIP, or None when it has none."""
+    return zip_centroids().get(zip_code.strip()[:5])

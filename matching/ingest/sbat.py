@@ -29,12 +29,12 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.directory.service_codes import load_mapping
+from matching.directory.zip_centroids import zip_centroid
 from matching.errors import ImportFormatError
 from matching.ingest.availability import MergeReport, apply_reports
 from matching.ingest.normalize import _build_table
 from matching.ingest.report import ImportReport, ImportResult, _Raw
 from matching.ingest.text import read_csv_text
-from matching.ingest.zip_centroids import zip_centroid
 
 FORMAT: Final = "la-sbat"
 SOURCE: Final = "LA County SBAT"
