@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cases_ui, ui
-from matching.case import Case, CaseError, pipeline
+from matching.case import Case, CaseError, pipeline, sharing
 from matching.case.pipeline import (
     BED_TYPES,
     CLOSED_STAGES,
@@ -26,6 +26,7 @@ from matching.case.pipeline import (
 from matching.case.readiness import format_local
 from matching.directory import columns as col
 from matching.records import shortlist
+from matching.wording import count_of
 
 ROLE_LABELS = {"primary": "Primary", "backup": "Backup", "candidate": "Candidate"}
 UNKNOWN_YES_NO = {None: "Unknown", True: "Yes", False: "No"}
@@ -88,7 +89,7 @@ def add_from_shortlist(case: Case) -> None:
                     role = "primary" if updated.primary() is None else "candidate"
                     placement = pipeline.new_placement(snapshot, now=ui.now(), role=role)
                     updated = updated.with_placement(placement)
-                cases_ui.save_and_rerun(updated, f"Added {len(picked)} facility(ies).")
+                cases_ui.save_and_rerun(updated, f"Added {count_of(len(picked), 'facility')}.")
 
 
 def overview(case: Case) -> pd.DataFrame:
@@ -208,7 +209,8 @@ def availability_tab(case: Case, placement: Placement) -> None:
         if st.form_submit_button("Confirm availability (now)"):
             apply(
                 case,
-                lambda p: pipeline.confirm_availability(
+                lambda p: sharing.confirm_and_share(
+                    ui.get_engine(),
                     p,
                     pipeline.Availability(
                         beds_open=int(beds),
@@ -376,7 +378,9 @@ def outcome_tab(case: Case, placement: Placement) -> None:
         if left.form_submit_button("Save outcome"):
             apply(
                 case,
-                lambda p: pipeline.close(p, stage=outcome, reason=reason, now=ui.now()),
+                lambda p: sharing.close_and_share(
+                    ui.get_engine(), p, stage=outcome, reason=reason, now=ui.now()
+                ),
                 placement,
                 "Outcome saved.",
             )

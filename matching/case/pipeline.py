@@ -28,6 +28,7 @@ import pandas as pd
 
 from matching.directory.columns import FACILITY_ID
 from matching.errors import ReadyBedError
+from matching.wording import count_of
 
 STAGES: Final = (
     "shortlisted",
@@ -349,7 +350,8 @@ def confirm_availability(
 ) -> Placement:
     """Record that the facility confirmed an open bed."""
     who = f" by {availability.confirmed_by}" if availability.confirmed_by else ""
-    note = f"{availability.beds_open} {availability.bed_type} bed(s) open, confirmed{who}."
+    beds = count_of(availability.beds_open, f"{availability.bed_type} bed")
+    note = f"{beds} open, confirmed{who}."
     return _advance(placement, "availability_confirmed", note, now, availability=availability)
 
 
