@@ -49,3 +49,24 @@ def test_hold_ending_before_the_start_says_before_not_a_negative_duration() -> N
     assert check is not None
     assert "16 h before the start" in check.message
     assert "-" not in check.message.split(";")[0]
+
+
+def test_letter_rules_table_shows_plain_words_not_patterns() -> None:
+    from matching.case.letters import rules_table
+
+    for row in rules_table():
+        for cell in row.values():
+            assert not any(mark in cell for mark in ("\\b", "(?:", "\\w", "|", "[^")), cell
+
+
+def test_every_example_the_rules_table_gives_is_really_flagged() -> None:
+    import re
+
+    from matching.case.letters import LOOKS_FOR, RULES
+
+    for rule in RULES:
+        examples = re.findall(r'"([^"]+)"', LOOKS_FOR[rule.key])
+        assert examples, rule.key
+        for example in examples:
+            sample = example.replace("...", "").strip()
+            assert rule.pattern.search(sample), (rule.key, example)
