@@ -217,7 +217,7 @@ def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) ->
         st.markdown(
             f"Calls, shortlists and imported listings are stored only on this computer, in "
             f"`{library.library_folder(engine).parent}` (readable by your user account only). "
-            "To keep it in another database, see \"Run the app\" in the README."
+            'To keep it in another database, see "Run the app" in the README.'
         )
         imported = {key: entry for key, entry in entries.items() if not entry.is_demo}
         if imported:

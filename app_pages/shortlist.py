@@ -33,7 +33,10 @@ def main() -> None:
     for position, record in enumerate(table.to_dict("records")):
         show_item(engine, current.id, view, position, record, last=len(table) - 1)
     if not items.empty:
-        downloads(current, view, table)
+        # Downloads keep the report times but no "3 h ago (fresh)" that a copy would freeze.
+        downloads(
+            current, view, exports.shortlist_table(view, tz=ui.browser_timezone(), relative=False)
+        )
 
 
 # ----------------------------------------------------------------------------- which shortlist

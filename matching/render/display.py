@@ -83,12 +83,18 @@ def age_text(hours: float) -> str:
 
 
 def availability_text(
-    frame: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
+    frame: pd.DataFrame,
+    *,
+    now: datetime | None = None,
+    tz: str | None = None,
+    relative: bool = True,
 ) -> pd.Series:
     """Return what is known about open beds, with when it was reported and how fresh that is.
 
     E.g. "Openings: 2 detox + 1 residential beds open - reported Nov 26 14:05 EST, 3 h ago
     (fresh)". ``tz`` is the reader's IANA time zone for the report time (default UTC).
+    ``relative=False`` leaves out the age and freshness ("3 h ago (fresh)"): a downloaded or
+    printed copy keeps only the report time, since it is read long after it was made.
     """
     now = now or datetime.now(UTC)
     zone = ZoneInfo(tz) if tz else UTC
@@ -113,6 +119,9 @@ def availability_text(
             texts.append(f"{head} - time of report unknown")
             continue
         when = stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z")
+        if not relative:
+            texts.append(f"{head} - reported {when}")
+            continue
         age = age_text(float(hours.iloc[position]))
         texts.append(f"{head} - reported {when}, {age} ({labels.iloc[position]})")
     return pd.Series(texts, index=frame.index, dtype="str")

@@ -59,9 +59,17 @@ _WIDTHS: Final = {
 
 
 def shortlist_table(
-    view: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
+    view: pd.DataFrame,
+    *,
+    now: datetime | None = None,
+    tz: str | None = None,
+    relative: bool = True,
 ) -> pd.DataFrame:
-    """Return the shortlist as labelled export columns, in shortlist order."""
+    """Return the shortlist as labelled export columns, in shortlist order.
+
+    ``relative=False`` is for downloads and print: availability keeps its report time but not
+    an age ("3 h ago (fresh)") that would be wrong by the time the copy is read.
+    """
     stamps = pd.to_datetime(view[col.AVAILABILITY_REPORTED_AT], utc=True)
     name = view[col.NAME].astype("str")
     if col.NAME2 in view.columns:
@@ -75,7 +83,7 @@ def shortlist_table(
             INTAKE_PHONE: view[col.INTAKE_PHONE].astype("str"),
             ADDRESS: address_text(view),
             DISTANCE: view["distance_miles"].astype("float64").round(1),
-            AVAILABILITY: availability_text(view, now=now, tz=tz),
+            AVAILABILITY: availability_text(view, now=now, tz=tz, relative=relative),
             REPORTED_AT: stamps.dt.strftime("%Y-%m-%d %H:%M").fillna("").astype("str"),
             SOURCE: view[col.AVAILABILITY_SOURCE].fillna("").astype("str"),
             SERVICES: pd.Series(
