@@ -23,3 +23,13 @@ CRISIS_SUMMARY: Final = (
 def crisis_lines_text() -> list[str]:
     """Return one plain line per crisis service, for PDFs and text exports."""
     return [f"{name}: {number} ({note})" for number, name, note in CRISIS_LINES]
+
+
+def crisis_links() -> list[tuple[str, str]]:
+    """Return (text, href) for every crisis line: ``tel:`` links, and ``sms:`` for 988."""
+    return [
+        ("Call 988", "tel:988"),
+        ("Text 988", "sms:988"),
+        ("SAMHSA Helpline 1-800-662-4357 (24/7)", "tel:+18006624357"),
+        ("911 for an overdose or medical emergency", "tel:911"),
+    ]

@@ -243,18 +243,38 @@ def availability_band(results: pd.DataFrame) -> pd.Series:
     return pd.Series(band, index=results.index, dtype="str")
 
 
-def map_points(results: pd.DataFrame, origin_lat: float, origin_lon: float) -> pd.DataFrame:
-    """Return lat, lon, color and size (metres) for the origin and every result."""
+def map_points(
+    results: pd.DataFrame,
+    origin_lat: float,
+    origin_lon: float,
+    *,
+    origin_label: str = "the place you entered",
+) -> pd.DataFrame:
+    """Return lat, lon, color and size (metres) for the origin and every result, with the
+    name, distance and beds a map tooltip shows."""
+    band = availability_band(results)
+    beds = availability_text(results).str.split(" - ").str[0]
     facilities = pd.DataFrame(
         {
             "lat": results[col.LAT].astype("float64"),
             "lon": results[col.LON].astype("float64"),
-            "color": availability_band(results).map(AVAILABILITY_COLORS),
+            "color": band.map(AVAILABILITY_COLORS),
             "size": 250.0,
+            "name": results[col.NAME].astype("str"),
+            "distance": results["distance_miles"].map(lambda miles: f"{miles:.1f} miles"),
+            "beds": beds,
         }
     )
     origin = pd.DataFrame(
-        {"lat": [origin_lat], "lon": [origin_lon], "color": [ORIGIN_COLOR], "size": [600.0]}
+        {
+            "lat": [origin_lat],
+            "lon": [origin_lon],
+            "color": [ORIGIN_COLOR],
+            "size": [600.0],
+            "name": [f"You entered: {origin_label}"],
+            "distance": [""],
+            "beds": [""],
+        }
     )
     return pd.concat([origin, facilities], ignore_index=True)
 
