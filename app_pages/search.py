@@ -184,7 +184,7 @@ def show_cards(results: Results) -> None:
         is_open = st.session_state["open_facility"] == facility_id
         with st.container(border=True, key=f"card_{facility_id}"):
             st.markdown(
-                f"**{position + 1}. {plain(row[col.NAME])}**  \\n"
+                f"**{position + 1}. {plain(row[col.NAME])}**  \n"
                 f"{row['distance_miles']:.1f} miles · {plain(row[col.CITY])}"
             )
             st.markdown(f"**Beds:** {plain(details[display.RESULT_AVAILABILITY])}")
@@ -372,10 +372,10 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     )
     counties = alt.Chart(
         alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="counties"))
-    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5)
+    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5, clip=True)
     states = alt.Chart(
         alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="states"))
-    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2)
+    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True)
     dots = (
         alt.Chart(points)
         .mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5)
@@ -414,7 +414,7 @@ def show_details(results: Results, facility_id: str, *, in_card: bool) -> None:
         )
         with script_tab:
             script = call_script(row, results.query)
-            st.markdown("\\n".join(f"{n}. {q}" for n, q in enumerate(script, start=1)))
+            st.markdown("\n".join(f"{n}. {q}" for n, q in enumerate(script, start=1)))
         with history_tab:
             history = calllog.call_history(ui.get_engine(), facility_id)
             if history.empty:

@@ -114,7 +114,9 @@ def crisis_banner() -> None:
         f'<div class="crisis-bar" role="region" aria-label="Crisis lines">'
         f"<strong>In a crisis:</strong> {links}</div>",
         unsafe_allow_html=True,
-        help="988 covers substance-use crises too. TTY for the SAMHSA Helpline: 1-800-487-4889.",
+        help="988 covers substance-use crises too. The SAMHSA National Helpline is free, "
+        "confidential and open 24/7; TTY 1-800-487-4889. Call 911 for an overdose or a medical "
+        "emergency.",
     )
 
 
@@ -126,6 +128,9 @@ div[data-testid="stElementContainer"]:has(.crisis-bar) {
 .crisis-bar {
   background: #fde8e8; color: #7a1010; border: 1px solid #e8b4b4; border-radius: 0.5rem;
   padding: 0.35rem 0.7rem; line-height: 1.9; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.08);
+}
+@media (max-width: 640px) {
+  .crisis-bar { font-size: 0.85rem; padding: 0.25rem 0.5rem; line-height: 1.7; }
 }
 .crisis-bar a { color: #7a1010; font-weight: 600; white-space: nowrap; padding: 0.2rem 0; }
 """

@@ -30,6 +30,6 @@ def crisis_links() -> list[tuple[str, str]]:
     return [
         ("Call 988", "tel:988"),
         ("Text 988", "sms:988"),
-        ("SAMHSA Helpline 1-800-662-4357 (24/7)", "tel:+18006624357"),
-        ("911 for an overdose or medical emergency", "tel:911"),
+        ("SAMHSA Helpline 1-800-662-4357", "tel:+18006624357"),
+        ("911 (overdose, emergency)", "tel:911"),
     ]
