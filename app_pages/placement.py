@@ -13,7 +13,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, ui
+from app_pages import cases_ui, links, ui
 from matching.case import Case, CaseError, pipeline, sharing
 from matching.case.pipeline import (
     BED_TYPES,
@@ -152,11 +152,9 @@ def show_placement(case: Case, placement: Placement) -> None:
 def facility_summary(placement: Placement) -> None:
     """Show the phones, the address and what the listing says about opioid care."""
     facility = placement.facility
-    contact = [f"**Phone** {facility.phone or 'unknown'}"]
-    if facility.intake_phone:
-        contact.append(f"**Intake** {facility.intake_phone}")
-    contact.append(facility.address or "address unknown")
-    st.markdown(" · ".join(contact))
+    phones = links.phone_links(("Phone", facility.phone), ("Intake", facility.intake_phone))
+    where = links.plain(facility.address) if facility.address else "address unknown"
+    st.markdown(" · ".join([phones or "Phone unknown", where]))
     st.caption(
         f"Opioid detox: {UNKNOWN_YES_NO[facility.detox_opioid]} · Buprenorphine: "
         f"{UNKNOWN_YES_NO[facility.buprenorphine]} · Methadone: "

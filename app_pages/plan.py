@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, ui
+from app_pages import cases_ui, links, ui
 from matching.case import (
     Case,
     CaseError,
@@ -206,6 +206,8 @@ def who_leads(case: Case) -> None:
                 ),
             )
             cases_ui.save_and_rerun(updated, "Saved who leads.")
+    if case.lead.interventionist_phone:
+        st.markdown(links.phone_link(case.lead.interventionist_phone, "Call the interventionist"))
 
 
 # ------------------------------------------------------------------------------------- team

@@ -7,10 +7,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from app_pages import ui
+from app_pages.links import phone_links, plain
 from matching.errors import QueryError, StoreError
 from matching.records import shortlist
 from matching.render import exports
-from matching.render.display import tel_link
 
 
 def main() -> None:
@@ -101,22 +101,20 @@ def show_item(
     """Show one facility of the list: phones, address, availability, its note, move/remove."""
     facility_id = record[exports.FACILITY_ID]
     with st.container(border=True):
-        st.markdown(f"**{record[exports.POSITION]}. {record[exports.FACILITY]}**")
+        st.markdown(f"**{record[exports.POSITION]}. {plain(record[exports.FACILITY])}**")
         if not view["listed"].iloc[position]:
             st.caption("Not in the active directory: details are from when it was added.")
-        phones = [
-            f"{prefix}[{record[column]}]({tel_link(record[column])})"
-            if tel_link(record[column])
-            else f"{prefix}{record[column]}"
-            for prefix, column in (("Call ", exports.PHONE), ("intake ", exports.INTAKE_PHONE))
-            if record[column]
-        ]
+        phones = phone_links(
+            ("Call", record[exports.PHONE]), ("Intake", record[exports.INTAKE_PHONE])
+        )
         distance = view["distance_miles"].iloc[position]
-        where = record[exports.ADDRESS] + (f" - {distance:.1f} mi" if pd.notna(distance) else "")
-        st.markdown(" · ".join([*phones, where]))
-        st.markdown(f"**Availability:** {record[exports.AVAILABILITY]}")
+        where = plain(record[exports.ADDRESS]) + (
+            f" - {distance:.1f} mi" if pd.notna(distance) else ""
+        )
+        st.markdown(" · ".join(part for part in (phones, where) if part))
+        st.markdown(f"**Availability:** {plain(record[exports.AVAILABILITY])}")
         if record[exports.SERVICES]:
-            st.caption(record[exports.SERVICES])
+            st.caption(plain(record[exports.SERVICES]))
         note_key = f"note_{shortlist_id}_{facility_id}"
         st.session_state.setdefault(note_key, record[exports.NOTE])
         st.text_input(
