@@ -406,7 +406,7 @@ def show_details(results: Results, facility_id: str, *, in_card: bool) -> None:
     """Show one facility: contact and services, then call script, history, call log."""
     position = list(results.shown[col.FACILITY_ID]).index(facility_id)
     row = results.shown.iloc[position]
-    with st.container(border=not in_card):
+    with st.container(border=not in_card, key=f"details_{facility_id}"):
         facility_card(row, results.table.iloc[position])
         add_one_to_shortlist(results, facility_id)
         script_tab, history_tab, log_tab = st.tabs(
