@@ -274,7 +274,7 @@ def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) ->
         st.markdown(
             f"Calls, shortlists and imported listings are stored only on this computer, in "
             f"`{library.library_folder(engine).parent}` (readable by your user account only). "
-            "Set `READYBED_DB_URL` to use another database."
+            'To keep it in another database, see "Run the app" in the README.'
         )
         imported = {key: entry for key, entry in entries.items() if not entry.is_builtin}
         if imported:

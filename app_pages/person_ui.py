@@ -84,8 +84,15 @@ class PersonAnswers:
         }
 
 
-def about_the_person() -> PersonAnswers:
-    """Show the optional "About the person" group (inside the search form) and return it."""
+def about_the_person(saved: PersonAnswers | None = None) -> PersonAnswers:
+    """Show the optional "About the person" group (inside the search form) and return it.
+
+    ``saved`` fills it in (the last search, so the form shown is the search shown).
+    """
+    saved = saved or PersonAnswers()
+    ages: list[str | None] = [None, *AGE_GROUPS]
+    sexes: list[str | None] = [None, *SEXES]
+    languages = list(LANGUAGE_CHOICES)
     with st.expander("About the person (optional) - age, sex, pregnancy, language, ..."):
         st.caption(
             "Only what decides where they can go; no names. Each answer given must fit: "
@@ -94,7 +101,8 @@ def about_the_person() -> PersonAnswers:
         left, right = st.columns(2)
         age_group = left.selectbox(
             "Age group",
-            [None, *AGE_GROUPS],
+            ages,
+            index=ages.index(saved.age_group) if saved.age_group in ages else 0,
             format_func=lambda group: (
                 "Not given" if group is None else display.AGE_GROUP_LABELS[group]
             ),
@@ -102,12 +110,14 @@ def about_the_person() -> PersonAnswers:
         )
         sex = right.selectbox(
             "Sex (for single-sex programs and beds)",
-            [None, *SEXES],
+            sexes,
+            index=sexes.index(saved.sex) if saved.sex in sexes else 0,
             format_func=lambda sex: "Not given" if sex is None else display.SEX_LABELS[sex],
             key="person_sex",
         )
         pregnant = st.checkbox(
             "Pregnant or postpartum",
+            value=saved.pregnant,
             key="person_pregnant",
             help="Finds programs for pregnant women; those with methadone or buprenorphine "
             "come first (stopping MOUD is not recommended in pregnancy).",
@@ -115,19 +125,29 @@ def about_the_person() -> PersonAnswers:
         left, right = st.columns(2)
         language_choice = left.selectbox(
             "Treatment in another language",
-            list(LANGUAGE_CHOICES),
+            languages,
+            index=languages.index(saved.language_choice)
+            if saved.language_choice in languages
+            else 0,
             format_func=LANGUAGE_CHOICES.__getitem__,
             key="person_language",
         )
         other_language = right.text_input(
-            "Other language", placeholder="e.g. Vietnamese", key="person_other_language"
+            "Other language",
+            value=saved.other_language,
+            placeholder="e.g. Vietnamese",
+            key="person_other_language",
         )
         left, right = st.columns(2)
         veteran = left.checkbox(
-            "Veteran", key="person_veteran", help="Finds programs for veterans."
+            "Veteran",
+            value=saved.veteran,
+            key="person_veteran",
+            help="Finds programs for veterans.",
         )
         co_occurring = right.checkbox(
             "Co-occurring mental illness",
+            value=saved.co_occurring,
             key="person_co_occurring",
             help="Finds programs that treat a mental illness alongside substance use.",
         )

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.links import plain
 from matching.ingest import import_bytes
 from matching.records import library, shortlist
 from matching.records.calllog import CallReport, call_history, log_call
@@ -81,7 +82,7 @@ def test_added_facility_is_in_the_shortlist_and_its_csv(app: AppTest, store_url:
 
     app.switch_page("app_pages/shortlist.py").run()
     assert not app.exception
-    assert f"1. {first[display.RESULT_FACILITY]}" in _texts(app)
+    assert f"1. {plain(first[display.RESULT_FACILITY])}" in _texts(app)
     assert [b.label for b in app.get("download_button")] == ["CSV", "Excel", "PDF (printable)"]
 
     engine = open_engine(store_url)

@@ -19,6 +19,7 @@ PACKAGE = ROOT / "matching"
 RANKS = {
     "errors": 0,
     "paths": 0,
+    "wording": 0,
     "directory": 1,
     "ingest": 2,
     "search": 3,

@@ -20,7 +20,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors exit 2 with a single line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"error: {message} (see `python -m matching {self.prog.split()[-1]} -h`)\n")
+        # ``prog`` is "python -m matching" or, for a subcommand, "python -m matching import".
+        self.exit(2, f"error: {message} (see `{self.prog} -h`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -84,12 +84,18 @@ def age_text(hours: float) -> str:
 
 
 def availability_text(
-    frame: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
+    frame: pd.DataFrame,
+    *,
+    now: datetime | None = None,
+    tz: str | None = None,
+    relative: bool = True,
 ) -> pd.Series:
     """Return what is known about open beds, with when it was reported and how fresh that is.
 
     E.g. "Openings: 2 detox + 1 residential beds open - reported Nov 26 14:05 EST, 3 h ago
     (fresh)". ``tz`` is the reader's IANA time zone for the report time (default UTC).
+    ``relative=False`` leaves out the age and freshness ("3 h ago (fresh)"): a downloaded or
+    printed copy keeps only the report time, since it is read long after it was made.
     """
     now = now or datetime.now(UTC)
     zone = ZoneInfo(tz) if tz else UTC
@@ -119,6 +125,9 @@ def availability_text(
             texts.append(f"{head} - time of report unknown")
             continue
         when = stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z")
+        if not relative:
+            texts.append(f"{head} - reported {when}")
+            continue
         age = age_text(float(hour_list[position]))
         texts.append(f"{head} - reported {when}, {age} ({label_list[position]})")
     return pd.Series(texts, index=frame.index, dtype="str")
@@ -461,18 +470,38 @@ def availability_band(results: pd.DataFrame) -> pd.Series:
     return pd.Series(band, index=results.index, dtype="str")
 
 
-def map_points(results: pd.DataFrame, origin_lat: float, origin_lon: float) -> pd.DataFrame:
-    """Return lat, lon, color and size (metres) for the origin and every result."""
+def map_points(
+    results: pd.DataFrame,
+    origin_lat: float,
+    origin_lon: float,
+    *,
+    origin_label: str = "the place you entered",
+) -> pd.DataFrame:
+    """Return lat, lon, color and size (metres) for the origin and every result, with the
+    name, distance and beds a map tooltip shows."""
+    band = availability_band(results)
+    beds = availability_text(results).str.split(" - ").str[0]
     facilities = pd.DataFrame(
         {
             "lat": results[col.LAT].astype("float64"),
             "lon": results[col.LON].astype("float64"),
-            "color": availability_band(results).map(AVAILABILITY_COLORS),
+            "color": band.map(AVAILABILITY_COLORS),
             "size": 250.0,
+            "name": results[col.NAME].astype("str"),
+            "distance": results["distance_miles"].map(lambda miles: f"{miles:.1f} miles"),
+            "beds": beds,
         }
     )
     origin = pd.DataFrame(
-        {"lat": [origin_lat], "lon": [origin_lon], "color": [ORIGIN_COLOR], "size": [600.0]}
+        {
+            "lat": [origin_lat],
+            "lon": [origin_lon],
+            "color": [ORIGIN_COLOR],
+            "size": [600.0],
+            "name": [f"You entered: {origin_label}"],
+            "distance": [""],
+            "beds": [""],
+        }
     )
     return pd.concat([origin, facilities], ignore_index=True)
 
