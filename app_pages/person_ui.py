@@ -92,7 +92,6 @@ def about_the_person(saved: PersonAnswers | None = None) -> PersonAnswers:
     saved = saved or PersonAnswers()
     ages: list[str | None] = [None, *AGE_GROUPS]
     sexes: list[str | None] = [None, *SEXES]
-    languages = list(LANGUAGE_CHOICES)
     with st.expander("About the person (optional) - age, sex, pregnancy, language, ..."):
         st.caption(
             "Only what decides where they can go; no names. Each answer given must fit: "
@@ -122,35 +121,7 @@ def about_the_person(saved: PersonAnswers | None = None) -> PersonAnswers:
             help="Finds programs for pregnant women; those with methadone or buprenorphine "
             "come first (stopping MOUD is not recommended in pregnancy).",
         )
-        left, right = st.columns(2)
-        language_choice = left.selectbox(
-            "Treatment in another language",
-            languages,
-            index=languages.index(saved.language_choice)
-            if saved.language_choice in languages
-            else 0,
-            format_func=LANGUAGE_CHOICES.__getitem__,
-            key="person_language",
-        )
-        other_language = right.text_input(
-            "Other language",
-            value=saved.other_language,
-            placeholder="e.g. Vietnamese",
-            key="person_other_language",
-        )
-        left, right = st.columns(2)
-        veteran = left.checkbox(
-            "Veteran",
-            value=saved.veteran,
-            key="person_veteran",
-            help="Finds programs for veterans.",
-        )
-        co_occurring = right.checkbox(
-            "Co-occurring mental illness",
-            value=saved.co_occurring,
-            key="person_co_occurring",
-            help="Finds programs that treat a mental illness alongside substance use.",
-        )
+        language_choice, other_language, veteran, co_occurring = _language_and_programs(saved)
     return PersonAnswers(
         age_group=age_group,
         sex=sex,
@@ -160,6 +131,39 @@ def about_the_person(saved: PersonAnswers | None = None) -> PersonAnswers:
         veteran=veteran,
         co_occurring=co_occurring,
     )
+
+
+def _language_and_programs(saved: PersonAnswers) -> tuple[str | None, str, bool, bool]:
+    """Show the language and special-program answers of the group, filled in from ``saved``."""
+    languages = list(LANGUAGE_CHOICES)
+    left, right = st.columns(2)
+    language_choice = left.selectbox(
+        "Treatment in another language",
+        languages,
+        index=languages.index(saved.language_choice) if saved.language_choice in languages else 0,
+        format_func=LANGUAGE_CHOICES.__getitem__,
+        key="person_language",
+    )
+    other_language = right.text_input(
+        "Other language",
+        value=saved.other_language,
+        placeholder="e.g. Vietnamese",
+        key="person_other_language",
+    )
+    left, right = st.columns(2)
+    veteran = left.checkbox(
+        "Veteran",
+        value=saved.veteran,
+        key="person_veteran",
+        help="Finds programs for veterans.",
+    )
+    co_occurring = right.checkbox(
+        "Co-occurring mental illness",
+        value=saved.co_occurring,
+        key="person_co_occurring",
+        help="Finds programs that treat a mental illness alongside substance use.",
+    )
+    return language_choice, other_language, veteran, co_occurring
 
 
 def results_notes(results: pd.DataFrame, query: SearchQuery, now: datetime) -> None:
