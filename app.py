@@ -4,14 +4,16 @@ The frame only: page config, the crisis lines and the demo warning on every page
 Each page lives in ``app_pages/``. Run with ``streamlit run app.py``.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import ui
 
 st.set_page_config(
     page_title="ReadyBed",
-    # An emoji favicon is drawn by the browser; a ":material/..." one is fetched from Google.
-    page_icon="🛏️",
+    # A file of the app's own: a ":material/...:" icon would load from a third-party font host.
+    page_icon=str(Path(__file__).parent / "assets" / "readybed-icon.png"),
     layout="wide",
     initial_sidebar_state="auto",
 )

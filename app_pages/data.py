@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app_pages import ui
+from app_pages import column_mapping, live_ui, ui
 from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
-from matching.ingest.sniff import FORMATS
+from matching.ingest.sniff import FORMATS, FormatChoice
 from matching.records import calllog, library, privacy, shortlist
 from matching.render.safe_text import md_escape
 
@@ -21,6 +23,8 @@ FORMAT_LABELS = {
     "findtreatment-json": "FindTreatment.gov API (JSON)",
     "directory-2015": "National Directory 2015 (CSV)",
     "generic-csv": "Other CSV (name, address, ZIP, latitude, longitude)",
+    "national-directory": "National Directory 2022-2025 (Excel)",
+    "ca-dhcs-licensing": "California DHCS licensing list (CSV)",
 }
 
 
@@ -37,6 +41,7 @@ def main() -> None:
     import_listing(engine)
     last_import_report()
     import_feed(engine)
+    live_ui.data_page_sections()  # opt-in online sources and the LA County registry
     data_location(engine, entries)
 
 
@@ -57,7 +62,7 @@ def choose_directory(engine: Engine, entries: dict[str, library.DirectoryEntry])
 
     def describe(key: str) -> str:
         entry = entries[key]
-        if entry.is_demo:
+        if entry.is_builtin:
             return md_escape(entry.name)
         imported = f"{entry.imported_at:%Y-%m-%d %H:%M} UTC"
         return f"{md_escape(entry.name)} - {entry.rows:,} facilities, imported {imported}"
@@ -101,8 +106,13 @@ def import_listing(engine: Engine) -> None:
         import_clicked = st.form_submit_button(
             "Import", type="primary", icon=":material/upload:", key="import_submit"
         )
-    if not import_clicked:
-        return
+    if import_clicked or column_mapping.retry_requested():
+        _import_upload(engine, upload, fmt)
+    column_mapping.column_mapping_form()
+
+
+def _import_upload(engine: Engine, upload: Any, fmt: FormatChoice) -> None:
+    """Import the uploaded file (with any column mapping the user gave) and make it active."""
     if upload is None:
         st.error("Choose a file first.")
         return
@@ -113,7 +123,13 @@ def import_listing(engine: Engine) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
     try:
-        result = import_bytes(upload.getvalue(), upload.name, fmt=fmt, progress=progress)
+        result = import_bytes(
+            upload.getvalue(),
+            upload.name,
+            fmt=fmt,
+            column_map=column_mapping.column_map_for(upload.name),
+            progress=progress,
+        )
         bar.progress(1.0, text="Saving...")
         entry = library.save_import(
             engine,
@@ -125,6 +141,7 @@ def import_listing(engine: Engine) -> None:
         library.set_active(engine, entry.key)
     except FacilityDataError as exc:
         bar.empty()
+        column_mapping.offer_column_mapping(upload.name, upload.getvalue(), exc)
         st.error(
             f"{shown_name} was not imported: {md_escape(exc.summary)}. The directory you were "
             f"searching stays active.\n\n{_problem_lines(exc)}",
@@ -134,6 +151,7 @@ def import_listing(engine: Engine) -> None:
         bar.empty()
         st.error(f"{shown_name} could not be saved ({md_escape(exc)}); nothing changed.")
     else:
+        column_mapping.clear_column_mapping()
         report = result.report
         st.session_state["import_report"] = (
             report.summary_text().splitlines()[0],
@@ -256,9 +274,9 @@ def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) ->
         st.markdown(
             f"Calls, shortlists and imported listings are stored only on this computer, in "
             f"`{library.library_folder(engine).parent}` (readable by your user account only). "
-            "Set `READYBED_DB_URL` to use another database."
+            'To keep it in another database, see "Run the app" in the README.'
         )
-        imported = {key: entry for key, entry in entries.items() if not entry.is_demo}
+        imported = {key: entry for key, entry in entries.items() if not entry.is_builtin}
         if imported:
             with st.form("delete_listing"):
                 doomed = st.selectbox(

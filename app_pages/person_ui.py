@@ -16,6 +16,7 @@ import streamlit as st
 from matching.directory import columns as col
 from matching.errors import QueryError
 from matching.render import display
+from matching.render.safe_text import md_escape
 from matching.search.query import AGE_GROUPS, SEXES, AgeGroup, SearchQuery, Sex
 
 OTHER_LANGUAGE = "other"
@@ -83,8 +84,14 @@ class PersonAnswers:
         }
 
 
-def about_the_person() -> PersonAnswers:
-    """Show the optional "About the person" group (inside the search form) and return it."""
+def about_the_person(saved: PersonAnswers | None = None) -> PersonAnswers:
+    """Show the optional "About the person" group (inside the search form) and return it.
+
+    ``saved`` fills it in (the last search, so the form shown is the search shown).
+    """
+    saved = saved or PersonAnswers()
+    ages: list[str | None] = [None, *AGE_GROUPS]
+    sexes: list[str | None] = [None, *SEXES]
     with st.expander("About the person (optional) - age, sex, pregnancy, language, ..."):
         st.caption(
             "Only what decides where they can go; no names. Each answer given must fit: "
@@ -93,7 +100,8 @@ def about_the_person() -> PersonAnswers:
         left, right = st.columns(2)
         age_group = left.selectbox(
             "Age group",
-            [None, *AGE_GROUPS],
+            ages,
+            index=ages.index(saved.age_group) if saved.age_group in ages else 0,
             format_func=lambda group: (
                 "Not given" if group is None else display.AGE_GROUP_LABELS[group]
             ),
@@ -101,35 +109,19 @@ def about_the_person() -> PersonAnswers:
         )
         sex = right.selectbox(
             "Sex (for single-sex programs and beds)",
-            [None, *SEXES],
+            sexes,
+            index=sexes.index(saved.sex) if saved.sex in sexes else 0,
             format_func=lambda sex: "Not given" if sex is None else display.SEX_LABELS[sex],
             key="person_sex",
         )
         pregnant = st.checkbox(
             "Pregnant or postpartum",
+            value=saved.pregnant,
             key="person_pregnant",
             help="Finds programs for pregnant women; those with methadone or buprenorphine "
             "come first (stopping MOUD is not recommended in pregnancy).",
         )
-        left, right = st.columns(2)
-        language_choice = left.selectbox(
-            "Treatment in another language",
-            list(LANGUAGE_CHOICES),
-            format_func=LANGUAGE_CHOICES.__getitem__,
-            key="person_language",
-        )
-        other_language = right.text_input(
-            "Other language", placeholder="e.g. Vietnamese", key="person_other_language"
-        )
-        left, right = st.columns(2)
-        veteran = left.checkbox(
-            "Veteran", key="person_veteran", help="Finds programs for veterans."
-        )
-        co_occurring = right.checkbox(
-            "Co-occurring mental illness",
-            key="person_co_occurring",
-            help="Finds programs that treat a mental illness alongside substance use.",
-        )
+        language_choice, other_language, veteran, co_occurring = _language_and_programs(saved)
     return PersonAnswers(
         age_group=age_group,
         sex=sex,
@@ -141,11 +133,44 @@ def about_the_person() -> PersonAnswers:
     )
 
 
+def _language_and_programs(saved: PersonAnswers) -> tuple[str | None, str, bool, bool]:
+    """Show the language and special-program answers of the group, filled in from ``saved``."""
+    languages = list(LANGUAGE_CHOICES)
+    left, right = st.columns(2)
+    language_choice = left.selectbox(
+        "Treatment in another language",
+        languages,
+        index=languages.index(saved.language_choice) if saved.language_choice in languages else 0,
+        format_func=LANGUAGE_CHOICES.__getitem__,
+        key="person_language",
+    )
+    other_language = right.text_input(
+        "Other language",
+        value=saved.other_language,
+        placeholder="e.g. Vietnamese",
+        key="person_other_language",
+    )
+    left, right = st.columns(2)
+    veteran = left.checkbox(
+        "Veteran",
+        value=saved.veteran,
+        key="person_veteran",
+        help="Finds programs for veterans.",
+    )
+    co_occurring = right.checkbox(
+        "Co-occurring mental illness",
+        value=saved.co_occurring,
+        key="person_co_occurring",
+        help="Finds programs that treat a mental illness alongside substance use.",
+    )
+    return language_choice, other_language, veteran, co_occurring
+
+
 def results_notes(results: pd.DataFrame, query: SearchQuery, now: datetime) -> None:
     """Say whom the results are for and warn when listings are old."""
     who = display.person_text(query)
     if who:
-        st.caption(f"For: {who}. Programs that cannot take this person are left out.")
+        st.caption(f"For: {md_escape(who)}. Programs that cannot take this person are left out.")
     warning = display.results_listing_warning(results, now=now)
     if warning:
         st.warning(warning, icon=":material/history:")
@@ -153,10 +178,11 @@ def results_notes(results: pd.DataFrame, query: SearchQuery, now: datetime) -> N
 
 def listing_notes(row: pd.Series, now: datetime) -> None:
     """Show where one facility's listing comes from, how old it is, and how it is located."""
-    st.caption(f"Listing: {display.listing_text(row[col.SOURCE], row.get(col.LISTED_AT))}")
+    listing = display.listing_text(row[col.SOURCE], row.get(col.LISTED_AT))
+    st.caption(f"Listing: {md_escape(listing)}")  # the source name comes from the file
     warning = display.listing_age_warning(row.get(col.LISTED_AT), now=now)
     if warning:
-        st.warning(warning, icon=":material/history:")
+        st.warning(md_escape(warning), icon=":material/history:")
     if row.get(col.LOCATION_PRECISION) == "zip_centroid":
         st.caption(
             "Located at the centre of its ZIP code (the listing has no coordinates): the "

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, ui
-from matching.case import Case, CaseError, pipeline
+from app_pages import cases_ui, links, ui
+from matching.case import Case, CaseError, pipeline, sharing
 from matching.case.pipeline import (
     BED_TYPES,
     CLOSED_STAGES,
@@ -29,6 +29,7 @@ from matching.case.readiness import format_local, hold_needed_until
 from matching.directory import columns as col
 from matching.records import shortlist
 from matching.render.safe_text import md_escape
+from matching.wording import count_of
 
 ROLE_LABELS = {"primary": "Primary", "backup": "Backup", "candidate": "Candidate"}
 UNKNOWN_YES_NO = {None: "Unknown", True: "Yes", False: "No"}
@@ -91,7 +92,7 @@ def add_from_shortlist(case: Case) -> None:
                     role: Role = "primary" if updated.primary() is None else "candidate"
                     placement = pipeline.new_placement(snapshot, now=ui.now(), role=role)
                     updated = updated.with_placement(placement)
-                cases_ui.save_and_rerun(updated, f"Added {len(picked)} facility(ies).")
+                cases_ui.save_and_rerun(updated, f"Added {count_of(len(picked), 'facility')}.")
 
 
 def overview(case: Case) -> pd.DataFrame:
@@ -155,11 +156,9 @@ def show_placement(case: Case, placement: Placement) -> None:
 def facility_summary(placement: Placement) -> None:
     """Show the phones, the address and what the listing says about opioid care."""
     facility = placement.facility
-    contact = [f"**Phone** {md_escape(facility.phone or 'unknown')}"]
-    if facility.intake_phone:
-        contact.append(f"**Intake** {md_escape(facility.intake_phone)}")
-    contact.append(md_escape(facility.address or "address unknown"))
-    st.markdown(" · ".join(contact))
+    phones = links.phone_links(("Phone", facility.phone), ("Intake", facility.intake_phone))
+    where = links.plain(facility.address) if facility.address else "address unknown"
+    st.markdown(" · ".join([phones or "Phone unknown", where]))
     st.caption(
         f"Opioid detox: {UNKNOWN_YES_NO[facility.detox_opioid]} · Buprenorphine: "
         f"{UNKNOWN_YES_NO[facility.buprenorphine]} · Methadone: "
@@ -220,7 +219,8 @@ def availability_tab(case: Case, placement: Placement) -> None:
         if st.form_submit_button("Confirm availability (now)"):
             apply(
                 case,
-                lambda p: pipeline.confirm_availability(
+                lambda p: sharing.confirm_and_share(
+                    ui.get_engine(),
                     p,
                     pipeline.Availability(
                         beds_open=int(beds),
@@ -446,7 +446,9 @@ def outcome_tab(case: Case, placement: Placement) -> None:
         if left.form_submit_button("Save outcome"):
             apply(
                 case,
-                lambda p: pipeline.close(p, stage=outcome, reason=reason, now=ui.now()),
+                lambda p: sharing.close_and_share(
+                    ui.get_engine(), p, stage=outcome, reason=reason, now=ui.now()
+                ),
                 placement,
                 "Outcome saved.",
             )

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, ui
+from app_pages import cases_ui, links, ui
 from matching.case import (
     Case,
     CaseError,
@@ -25,8 +25,8 @@ from matching.case.model import LetterStatus
 from matching.case.readiness import PASS, check_time_and_place
 from matching.errors import LocationError
 from matching.render.crisis import NALOXONE_GUIDANCE
-from matching.render.words import plural
 from matching.search.geo import FORMS_HINT, resolve_location
+from matching.wording import count_of
 
 ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
 TEAM_COLUMNS = ["name", "relationship", "role", "consequence", "rehearsal_attended"]
@@ -233,6 +233,8 @@ def who_leads(case: Case) -> None:
                 ),
             )
             cases_ui.save_and_rerun(updated, "Saved who leads.")
+    if case.lead.interventionist_phone:
+        st.markdown(links.phone_link(case.lead.interventionist_phone, "Call the interventionist"))
 
 
 # ------------------------------------------------------------------------------------- team
@@ -415,7 +417,7 @@ def letter_outcome(
         )
     findings = review_letter(letter).findings
     if findings and not keep:
-        count = plural(len(findings), "passage")
+        count = count_of(len(findings), "passage")
         return (
             "drafted",
             False,

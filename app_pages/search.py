@@ -1,49 +1,44 @@
-"""Search: where and what is needed -> ranked facilities, a map, one facility's details.
+"""Search: where and what is needed -> ranked facilities, each opening its details in place.
 
-From the details the user calls the facility (with the call script) and logs what it said;
-the ranking uses the logged call at once.
+Results are cards (name, distance, beds and their age, a tap-to-call link, Details) or a table
+whose facility name stays pinned while scrolling sideways. Opening a result shows its details,
+call script and call log right there; the ranking uses a logged call at once. The form and its
+results stay in step across page changes and reloads (see ``search_form``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import person_ui, ui
+from app_pages import live_ui, person_ui, ui
+from app_pages.links import phone_link, phone_links, plain
+from app_pages.search_form import current_form, remember, search_form, to_query
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
-from matching.records import calllog, privacy, shortlist
-from matching.render import display
+from matching.records import calllog, shortlist
+from matching.render import basemap, display
 from matching.render.callscript import call_script
-from matching.render.safe_text import md_escape, safe_link
+from matching.render.safe_text import safe_link
 from matching.search.engine import search
 from matching.search.explain import loosen_suggestions, nearest_miles
-from matching.search.geo import NominatimGeocoder, resolve_location
 from matching.search.index import FacilityIndex
-from matching.search.query import (
-    AFTER_CARE,
-    DETOX_NEEDS,
-    MOUD_NEEDS,
-    PAYERS,
-    AfterCare,
-    DetoxNeed,
-    MoudNeed,
-    Payer,
-    SearchQuery,
-)
-from matching.search.scoring import PRESET_DESCRIPTIONS, PRESETS
+from matching.search.query import SearchQuery
+from matching.wording import count_of
 
 MAX_SHOWN = 200
-AGE_CHOICES = {None: "Any age", 24.0: "Last 24 hours", 72.0: "Last 3 days", 168.0: "Last week"}
+CARDS_STEP = 10  # cards shown at first, and added by "Show more"
+VIEWS = ("Cards", "Table")
 RESULT_COLUMNS = [
     display.RESULT_FACILITY,
     display.RESULT_PHONE,
     display.RESULT_CALL,
+    display.RESULT_NEEDED,
     display.RESULT_AVAILABILITY,
     display.RESULT_FRESHNESS,
     display.RESULT_DISTANCE,
@@ -55,10 +50,29 @@ RESULT_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Results:
+    """One search's results as the page shows them (the same rows, the same order)."""
+
+    query: SearchQuery
+    shown: pd.DataFrame  # ranked result rows (at most MAX_SHOWN)
+    table: pd.DataFrame  # the same rows as the labelled table columns
+    total: int
+    now: datetime
+    tz: str
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Return facility id -> name, in rank order."""
+        return dict(zip(self.shown[col.FACILITY_ID], self.shown[col.NAME], strict=True))
+
+
 def main() -> None:
-    """Draw the page in the order of the journey: ask, rank, shortlist, map, call."""
+    """Draw the page in the order of the journey: ask, rank and open, shortlist, map."""
     ui.init_state()
     st.session_state.setdefault("map_opt_in", False)  # the street map loads online images
+    st.session_state.setdefault("open_facility", None)  # the result whose details are open
+    st.session_state.setdefault("cards_shown", CARDS_STEP)
     st.title("Find a detox or treatment bed")
     st.caption(
         "Enter where the person is and what they need. Results are a starting list: call to "
@@ -66,191 +80,47 @@ def main() -> None:
     )
     ui.flash()
 
-    submitted = search_form()
+    submitted = search_form(current_form())
     if submitted is not None:
-        st.session_state["search_query"] = submitted
-    query = query_to_run()
-    if query is None:
+        remember(submitted)
+        st.session_state["open_facility"] = None
+        st.session_state["cards_shown"] = CARDS_STEP
+    results = run_search()
+    if results is None:
         return
+    selected_rows = show_results(results)
+    add_to_shortlist(results, selected_rows)
+    show_map(results)
 
+
+def run_search() -> Results | None:
+    """Run the search the form shows; None (with what to do) when there is nothing to show."""
+    form = current_form()
+    if form is None:
+        st.info("Enter a place and press **Search** to see facilities near it.")
+        return None
+    try:
+        query = to_query(form)
+    except (LocationError, QueryError) as exc:
+        st.error(str(exc), icon=":material/location_off:")
+        return None
     index = ui.active_index()
     now = ui.now()
     tz = ui.browser_timezone()
     # Only the rows shown are built (reasons and all); the total comes with them.
     shown = search(index, query, now=now, top=MAX_SHOWN)
+    live_ui.search_offer(query)
     if shown.empty:
         show_no_results(index, query, now=now)
-        return
-
-    table = display.results_table(shown, now=now, tz=tz)
-    selected_rows = show_results(shown, table, query, now=now)
-    names = dict(zip(shown[col.FACILITY_ID], shown[col.NAME], strict=True))
-    add_to_shortlist(shown, names, selected_rows, query)
-    show_map(shown, query)
-    show_details(shown, table, names, query, now=now, tz=tz)
-
-
-# ----------------------------------------------------------------------------- what is needed
-
-
-@dataclass(frozen=True, kw_only=True)
-class FormInput:
-    """What the search form holds, as entered (turned into a SearchQuery on submit)."""
-
-    place: str
-    online: bool
-    radius: int
-    payers: list[Payer]
-    detox: DetoxNeed | None
-    moud: list[MoudNeed]
-    after_care: AfterCare | None
-    min_beds: int | float
-    max_age: float | None
-    include_unverified: bool
-    intervention_day: date | None
-    intervention_time: time
-    preset: str
-
-
-def search_form() -> SearchQuery | None:
-    """Show the search form; return the new query when it was submitted and is valid.
-
-    Why an invalid submit failed is kept in the session state for :func:`query_to_run`.
-    """
-    with st.form("search_form"):
-        place = st.text_input(
-            "Where is the person? ZIP, city or coordinates",
-            placeholder='10001, "Boston, MA" or "40.75, -73.99"',
-            key="place",
-        )
-        online = st.checkbox(
-            "Look up a street address online - this sends the address to OpenStreetMap's "
-            "Nominatim service",
-            value=False,
-        )
-        inputs = _filter_inputs(place, online)
-        person = person_ui.about_the_person()
-        submitted = st.form_submit_button(
-            "Search", type="primary", icon=":material/search:", key="search_submit"
-        )
-    if not submitted:
         return None
-    try:
-        query = _to_query(inputs, person)
-    except (LocationError, QueryError) as exc:
-        st.session_state["search_error"] = str(exc)
-        return None
-    st.session_state["search_error"] = ""
-    return query
-
-
-def _filter_inputs(place: str, online: bool) -> FormInput:
-    """Show the filters (the main three, then the rest folded away) and return the form."""
-    left, middle, right = st.columns(3)
-    radius = left.slider("Distance (miles)", min_value=5, max_value=300, value=50, step=5)
-    payers = middle.multiselect(
-        "Insurance or payment (any of)", PAYERS, format_func=display.PAYER_LABELS.__getitem__
+    return Results(
+        query=query,
+        shown=shown,
+        table=display.results_table(shown, now=now, tz=tz),
+        total=shown.attrs["total_matches"],
+        now=now,
+        tz=tz,
     )
-    detox = right.selectbox(
-        "Detox needed",
-        [None, *DETOX_NEEDS],
-        format_func=_detox_label,
-    )
-    with st.expander("More: medication, after-care, open beds, timing, ranking"):
-        left, middle, right = st.columns(3)
-        moud = left.multiselect(
-            "Medication for opioid use disorder (any of)",
-            MOUD_NEEDS,
-            format_func=display.MOUD_LABELS.__getitem__,
-        )
-        after_care = left.selectbox(
-            "Care after detox",
-            [None, *AFTER_CARE],
-            format_func=_after_care_label,
-        )
-        min_beds = middle.number_input("Open beds needed now", min_value=0, max_value=20, value=0)
-        max_age = middle.selectbox(
-            "Count bed reports from", list(AGE_CHOICES), format_func=AGE_CHOICES.__getitem__
-        )
-        include_unverified = middle.checkbox(
-            "Include unconfirmed listings",
-            help="Keep facilities whose listing does not say whether they meet a requirement; "
-            "they rank lower and are marked 'call to confirm'.",
-        )
-        intervention_day = right.date_input("Intervention date (optional)", value=None)
-        intervention_time = right.time_input("Intervention time", value=time(10, 0))
-        preset = st.radio(
-            "Rank for",
-            list(PRESETS),
-            key="preset",
-            horizontal=True,
-            format_func=lambda name: f"{name.title()}: {PRESET_DESCRIPTIONS[name]}",
-        )
-    return FormInput(
-        place=place,
-        online=online,
-        radius=radius,
-        payers=payers,
-        detox=detox,
-        moud=moud,
-        after_care=after_care,
-        min_beds=min_beds,
-        max_age=max_age,
-        include_unverified=include_unverified,
-        intervention_day=intervention_day,
-        intervention_time=intervention_time,
-        preset=preset,
-    )
-
-
-def _detox_label(need: str | None) -> str:
-    return "No detox requirement" if need is None else display.DETOX_LABELS[need]
-
-
-def _after_care_label(care: str | None) -> str:
-    return "No requirement" if care is None else display.AFTER_CARE_LABELS[care]
-
-
-def _to_query(inputs: FormInput, person: person_ui.PersonAnswers) -> SearchQuery:
-    """Locate the place and build the query; raise LocationError or QueryError with a sentence."""
-    geocoder = (
-        NominatimGeocoder(cache_path=privacy.geocode_cache_path(ui.get_engine()))
-        if inputs.online
-        else None
-    )
-    origin = resolve_location(inputs.place, geocoder=geocoder)
-    intervention_at = (
-        datetime.combine(
-            inputs.intervention_day, inputs.intervention_time, ZoneInfo(ui.browser_timezone())
-        )
-        if inputs.intervention_day is not None
-        else None
-    )
-    return SearchQuery(
-        origin=origin,
-        radius_miles=float(inputs.radius),
-        payers=tuple(inputs.payers),
-        detox=inputs.detox,
-        moud=tuple(inputs.moud),
-        after_care=inputs.after_care,
-        min_beds=int(inputs.min_beds),
-        max_age_hours=inputs.max_age,
-        include_unverified=inputs.include_unverified,
-        intervention_at=intervention_at,
-        preset=inputs.preset,
-        **person.query_fields(),
-    )
-
-
-def query_to_run() -> SearchQuery | None:
-    """Return the last valid query; None, with what to do, when there is none to run."""
-    if st.session_state["search_error"]:
-        st.error(st.session_state["search_error"], icon=":material/location_off:")
-        return None
-    query: SearchQuery | None = st.session_state["search_query"]
-    if query is None:
-        st.info("Enter a place and press **Search** to see facilities near it.")
-    return query
 
 
 # ----------------------------------------------------------------------------- results
@@ -259,12 +129,14 @@ def query_to_run() -> SearchQuery | None:
 def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) -> None:
     """Say nothing fits, and which single loosened filter would find some (or how far)."""
     st.warning(
-        f"No facility within {query.radius_miles:g} miles of {md_escape(query.origin.label)} fits."
+        f"No facility within {query.radius_miles:g} miles of {plain(query.origin.label)} fits."
     )
     suggestions = [s for s in loosen_suggestions(index, query, now=now) if s.count]
     if suggestions:
         st.markdown("Try loosening one filter:")
-        st.markdown("\n".join(f"- {s.change}: **{s.count}** facilities" for s in suggestions))
+        st.markdown(
+            "\n".join(f"- {s.change}: **{count_of(s.count, 'facility')}**" for s in suggestions)
+        )
     else:
         nearest = nearest_miles(index, query.origin.lat, query.origin.lon)
         st.markdown(
@@ -274,17 +146,88 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
         )
 
 
-def show_results(
-    shown: pd.DataFrame, table: pd.DataFrame, query: SearchQuery, *, now: datetime
-) -> list[int]:
-    """Show the ranked table of the rows shown; return the positions of selected rows."""
-    total = shown.attrs["total_matches"]
-    st.subheader(f"{total} facilities near {md_escape(query.origin.label)}")
-    if total > MAX_SHOWN:
+def default_view() -> str:
+    """Return "Cards" on a phone or tablet, "Table" on a computer.
+
+    The server cannot see the screen's width; the browser's User-Agent says "Mobi" on phones
+    (the hint MDN recommends). The reader can switch either way, and the choice is kept.
+    """
+    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
+    return "Cards" if "Mobi" in agent or "Android" in agent else "Table"
+
+
+def show_results(results: Results) -> list[int]:
+    """Show the results as cards or a table; return the table rows selected for the shortlist."""
+    label = plain(results.query.origin.label)
+    st.subheader(f"{count_of(results.total, 'facility')} near {label}")
+    if results.total > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
-    person_ui.results_notes(shown, query, now)
+    person_ui.results_notes(results.shown, results.query, results.now)
+    st.session_state.setdefault("results_view", default_view())
+    view = st.radio(
+        "Show results as",
+        VIEWS,
+        index=VIEWS.index(st.session_state["results_view"]),
+        horizontal=True,
+        key="results_view_choice",
+    )
+    st.session_state["results_view"] = view
+    if view == "Cards":
+        show_cards(results)
+        return []
+    selected = show_table(results)
+    show_table_details(results, selected)
+    return selected
+
+
+def show_cards(results: Results) -> None:
+    """Show the best results as cards; the open one shows its details inside its card."""
+    limit = min(st.session_state["cards_shown"], len(results.shown))
+    for position in range(limit):
+        row = results.shown.iloc[position]
+        details = results.table.iloc[position]
+        facility_id = str(row[col.FACILITY_ID])
+        is_open = st.session_state["open_facility"] == facility_id
+        with st.container(border=True, key=f"card_{facility_id}"):
+            st.markdown(
+                f"**{position + 1}. {plain(row[col.NAME])}**  \n"
+                f"{plain(details[display.RESULT_DISTANCE])} · {plain(row[col.CITY])}"
+            )
+            st.markdown(f"**Beds:** {plain(details[display.RESULT_AVAILABILITY])}")
+            phones = phone_links(("Call", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE]))
+            if phones:
+                st.markdown(phones)
+            st.button(
+                "Hide details" if is_open else "Details",
+                key=f"open_{facility_id}",
+                icon=":material/expand_less:" if is_open else ":material/info:",
+                on_click=_toggle_open,
+                args=(facility_id,),
+                help=f"Details, call script and call log of {row[col.NAME]}",
+            )
+            if is_open:
+                show_details(results, facility_id, in_card=True)
+    if limit < len(results.shown):
+        st.button(
+            f"Show {min(CARDS_STEP, len(results.shown) - limit)} more",
+            key="cards_more",
+            on_click=_show_more,
+        )
+
+
+def _toggle_open(facility_id: str) -> None:
+    opened = st.session_state["open_facility"]
+    st.session_state["open_facility"] = None if opened == facility_id else facility_id
+
+
+def _show_more() -> None:
+    st.session_state["cards_shown"] += CARDS_STEP
+
+
+def show_table(results: Results) -> list[int]:
+    """Show the ranked table (name pinned); return the positions of the rows selected."""
     selection = st.dataframe(
-        table,
+        results.table,
         key="results_table",
         hide_index=True,
         on_select="rerun",
@@ -311,33 +254,57 @@ def show_results(
             display.RESULT_WEBSITE: st.column_config.LinkColumn(display_text="website"),
         },
     )
+    st.caption("Tick a row to open its details below and to add it to a shortlist.")
     # A selection made on an earlier, longer result list may point past the end of this one.
-    return [row for row in (selection.selection.rows if selection else []) if row < len(table)]
+    rows = selection.selection.rows if selection else []
+    return [row for row in rows if row < len(results.table)]
+
+
+def show_table_details(results: Results, selected: list[int]) -> None:
+    """Show, right below the table, the details of the row ticked last (or one picked by name)."""
+    names = results.names
+    previous = set(st.session_state.get("previous_selection", []))
+    newly = [row for row in selected if row not in previous]
+    st.session_state["previous_selection"] = selected
+    if newly:
+        # Set before the selectbox is drawn: the details follow the row just ticked.
+        st.session_state["detail_facility"] = str(results.shown[col.FACILITY_ID].iloc[newly[-1]])
+    if st.session_state.get("detail_facility") not in names:
+        st.session_state.pop("detail_facility", None)
+    facility_id = st.selectbox(
+        "Details of",
+        list(names),
+        format_func=names.__getitem__,
+        key="detail_facility",
+        help="Ticking a row in the table opens it here too.",
+    )
+    show_details(results, facility_id, in_card=False)
 
 
 # ----------------------------------------------------------------------------- shortlist
 
 
-def add_to_shortlist(
-    shown: pd.DataFrame, names: dict[str, str], selected_rows: list[int], query: SearchQuery
-) -> None:
+def add_to_shortlist(results: Results, selected_rows: list[int]) -> None:
     """Let the user add the selected (or picked by name) facilities to the current shortlist."""
     shortlists = shortlist.list_shortlists(ui.get_engine())
     by_id = {s.id: s for s in shortlists}
     if st.session_state["shortlist_id"] not in by_id:
         st.session_state["shortlist_id"] = shortlists[0].id
     target = by_id[st.session_state["shortlist_id"]]
+    names = results.names
+    shown = results.shown
 
+    st.subheader(f"Add to {target.name}")
     picked = st.multiselect(
-        "Or pick facilities by name",
+        "Pick facilities by name" if not selected_rows else "And pick more by name",
         list(names),
         format_func=names.__getitem__,
         key="pick_by_name",
-        help="The same as selecting rows in the table, for keyboards and screen readers.",
+        help="The same as ticking rows in the table, for keyboards and screen readers.",
     )
     chosen_ids = list(dict.fromkeys([*shown[col.FACILITY_ID].iloc[selected_rows], *picked]))
     if st.button(
-        f"Add {len(chosen_ids)} to {md_escape(target.name)}",
+        f"Add {len(chosen_ids)} to {target.name}",
         disabled=not chosen_ids,
         type="primary",
         key="add_to_shortlist",
@@ -345,20 +312,38 @@ def add_to_shortlist(
     ):
         chosen = shown[shown[col.FACILITY_ID].isin(chosen_ids)]
         added = shortlist.add_facilities(
-            ui.get_engine(), target.id, chosen, origin_label=query.origin.label
+            ui.get_engine(), target.id, chosen, origin_label=results.query.origin.label
         )
         st.success(
-            f"Added {added} to {md_escape(target.name)}"
+            f"Added {added} to {target.name}"
             + (f" ({len(chosen_ids) - added} already there)." if added < len(chosen_ids) else ".")
         )
+        st.page_link(ui.SHORTLIST_PAGE, label="Open the shortlist", icon=":material/checklist:")
+
+
+def add_one_to_shortlist(results: Results, facility_id: str) -> None:
+    """Show a button that adds one facility to the current shortlist."""
+    shortlists = shortlist.list_shortlists(ui.get_engine())
+    by_id = {s.id: s for s in shortlists}
+    target = by_id.get(st.session_state["shortlist_id"], shortlists[0])
+    if st.button(
+        f"Add to {target.name}", key=f"add_one_{facility_id}", icon=":material/playlist_add:"
+    ):
+        chosen = results.shown[results.shown[col.FACILITY_ID] == facility_id]
+        added = shortlist.add_facilities(
+            ui.get_engine(), target.id, chosen, origin_label=results.query.origin.label
+        )
+        name = results.names[facility_id]
+        st.success(f"Added {name} to {target.name}." if added else f"{name} is already there.")
         st.page_link(ui.SHORTLIST_PAGE, label="Open the shortlist", icon=":material/checklist:")
 
 
 # ----------------------------------------------------------------------------- map
 
 
-def show_map(shown: pd.DataFrame, query: SearchQuery) -> None:
-    """Show the results around the origin: the street map if opted in, else an offline plot."""
+def show_map(results: Results) -> None:
+    """Show the results around the origin: the street map if opted in, else an offline map."""
+    query = results.query
     with st.expander("Map", expanded=True, icon=":material/map:"):
         # Off by default: the street map's images come from an online service (CARTO), which
         # then sees the area being searched - the same kind of disclosure as online geocoding.
@@ -367,32 +352,59 @@ def show_map(shown: pd.DataFrame, query: SearchQuery) -> None:
             "area shown)",
             value=st.session_state["map_opt_in"],
         )
-        points = display.map_points(shown, query.origin.lat, query.origin.lon)
+        points = display.map_points(
+            results.shown, query.origin.lat, query.origin.lon, origin_label=query.origin.label
+        )
         if st.session_state["map_opt_in"]:
             st.map(points, latitude="lat", longitude="lon", color="color", size="size", height=380)
         else:
-            st.altair_chart(offline_plot(points), width="stretch")
+            st.altair_chart(offline_map(points), width="stretch")
             st.caption(
-                "Street map off: this plot is drawn on your computer from the results alone."
+                "Street map off: this map is drawn on your computer from the results and the "
+                "state and county outlines that ship with ReadyBed (US Census Bureau). Point at "
+                "a dot for its name, distance and beds."
             )
         st.caption(
-            "Dark blue: the place you entered. Green: openings reported in the last 24 h; "
+            "Dark blue: the place you entered. Colours are about the beds this search needs "
+            "(detox if detox is required, else residential; the person's sex where reported). "
+            "Green: openings reported in the last 24 h; "
             "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
         )
 
 
-def offline_plot(points: pd.DataFrame) -> alt.Chart:
-    """Return a longitude/latitude plot drawn in the browser: no map images leave the machine."""
-    return (
+def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Return the points over state and county outlines, drawn in the browser from local data."""
+    outlines = basemap.outlines_around(
+        lat_min=float(points["lat"].min()),
+        lat_max=float(points["lat"].max()),
+        lon_min=float(points["lon"].min()),
+        lon_max=float(points["lon"].max()),
+    )
+    counties = alt.Chart(
+        alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="counties"))
+    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5, clip=True)
+    states = alt.Chart(
+        alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="states"))
+    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True)
+    dots = (
         alt.Chart(points)
-        .mark_circle(opacity=0.85)
+        .mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("lon", title="longitude", scale=alt.Scale(zero=False)),
-            y=alt.Y("lat", title="latitude", scale=alt.Scale(zero=False)),
-            color=alt.Color("color", scale=None),
-            size=alt.Size("size", scale=alt.Scale(range=[40, 160]), legend=None),
-            order=alt.Order("size"),  # the origin (largest) is drawn on top
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=alt.Color("color:N", scale=None),
+            size=alt.Size("size:Q", scale=alt.Scale(range=[50, 200]), legend=None),
+            order=alt.Order("size:Q"),  # the origin (largest) is drawn on top
+            tooltip=[
+                alt.Tooltip("name:N", title="Name"),
+                alt.Tooltip("distance:N", title="Distance"),
+                alt.Tooltip("beds:N", title="Beds"),
+            ],
         )
+    )
+    return (
+        alt.layer(counties, states, dots)
+        .project(type="mercator", fit=basemap.fit_extent(points))
         .properties(height=380)
     )
 
@@ -400,60 +412,48 @@ def offline_plot(points: pd.DataFrame) -> alt.Chart:
 # ----------------------------------------------------------------------------- one facility
 
 
-def show_details(
-    shown: pd.DataFrame,
-    table: pd.DataFrame,
-    names: dict[str, str],
-    query: SearchQuery,
-    *,
-    now: datetime,
-    tz: str,
-) -> None:
-    """Show one chosen facility: contact and services, then call script, history, call log."""
-    st.subheader("Facility details, call script and call log")
-    facility_id = st.selectbox(
-        "Facility",
-        list(names),
-        format_func=names.__getitem__,
-        key="detail_facility",
-    )
-    row = shown[shown[col.FACILITY_ID] == facility_id].iloc[0]
-    facility_card(row, table.loc[row.name], now=now)
-
-    script_tab, history_tab, log_tab = st.tabs(
-        ["Call script", "Availability history", "Log a call"]
-    )
-    with script_tab:
-        st.markdown("\n".join(f"{n}. {q}" for n, q in enumerate(call_script(row, query), start=1)))
-    with history_tab:
-        history = calllog.call_history(ui.get_engine(), facility_id)
-        if history.empty:
-            st.caption("No calls logged for this facility yet.")
-        else:
-            st.dataframe(display.history_table(history, tz=tz), hide_index=True, width="stretch")
-    with log_tab:
-        log_call_form(facility_id, row[col.NAME], now=now, tz=tz)
+def show_details(results: Results, facility_id: str, *, in_card: bool) -> None:
+    """Show one facility: contact and services, then call script, history, call log."""
+    position = list(results.shown[col.FACILITY_ID]).index(facility_id)
+    row = results.shown.iloc[position]
+    with st.container(border=not in_card, key=f"details_{facility_id}"):
+        facility_card(row, results.table.iloc[position], now=results.now)
+        add_one_to_shortlist(results, facility_id)
+        script_tab, history_tab, log_tab = st.tabs(
+            ["Call script", "Availability history", "Log a call"]
+        )
+        with script_tab:
+            script = call_script(row, results.query)
+            st.markdown("\n".join(f"{n}. {q}" for n, q in enumerate(script, start=1)))
+        with history_tab:
+            history = calllog.call_history(ui.get_engine(), facility_id)
+            if history.empty:
+                st.caption("No calls logged for this facility yet.")
+            else:
+                table = display.history_table(history, tz=results.tz)
+                st.dataframe(table, hide_index=True, width="stretch")
+        with log_tab:
+            log_call_form(facility_id, row[col.NAME], now=results.now, tz=results.tz)
 
 
 def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
     """Show a facility's name, address, phones, availability and services side by side."""
     info, services_column = st.columns([3, 2])
     with info:
-        # Every listing value is escaped: a name or street is text, never Markdown (safe_text).
-        st.markdown(f"### {md_escape(row[col.NAME])}")
+        st.markdown(f"### {plain(row[col.NAME])}")
         if row[col.NAME2]:
-            st.caption(md_escape(row[col.NAME2]))
-        address = md_escape(details[display.RESULT_ADDRESS])
-        st.markdown(f"{address} - **{md_escape(details[display.RESULT_DISTANCE])}**")
+            st.caption(plain(row[col.NAME2]))
+        address, distance = details[display.RESULT_ADDRESS], details[display.RESULT_DISTANCE]
+        st.markdown(f"{plain(address)} - **{plain(distance)}**")
         for label, number in (("Main", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE])):
-            link = display.tel_link(number)
-            if link:
-                st.markdown(f"{label}: {safe_link(number, link)}")
+            if number:
+                st.markdown(phone_link(number, label))
         if details[display.RESULT_WEBSITE]:
             st.markdown(safe_link("Website", details[display.RESULT_WEBSITE]))
-        st.markdown(f"**Availability:** {md_escape(details[display.RESULT_AVAILABILITY])}")
+        st.markdown(f"**Availability:** {plain(details[display.RESULT_AVAILABILITY])}")
+        live_ui.facility_notes(row)
         if row[col.AVAILABILITY_SOURCE]:
-            st.caption(f"Source: {md_escape(row[col.AVAILABILITY_SOURCE])}")
+            st.caption(f"Source: {plain(row[col.AVAILABILITY_SOURCE])}")
         person_ui.listing_notes(row, now)
     with services_column:
         service_lists = display.service_lists(row)
@@ -461,15 +461,18 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
             if services:
                 st.markdown(f"**{heading.capitalize()}:** " + "; ".join(services))
         if row[col.SERVICES]:
-            st.caption(f"Listed services: {md_escape(row[col.SERVICES])}")
+            st.caption(f"Listed services: {plain(row[col.SERVICES])}")
 
 
 def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> None:
     """Show the form that logs what a facility said; save it and rerun so the ranking uses it."""
     with st.form("log_call", clear_on_submit=True):
+        # No default: the person picks what was said, so a hurried save never records "openings".
         status = st.selectbox(
             "What did they say?",
             col.AVAILABILITY_STATUSES,
+            index=None,
+            placeholder="Pick what they said",
             format_func=col.STATUS_LABELS.__getitem__,
             key="log_status",
         )
@@ -494,6 +497,9 @@ def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> Non
         note = st.text_input("Note", placeholder="e.g. call back after 6 pm to confirm")
         if not st.form_submit_button("Save the call", icon=":material/call:", key="log_submit"):
             return
+        if status is None:
+            st.error("Pick what they said (openings, no openings, ...); nothing was saved.")
+            return
         try:
             report = calllog.CallReport(
                 facility_id=facility_id,
@@ -509,7 +515,7 @@ def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> Non
             st.error(str(exc))
         else:
             calllog.log_call(ui.get_engine(), report)
-            st.session_state["flash"] = f"Call to {md_escape(name)} saved; the ranking uses it now."
+            st.session_state["flash"] = f"Call to {plain(name)} saved; the ranking uses it now."
             st.rerun()
 
 

@@ -7,11 +7,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from app_pages import ui
+from app_pages.links import phone_links, plain
 from matching.errors import QueryError, StoreError
 from matching.records import shortlist
 from matching.render import exports
-from matching.render.display import tel_link
-from matching.render.safe_text import md_escape, safe_link
 
 
 def main() -> None:
@@ -34,7 +33,10 @@ def main() -> None:
     for position, record in enumerate(table.to_dict("records")):
         show_item(engine, current.id, view, position, record, last=len(table) - 1)
     if not items.empty:
-        downloads(current, view, table)
+        # Downloads keep the report times but no "3 h ago (fresh)" that a copy would freeze.
+        downloads(
+            current, view, exports.shortlist_table(view, tz=ui.browser_timezone(), relative=False)
+        )
 
 
 # ----------------------------------------------------------------------------- which shortlist
@@ -62,7 +64,7 @@ def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
             except QueryError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["flash"] = f"Created {md_escape(created.name)}."
+                st.session_state["flash"] = f"Created {plain(created.name)}."
                 st.session_state["shortlist_id"] = created.id
                 st.rerun()
     return by_id[current_id]
@@ -84,7 +86,7 @@ def _move(engine: Engine, shortlist_id: int, facility_id: str, offset: int) -> N
 
 def _remove(engine: Engine, shortlist_id: int, facility_id: str, name: str) -> None:
     shortlist.remove_facility(engine, shortlist_id, facility_id)
-    st.session_state["flash"] = f"Removed {md_escape(name)}."
+    st.session_state["flash"] = f"Removed {plain(name)}."
 
 
 def show_item(
@@ -99,22 +101,19 @@ def show_item(
     """Show one facility of the list: phones, address, availability, its note, move/remove."""
     facility_id = record[exports.FACILITY_ID]
     with st.container(border=True):
-        # Listing values are text, never Markdown; links only to checked tel: targets.
-        st.markdown(f"**{record[exports.POSITION]}. {md_escape(record[exports.FACILITY])}**")
+        st.markdown(f"**{record[exports.POSITION]}. {plain(record[exports.FACILITY])}**")
         if not view["listed"].iloc[position]:
             st.caption("Not in the active directory: details are from when it was added.")
-        phones = [
-            prefix + safe_link(record[column], tel_link(record[column]))
-            for prefix, column in (("Call ", exports.PHONE), ("intake ", exports.INTAKE_PHONE))
-            if record[column]
-        ]
+        phones = phone_links(
+            ("Call", record[exports.PHONE]), ("Intake", record[exports.INTAKE_PHONE])
+        )
         distance = record[exports.DISTANCE_TEXT]  # "about N miles (ZIP centre)" where approximate
-        where = md_escape(record[exports.ADDRESS]) + (f" - {distance}" if distance else "")
-        st.markdown(" · ".join([*phones, where]))
-        st.markdown(f"**Availability:** {md_escape(record[exports.AVAILABILITY])}")
+        where = plain(record[exports.ADDRESS]) + (f" - {plain(distance)}" if distance else "")
+        st.markdown(" · ".join(part for part in (phones, where) if part))
+        st.markdown(f"**Availability:** {plain(record[exports.AVAILABILITY])}")
         if record[exports.SERVICES]:
-            st.caption(md_escape(record[exports.SERVICES]))
-        st.caption(f"Listing: {md_escape(record[exports.LISTING])}")
+            st.caption(plain(record[exports.SERVICES]))
+        st.caption(f"Listing: {plain(record[exports.LISTING])}")
         note_key = f"note_{shortlist_id}_{facility_id}"
         st.session_state.setdefault(note_key, record[exports.NOTE])
         st.text_input(

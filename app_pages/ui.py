@@ -15,6 +15,7 @@ Pages call these instead of loading anything themselves, so the caches are in on
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,7 +27,7 @@ from sqlalchemy import Engine
 from matching.directory.demo import is_demo_directory
 from matching.directory.io import read_directory
 from matching.records import calllog, library, store
-from matching.render.crisis import CRISIS_SUMMARY
+from matching.render.crisis import crisis_links
 from matching.search.index import FacilityIndex
 
 DATA_PAGE = "app_pages/data.py"
@@ -100,11 +101,39 @@ def _mtime(path: str) -> float:
 
 
 def crisis_banner() -> None:
-    """Show the crisis lines in one compact line."""
-    st.markdown(
-        f":red-background[**{CRISIS_SUMMARY}**]",
-        help="988 covers substance-use crises too. TTY for the SAMHSA Helpline: 1-800-487-4889.",
+    """Show the crisis lines as tap-to-call (and text) links, in a bar that stays in view.
+
+    The bar sticks to the top of the page while the rest scrolls (CSS below), so 988 is one tap
+    away on a long results page; every number is a ``tel:`` link, 988 also ``sms:``.
+    """
+    st.html(f"<style>{CRISIS_CSS}</style>")
+    links = " · ".join(
+        f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for text, href in crisis_links()
     )
+    st.markdown(
+        f'<div class="crisis-bar" role="region" aria-label="Crisis lines">'
+        f"<strong>In a crisis:</strong> {links}</div>",
+        unsafe_allow_html=True,
+        help="988 covers substance-use crises too. The SAMHSA National Helpline is free, "
+        "confidential and open 24/7; TTY 1-800-487-4889. Call 911 for an overdose or a medical "
+        "emergency.",
+    )
+
+
+# The element holding the bar sticks below Streamlit's header; ``:has`` finds that element.
+CRISIS_CSS = """
+div[data-testid="stElementContainer"]:has(.crisis-bar) {
+  position: sticky; top: 3.75rem; z-index: 999;
+}
+.crisis-bar {
+  background: #fde8e8; color: #7a1010; border: 1px solid #e8b4b4; border-radius: 0.5rem;
+  padding: 0.35rem 0.7rem; line-height: 1.9; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.08);
+}
+@media (max-width: 640px) {
+  .crisis-bar { font-size: 0.85rem; padding: 0.25rem 0.5rem; line-height: 1.7; }
+}
+.crisis-bar a { color: #7a1010; font-weight: 600; white-space: nowrap; padding: 0.2rem 0; }
+"""
 
 
 def demo_banner() -> None:

@@ -101,3 +101,10 @@ class CaseFormatError(CaseError):
 
 class PipelineError(ReadyBedError, ValueError):
     """A pipeline step was given facts that cannot be true (a hold that already expired, ...)."""
+
+
+class OnlineSourceError(ReadyBedError):
+    """An online source (FindTreatment.gov, the Census geocoder) gave no usable answer.
+
+    The message is one sentence saying what went wrong and that nothing was changed.
+    """

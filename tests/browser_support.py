@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STARTUP_SECONDS = 90
+PORT_ATTEMPTS = 5
 
 
 def chromium_path() -> str:
@@ -41,62 +43,98 @@ def chromium_path() -> str:
 
 
 def free_port() -> int:
-    """Return a TCP port nothing listens on right now."""
+    """Return a TCP port nothing listens on right now (another process may take it next)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
+class PortTaken(RuntimeError):
+    """The server could not bind its port: something else took it between probe and start."""
+
+
 @contextmanager
 def streamlit_server(db_url: str) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port with its own store; yield its URL."""
-    port = free_port()
-    env = os.environ | {"READYBED_DB_URL": db_url, "PYTHONUNBUFFERED": "1"}
-    log_path = ARTIFACTS / f"streamlit-{port}.log"
+    """Start ``streamlit run app.py`` on a free port with its own store; yield its URL.
+
+    A port found free can be taken by another process before Streamlit binds it (tests run in
+    parallel, other servers start): then Streamlit exits saying so, and this tries a new port.
+    The health check only counts while *our* process is alive, so a server that another
+    process started on the same port is never mistaken for ours.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
+    # Demo mode: the journeys are written against the fictional set.
+    env = os.environ | {"READYBED_DB_URL": db_url, "READYBED_DEMO": "1", "PYTHONUNBUFFERED": "1"}
+    for _attempt in range(PORT_ATTEMPTS):
+        port = free_port()
+        log_path = ARTIFACTS / f"streamlit-{port}.log"
+        with log_path.open("w") as log:
+            process = _start(port, env, log)
             url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process, log_path)
-            yield url
-        finally:
-            process.terminate()
             try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+                _wait_healthy(url, process, log_path)
+            except PortTaken:
+                _stop(process)
+                continue
+            except BaseException:
+                _stop(process)
+                raise
+            try:
+                yield url
+            finally:
+                _stop(process)
+            return
+    raise RuntimeError(f"streamlit found no free port in {PORT_ATTEMPTS} attempts")
+
+
+def _start(port: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()[-2000:]}")
+            output = log_path.read_text()
+            if "is not available" in output or "already in use" in output:
+                raise PortTaken(output[-500:])
+            raise RuntimeError(f"streamlit exited early:\n{output[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().strip() == b"ok":
-                    return
+                healthy = answer.read().strip() == b"ok"
         except OSError:
-            time.sleep(0.5)
+            healthy = False
+        # Healthy only counts while our process is still running (it is not someone else's).
+        if healthy and process.poll() is None:
+            return
+        time.sleep(0.5)
     raise RuntimeError(f"streamlit did not become healthy in {STARTUP_SECONDS} s")

@@ -30,9 +30,13 @@ def real_data() -> Path:
 
 @pytest.fixture
 def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point READYBED_DB_URL at a fresh SQLite file in tmp_path and return the URL."""
+    """Point READYBED_DB_URL at a fresh SQLite file in tmp_path and return the URL.
+
+    Demo mode too: app tests search the fictional set unless they choose another directory.
+    """
     url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
     monkeypatch.setenv("READYBED_DB_URL", url)
+    monkeypatch.setenv("READYBED_DEMO", "1")
     return url
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.links import plain
 from matching.ingest import import_bytes
 from matching.records import library, shortlist
 from matching.records.calllog import CallReport, call_history, log_call
@@ -81,7 +82,7 @@ def test_added_facility_is_in_the_shortlist_and_its_csv(app: AppTest, store_url:
 
     app.switch_page("app_pages/shortlist.py").run()
     assert not app.exception
-    assert f"1. {first[display.RESULT_FACILITY]}" in _texts(app)
+    assert f"1. {plain(first[display.RESULT_FACILITY])}" in _texts(app)
     assert [b.label for b in app.get("download_button")] == ["CSV", "Excel", "PDF (printable)"]
 
     engine = open_engine(store_url)
@@ -101,14 +102,15 @@ def test_logged_call_changes_availability_and_rank(app: AppTest) -> None:
 
     app.selectbox(key="detail_facility").set_value(facility_id).run()
     app.selectbox(key="log_status").set_value("openings")
-    app.number_input(key="log_detox_beds").set_value(5)
+    # Residential beds: without a detox requirement the search needs residential beds.
+    app.number_input(key="log_residential").set_value(5)
     app.text_input(key="log_answered_by").input("intake nurse")
     app.button(key="log_submit").click().run()
     assert not app.exception
 
     after = _results(app).reset_index(drop=True)
     row = after[after["facility_id"] == facility_id]
-    assert row[display.RESULT_AVAILABILITY].iloc[0].startswith("Openings: 5 detox")
+    assert row[display.RESULT_AVAILABILITY].iloc[0].startswith("Openings: 5 residential")
     assert row[display.RESULT_FRESHNESS].iloc[0] == "fresh"
     assert int(row.index[0]) < rank_before
     assert "Call to" in _texts(app)

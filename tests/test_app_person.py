@@ -125,7 +125,7 @@ def test_an_empty_profile_search_says_which_trait_to_drop(app: AppTest) -> None:
     _search(app, person_pregnant=True, person_veteran=True)
     assert not app.exception
     # Pregnancy programs: 01, 02, 03 and 05 (Spanish is not asked here); none for veterans.
-    assert "- Drop the veterans-program requirement: **4** facilities" in _texts(app)
+    assert "- Drop the veterans-program requirement: **4 facilities**" in _texts(app)
 
 
 def test_the_shortlist_says_about_n_miles_and_how_old_the_listing_is(app: AppTest) -> None:

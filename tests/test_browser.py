@@ -20,12 +20,8 @@ from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, strea
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 WAIT_MS = 60_000
-# Geometry of Streamlit's data grid (px): the selection checkbox column and row heights.
-ROW_MARKER_X = 18
-HEADER_HEIGHT = 35
-ROW_HEIGHT = 35
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +52,11 @@ def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -
         page.get_by_text(re.compile(r"\d+ facilities near 10001")).wait_for()
         shot("1-results")
 
-        # Tick the first row's checkbox in the results grid (a canvas: click its row marker).
-        grid = page.locator('[data-testid="stDataFrame"]').first
-        grid.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)  # the grid paints after it is attached
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + ROW_MARKER_X, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
-        page.get_by_role("button", name=re.compile(r"Add 1 to My shortlist")).click()
-        page.get_by_text("Added 1 to My shortlist").first.wait_for()
+        # Add the top result from its details (opened in place under the results): a button
+        # found by its role and name, never a pixel offset on the canvas grid.
+        top_name = page.locator('[class*="st-key-details_"] h3').first.inner_text().strip()
+        page.get_by_role("button", name="Add to My shortlist", exact=True).click()
+        page.get_by_text(f"Added {top_name} to My shortlist").first.wait_for()
         shot("2-added")
 
         # Log what the top facility (the one in the detail view) said on the phone.
@@ -71,8 +64,12 @@ def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -
         log_tab = page.get_by_role("tab", name="Log a call", exact=True)
         playwright_api.expect(log_tab).to_have_count(1)
         log_tab.click()
-        page.get_by_label("Detox beds open").fill("3")
-        page.get_by_label("Who answered").fill("intake nurse")
+        # "What did they say?" has no default: pick the answer, as a person must.
+        page.get_by_label("What did they say?").click()
+        page.get_by_role("option", name="Openings", exact=True).click()
+        page.get_by_role("spinbutton", name="Detox beds open").fill("3")
+        page.get_by_role("textbox", name="Who answered").fill("intake nurse")
+        shot("3a-before-save")
         page.get_by_role("button", name="Save the call").click()
         page.get_by_text("the ranking uses it now").first.wait_for()
         shot("3-call-logged")

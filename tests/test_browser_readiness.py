@@ -126,7 +126,7 @@ def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type:
         page.get_by_role("option", name=facility_name).click()
         page.keyboard.press("Escape")
         page.get_by_role("button", name="Add to the case").click()
-        page.get_by_text("Added 1 facility(ies).").wait_for()
+        page.get_by_text("Added 1 facility.").wait_for()
 
         open_tab("Insurance")
         field("Insurer").fill("Aetna")

@@ -102,3 +102,13 @@ def test_availability_bad_feed_exits_2_and_keeps_out(tmp_path, fixtures):
     assert "row 1, column 'availability_reported_at'" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert out.read_text() == "keep me\n"
+
+
+def test_usage_errors_name_the_command_that_was_run() -> None:
+    top = _run()
+    assert top.returncode == 2
+    assert "see `python -m matching -h`" in top.stderr
+    sub = _run("import")
+    assert sub.returncode == 2
+    assert "see `python -m matching import -h`" in sub.stderr
+    assert "matching matching" not in top.stderr + sub.stderr

@@ -155,3 +155,14 @@ def test_pdf_prints_text_outside_latin1_without_failing() -> None:
     pdf = ReadyBedPDF(title="Plan for Zoë — “today”", generated_at=GENERATED)
     pdf.paragraph("Łódź ✓ 東京")
     assert 'Plan for Zoë - "today"' in _pdf_text(pdf.to_bytes())
+
+
+def test_downloads_keep_the_report_time_but_never_freeze_an_age_or_freshness() -> None:
+    view = _view(OPEN_ROW)
+    table = exports.shortlist_table(view, now=NOW, tz="America/New_York", relative=False)
+    text = table[exports.AVAILABILITY].iloc[0]
+    assert text == "Openings: 2 detox beds open - reported Nov 26 04:00 EST"
+    pdf = exports.shortlist_pdf(table, generated_at=GENERATED, tz="America/New_York")
+    words = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "04:00 EST" in words
+    assert not any(label in words for label in ("fresh", "aging", "stale", " ago"))

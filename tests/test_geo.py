@@ -187,3 +187,44 @@ def test_default_user_agent_names_readybed() -> None:
     assert USER_AGENT == "ReadyBed/0.1 (local placement tool)"
     geocoder = NominatimGeocoder()
     assert geocoder._lookup.func.__self__.headers["User-Agent"] == USER_AGENT  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "typed", ["Columbus, Ohio", "columbus oh", "COLUMBUS,OH", "Columbus Ohio", "columbus, oh."]
+)
+def test_city_with_state_code_or_name_resolves(typed: str) -> None:
+    assert resolve_location(typed) == resolve_location("Columbus, OH")
+
+
+def test_city_state_and_zip_uses_the_zip() -> None:
+    place = resolve_location("Columbus OH 43215")
+    assert place == resolve_location("43215")
+    assert place.label == "43215 (Columbus, OH)"
+
+
+def test_multi_word_state_names_and_cities() -> None:
+    assert resolve_location("Kansas City Kansas").label == "Kansas City, KS"
+    assert resolve_location("New York New York").label == "New York, NY"
+    assert resolve_location("Charleston, West Virginia").label == "Charleston, WV"
+
+
+def test_zip_in_another_state_is_refused_with_both_named() -> None:
+    with pytest.raises(LocationError, match="ZIP 10001 is in New York, NY, not in OH"):
+        resolve_location("Columbus OH 10001")
+
+
+def test_misspelled_state_name_suggests_the_closest() -> None:
+    with pytest.raises(LocationError, match=r"Did you mean Ohio \(OH\)"):
+        resolve_location("Columbus, Ohoi")
+
+
+def test_city_without_state_asks_for_the_state() -> None:
+    with pytest.raises(LocationError, match="a city needs its state"):
+        resolve_location("Springfield")
+
+
+def test_address_with_city_and_state_still_goes_to_the_geocoder() -> None:
+    fake = FakeGeocoder({})
+    with pytest.raises(LocationError, match="found no match"):
+        resolve_location("350 5th Ave, New York, NY 10118", geocoder=fake)
+    assert fake.asked == ["350 5th Ave, New York, NY 10118"]

@@ -99,12 +99,20 @@ def test_unknown_format_name(fixtures):
         import_file(fixtures / "import_api.json", fmt="pdf")
 
 
-def test_missing_lat_lon_columns_are_named(tmp_path):
+def test_missing_zip_column_is_named(tmp_path):
+    path = tmp_path / "nozip.csv"
+    path.write_text("Name,State,lat,lon\nA,VT,44.4,-73.2\n")
+    with pytest.raises(ImportFormatError, match=r"missing required field\(s\) zip") as info:
+        import_file(path)
+    assert "zip: zip/zipcode/postal" in str(info.value)
+
+
+def test_missing_lat_lon_columns_mean_locate_by_address(tmp_path):
+    # Coordinates are optional since rows can be located; the row is placed, not refused.
     path = tmp_path / "noloc.csv"
     path.write_text("Name,State,ZIP\nA,VT,05401\n")
-    with pytest.raises(ImportFormatError, match=r"missing required field\(s\) lat, lon") as info:
-        import_file(path)
-    assert "lat: lat/latitude/y" in str(info.value)
+    row = import_file(path).frame.iloc[0]
+    assert row["location_precision"] == "zip_centroid" and row["lat"] != 0
 
 
 def test_file_where_no_row_imports_lists_every_row(tmp_path):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from matching.directory import columns as col
 from matching.ingest import detect_format, import_bytes, import_file
+from matching.ingest.importers import Locating
 
 
 def _row(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -229,9 +230,18 @@ def test_generic_utf8_bom_header_is_recognised(tmp_path):
 def test_generic_empty_coordinates_mean_unknown_location(tmp_path):
     path = tmp_path / "noloc.csv"
     path.write_text("name,state,zip,lat,lon\nSomewhere,VT,05401,,\n")
-    result = import_file(path)
+    result = import_file(path, locating=Locating(enabled=False))
     assert (result.frame[col.LAT].iloc[0], result.frame[col.LON].iloc[0]) == (0.0, 0.0)
+    assert result.frame[col.LOCATION_PRECISION].iloc[0] == "none"
     assert "1 imported row(s) have no coordinates (0,0)" in result.report.notes
+
+
+def test_generic_empty_coordinates_are_placed_at_the_zip_centre(tmp_path):
+    path = tmp_path / "noloc.csv"
+    path.write_text("name,state,zip,lat,lon\nSomewhere,VT,05401,,\n")
+    row = import_file(path, locating=Locating(references=())).frame.iloc[0]
+    assert row[col.LOCATION_PRECISION] == "zip_centroid"
+    assert abs(row[col.LAT] - 44.48) < 0.05 and abs(row[col.LON] + 73.22) < 0.05
 
 
 # --- detection and entry points

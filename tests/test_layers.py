@@ -19,12 +19,14 @@ PACKAGE = ROOT / "matching"
 RANKS = {
     "errors": 0,
     "paths": 0,
+    "wording": 0,
     "directory": 1,
     "ingest": 2,
     "search": 3,
     "records": 3,
     "case": 4,
     "render": 5,
+    "live": 2,
     "cli": 6,
 }
 SIBLINGS = {frozenset({"search", "records"})}

@@ -8,6 +8,7 @@ import pytest
 
 from matching.errors import StoreError
 from matching.records.library import (
+    DEFAULT_KEY,
     DEMO_KEY,
     active_entry,
     delete_directory,
@@ -26,9 +27,27 @@ def test_demo_is_active_in_a_new_store(engine) -> None:  # type: ignore[no-untyp
     assert active_entry(engine).key == DEMO_KEY
 
 
+def test_without_demo_mode_the_shipped_national_directory_is_active(
+    engine, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("READYBED_DEMO")
+    entry = active_entry(engine)
+    assert entry.key == DEFAULT_KEY and not entry.is_demo and entry.is_builtin
+    assert "National Directory 2023" in entry.name
+    frame = load_entry(entry)
+    assert len(frame) == 12_744 and frame["source"].eq("SAMHSA National Directory 2023").all()
+    assert [e.key for e in list_directories(engine)][:2] == [DEFAULT_KEY, DEMO_KEY]
+
+
+def test_built_in_directories_cannot_be_deleted(engine) -> None:  # type: ignore[no-untyped-def]
+    for key in (DEMO_KEY, DEFAULT_KEY):
+        with pytest.raises(StoreError, match="built in"):
+            delete_directory(engine, key)
+
+
 def test_saved_import_is_listed_and_reads_back_equal(engine) -> None:  # type: ignore[no-untyped-def]
     entry = save_import(engine, TABLE, name="NY listing.csv", format="generic-csv")
-    assert [e.key for e in list_directories(engine)] == [DEMO_KEY, entry.key]
+    assert [e.key for e in list_directories(engine)] == [DEMO_KEY, DEFAULT_KEY, entry.key]
     assert load_entry(entry)["facility_id"].tolist() == ["f001", "f002"]
     assert stat.S_IMODE(entry.path.stat().st_mode) == 0o600
 

@@ -127,5 +127,5 @@ def test_no_page_renders_a_hostile_listing_as_markup(store_url: str) -> None:
         assert "<img" not in RENDER(text), text
         assert "evil" not in " ".join(GFM_AUTOLINK_RE.findall(plain_text_with_joiners(text))), text
         assert all(
-            link.startswith(("tel:", "https://findtreatment.gov")) for link in _links(text)
+            link.startswith(("tel:", "sms:", "https://findtreatment.gov")) for link in _links(text)
         ), text

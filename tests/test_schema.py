@@ -55,8 +55,9 @@ def test_half_empty_coordinate_pair_is_rejected_per_row_not_read_as_zero():
     result = _import("Good,VT,05401,44.47,-73.21,", "Half,VT,05401,42.1,,", "Unknown,VT,05401,,,")
     assert result.frame[col.NAME].tolist() == ["Good", "Unknown"]
     assert result.report.rejected == [(2, "lon is empty but lat is given; give both coordinates")]
+    # An empty pair means "not given": the row is placed at its ZIP's centre, and says so.
     unknown = result.frame[result.frame[col.NAME] == "Unknown"].iloc[0]
-    assert (unknown[col.LAT], unknown[col.LON]) == (0, 0)
+    assert unknown[col.LOCATION_PRECISION] == "zip_centroid"
 
 
 def test_absurd_bed_count_is_rejected_per_row_on_import():

@@ -124,12 +124,28 @@ def test_missing_data_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 2 and "does not exist" in err
 
 
-def test_without_data_searches_the_demo_directory(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--near", "10001", "--format", "csv", "--top", "5")
+def test_demo_flag_searches_the_demo_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--demo", "--near", "10001", "--format", "csv", "--top", "5")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 5
     assert all(row["availability_source"] == "demo (synthetic)" or row["availability_source"] == ""
                for row in rows)  # fmt: skip
+
+
+def test_without_data_searches_the_shipped_national_directory(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "--near", "80218", "--format", "csv", "--top", "0")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) > 20
+    assert not any("Fictional" in row["name"] for row in rows)
+    assert {row["state"] for row in rows} == {"CO"}
+
+
+def test_data_and_demo_together_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run(capsys, "--demo", "--data", "x.csv", "--near", "10001")
+    assert stopped.value.code == 2 and "not allowed with" in capsys.readouterr().err
 
 
 def test_real_process_exits_2_without_traceback() -> None:

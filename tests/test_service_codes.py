@@ -39,7 +39,10 @@ def test_every_service_column_is_fed_by_some_code():
         ("bwn", {"buprenorphine"}),
         ("VTRL", {"naltrexone"}),
         ("MOA", {"accepts_moud_clients"}),
-        ("JC", {"accredited"}),
+        ("JC", {"accredited", "accreditations"}),
+        ("PW", {"program_pregnant_postpartum"}),
+        ("OTP", {"methadone", "otp_certified"}),
+        ("F47", {"languages"}),
     ],
 )
 def test_code_sets_the_domain_columns(code, columns):

@@ -514,12 +514,43 @@ def _excerpt(text: str, start: int, end: int, *, context: int = 30) -> str:
     return prefix + " ".join(text[left:right].split()) + suffix
 
 
+# What each rule looks for, in plain words for the reader (the patterns are for the machine).
+LOOKS_FOR: Final[dict[str, str]] = {
+    "always": '"you always", "every time you"',
+    "never": '"you never", "you\'ve never"',
+    "fault": '"it\'s your fault", "all because of you", "you did this"',
+    "you_made_me": '"you made me ...", "you make me ..."',
+    "you_ruined": '"you ruined", "you destroyed", "you\'re killing me"',
+    "should_have": '"you should have", "you shouldn\'t have"',
+    "why_cant_you": '"why can\'t you just ...", "just stop", "if you really loved me", '
+    '"you chose drugs"',
+    "rejection": '"you\'re dead to me", "we\'re done with you", "don\'t come home", '
+    '"nobody wants you", "I give up on you"',
+    "contempt": '"you disgust me", "sick of you", "waste of space", "you\'re a joke", '
+    '"grow up", "you\'ll never change"',
+    "shame": '"you should be ashamed", "how could you", "what will people think", '
+    '"you embarrassed us"',
+    "threat": '"or else", "last chance", "you\'ll be sorry", "I\'ll kick you out", '
+    '"you\'ll end up dead"',
+    "hostility": '"I hate ...", "fed up with you", "I don\'t care", '
+    '"I don\'t know who you are any more"',
+    "judgement": '"you\'re the problem", "how dare you", "acting like a child"',
+    "anger_at_them": '"I\'m angry at you", "I regret ever ...", "see if I care"',
+    "ultimatum": '"either you ... or ...", "you\'re out", "this is the last time", '
+    '"you\'ll lose everything"',
+    "insult": "labels such as "
+    + ", ".join(
+        f'"{word}"' for word in ("junkie", "addict", "liar", "loser", "selfish", "worthless")
+    ),
+}
+
+
 def rules_table() -> list[dict[str, str]]:
-    """Return the rules as rows (kind, pattern, why, suggestion) to show users what is checked."""
+    """Return the rules as rows (kind, what it looks for, why, suggestion) in plain words."""
     rows = [
         {
             "kind": rule.kind,
-            "looks for": rule.pattern.pattern,
+            "looks for": LOOKS_FOR[rule.key],
             "why": rule.why,
             "instead": rule.suggestion,
         }
@@ -528,8 +559,7 @@ def rules_table() -> list[dict[str, str]]:
     rows.append(
         {
             "kind": "contempt",
-            "looks for": 'strongly negative words (VADER lexicon) after "you are", "you\'ve '
-            'become" ...',
+            "looks for": 'strongly negative words after "you are", "you\'ve become" ...',
             "why": "A verdict on who they are is heard as contempt.",
             "instead": "Describe what happened and how it made you feel.",
         }

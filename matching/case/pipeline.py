@@ -31,6 +31,7 @@ import pandas as pd
 
 from matching.directory.columns import FACILITY_ID
 from matching.errors import PipelineError as PipelineError
+from matching.wording import count_of
 
 # The closed vocabularies are Literal types (so mypy catches "shortlistd"); each tuple of
 # values is read off its type, so the words are written once.
@@ -357,7 +358,8 @@ def confirm_availability(
 ) -> Placement:
     """Record that the facility confirmed an open bed."""
     who = f" by {availability.confirmed_by}" if availability.confirmed_by else ""
-    note = f"{availability.beds_open} {availability.bed_type} bed(s) open, confirmed{who}."
+    beds = count_of(availability.beds_open, f"{availability.bed_type} bed")
+    note = f"{beds} open, confirmed{who}."
     return _advance(placement, "availability_confirmed", note, now, availability=availability)
 
 

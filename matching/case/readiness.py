@@ -26,6 +26,7 @@ from geopy.distance import geodesic
 
 from matching.case.model import Case, CaseError, SafetyScreen
 from matching.case.pipeline import Placement
+from matching.wording import hours_apart
 
 CheckStatus = Literal["pass", "warn", "fail"]
 PASS: Final = "pass"
@@ -145,6 +146,12 @@ def format_duration(span: timedelta) -> str:
 
 def _hours(span: timedelta) -> str:
     return f"{span.total_seconds() / 3600:.0f} h"
+
+
+def _around_start(margin: timedelta) -> str:
+    """Say where a time falls from the start, never as a negative duration."""
+    side = "before" if margin < timedelta(0) else "after"
+    return f"{hours_apart(margin)} {side} the start"
 
 
 def _safe_start(case: Case) -> StartTime | None:
@@ -546,7 +553,7 @@ def check_hold_margin(case: Case, now: datetime) -> Check | None:
             key="hold_margin",
             title="Hold margin",
             status=WARN,
-            message=f"The hold ends {_hours(margin)} after the start; if the talk runs late or "
+            message=f"The hold ends {_around_start(margin)}; if the talk runs late or "
             "they say yes tomorrow the bed is gone — ask for a longer hold.",
         )
     return Check(

@@ -1,4 +1,4 @@
-"""Command line: ``python -m matching import|availability|demo-data|search``.
+"""Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``.
 
 The contract for scripted use: exit 0 on success, exit 2 on unusable input with one line on
 stderr naming the problem (no traceback). Output files are written atomically, so a failed run
@@ -20,14 +20,25 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors exit 2 with a single line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"error: {message} (see `python -m matching {self.prog.split()[-1]} -h`)\n")
+        # ``prog`` is "python -m matching" or, for a subcommand, "python -m matching import".
+        self.exit(2, f"error: {message} (see `{self.prog} -h`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every subcommand."""
     parser = _Parser(prog="python -m matching", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_import_command(commands)
+    _add_availability_command(commands)
+    demo = commands.add_parser("demo-data", help="regenerate the synthetic demo directory")
+    demo.add_argument("--out", required=True, help="CSV to write")
+    demo.set_defaults(handler=_run_demo)
+    _add_live_commands(commands)
+    _add_search_command(commands)
+    return parser
 
+
+def _add_import_command(commands: argparse._SubParsersAction) -> None:
     imp = commands.add_parser(
         "import", help="convert a SAMHSA or other listing to the canonical CSV"
     )
@@ -36,20 +47,54 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--format", choices=FORMATS, default="auto", help="input format (default: auto)"
     )
+    imp.add_argument(
+        "--locate-with",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="directory with coordinates to locate rows by address (repeatable; "
+        "default: the directory ReadyBed ships)",
+    )
+    imp.add_argument(
+        "--no-locate",
+        action="store_true",
+        help="leave rows without coordinates unlocated (0,0) instead of matching them",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="name the column of a canonical field (repeatable), e.g. name=AccountName or "
+        "address_line=AddressOneLine for a one-line address",
+    )
     imp.set_defaults(handler=_run_import)
 
+
+def _add_availability_command(commands: argparse._SubParsersAction) -> None:
     avail = commands.add_parser("availability", help="merge an availability feed into a directory")
     avail.add_argument("feed", help="availability feed CSV")
     avail.add_argument("--data", required=True, help="canonical directory CSV")
     avail.add_argument("--out", required=True, help="canonical CSV to write")
+    avail.add_argument(
+        "--format",
+        choices=("auto", "feed", "la-sbat"),
+        default="auto",
+        help="feed CSV or LA County SBAT export (default: detected from the header)",
+    )
     avail.set_defaults(handler=_run_availability)
 
-    demo = commands.add_parser("demo-data", help="regenerate the synthetic demo directory")
-    demo.add_argument("--out", required=True, help="CSV to write")
-    demo.set_defaults(handler=_run_demo)
 
+def _add_search_command(commands: argparse._SubParsersAction) -> None:
     find = commands.add_parser("search", help="rank facilities near a place")
-    find.add_argument("--data", help="canonical directory CSV (default: embedded demo data)")
+    source = find.add_mutually_exclusive_group()
+    source.add_argument(
+        "--data",
+        help="canonical directory CSV (default: SAMHSA's National Directory 2023, shipped)",
+    )
+    source.add_argument(
+        "--demo", action="store_true", help="search the fictional demo directory instead"
+    )
     find.add_argument("--near", required=True, help='ZIP, "City, ST" or "lat, lon"')
     find.add_argument("--radius-miles", type=float, default=50.0)
     find.add_argument("--payer", action="append", default=[], help="repeatable")
@@ -70,7 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--top", type=int, default=20, help="0 = all matches")
     find.add_argument("--format", choices=("csv", "json", "table"), default="table")
     find.set_defaults(handler=_run_search)
-    return parser
 
 
 def _add_person_arguments(find: argparse.ArgumentParser) -> None:
@@ -79,7 +123,11 @@ def _add_person_arguments(find: argparse.ArgumentParser) -> None:
     person.add_argument(
         "--age", dest="age_group", choices=("adolescent", "young_adult", "adult", "senior")
     )
-    person.add_argument("--sex", choices=("female", "male"), help="the sex a program must accept")
+    person.add_argument(
+        "--sex",
+        choices=("female", "male"),
+        help="the sex a program must accept; open beds reported by sex count for this sex",
+    )
     person.add_argument(
         "--pregnant", action="store_true", help="pregnant or postpartum (a program for her)"
     )
@@ -93,6 +141,12 @@ def _add_person_arguments(find: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a program for co-occurring mental illness",
     )
+
+
+def _add_live_commands(commands: argparse._SubParsersAction) -> None:
+    from matching.cli.live import add_live_commands
+
+    add_live_commands(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,19 +171,39 @@ def _say(text: str, *, error: bool = False, end: str = "\n") -> None:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from matching.cli.live import run_sbat_import
     from matching.directory.io import write_directory
-    from matching.ingest.importers import import_file
+    from matching.ingest.importers import Locating, import_file
 
-    result = import_file(args.source, fmt=args.format)
+    if run_sbat_import(args):
+        return 0
+    locating = Locating(references=tuple(args.locate_with) or None, enabled=not args.no_locate)
+    result = import_file(
+        args.source, fmt=args.format, locating=locating, column_map=_column_map(args.map)
+    )
     write_directory(result.frame, args.out)
     _say(result.report.summary_text())
     return 0
 
 
+def _column_map(pairs: Sequence[str]) -> dict[str, str]:
+    """Parse ``FIELD=HEADER`` pairs; ValueError (exit 2) naming a malformed one."""
+    mapping = {}
+    for pair in pairs:
+        field, sep, header = pair.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise ValueError(f"--map {pair!r} must look like FIELD=HEADER, e.g. name=AccountName")
+        mapping[field.strip()] = header.strip()
+    return mapping
+
+
 def _run_availability(args: argparse.Namespace) -> int:
+    from matching.cli.live import run_sbat_availability
     from matching.directory.io import read_directory, write_directory
     from matching.ingest.availability import merge_feed_file
 
+    if run_sbat_availability(args):
+        return 0
     result = merge_feed_file(read_directory(args.data), args.feed)
     write_directory(result.frame, args.out)
     _say(result.report.summary_text())

@@ -41,6 +41,10 @@ CSV_COLUMNS = (
     "availability_age_hours",
     "freshness",
     "unverified",
+    "beds_needed",
+    "beds_needed_kind",
+    "availability_for_need",
+    *col.BEDS_BY_SEX_COLUMNS,
 )
 
 
@@ -68,7 +72,7 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
         co_occurring=args.co_occurring,
     )
     now = now or datetime.now(UTC)
-    index = FacilityIndex(_load_directory(args.data, now))
+    index = FacilityIndex(_load_directory(args.data, now, demo=getattr(args, "demo", False)))
     # Only the rows shown are built (reasons and all); the total comes with them.
     results = search(index, query, now=now, top=args.top)
     if args.format == "csv":
@@ -79,12 +83,16 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
     return format_table(results, query, total=results.attrs["total_matches"], hints=hints, now=now)
 
 
-def _load_directory(path: str | None, now: datetime) -> pd.DataFrame:
+def _load_directory(path: str | None, now: datetime, *, demo: bool = False) -> pd.DataFrame:
     if path:
         return read_directory(path)
-    from matching.directory.demo import load_demo_directory
+    if demo:
+        from matching.directory.demo import load_demo_directory
 
-    return load_demo_directory(now=now)
+        return load_demo_directory(now=now)
+    from matching.directory.default import load_default_directory
+
+    return load_default_directory()
 
 
 def _output_frame(results: pd.DataFrame) -> pd.DataFrame:

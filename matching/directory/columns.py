@@ -166,7 +166,17 @@ SECOND_ROUND_COLUMNS: Final[tuple[str, ...]] = (
 LocationPrecision = Literal["exact", "address_match", "geocoded", "zip_centroid", "none"]
 LOCATION_PRECISIONS: Final[tuple[LocationPrecision, ...]] = typing.get_args(LocationPrecision)
 
-EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES)
+# Open treatment beds for youth (under 18), detox and residential together, where a registry
+# reports them apart from adults' (LA County SBAT); the by-sex and total columns are adults'.
+BEDS_OPEN_YOUTH: Final = "beds_open_youth"
+# From a state licensing list (California DHCS): when the licence expires and whether the list
+# marks it expired (NA = unknown).
+LICENSE_EXPIRES: Final = "license_expires"
+LICENSE_EXPIRED: Final = "license_expired"
+EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES, BEDS_OPEN_YOUTH) + (
+    LICENSE_EXPIRES,
+    LICENSE_EXPIRED,
+)
 ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + SECOND_ROUND_COLUMNS + EXTRA_COLUMNS
 
 # Registry wording (Nebraska's labels), with "unknown" for "not updated" / never reported.
@@ -205,6 +215,9 @@ DTYPES: Final[dict[str, str]] = {
     COUNTY: "str",
     ACCREDITED: "boolean",
     SERVICES: "str",
+    BEDS_OPEN_YOUTH: "Int64",
+    LICENSE_EXPIRES: "datetime64[ns, UTC]",
+    LICENSE_EXPIRED: "boolean",
 }
 
 # Plain words for each service column, for tables, detail views and exports.

@@ -42,7 +42,7 @@ def _parse_directory(data: bytes, name: str) -> pd.DataFrame:
 def to_csv_text(frame: pd.DataFrame) -> str:
     """Return the canonical CSV text of ``frame`` (UTF-8 text, ISO 8601 UTC timestamps)."""
     table = frame.copy()
-    for name in (col.AVAILABILITY_REPORTED_AT, col.LISTED_AT):
+    for name in (col.AVAILABILITY_REPORTED_AT, col.LISTED_AT, col.LICENSE_EXPIRES):
         stamps = table[name]
         table[name] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(stamps.notna(), "")
     return table.to_csv(index=False, lineterminator="\n")

@@ -23,7 +23,7 @@ from matching.errors import FacilityDataError, Problem
 MAX_BEDS: Final = 10_000
 
 BED_COUNT_COLUMNS: Final[tuple[str, ...]] = (
-    col.BED_COLUMNS + col.BEDS_BY_SEX_COLUMNS + (col.LICENSED_BEDS,)
+    col.BED_COLUMNS + col.BEDS_BY_SEX_COLUMNS + (col.BEDS_OPEN_YOUTH, col.LICENSED_BEDS)
 )
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
@@ -89,6 +89,9 @@ _LABELS: Final[dict[str, str]] = {
     col.BEDS_OPEN_DETOX_MALE: "Open detox beds for men",
     col.BEDS_OPEN_RESIDENTIAL_FEMALE: "Open residential beds for women",
     col.BEDS_OPEN_RESIDENTIAL_MALE: "Open residential beds for men",
+    col.BEDS_OPEN_YOUTH: "Open beds for youth",
+    col.LICENSE_EXPIRES: "Licence expires",
+    col.LICENSE_EXPIRED: "Licence expired",
     col.COUNTY: "County",
     col.ACCREDITED: "Accredited",
     col.SERVICES: "Services",
@@ -322,9 +325,9 @@ def describe(problem: Problem, *, quote_value: bool = True) -> str:
     """Return ``problem`` as one clause naming its column: "ZIP '0210' is not 5 digits"."""
     field = SCHEMA.get(problem.column)
     subject = field.subject if field is not None else problem.column
-    text = "" if problem.value is None or pd.isna(problem.value) else str(problem.value).strip()
-    if quote_value and text and not problem.code.endswith(("_empty", "_unpaired")):
-        subject += f" '{text[:40]}'"
+    missing = problem.value is None or pd.isna(problem.value)
+    if quote_value and not missing and not problem.code.endswith(("_empty", "_unpaired")):
+        subject += f" '{str(problem.value).strip()[:40]}'"
     return f"{subject} {problem.message}"
 
 
@@ -342,7 +345,7 @@ def validate_directory(frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise FacilityDataError(
             "The facility table is missing required columns",
-            [Problem(None, name, None, "column is missing", "column_missing") for name in missing],
+            [Problem(None, name, None, "column is missing", f"{name}_missing") for name in missing],
         )
     table = coerce_directory(frame)
     problems = [

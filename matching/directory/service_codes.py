@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,8 +25,21 @@ from matching.paths import DATA_DIR
 
 MAPPING_PATH: Final = DATA_DIR / "service_codes.csv"
 
-# Columns a mapping row may name: the service flags plus the accreditation flag.
-MAPPABLE_COLUMNS: Final[tuple[str, ...]] = (*col.SERVICE_COLUMNS, col.ACCREDITED)
+# Columns a mapping row may name: the service flags, the accreditation flag, the §1b flags and
+# the two text columns that collect the labels of the codes a row lists.
+MAPPED_TEXT_COLUMNS: Final[tuple[str, ...]] = (col.LANGUAGES, col.ACCREDITATIONS)
+MAPPABLE_FLAG_COLUMNS: Final[tuple[str, ...]] = (
+    *col.SERVICE_COLUMNS,
+    col.ACCREDITED,
+    *col.PROFILE_COLUMNS,
+)
+MAPPABLE_COLUMNS: Final[tuple[str, ...]] = (*MAPPABLE_FLAG_COLUMNS, *MAPPED_TEXT_COLUMNS)
+
+# A row's optional ``scope``: empty = the key *defines* its column (a source whose vocabulary
+# holds the key can say "no"); ``implies`` = listing the key means yes, but a source that has it
+# and not a defining key cannot say no (methadone detoxification implies opioid detox, yet a
+# directory without an opioid-detox code says nothing about other opioid detox).
+SCOPES: Final = ("", "implies")
 
 _MARKS = re.compile(r"[\u00ae\u2122\u00a9]")  # ® ™ ©
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -73,6 +87,8 @@ class ServiceMapping:
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    # The columns each code *defines* (scope empty): what a vocabulary holding it can deny.
+    defining_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def columns_for_code(self, code: str) -> tuple[str, ...] | None:
         """Return the columns ``code`` sets, ``()`` if known but unused, None if unmapped."""
@@ -82,14 +98,29 @@ class ServiceMapping:
         """Return the columns a service name sets, ``()`` if known but unused, None if unmapped."""
         return self.names.get(normalize_name(name))
 
+    def answerable_columns(self, vocabulary: Iterable[str] | None) -> frozenset[str]:
+        """Return the columns a source whose code list is ``vocabulary`` can answer yes *or no*.
+
+        ``None`` stands for the whole current vocabulary (service names of the live API, whose
+        list ReadyBed cannot see): every mappable column is answerable.
+        """
+        if vocabulary is None:
+            return frozenset(MAPPABLE_COLUMNS)
+        return frozenset(
+            column
+            for code in vocabulary
+            for column in self.defining_codes.get(normalize_code(code), ())
+        )
+
 
 def parse_mapping(text: str, origin: str = "service_codes.csv") -> ServiceMapping:
     """Build a :class:`ServiceMapping` from the CSV text of a mapping file.
 
-    Raises FacilityDataError listing every row with an unknown kind or column.
+    Raises FacilityDataError listing every row with an unknown kind, column or scope.
     """
     codes: dict[str, list[str]] = {}
     names: dict[str, list[str]] = {}
+    defining: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
     problems: list[Problem] = []
     reader = csv.DictReader(text.splitlines())
@@ -102,6 +133,10 @@ def parse_mapping(text: str, origin: str = "service_codes.csv") -> ServiceMappin
     for number, row in enumerate(reader, start=1):
         kind, key = row["kind"].strip(), row["key"].strip()
         column, label = row["column"].strip(), row["label"].strip()
+        scope = (row.get("scope") or "").strip()
+        if scope not in SCOPES:
+            problems.append(Problem(number, "scope", scope, "scope must be empty or 'implies'"))
+            continue
         if kind not in ("code", "name"):
             problems.append(Problem(number, "kind", kind, "kind must be 'code' or 'name'"))
             continue
@@ -117,6 +152,10 @@ def parse_mapping(text: str, origin: str = "service_codes.csv") -> ServiceMappin
         targets = table.setdefault(lookup_key, [])
         if column and column not in targets:
             targets.append(column)
+        if kind == "code" and column and not scope:
+            defined = defining.setdefault(lookup_key, [])
+            if column not in defined:
+                defined.append(column)
         labels.setdefault(f"{kind}:{lookup_key}", label)
     if problems:
         raise FacilityDataError(f"{origin} has invalid rows", problems)
@@ -124,6 +163,7 @@ def parse_mapping(text: str, origin: str = "service_codes.csv") -> ServiceMappin
         codes={key: tuple(value) for key, value in codes.items()},
         names={key: tuple(value) for key, value in names.items()},
         labels=labels,
+        defining_codes={key: tuple(value) for key, value in defining.items()},
     )
 
 

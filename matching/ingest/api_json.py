@@ -10,7 +10,11 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError
-from matching.ingest.findtreatment import _FINDTREATMENT_ADDRESS, PLACEMENT_CATEGORIES
+from matching.ingest.findtreatment import (
+    _FINDTREATMENT_ADDRESS,
+    ANSWERED_NAMES,
+    PLACEMENT_CATEGORIES,
+)
 from matching.ingest.keys import _long_keys
 from matching.ingest.report import _Raw
 from matching.ingest.safe_json import JsonShapeError, load_json_safely
@@ -41,26 +45,41 @@ def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
         )
     if not rows:
         raise ImportFormatError(f"{filename} has an empty 'rows' list: no facilities to import")
-    fields = _API_FIELDS
-    records: dict[str, list[str]] = {target: [] for target in fields.values()}
+    return api_rows_to_raw(rows)
+
+
+def api_rows_to_raw(rows: list[object]) -> _Raw:
+    """Return the raw columns and listed services of API rows already parsed from JSON."""
+    records = [row if isinstance(row, dict) else {} for row in rows]
+    columns = {
+        target: ["" if (value := row.get(source)) is None else str(value) for row in records]
+        for source, target in _API_FIELDS.items()
+    }
     positions: list[int] = []
     keys: list[str] = []
     placement: list[bool] = []
-    for position, row in enumerate(rows):
-        row = row if isinstance(row, dict) else {}
-        for source, target in fields.items():
-            value = row.get(source)
-            records[target].append("" if value is None else str(value))
+    # Rows repeat the same category lists ("Cash or self-payment; Medicaid; ..."): each
+    # distinct (category, list) is split once. A 10,000-row refresh lists ~a million names.
+    split: dict[tuple[object, object], tuple[list[str], list[bool]]] = {}
+    for position, row in enumerate(records):
         services = row.get("services") or []
         for service in services if isinstance(services, list) else []:
             if not isinstance(service, dict):
                 continue
-            category = str(service.get("f2") or "").strip().upper()
-            for name in str(service.get("f3") or "").split(";"):
-                if name.strip():
-                    positions.append(position)
-                    keys.append(name.strip())
-                    placement.append(category in PLACEMENT_CATEGORIES)
+            key = (service.get("f2"), service.get("f3"))
+            if key not in split:
+                split[key] = _split_names(*key)
+            names, placed = split[key]
+            positions.extend([position] * len(names))
+            keys.extend(names)
+            placement.extend(placed)
     long = _long_keys(positions, keys, "name", placement)
-    table = pd.DataFrame(records, dtype="str")
-    return _Raw(table, np.arange(1, len(rows) + 1), long)
+    table = pd.DataFrame(columns, dtype="str")
+    return _Raw(table, np.arange(1, len(rows) + 1), long, answered_groups=ANSWERED_NAMES)
+
+
+def _split_names(category: object, names: object) -> tuple[list[str], list[bool]]:
+    """Return a service list's names and, for each, whether its category is placement-relevant."""
+    listed = [name.strip() for name in str(names or "").split(";") if name.strip()]
+    relevant = str(category or "").strip().upper() in PLACEMENT_CATEGORIES
+    return listed, [relevant] * len(listed)

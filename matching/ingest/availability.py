@@ -222,7 +222,25 @@ def apply_reports(directory: pd.DataFrame, reports: pd.DataFrame) -> MergeResult
     for column in col.AVAILABILITY_COLUMNS:
         if column in apply.columns:
             out.loc[rows, column] = apply[column].astype(out[column].dtype).to_numpy()
+    _apply_bed_detail(out, rows, apply)
     return MergeResult(out, report)
+
+
+# Beds by sex and youth beds: what a registry reports beyond the two totals.
+BED_DETAIL_COLUMNS: Final[tuple[str, ...]] = (*col.BEDS_BY_SEX_COLUMNS, col.BEDS_OPEN_YOUTH)
+
+
+def _apply_bed_detail(out: pd.DataFrame, rows: pd.Index, apply: pd.DataFrame) -> None:
+    """Write the reports' beds by sex; clear them where a newer report gives only totals."""
+    carries_detail = any(column in apply.columns for column in BED_DETAIL_COLUMNS)
+    carries_totals = any(column in apply.columns for column in col.BED_COLUMNS)
+    for column in BED_DETAIL_COLUMNS:
+        if column not in out.columns:
+            continue
+        if column in apply.columns:
+            out.loc[rows, column] = apply[column].astype(out[column].dtype).to_numpy()
+        elif carries_totals and not carries_detail:
+            out.loc[rows, column] = pd.NA
 
 
 def _match(directory: pd.DataFrame, reports: pd.DataFrame, report: MergeReport) -> pd.Series:

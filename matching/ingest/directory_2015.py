@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 import pandas as pd
 
@@ -11,6 +13,26 @@ from matching.ingest.keys import _long_keys
 from matching.ingest.normalize import _join_text
 from matching.ingest.report import _Raw
 from matching.ingest.text import read_csv_text
+
+# The codes the 2015 edition prints. GeoDa's OCR legend (abbr_key.json) merges the legends of
+# later editions too, so it is not this edition's code list: the 2015 directory has no code for
+# opioid detox (ODTX), for accepting clients on medication prescribed elsewhere (MOA), for
+# seniors (SNR), young-adult programs (TAY), accreditation (JC, CARF, ...), state licensing
+# (STAG, ...), telehealth, naloxone education or transport, so those stay unknown. Language
+# codes (F##, N##) only feed the ``languages`` text and are not listed.
+_CODES_2015: Final = """
+    SA SAF MHSAF MHF GHF DT HH CT HID HIT RES RS RL RD OP OD ODT OIT ORT OMB OTPA MM DM BU NXN
+    VTRL ATR NP MD MC PI SF SS MI SI IHS PA VAMC ADLT CHLD YAD FEM MALE AD WN PW MN SE GL VET
+    ADM MF CJ CO DU DV XA TRMA BC AH SP FX NX
+"""
+VOCABULARY_2015: Final = frozenset(_CODES_2015.split())
+# Every facility accepts some age group and some sex and some payment (NP: none accepted): a
+# row listing none of a group did not answer that question.
+ANSWERED_2015: Final = (
+    frozenset({"CHLD", "YAD", "ADLT"}),
+    frozenset({"FEM", "MALE"}),
+    frozenset({"SF", "MD", "MC", "PI", "MI", "SI", "IHS", "ATR", "NP"}),
+)
 
 
 def _read_directory_2015(data: bytes, filename: str) -> _Raw:
@@ -44,7 +66,13 @@ def _read_directory_2015(data: bytes, filename: str) -> _Raw:
     tokens = frame["Keys"].str.split("/").explode().str.strip()
     tokens = tokens[tokens.notna() & (tokens != "")]
     long = _long_keys(tokens.index.to_numpy(), tokens.to_numpy(), "code", True)
-    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)
+    return _Raw(
+        table.reset_index(drop=True),
+        np.arange(1, len(frame) + 1),
+        long,
+        VOCABULARY_2015,
+        answered_groups=ANSWERED_2015,
+    )
 
 
 def _split_contact(contact: pd.Series) -> tuple[pd.Series, pd.Series]:

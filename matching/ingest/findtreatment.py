@@ -47,6 +47,16 @@ PLACEMENT_CATEGORIES: Final = frozenset(
 )
 
 
+# Questions every facility answers with at least one service name (see _Raw.answered_groups):
+# a mental-health row of the API often has no "Gender accepted" category at all.
+ANSWERED_NAMES: Final = (
+    frozenset({"Female", "Male"}),
+    frozenset(
+        {"Adults", "Children/adolescents", "Seniors (65 or older)", "Seniors", "Young adults"}
+    ),
+)
+
+
 def _read_findtreatment_csv(data: bytes, filename: str) -> _Raw:
     return _findtreatment_wide(read_csv_text(data, filename), filename)
 
@@ -94,4 +104,14 @@ def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
             positions = offered.to_numpy().nonzero()[0]
             parts.append(_long_keys(positions, [name.upper()] * len(positions), "code", True))
     long = pd.concat(parts, ignore_index=True) if parts else _long_keys([], [], "code", True)
-    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), long)
+    # The export's vocabulary is its code columns: a mental-health export has no detox or
+    # MOUD column, so it says nothing about them; a flattened API page lists names (None).
+    flattened = any(name.lower().startswith("svc_") for name in service_columns)
+    vocabulary = None if flattened else frozenset(name.upper() for name in service_columns)
+    return _Raw(
+        table.reset_index(drop=True),
+        np.arange(1, len(frame) + 1),
+        long,
+        vocabulary,
+        answered_groups=ANSWERED_NAMES if flattened else (),
+    )

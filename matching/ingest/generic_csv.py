@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import numpy as np
@@ -10,8 +11,12 @@ import pandas as pd
 from matching.directory import columns as col
 from matching.directory.service_codes import MAPPABLE_COLUMNS
 from matching.errors import ImportFormatError, Problem
+from matching.ingest.address import split_addresses
 from matching.ingest.report import _Raw
 from matching.ingest.text import read_csv_text
+
+# A whole address in one cell, split into street, city, state and ZIP when those are missing.
+ADDRESS_LINE: Final = "address_line"
 
 # Generic CSV headers, compared after lower-casing and removing everything but letters/digits.
 HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -30,38 +35,98 @@ HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     col.LAT: ("lat", "latitude", "y"),
     col.LON: ("lon", "lng", "long", "longitude", "x"),
     col.FACILITY_TYPE: ("facilitytype", "typefacility", "type"),
+    ADDRESS_LINE: ("addressoneline", "onelineaddress", "fulladdress", "agencyaddress"),
 }
 
 
-_GENERIC_REQUIRED: Final = (col.NAME, col.STATE, col.ZIP, col.LAT, col.LON)
+# Coordinates are optional: a row without them is located by address or ZIP centre.
+_GENERIC_REQUIRED: Final = (col.NAME, col.STATE, col.ZIP)
 
 
 # Canonical columns a generic CSV may carry under their own names (e.g. a ReadyBed export).
-_GENERIC_PASSTHROUGH: Final = (*MAPPABLE_COLUMNS, *col.AVAILABILITY_COLUMNS, col.SOURCE)
+_GENERIC_PASSTHROUGH: Final = tuple(
+    dict.fromkeys(
+        (*MAPPABLE_COLUMNS, *col.AVAILABILITY_COLUMNS, col.SOURCE, *col.SECOND_ROUND_COLUMNS)
+    )
+)
 
 
-def _read_generic_csv(data: bytes, filename: str) -> _Raw:
+def _read_generic_csv(
+    data: bytes, filename: str, column_map: Mapping[str, str] | None = None
+) -> _Raw:
     frame = read_csv_text(data, filename)
-    by_key: dict[str, str] = {}
-    for name in frame.columns:
-        by_key.setdefault(_header_key(name), name)
-    chosen: dict[str, str] = {}
-    for target, aliases in HEADER_ALIASES.items():
-        found = next((by_key[alias] for alias in aliases if alias in by_key), None)
-        if found is not None:
-            chosen[target] = found
-    missing = [target for target in _GENERIC_REQUIRED if target not in chosen]
+    chosen = choose_columns(list(frame.columns), filename, column_map)
+    table = pd.DataFrame({target: frame[source] for target, source in chosen.items()})
+    problems = None
+    if ADDRESS_LINE in table.columns:
+        table, problems = _split_address_line(table)
+    missing = missing_fields(list(table.columns))
     if missing:
         raise ImportFormatError(
             f"{filename} is missing required field(s) {', '.join(missing)}; accepted headers: "
-            + "; ".join(f"{target}: {'/'.join(HEADER_ALIASES[target])}" for target in missing),
+            + "; ".join(f"{target}: {'/'.join(HEADER_ALIASES[target])}" for target in missing)
+            + " (or name the column with --map FIELD=HEADER)",
             [Problem(None, target, None, "no column with this meaning") for target in missing],
         )
-    table = pd.DataFrame({target: frame[source] for target, source in chosen.items()})
     for name in _GENERIC_PASSTHROUGH:
         if name in frame.columns and name not in table.columns:
             table[name] = frame[name]
-    return _Raw(table.reset_index(drop=True), np.arange(1, len(frame) + 1), None)
+    for name in (col.LAT, col.LON):
+        if name not in table.columns:
+            table[name] = ""
+    table = table.reset_index(drop=True)
+    return _Raw(table, np.arange(1, len(frame) + 1), None, problems=problems)
+
+
+def choose_columns(
+    headers: list[str], filename: str, column_map: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Return canonical field -> header: the user's ``column_map`` first, then the aliases.
+
+    Raises ImportFormatError when the map names an unknown field or a header the file lacks.
+    """
+    column_map = dict(column_map or {})
+    unknown = [field for field in column_map if field not in HEADER_ALIASES]
+    absent = [header for header in column_map.values() if header not in headers]
+    if unknown or absent:
+        raise ImportFormatError(
+            f"{filename}: "
+            + "; ".join(
+                [f"--map field {f!r} is not one of {', '.join(HEADER_ALIASES)}" for f in unknown]
+                + [
+                    f"--map header {h!r} is not a column (columns: {', '.join(headers)})"
+                    for h in absent
+                ]
+            ),
+            [Problem(None, f, None, "unknown field") for f in unknown]
+            + [Problem(None, h, None, "no such column") for h in absent],
+        )
+    by_key: dict[str, str] = {}
+    for name in headers:
+        by_key.setdefault(_header_key(name), name)
+    taken = set(column_map.values())
+    chosen = dict(column_map)
+    for target, aliases in HEADER_ALIASES.items():
+        if target in chosen:
+            continue
+        found = next((by_key[a] for a in aliases if a in by_key and by_key[a] not in taken), None)
+        if found is not None:
+            chosen[target] = found
+    return chosen
+
+
+def missing_fields(fields: list[str]) -> list[str]:
+    """Return the required canonical fields absent from ``fields``."""
+    return [target for target in _GENERIC_REQUIRED if target not in fields]
+
+
+def _split_address_line(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Fill street, city, state and ZIP from the one-line address where the file lacks them."""
+    parts = split_addresses(table[ADDRESS_LINE])
+    wanted = [name for name in (col.STREET, col.CITY, col.STATE, col.ZIP) if name not in table]
+    out = table.drop(columns=[ADDRESS_LINE]).assign(**{name: parts[name] for name in wanted})
+    problems = parts["problem"] if wanted else pd.Series("", index=table.index, dtype="str")
+    return out, problems.reset_index(drop=True)
 
 
 def _header_key(name: str) -> str:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import pandas as pd
+
+from matching.directory import columns as col
+from matching.directory.default import DEFAULT_CSV
+from matching.directory.io import read_directory
+from matching.directory.schema import has_location, validate_directory
 from matching.directory.service_codes import load_mapping
-from matching.errors import ImportFormatError
+from matching.errors import ImportFormatError, ReadyBedError
 from matching.ingest.api_json import _read_findtreatment_json
+from matching.ingest.ca_dhcs import _read_ca_dhcs
 from matching.ingest.directory_2015 import _read_directory_2015
 from matching.ingest.findtreatment import _read_findtreatment_csv, _read_findtreatment_xlsx
 from matching.ingest.generic_csv import _read_generic_csv
+from matching.ingest.locate import locate
+from matching.ingest.national_directory import _read_national_directory
 from matching.ingest.normalize import _build_table
 from matching.ingest.report import ImportReport, ImportResult, Progress, _Raw
 from matching.ingest.sniff import (
@@ -35,7 +45,12 @@ from matching.ingest.text import (
 
 
 def import_file(
-    path: str | os.PathLike[str], *, fmt: FormatChoice = "auto", progress: Progress | None = None
+    path: str | os.PathLike[str],
+    *,
+    fmt: FormatChoice = "auto",
+    progress: Progress | None = None,
+    locating: Locating | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import the listing at ``path`` (format detected unless ``fmt`` names one of FORMATS).
 
@@ -51,6 +66,12 @@ def import_file(
         ``"auto"`` (detect from the content) or one of ``matching.ingest.sniff.FORMATS``.
     progress : callable, optional
         Called as ``progress(fraction, message)`` while importing, for a progress bar.
+    locating : Locating, optional
+        How rows without coordinates are placed (default: address match against the shipped
+        directory, then the ZIP centre; see :mod:`matching.ingest.locate`).
+    column_map : mapping, optional
+        Canonical field -> header, for columns of a generic CSV that no alias matches, e.g.
+        ``{"name": "AccountName", "address_line": "AddressOneLine"}``.
 
     Returns
     -------
@@ -104,14 +125,22 @@ def import_file(
     elif not head.startswith(_XLSX_MAGIC):
         # Checked on the file in bounded chunks, before the whole file is read into memory.
         _scan_lines(_chunks_of_file(path), path.name)
-    return _import(path.read_bytes(), path.name, fmt, progress, lines_checked=True)
+    return _import(
+        path.read_bytes(), path.name, fmt, progress, locating, column_map, lines_checked=True
+    )
 
 
 def import_bytes(
-    data: bytes, filename: str, *, fmt: FormatChoice = "auto", progress: Progress | None = None
+    data: bytes,
+    filename: str,
+    *,
+    fmt: FormatChoice = "auto",
+    progress: Progress | None = None,
+    locating: Locating | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import a listing held in memory (e.g. an upload) named ``filename``."""
-    return _import(data, filename, fmt, progress, lines_checked=False)
+    return _import(data, filename, fmt, progress, locating, column_map, lines_checked=False)
 
 
 def _import(
@@ -119,6 +148,8 @@ def _import(
     filename: str,
     fmt: FormatChoice,
     progress: Progress | None,
+    locating: Locating | None,
+    column_map: Mapping[str, str] | None,
     *,
     lines_checked: bool,
 ) -> ImportResult:
@@ -134,12 +165,78 @@ def _import(
     chosen = detected if fmt == "auto" else fmt
     if _is_csv_format(chosen) and not lines_checked:
         _scan_lines(_chunks_of_bytes(data), filename)
-    raw = _READERS[chosen](data, filename)
+    if column_map and chosen != "generic-csv":
+        raise ImportFormatError(
+            f"--map is for CSV files whose headers ReadyBed cannot guess; {filename} is read "
+            f"as {chosen}, whose columns are known (leave --map out or use --format generic-csv)"
+        )
+    raw = (
+        _read_generic_csv(data, filename, column_map)
+        if column_map
+        else _READERS[chosen](data, filename)
+    )
     report_progress(0.5, "Mapping services")
     report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
     frame = _build_table(raw, chosen, filename, report, load_mapping())
+    if not has_location(frame).all():
+        report_progress(0.8, "Locating facilities without coordinates")
+        frame = _locate(frame, locating or Locating(), report)
+    _note_expired_licences(frame, report)
     report_progress(1.0, f"Imported {report.rows_imported} facilities")
     return ImportResult(frame=frame, report=report)
+
+
+def _note_expired_licences(frame: pd.DataFrame, report: ImportReport) -> None:
+    expired = int(frame[col.LICENSE_EXPIRED].fillna(False).sum())
+    if expired:
+        report.notes.append(
+            f"{expired} facilit{'y has' if expired == 1 else 'ies have'} an expired licence "
+            "(license_expired): check with the state before relying on them"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Locating:
+    """How an import places rows that have no coordinates.
+
+    ``references``: canonical tables or files with street-level coordinates to match addresses
+    against; None = the directory ReadyBed ships. ``zip_centres``: fall back to the ZIP centre.
+    ``enabled=False`` leaves such rows at 0,0 (location unknown).
+    """
+
+    references: tuple[pd.DataFrame | str | os.PathLike[str], ...] | None = None
+    zip_centres: bool = True
+    enabled: bool = True
+
+
+def _locate(frame: pd.DataFrame, locating: Locating, report: ImportReport) -> pd.DataFrame:
+    if not locating.enabled:
+        unknown = int((~has_location(frame)).sum())
+        report.notes.append(f"{unknown} imported row(s) have no coordinates (0,0)")
+        return frame
+    references = [_reference(item) for item in _reference_items(locating)]
+    located, counts = locate(frame, references, zip_centres=locating.zip_centres)
+    report.locate_counts = counts
+    report.notes.append(counts.note())
+    return validate_directory(located)
+
+
+def _reference_items(locating: Locating) -> tuple[pd.DataFrame | str | os.PathLike[str], ...]:
+    if locating.references is not None:
+        return locating.references
+    return (DEFAULT_CSV,) if DEFAULT_CSV.is_file() else ()
+
+
+def _reference(item: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
+    """Return a reference table: a frame as given, a file imported in any format (not located)."""
+    if isinstance(item, pd.DataFrame):
+        return item
+    if Path(item) == DEFAULT_CSV:
+        return read_directory(item)
+    try:
+        return import_file(item, locating=Locating(enabled=False)).frame
+    except ReadyBedError as exc:
+        raise ImportFormatError(f"--locate-with {Path(item).name}: {exc}") from exc
 
 
 _READERS: Final[dict[ImportFormat, Callable[[bytes, str], _Raw]]] = {
@@ -148,4 +245,6 @@ _READERS: Final[dict[ImportFormat, Callable[[bytes, str], _Raw]]] = {
     "findtreatment-json": _read_findtreatment_json,
     "directory-2015": _read_directory_2015,
     "generic-csv": _read_generic_csv,
+    "national-directory": _read_national_directory,
+    "ca-dhcs-licensing": _read_ca_dhcs,
 }

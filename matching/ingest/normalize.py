@@ -33,7 +33,13 @@ from matching.directory.schema import (
     describe,
     validate_directory,
 )
-from matching.directory.service_codes import MAPPABLE_COLUMNS, ServiceMapping
+from matching.directory.service_codes import (
+    MAPPABLE_FLAG_COLUMNS,
+    MAPPED_TEXT_COLUMNS,
+    ServiceMapping,
+    normalize_code,
+    normalize_name,
+)
 from matching.errors import FacilityDataError, Problem
 from matching.ingest.generic_csv import _GENERIC_PASSTHROUGH
 from matching.ingest.report import ImportReport, _Raw
@@ -50,6 +56,9 @@ def _build_table(
         table[col.AVAILABILITY_STATUS] = status.where(status != "", "unknown")
     flags = _service_flags(raw, mapping, report)
     reasons = _row_problems(table)
+    if raw.problems is not None:
+        extra = raw.problems.to_numpy()
+        reasons = reasons.where(extra == "", reasons.where(reasons == "", reasons + "; ") + extra)
     keep = reasons.eq("").to_numpy()
     report.record_rejected(raw.row_numbers, reasons)
     if not keep.any():
@@ -69,9 +78,7 @@ def _build_table(
         if col.SOURCE in table.columns
         else f"{fmt}:{filename}"
     )
-    unknown_location = int(((table[col.LAT] == 0) & (table[col.LON] == 0)).sum())
-    if unknown_location:
-        report.notes.append(f"{unknown_location} imported row(s) have no coordinates (0,0)")
+    # Rows without coordinates are reported by the locating step (matching.ingest.locate).
     table = coerce_directory(table.drop(columns=[c for c in ("street2",) if c in table.columns]))
     report.rows_imported = len(table)
     return validate_directory(_add_services_text(table))
@@ -174,11 +181,76 @@ def _fold(text: pd.Series) -> pd.Series:
 
 
 def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> pd.DataFrame | None:
-    """Turn each row's listed keys into True/False flags (NA where a row lists nothing)."""
+    """Turn each row's listed keys into flags and label lists (NA where the source cannot say).
+
+    A flag is True where the row lists a key that sets it; False where the row lists services
+    and the source's vocabulary defines the flag; unknown (NA) on a row that lists nothing,
+    and on every row for a flag the vocabulary cannot deny ("unknown is not no").
+    """
     if raw.keys is None:
         return None
     n_rows = len(raw.table)
     keys = raw.keys
+    mapped = _mapped_columns(keys, mapping, report)
+    positions = keys["position"].to_numpy(dtype=int)
+    key_codes, _ = pd.factorize(keys["kind"] + ":" + keys["key"])
+    columns_of = pd.Series(mapped.to_numpy(), index=key_codes).groupby(level=0).first()
+    matrix = np.zeros((n_rows, len(MAPPABLE_FLAG_COLUMNS)), dtype=bool)
+    for j, name in enumerate(MAPPABLE_FLAG_COLUMNS):
+        setting = [i for i, cols in columns_of.items() if isinstance(cols, tuple) and name in cols]
+        if setting:
+            matrix[positions[np.isin(key_codes, setting)], j] = True
+    flags = pd.DataFrame(matrix, columns=list(MAPPABLE_FLAG_COLUMNS))
+    listed = np.zeros(n_rows, dtype=bool)
+    listed[positions] = True
+    result = flags.astype("boolean")
+    result[~listed] = pd.NA
+    _unanswered_groups(result, keys, raw.answered_groups, mapping)
+    answerable = mapping.answerable_columns(raw.vocabulary)
+    silent = [name for name in MAPPABLE_FLAG_COLUMNS if name not in answerable]
+    for name in silent:
+        result[name] = result[name].where(result[name].fillna(False), pd.NA)
+    if silent and raw.vocabulary is not None:
+        report.notes.append(
+            f"the source's code list cannot say 'not offered' for {len(silent)} column(s) "
+            f"({', '.join(silent[:8])}{', ...' if len(silent) > 8 else ''}): they are "
+            "unknown unless a row lists them"
+        )
+    return result.join(_label_lists(keys, mapped, mapping, n_rows))
+
+
+def _unanswered_groups(
+    flags: pd.DataFrame,
+    keys: pd.DataFrame,
+    groups: tuple[frozenset[str], ...],
+    mapping: ServiceMapping,
+) -> None:
+    """Set a group's columns unknown (in place) on rows that list no key of the group.
+
+    A group holds codes or service names (matched as the mapping matches them).
+    """
+    if not groups:
+        return
+    folded = keys["key"].str.upper().to_numpy(dtype=object)
+    is_name = (keys["kind"] == "name").to_numpy()
+    if is_name.any():
+        folded[is_name] = keys.loc[is_name, "key"].map(normalize_name).to_numpy(dtype=object)
+    positions = keys["position"].to_numpy(dtype=int)
+    for group in groups:
+        members = {normalize_code(k) for k in group} | {normalize_name(k) for k in group}
+        answered = np.zeros(len(flags), dtype=bool)
+        answered[positions[np.isin(folded, list(members))]] = True
+        columns = {
+            column
+            for key in group
+            for column in (mapping.columns_for_code(key) or mapping.columns_for_name(key) or ())
+        }
+        for name in sorted(columns & set(flags.columns)):
+            flags.loc[~answered, name] = pd.NA
+
+
+def _mapped_columns(keys: pd.DataFrame, mapping: ServiceMapping, report: ImportReport) -> pd.Series:
+    """Return the columns each listed key sets (NaN = unmapped), counting unmapped keys."""
     lookups = {"code": mapping.columns_for_code, "name": mapping.columns_for_name}
     mapped = pd.Series(None, index=keys.index, dtype=object)
     for kind, lookup in lookups.items():
@@ -195,16 +267,37 @@ def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> 
             "for matching"
         )
     report.unmapped.update(unknown[placement]["key"].value_counts().to_dict())
-    pairs = pd.DataFrame({"position": keys["position"], "column": mapped}).explode("column")
-    pairs = pairs.dropna()
-    flags = pd.DataFrame(False, index=range(n_rows), columns=list(MAPPABLE_COLUMNS))
-    for name, group in pairs.groupby("column"):
-        flags.loc[group["position"].unique(), name] = True
-    listed = np.zeros(n_rows, dtype=bool)
-    listed[keys["position"].to_numpy(dtype=int)] = True
-    result = flags.astype("boolean")
-    result[~listed] = pd.NA
-    return result
+    return mapped
+
+
+def _label_lists(
+    keys: pd.DataFrame, mapped: pd.Series, mapping: ServiceMapping, n_rows: int
+) -> pd.DataFrame:
+    """Return the "; "-joined labels of the keys that feed each text column, in listed order."""
+    listed = keys["kind"] + ":" + keys["key"]
+    distinct = pd.DataFrame({"listed": listed, "columns": mapped}).drop_duplicates("listed")
+    out = {}
+    for name in MAPPED_TEXT_COLUMNS:
+        label_of = {
+            text: _label(mapping, text)
+            for text, columns in zip(distinct["listed"], distinct["columns"], strict=True)
+            if isinstance(columns, tuple) and name in columns
+        }
+        chosen = listed.isin(label_of.keys()).to_numpy()
+        labels = pd.Series(
+            listed[chosen].map(label_of).to_numpy(),
+            index=keys.loc[chosen, "position"].to_numpy(),
+            dtype="str",
+        )
+        joined = labels.groupby(level=0).agg(lambda values: "; ".join(dict.fromkeys(values)))
+        out[name] = joined.reindex(range(n_rows), fill_value="").astype("str")
+    return pd.DataFrame(out)
+
+
+def _label(mapping: ServiceMapping, listed: str) -> str:
+    kind, key = listed.split(":", 1)
+    folded = normalize_code(key) if kind == "code" else normalize_name(key)
+    return mapping.labels.get(f"{kind}:{folded}", key)
 
 
 def _add_services_text(table: pd.DataFrame) -> pd.DataFrame:

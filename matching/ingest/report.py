@@ -5,12 +5,14 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pandas as pd
 
-from matching.ingest.sniff import ImportFormat
+if TYPE_CHECKING:
+    from matching.ingest.formats import ImportFormat
+    from matching.ingest.locate import LocateCounts
 
 Progress = Callable[[float, str], None]
 
@@ -23,7 +25,8 @@ MAX_REJECTED_KEPT: Final = 500
 class ImportReport:
     """What an import did: rows read, imported and rejected (with reasons), unmapped keys."""
 
-    format: ImportFormat
+    # An importer's format, or the LA County registry read as a directory of its own.
+    format: ImportFormat | Literal["la-sbat"]
     source: str
     rows_read: int = 0
     rows_imported: int = 0
@@ -32,6 +35,8 @@ class ImportReport:
     rejected_count: int = 0
     unmapped: collections.Counter[str] = field(default_factory=collections.Counter)
     notes: list[str] = field(default_factory=list)
+    # How rows without coordinates were located (None = every row had coordinates).
+    locate_counts: LocateCounts | None = None
 
     def summary_text(self) -> str:
         """Return the report as a few lines for a terminal or the app."""
@@ -80,3 +85,11 @@ class _Raw:
     row_numbers: np.ndarray  # the user's row number (1 = first data row) of each table row
     # Long form (position, key, kind "code"/"name", placement); None = source lists no services.
     keys: pd.DataFrame | None
+    # The codes the source's own code list holds (its reference sheet, its code columns):
+    # a column no code of it defines stays unknown on every row. None = the whole mapping.
+    vocabulary: frozenset[str] | None = None
+    # Groups of codes that every facility answers with at least one (ages, sex, payment): a
+    # row listing none of a group did not answer, so that group's columns are unknown there.
+    answered_groups: tuple[frozenset[str], ...] = ()
+    # Reasons the reader found to leave a row out ('' = none), added to the shared checks.
+    problems: pd.Series | None = None

@@ -1,4 +1,8 @@
-"""The user's directories: the built-in demo set, every listing they imported, the active one.
+"""The user's directories: the two built-in sets, every listing they imported, the active one.
+
+Built in are SAMHSA's National Directory 2023 (real facilities, the default) and the fictional
+demo set (for trying the app; the default instead when ``READYBED_DEMO=1`` is set, as the tests
+do, or when the real file is missing).
 
 An imported listing is saved as a canonical CSV in a ``directories`` folder beside the store's
 database (owner-only, like the database), and recorded in the store's ``directories`` table;
@@ -8,6 +12,7 @@ replaces anything and the previous directory stays active.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +34,8 @@ from matching.records.store import (
 
 DEMO_KEY: Final = "demo"
 DEMO_NAME: Final = "Demo directory (fictional facilities)"
+DEFAULT_KEY: Final = "samhsa-2023"
+DEMO_MODE_ENV: Final = "READYBED_DEMO"
 ACTIVE_SETTING: Final = "active_directory"
 FOLDER_NAME: Final = "directories"
 
@@ -50,6 +57,11 @@ class DirectoryEntry:
         """Return whether this is the built-in synthetic set."""
         return self.key == DEMO_KEY
 
+    @property
+    def is_builtin(self) -> bool:
+        """Return whether this set ships with ReadyBed (it cannot be deleted)."""
+        return self.key in (DEMO_KEY, DEFAULT_KEY)
+
 
 def library_folder(engine: Engine) -> Path:
     """Return the folder imported listings are saved in (beside a SQLite store's file)."""
@@ -67,14 +79,39 @@ def demo_entry() -> DirectoryEntry:
     )
 
 
+def default_entry() -> DirectoryEntry:
+    """Return the entry of the shipped SAMHSA National Directory (real facilities)."""
+    from matching.directory.default import DEFAULT_CSV, DEFAULT_NAME
+
+    return DirectoryEntry(
+        key=DEFAULT_KEY,
+        name=DEFAULT_NAME,
+        path=DEFAULT_CSV,
+        format="national-directory",
+        rows=0,
+        imported_at=None,
+    )
+
+
+def builtin_entry() -> DirectoryEntry:
+    """Return the directory searched when the user chose none: the real one, or demo mode's."""
+    demo_mode = os.environ.get(DEMO_MODE_ENV, "").strip().lower() in ("1", "true", "yes")
+    entry = default_entry()
+    return demo_entry() if demo_mode or not entry.path.is_file() else entry
+
+
 def list_directories(engine: Engine) -> list[DirectoryEntry]:
-    """Return the demo entry, then imported listings newest first."""
+    """Return the built-in entries (the active default first), then imports newest first."""
     with engine.connect() as connection:
         rows = connection.execute(
             select(directories).order_by(directories.c.imported_at.desc(), directories.c.id.desc())
         ).all()
     folder = library_folder(engine)
-    return [demo_entry()] + [_entry(row, folder) for row in rows]
+    builtins = [builtin_entry()]
+    builtins += [e for e in (default_entry(), demo_entry()) if e.key != builtins[0].key]
+    return [e for e in builtins if e.is_demo or e.path.is_file()] + [
+        _entry(row, folder) for row in rows
+    ]
 
 
 def save_import(
@@ -113,6 +150,8 @@ def get_entry(engine: Engine, key: str) -> DirectoryEntry:
     """Return the entry for ``key``; StoreError when no such directory exists."""
     if key == DEMO_KEY:
         return demo_entry()
+    if key == DEFAULT_KEY:
+        return default_entry()
     if not key.isdigit():
         raise StoreError(f"{key!r} is not a directory of this store.")
     with engine.connect() as connection:
@@ -123,18 +162,18 @@ def get_entry(engine: Engine, key: str) -> DirectoryEntry:
 
 
 def active_entry(engine: Engine) -> DirectoryEntry:
-    """Return the active directory; the demo set when none was chosen or the choice is gone."""
+    """Return the active directory; the built-in one when none was chosen or the choice is gone."""
     with engine.connect() as connection:
         key = connection.execute(
             select(app_settings.c.value).where(app_settings.c.key == ACTIVE_SETTING)
         ).scalar_one_or_none()
     if key is None:
-        return demo_entry()
+        return builtin_entry()
     try:
         entry = get_entry(engine, key)
     except StoreError:
-        return demo_entry()
-    return entry if entry.path.exists() else demo_entry()
+        return builtin_entry()
+    return entry if entry.is_demo or entry.path.exists() else builtin_entry()
 
 
 def set_active(engine: Engine, key: str) -> DirectoryEntry:
@@ -154,12 +193,12 @@ def set_active(engine: Engine, key: str) -> DirectoryEntry:
 
 
 def delete_directory(engine: Engine, key: str) -> None:
-    """Delete an imported listing (its file and record); the demo set cannot be deleted."""
+    """Delete an imported listing (its file and record); the built-in sets cannot be deleted."""
     entry = get_entry(engine, key)
-    if entry.is_demo:
-        raise StoreError("The demo directory is built in and cannot be deleted.")
+    if entry.is_builtin:
+        raise StoreError(f"{entry.name} is built in and cannot be deleted.")
     if active_entry(engine).key == key:
-        set_active(engine, DEMO_KEY)
+        set_active(engine, builtin_entry().key)
     with engine.begin() as connection:
         connection.execute(delete(directories).where(directories.c.id == int(key)))
     entry.path.unlink(missing_ok=True)

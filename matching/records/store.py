@@ -143,6 +143,16 @@ app_settings = Table(
     Column("value", String(500), nullable=False),
 )
 
+# The last search form as submitted (JSON), so the form and its results survive a page change or
+# a reload without putting the place in the URL. One row per name ("last" today).
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("form_json", Text, nullable=False),
+    Column("saved_at", DateTime, nullable=False),
+)
+
 
 # ... Cases (readiness) (the readiness issue) ....................................................
 # A case is its plan as JSON plus one row per candidate facility and one per contact-log entry;

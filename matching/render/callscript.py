@@ -22,6 +22,18 @@ from matching.search.query import SearchQuery
 
 def call_script(facility: Mapping[str, object], query: SearchQuery | None = None) -> list[str]:
     """Return the questions to ask ``facility`` (a directory row), tailored to ``query``."""
+    if outpatient_only(facility):
+        # No beds to ask about: ask what an outpatient clinic can do today, and where it sends
+        # people who need a bed (issue 11: never ask a clinic about inpatient beds).
+        return [
+            "Can you see the person today or tomorrow for an assessment, and start "
+            "buprenorphine or methadone as an outpatient?",
+            _payment_question(query),
+            _moud_question(facility),
+            *unrecorded_questions(facility, query),
+            "If they need detox or a residential bed, which program do you refer to, and can "
+            "you call ahead for us?",
+        ]
     questions = [
         "Do you have an opening right now for opioid (heroin) detox? How many beds, "
         "and in which program (detox, residential)?",
@@ -38,6 +50,27 @@ def call_script(facility: Mapping[str, object], query: SearchQuery | None = None
         care = col.SERVICE_LABELS[query.after_care].lower()
         questions.append(f"After detox, can the person step down to {care} with you?")
     return questions
+
+
+# Care with a bed: a facility known to offer none of these (and some outpatient care) is a
+# clinic. Unknown is not no: a listing that does not say keeps the bed questions.
+_BED_CARE = (
+    "residential",
+    "hospital_inpatient",
+    "detox_hospital",
+    "detox_residential",
+)
+_CLINIC_CARE = ("outpatient", "intensive_outpatient", "partial_hospitalization", "detox_outpatient")
+
+
+def outpatient_only(facility: Mapping[str, object]) -> bool:
+    """Return True when the listing says outpatient care and no care with a bed."""
+    no_beds = all(_no(facility.get(name)) for name in _BED_CARE)
+    return no_beds and any(_yes(facility.get(name)) for name in _CLINIC_CARE)
+
+
+def _no(value: object) -> bool:
+    return value is not None and not pd.isna(value) and not bool(value)
 
 
 _AGE_PHRASES = {

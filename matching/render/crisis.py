@@ -60,3 +60,13 @@ NALOXONE_GUIDANCE: Final = (
     "breathing slowly: call 911, spray one dose in a nostril, give a second after 2-3 minutes "
     "if there is no response, and stay with them."
 )
+
+
+def crisis_links() -> list[tuple[str, str]]:
+    """Return (text, href) for every crisis line: ``tel:`` links, and ``sms:`` for 988."""
+    return [
+        ("Call 988", "tel:988"),
+        ("Text 988", "sms:988"),
+        ("SAMHSA Helpline 1-800-662-4357", "tel:+18006624357"),
+        ("911 (overdose, emergency)", "tel:911"),
+    ]

@@ -84,12 +84,18 @@ def age_text(hours: float) -> str:
 
 
 def availability_text(
-    frame: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
+    frame: pd.DataFrame,
+    *,
+    now: datetime | None = None,
+    tz: str | None = None,
+    relative: bool = True,
 ) -> pd.Series:
     """Return what is known about open beds, with when it was reported and how fresh that is.
 
     E.g. "Openings: 2 detox + 1 residential beds open - reported Nov 26 14:05 EST, 3 h ago
     (fresh)". ``tz`` is the reader's IANA time zone for the report time (default UTC).
+    ``relative=False`` leaves out the age and freshness ("3 h ago (fresh)"): a downloaded or
+    printed copy keeps only the report time, since it is read long after it was made.
     """
     now = now or datetime.now(UTC)
     zone = ZoneInfo(tz) if tz else UTC
@@ -102,9 +108,12 @@ def availability_text(
     detox_beds = frame[col.BEDS_OPEN_DETOX].tolist()
     residential_beds = frame[col.BEDS_OPEN_RESIDENTIAL].tolist()
     stamp_list, hour_list, label_list = stamps.tolist(), hours.tolist(), labels.tolist()
+    by_sex = frame[[name for name in _BY_SEX_COLUMNS if name in frame.columns]]
     for position in range(len(frame)):
         status = str(statuses[position] or "unknown")
-        beds = _beds_text(detox_beds[position], residential_beds[position])
+        beds = _beds_text(detox_beds[position], residential_beds[position]) + by_sex_text(
+            by_sex.iloc[position]
+        )
         stamp = stamp_list[position]
         if status == "unknown" and not beds:
             texts.append("Not reported - call to check")
@@ -116,6 +125,9 @@ def availability_text(
             texts.append(f"{head} - time of report unknown")
             continue
         when = stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z")
+        if not relative:
+            texts.append(f"{head} - reported {when}")
+            continue
         age = age_text(float(hour_list[position]))
         texts.append(f"{head} - reported {when}, {age} ({label_list[position]})")
     return pd.Series(texts, index=frame.index, dtype="str")
@@ -282,6 +294,48 @@ def _beds_text(detox: object, residential: object) -> str:
     return text + (f", no {closed[0]}" if closed else "")
 
 
+_SEX_DETAIL: Final = (
+    ("detox", col.BEDS_OPEN_DETOX_FEMALE, col.BEDS_OPEN_DETOX_MALE),
+    ("residential", col.BEDS_OPEN_RESIDENTIAL_FEMALE, col.BEDS_OPEN_RESIDENTIAL_MALE),
+)
+
+
+_BY_SEX_COLUMNS: Final = (*col.BEDS_BY_SEX_COLUMNS, col.BEDS_OPEN_YOUTH)
+
+
+def by_sex_text(row: pd.Series) -> str:
+    """Return the beds a source reported by sex, e.g. " (detox: women 2, men 0)", else ""."""
+    parts = []
+    for kind, female, male in _SEX_DETAIL:
+        counts = [
+            f"{word} {int(row[name])}"
+            for word, name in (("women", female), ("men", male))
+            if name in row.index and not pd.isna(row[name])
+        ]
+        if counts:
+            parts.append(f"{kind}: {', '.join(counts)}")
+    youth = row.get(col.BEDS_OPEN_YOUTH)
+    if youth is not None and not pd.isna(youth):
+        parts.append(f"youth: {int(youth)}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def needed_beds_text(results: pd.DataFrame) -> pd.Series:
+    """Return the open beds of the kind the search needs, e.g. "2 detox beds for women"."""
+    if "beds_needed" not in results.columns:
+        return pd.Series("", index=results.index, dtype="str")
+    texts = []
+    for beds, kind in zip(results["beds_needed"], results["beds_needed_kind"], strict=True):
+        if pd.isna(beds):
+            texts.append(f"{kind}: not reported")
+        elif beds > 0:
+            noun = kind.replace("beds", "bed", 1) if beds == 1 else kind
+            texts.append(f"{int(beds)} {noun}")
+        else:
+            texts.append(f"no {kind}")
+    return pd.Series(texts, index=results.index, dtype="str")
+
+
 def _is_yes(value: object) -> bool:
     return value is not None and not pd.isna(value) and bool(value)
 
@@ -331,6 +385,7 @@ RESULT_FACILITY: Final = "Facility"
 RESULT_CALL: Final = "Call"
 RESULT_PHONE: Final = "Phone"
 RESULT_AVAILABILITY: Final = "Availability"
+RESULT_NEEDED: Final = "Beds for this search"
 RESULT_FRESHNESS: Final = "Freshness"
 RESULT_DISTANCE: Final = "Distance"
 RESULT_MILES: Final = "Miles"
@@ -355,6 +410,7 @@ def results_table(
             RESULT_FACILITY: results[col.NAME],
             RESULT_CALL: phone.map(tel_link).astype("str"),
             RESULT_PHONE: phone.astype("str"),
+            RESULT_NEEDED: needed_beds_text(results),
             RESULT_AVAILABILITY: availability_text(results, now=now, tz=tz),
             RESULT_FRESHNESS: results["freshness"],
             RESULT_DISTANCE: distance_text(results),
@@ -391,9 +447,18 @@ AVAILABILITY_COLORS: Final[dict[str, str]] = {
 
 
 def availability_band(results: pd.DataFrame) -> pd.Series:
-    """Return each result's map band: a key of AVAILABILITY_COLORS."""
-    beds = results[list(col.BED_COLUMNS)].astype("Float64").fillna(0).max(axis=1) > 0
-    status = results[col.AVAILABILITY_STATUS]
+    """Return each result's map band: a key of AVAILABILITY_COLORS.
+
+    Search results carry the beds of the kind the search needs (``beds_needed``,
+    ``availability_for_need``): the band is about those, so a facility whose open beds are of
+    another kind, or for the other sex, is never green.
+    """
+    if {"beds_needed", "availability_for_need"} <= set(results.columns):
+        beds = results["beds_needed"].astype("Float64").fillna(0) > 0
+        status = results["availability_for_need"]
+    else:
+        beds = results[list(col.BED_COLUMNS)].astype("Float64").fillna(0).max(axis=1) > 0
+        status = results[col.AVAILABILITY_STATUS]
     open_now = beds | status.isin(["openings", "accepting_assessments"])
     closed = status.isin(["no_openings", "waitlist"]) & ~beds
     fresh = results["freshness"].eq("fresh")
@@ -405,18 +470,38 @@ def availability_band(results: pd.DataFrame) -> pd.Series:
     return pd.Series(band, index=results.index, dtype="str")
 
 
-def map_points(results: pd.DataFrame, origin_lat: float, origin_lon: float) -> pd.DataFrame:
-    """Return lat, lon, color and size (metres) for the origin and every result."""
+def map_points(
+    results: pd.DataFrame,
+    origin_lat: float,
+    origin_lon: float,
+    *,
+    origin_label: str = "the place you entered",
+) -> pd.DataFrame:
+    """Return lat, lon, color and size (metres) for the origin and every result, with the
+    name, distance and beds a map tooltip shows."""
+    band = availability_band(results)
+    beds = availability_text(results).str.split(" - ").str[0]
     facilities = pd.DataFrame(
         {
             "lat": results[col.LAT].astype("float64"),
             "lon": results[col.LON].astype("float64"),
-            "color": availability_band(results).map(AVAILABILITY_COLORS),
+            "color": band.map(AVAILABILITY_COLORS),
             "size": 250.0,
+            "name": results[col.NAME].astype("str"),
+            "distance": results["distance_miles"].map(lambda miles: f"{miles:.1f} miles"),
+            "beds": beds,
         }
     )
     origin = pd.DataFrame(
-        {"lat": [origin_lat], "lon": [origin_lon], "color": [ORIGIN_COLOR], "size": [600.0]}
+        {
+            "lat": [origin_lat],
+            "lon": [origin_lon],
+            "color": [ORIGIN_COLOR],
+            "size": [600.0],
+            "name": [f"You entered: {origin_label}"],
+            "distance": [""],
+            "beds": [""],
+        }
     )
     return pd.concat([origin, facilities], ignore_index=True)
 

@@ -74,12 +74,18 @@ _WIDTHS: Final = {
 
 
 def shortlist_table(
-    view: pd.DataFrame, *, now: datetime | None = None, tz: str | None = None
+    view: pd.DataFrame,
+    *,
+    now: datetime | None = None,
+    tz: str | None = None,
+    relative: bool = True,
 ) -> pd.DataFrame:
     """Return the shortlist as labelled export columns, in shortlist order.
 
     DISTANCE_TEXT says "about N miles (ZIP centre)" for facilities located only by their ZIP;
     LISTING names the source and its age, with a warning when it is over 18 months old.
+    ``relative=False`` is for downloads and print: availability keeps its report time but not
+    an age ("3 h ago (fresh)") that would be wrong by the time the copy is read.
     """
     now = now or datetime.now(UTC)
     stamps = pd.to_datetime(view[col.AVAILABILITY_REPORTED_AT], utc=True)
@@ -96,7 +102,7 @@ def shortlist_table(
             ADDRESS: address_text(view),
             DISTANCE: view["distance_miles"].astype("float64").round(1),
             DISTANCE_TEXT: distance_text(view),
-            AVAILABILITY: availability_text(view, now=now, tz=tz),
+            AVAILABILITY: availability_text(view, now=now, tz=tz, relative=relative),
             REPORTED_AT: stamps.dt.strftime("%Y-%m-%d %H:%M").fillna("").astype("str"),
             SOURCE: view[col.AVAILABILITY_SOURCE].fillna("").astype("str"),
             SERVICES: pd.Series(

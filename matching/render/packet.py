@@ -24,6 +24,7 @@ from matching.case.readiness import (
     verdict,
 )
 from matching.render.pdf import ReadyBedPDF
+from matching.wording import count_of
 
 PACKING_LIST: Final = (
     "Photo ID",
@@ -51,7 +52,7 @@ def _placement_lines(pdf: ReadyBedPDF, placement: Placement, zone: str) -> None:
         who = f" by {availability.confirmed_by}" if availability.confirmed_by else ""
         pdf.field(
             "Availability",
-            f"{availability.beds_open} {availability.bed_type} bed(s), confirmed{who} "
+            f"{count_of(availability.beds_open, availability.bed_type + ' bed')}, confirmed{who} "
             f"{format_local(availability.confirmed_at, zone)}",
         )
     pdf.field(

@@ -35,7 +35,7 @@ _MARKDOWN_SPECIAL_RE: Final = re.compile(r"[\\`*_{}\[\]<>#|~$]")
 _AUTOLINK_RE: Final = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?<=@)")
 WORD_JOINER: Final = "\u2060"
 # A value at the start of a line could begin a list ("- x", "+ x", "1. x", "1) x").
-_LIST_MARKER_RE: Final = re.compile(r"^(\d{0,9})([-+.)])(?=\s)")
+_LIST_MARKER_RE: Final = re.compile(r"^(\d{0,9})([-+.)])(?=\s|$)")
 _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST_RE: Final = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})+$")
 # Characters a URL may keep inside <...> without Markdown or HTML reading them.

@@ -35,7 +35,9 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import QueryError
+from matching.search.beds import NEED_COLUMNS, need_labels, needed_beds, status_for_need
 from matching.search.index import FacilityIndex
+from matching.search.licensing import licence_notes
 from matching.search.person import (
     NO,
     PERSON_WORDS,
@@ -73,6 +75,8 @@ RESULT_COLUMNS = (
     "availability_age_hours",
     "freshness",
     "unverified",
+    *NEED_COLUMNS,
+    "licence_note",
 )
 # Which score component a requirement feeds: an unknown requirement earns none of it.
 _REQUIREMENT_COMPONENT = {
@@ -193,7 +197,7 @@ def search(
         points={name: values[order] for name, values in points.items()},
         unknown={name: unknown[order] for name, unknown in unverified_by.items()},
     )
-    return _result_frame(index, query, ranked, total=len(positions))
+    return _result_frame(index, query, ranked, total=len(positions), now=now)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -229,7 +233,7 @@ def _points(
 
 
 def _result_frame(
-    index: FacilityIndex, query: SearchQuery, ranked: _Ranked, *, total: int
+    index: FacilityIndex, query: SearchQuery, ranked: _Ranked, *, total: int, now: datetime
 ) -> pd.DataFrame:
     """Return the directory rows of ``ranked`` with the result columns, in one construction."""
     unverified = np.zeros(len(ranked.positions), dtype=bool)
@@ -247,6 +251,8 @@ def _result_frame(
         "freshness": pd.array(ranked.labels, dtype="str"),
         "unverified": unverified,
     }
+    added |= _need_columns(index, query, ranked.positions)
+    added |= _licence_columns(index, ranked.positions, now, added["reasons"])
     # Each column taken on its own and the frame built once: DataFrame.take + concat cost 5x
     # more, most of a search. A directory saved from earlier results carries old scores:
     # replace them, never duplicate.
@@ -258,6 +264,29 @@ def _result_frame(
     frame = pd.DataFrame(columns | added, index=pd.RangeIndex(len(ranked.positions)), copy=False)
     frame.attrs["total_matches"] = total
     return frame
+
+
+def _need_columns(index: FacilityIndex, query: SearchQuery, chosen: np.ndarray) -> dict:
+    """Return the open beds of the needed kind (for the person's sex), what they are, status."""
+    beds, by_sex = needed_beds(index.beds, query, chosen)
+    return {
+        "beds_needed": beds,
+        "beds_needed_kind": pd.array(need_labels(query, by_sex), dtype="str"),
+        "availability_for_need": pd.array(
+            status_for_need(index.beds, query, chosen, index.status[chosen]), dtype="str"
+        ),
+    }
+
+
+def _licence_columns(
+    index: FacilityIndex, chosen: np.ndarray, now: datetime, reasons: Any
+) -> dict[str, object]:
+    """Return the licensing note per result, also appended to its reasons."""
+    notes = licence_notes(index.directory, chosen, now)
+    joined = [
+        f"{text} · {note}" if note else text for text, note in zip(reasons, notes, strict=True)
+    ]
+    return {"reasons": pd.array(joined, dtype="str"), "licence_note": pd.array(notes, dtype="str")}
 
 
 def _check_now(now: datetime | None) -> datetime:
@@ -324,7 +353,7 @@ def _beds_state(
         if query.max_age_hours is not None
         else np.ones(len(positions), dtype=bool)
     )
-    beds = index.beds[query.bed_column][positions]
+    beds, _ = needed_beds(index.beds, query, positions)
     if query.min_beds == 0:
         return np.where(recent, YES, UNKNOWN).astype("int8")
     enough = beds >= query.min_beds
@@ -363,7 +392,10 @@ def _fractions(
         else np.ones(len(positions), dtype=bool)
     )
     availability = availability_fraction(
-        index.beds[query.bed_column][positions], index.status[positions], usable, labels
+        needed_beds(index.beds, query, positions)[0],
+        status_for_need(index.beds, query, positions, index.status[positions]),
+        usable,
+        labels,
     )
     detox_any = any_of([flags[name] for name in col.DETOX_COLUMNS])
     payers_chosen = bool(query.payers)
@@ -424,8 +456,9 @@ def _reasons(
         name: index.flags[name][chosen].tolist() for name in _REASON_FLAGS
     }
     columns |= {
-        "beds": index.beds[query.bed_column][chosen].tolist(),
-        "status": index.status[chosen].tolist(),
+        "beds": needed_beds(index.beds, query, chosen)[0].tolist(),
+        "kind": need_labels(query, needed_beds(index.beds, query, chosen)[1]).tolist(),
+        "status": status_for_need(index.beds, query, chosen, index.status[chosen]).tolist(),
         "distance_miles": distance_miles.tolist(),
         "age": age_hours.tolist(),
         "freshness": labels.tolist(),
@@ -473,16 +506,18 @@ def _age_text(hours: float) -> str:
 
 
 def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
-    kind = "detox" if query.bed_column == col.BEDS_OPEN_DETOX else "residential"
     beds, status, age = row["beds"], row["status"], row["age"]
+    kind, _, note = row["kind"].partition(" (")
+    note = f" ({note}" if note else ""
     if math.isfinite(beds) and beds > 0:
-        text = f"{beds:.0f} {kind} bed{'s' if beds != 1 else ''} open"
-    elif math.isfinite(beds) and status in ("openings", "no_openings", "unknown"):
-        text = f"no {kind} beds open"
+        noun = kind.replace("beds", "bed") if beds == 1 else kind
+        text = f"{beds:.0f} {noun} open{note}"
+    elif math.isfinite(beds):
+        text = f"no {kind} open{note}"
     elif status != "unknown":
         text = col.STATUS_LABELS.get(status, status).lower()
     else:
-        return "availability unknown - call to check"
+        return f"{kind} not reported - call to check"
     if math.isfinite(age):
         label = row["freshness"]
         text += f", reported {_age_text(age)}" + ("" if label == "fresh" else f" ({label})")

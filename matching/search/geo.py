@@ -4,10 +4,12 @@ Offline forms resolve from the ZIP centroids bundled in the ``zipcodes`` package
 through the compact table of :mod:`matching.search.ziptable`, which loads in milliseconds):
 
 * ``10001`` or ``10001-1234`` (ZIP+4 keeps only the ZIP) - the ZIP's centroid;
-* ``Boston, MA`` (the comma is optional) - the mean of the centroids of the city's active
-  STANDARD ZIPs. A mean of the ZIPs people live in sits near the middle of town, while a
-  single "main" ZIP is often a downtown post office at one edge of a large city. When a city
-  has no STANDARD ZIP with a location, its other ZIPs (PO Box, unique) are used instead;
+* ``Boston, MA``, ``columbus ohio`` or ``Columbus OH 43215`` (the comma is optional, the
+  state a code or its name; a ZIP after the state is used as the ZIP) - the mean of the
+  centroids of the city's active STANDARD ZIPs. A mean of the ZIPs people live in sits near
+  the middle of town, while a single "main" ZIP is often a downtown post office at one edge
+  of a large city. When a city has no STANDARD ZIP with a location, its other ZIPs (PO Box,
+  unique) are used instead;
 * ``40.7128, -74.006`` - latitude then longitude, in degrees.
 
 A centroid of 0,0 means the package has no location for that ZIP (military APO/FPO and some
@@ -28,8 +30,11 @@ import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol
+
+import us
 
 from matching.errors import LocationError
 from matching.search.ziptable import ZipRecord, normalise_city, zip_table
@@ -39,7 +44,12 @@ LOCATION_KINDS: Final[tuple[LocationKind, ...]] = typing.get_args(LocationKind)
 
 _ZIP_RE = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
 _COORDINATES_RE = re.compile(r"^\(?\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*\)?$")
-_CITY_RE = re.compile(r"^(?P<city>[^,\d]+?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z]{2})\.?$")
+# "City, State" with an optional ZIP after it: the city has no digits or commas (so a street
+# address is never taken for a city); the state is matched against codes and names below.
+_PLACE_RE = re.compile(
+    r"^(?P<head>[^,\d]+?)\s*(?P<comma>,?)\s*(?P<tail>[A-Za-z. ]+?)\.?"
+    r"(?:\s*,?\s*(?P<zip>\d{5})(?:-?\d{4})?)?$"
+)
 
 FORMS_HINT = 'Enter a 5-digit ZIP (e.g. 10001), "City, ST" (e.g. Boston, MA) or "lat, lon".'
 
@@ -104,7 +114,7 @@ def resolve_location(text: str, *, geocoder: AddressGeocoder | None = None) -> L
     >>> resolve_location("Boston, XX")
     Traceback (most recent call last):
     ...
-    matching.errors.LocationError: 'XX' is not a US state or territory code...
+    matching.errors.LocationError: 'XX' is not a US state or territory...
     """
     cleaned = " ".join(str(text).split())
     if not cleaned:
@@ -113,8 +123,9 @@ def resolve_location(text: str, *, geocoder: AddressGeocoder | None = None) -> L
         return _resolve_zip(match.group(1))
     if match := _COORDINATES_RE.match(cleaned):
         return _resolve_coordinates(float(match.group(1)), float(match.group(2)))
-    if (match := _CITY_RE.match(cleaned)) and match.group("state").upper() in _states():
-        return _resolve_city(match.group("city"), match.group("state").upper())
+    place = split_place(cleaned)
+    if place is not None:
+        return _resolve_place(place)
     if geocoder is not None:
         found = geocoder.geocode(cleaned)
         if found is None:
@@ -123,15 +134,89 @@ def resolve_location(text: str, *, geocoder: AddressGeocoder | None = None) -> L
                 'or enter the ZIP or "City, ST" instead.'
             )
         return found
-    if match and "," in cleaned:
-        state = match.group("state").upper()
-        close = difflib.get_close_matches(state, sorted(_states()), n=3, cutoff=0.5)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise LocationError(f"{state!r} is not a US state or territory code.{hint} {FORMS_HINT}")
+    if (match := _PLACE_RE.match(cleaned)) and match.group("comma"):
+        raise LocationError(_state_suggestion(match.group("tail")))
+    if not any(character.isdigit() for character in cleaned) and "," not in cleaned:
+        raise LocationError(
+            f"Could not understand the place {cleaned[:60]!r}: a city needs its state, e.g. "
+            f'"{cleaned[:40]}, ST" with the two-letter code or the name of the state.'
+        )
     raise LocationError(
         f"Could not understand the place {cleaned[:60]!r}. {FORMS_HINT} "
         "Street addresses need online lookup, which is off unless you turn it on."
     )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PlaceText:
+    """A place typed as "City, State [ZIP]": the city as typed, the state's code, the ZIP or ""."""
+
+    city: str
+    state: str
+    zip_code: str = ""
+
+
+def split_place(text: str) -> PlaceText | None:
+    """Split "Columbus, Ohio", "columbus oh" or "Columbus OH 43215"; None if it is not that shape.
+
+    The state is a two-letter code or a full name ("New York", "District of Columbia"), in any
+    case, with or without a comma before it; the longest name that ends the text wins, so
+    "Kansas City, Kansas" is Kansas City in KS.
+    """
+    match = _PLACE_RE.match(" ".join(text.split()))
+    if match is None:
+        return None
+    zip_code = match.group("zip") or ""
+    if match.group("comma"):
+        # Everything between the comma and the ZIP must be the state.
+        candidates = [(match.group("head"), match.group("tail"))]
+    else:
+        words = f"{match.group('head')}{match.group('tail')}".split()
+        # Longest state name first (up to three words: "District of Columbia").
+        candidates = [
+            (" ".join(words[:at]), " ".join(words[at:]))
+            for at in range(max(1, len(words) - 3), len(words))
+        ]
+    for city, state in candidates:
+        code = _state_codes().get(" ".join(state.replace(".", " ").split()).casefold())
+        if code is not None and city.strip():
+            return PlaceText(city=city.strip(), state=code, zip_code=zip_code)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _state_codes() -> dict[str, str]:
+    """Return the state code for each code and name, casefolded (states, DC, territories)."""
+    known = {*us.states.STATES_AND_TERRITORIES, us.states.DC}
+    codes = {state.abbr.casefold(): state.abbr for state in known}
+    codes |= {state.name.casefold(): state.abbr for state in known}
+    return codes
+
+
+def _resolve_place(place: PlaceText) -> Location:
+    if not place.zip_code:
+        return _resolve_city(place.city, place.state)
+    found = _resolve_zip(place.zip_code)
+    entry = zip_table().get(place.zip_code)
+    if entry is not None and entry.state != place.state:
+        raise LocationError(
+            f"ZIP {place.zip_code} is in {entry.city.title()}, {entry.state}, not in "
+            f"{place.state}; correct the ZIP or the state, or enter only one of them."
+        )
+    return found
+
+
+def _state_suggestion(typed: str) -> str:
+    """Say that ``typed`` is no state, suggesting the closest codes or names."""
+    wanted = " ".join(typed.replace(".", " ").split())
+    codes = _state_codes()
+    close = difflib.get_close_matches(wanted.casefold(), list(codes), n=3, cutoff=0.6)
+    full_names = {state.abbr: state.name for state in us.states.STATES_AND_TERRITORIES}
+    full_names[us.states.DC.abbr] = us.states.DC.name
+    suggested = [f"{full_names[code]} ({code})" for code in dict.fromkeys(codes[n] for n in close)]
+    hint = f" Did you mean {' or '.join(suggested)}?" if suggested else ""
+    shown = wanted.upper() if len(wanted) <= 2 else wanted
+    return f"{shown!r} is not a US state or territory.{hint} {FORMS_HINT}"
 
 
 def _check_range(lat: float, lon: float) -> None:

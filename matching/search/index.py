@@ -30,6 +30,7 @@ from geographiclib.geodesic import Geodesic
 from matching.directory import columns as col
 from matching.directory.schema import has_location
 from matching.errors import FacilityDataError, Problem
+from matching.search.beds import bed_arrays
 from matching.search.grid import CellGrid
 
 # IUGG mean Earth radius R1 = (2a + b) / 3 of WGS84: 6371.0088 km.
@@ -158,10 +159,7 @@ class FacilityIndex:
             if col.ACCREDITED in directory.columns
             else np.full(len(directory), -1, dtype="int8")
         )
-        self.beds: dict[str, np.ndarray] = {
-            name: directory[name].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-            for name in col.BED_COLUMNS
-        }
+        self.beds: dict[str, np.ndarray] = bed_arrays(directory)
         self.status = directory[col.AVAILABILITY_STATUS].to_numpy(dtype="str", na_value="unknown")
         stamps = pd.to_datetime(directory[col.AVAILABILITY_REPORTED_AT], utc=True)
         self.reported_at_s = (

@@ -68,6 +68,8 @@ class SearchQuery:
     max_age_hours: availability reports older than this count as unknown.
     intervention_at: when the intervention happens (timezone-aware), for hold coverage.
     preset: the name of the weights preset in :data:`matching.scoring.PRESETS`.
+    sex: the person's sex, so open beds count only where the source reports them for it
+        (beds reported by sex); None = any bed.
 
     Who the person is (all optional; each one set is a hard requirement, see
     :mod:`matching.search.engine` for how each maps to the directory's columns):

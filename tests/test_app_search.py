@@ -1,0 +1,137 @@
+"""The Search page, headless with AppTest over a real SQLite store: the form and its results stay
+in step, results open their details in place, phones are links, the map names its points."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.links import plain
+from matching.records import searches
+from matching.records.calllog import call_history
+from matching.records.store import open_engine
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+SEARCH = "app_pages/search.py"
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app(store_url: str) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+
+
+def _search(at: AppTest, place: str) -> AppTest:
+    at.text_input(key="place").input(place)
+    at.button(key="search_submit").click()
+    return at.run()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in at.markdown)
+
+
+def _heading(at: AppTest) -> str:
+    return at.subheader[0].value if at.subheader else ""
+
+
+def test_form_and_results_stay_in_step_across_a_page_change(app: AppTest) -> None:
+    _search(app, "Boston, MA")
+    assert _heading(app).endswith("near Boston, MA")
+    app.switch_page("app_pages/shortlist.py").run()
+    app.switch_page(SEARCH).run()
+    assert not app.exception
+    assert app.text_input(key="place").value == "Boston, MA"
+    assert _heading(app).endswith("near Boston, MA")
+
+
+def test_last_search_comes_back_after_a_reload_from_the_local_store(
+    app: AppTest, store_url: str
+) -> None:
+    _search(app, "columbus oh")
+    stored = searches.load_last_search(open_engine(store_url))
+    assert stored is not None and stored["place"] == "columbus oh"
+
+    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a new browser session
+    assert reloaded.text_input(key="place").value == "columbus oh"
+    assert _heading(reloaded).endswith("near Columbus, OH")
+
+
+def test_a_failed_search_never_leaves_the_old_results_on_screen(app: AppTest) -> None:
+    _search(app, "10001")
+    assert app.dataframe
+    _search(app, "10000")
+    assert "10000" in app.error[0].value and "Nearby valid ZIPs" in app.error[0].value
+    assert not app.dataframe and not app.subheader
+    app.switch_page("app_pages/data.py").run()
+    app.switch_page(SEARCH).run()
+    assert app.text_input(key="place").value == "10000"
+    assert "10000" in app.error[0].value
+
+
+def test_unknown_city_error_suggests_the_closest(app: AppTest) -> None:
+    _search(app, "Colombus, Ohio")
+    assert not app.exception
+    assert "Did you mean Columbus, OH" in app.error[0].value
+
+
+def test_cards_show_tel_links_and_open_details_in_place(app: AppTest, store_url: str) -> None:
+    _search(app, "10001")
+    app.radio(key="results_view_choice").set_value("Cards").run()
+    assert not app.dataframe  # no table in the card view
+    cards = _markdown(app)
+    assert "](tel:+1" in cards and "miles" in cards and "**Beds:**" in cards
+    details = [b for b in app.button if b.label == "Details"]
+    assert len(details) == 10
+    facility_id = details[1].key.removeprefix("open_")
+    details[1].click().run()
+    assert [b.label for b in app.button if b.key == f"open_{facility_id}"] == ["Hide details"]
+    assert [t.label for t in app.tabs][:3] == ["Call script", "Availability history", "Log a call"]
+
+    app.selectbox(key="log_status").set_value("openings")
+    app.number_input(key="log_detox_beds").set_value(2)
+    app.button(key="log_submit").click().run()
+    assert not app.exception
+    assert call_history(open_engine(store_url), facility_id)["beds_open_detox"].tolist() == [2]
+    # The view and the open card are kept; "Show 10 more" adds cards.
+    assert app.radio(key="results_view_choice").value == "Cards"
+    app.button(key="cards_more").click().run()
+    assert len([b for b in app.button if b.key and b.key.startswith("open_")]) == 20
+
+
+def test_ticking_a_table_row_opens_its_details_below_the_table(app: AppTest) -> None:
+    _search(app, "10001")
+    table = app.dataframe[0].value
+    third = table["facility_id"].iloc[2]
+    # AppTest cannot tick a grid row; the page's picker below the table is what a tick sets.
+    assert app.selectbox(key="detail_facility").value == table["facility_id"].iloc[0]
+    app.selectbox(key="detail_facility").set_value(third).run()
+    assert f"### {plain(table['Facility'].iloc[2])}" in [h.value for h in app.markdown]
+
+
+def test_map_names_its_points_over_shipped_outlines(app: AppTest) -> None:
+    _search(app, "10001")
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    layers = spec["layer"]
+    formats = [layer.get("data", {}).get("format", {}) for layer in layers[:2]]
+    assert [f.get("type") for f in formats] == ["topojson", "topojson"]
+    assert [f.get("feature") for f in formats] == ["counties", "states"]
+    names = [
+        g["properties"]["name"]
+        for g in layers[0]["data"]["values"]["objects"]["counties"]["geometries"]
+    ]
+    assert "New York" in names  # Manhattan's county
+    tooltip = [t["field"] for t in layers[2]["encoding"]["tooltip"]]
+    assert tooltip == ["name", "distance", "beds"]
+    assert "url" not in json.dumps(layers[:2])  # no tiles, nothing fetched
+
+
+def test_every_page_has_the_crisis_lines_as_call_and_text_links(app: AppTest) -> None:
+    for page in (SEARCH, "app_pages/shortlist.py", "app_pages/plan.py", "app_pages/data.py"):
+        app.switch_page(page).run()
+        text = _markdown(app)
+        assert 'href="tel:988"' in text and 'href="sms:988"' in text, page
+        assert 'href="tel:+18006624357"' in text and 'href="tel:911"' in text, page

@@ -1,0 +1,258 @@
+"""The whole journey in a real browser, on a phone (390x844) and a desktop (1440x900).
+
+Search -> open a result's details in place -> shortlist -> reload (the search comes back) ->
+Plan (a hurtful letter sentence is flagged) -> Placement (confirm a bed) -> Search and the
+Shortlist show that bed -> hold, decline, reopen: never "held" again. Every crisis line and
+facility phone is a ``tel:`` link, the crisis bar stays in view while scrolling, and the page
+makes no request to any host but the app itself. Rows are picked through accessible controls
+(buttons, labelled pickers), never pixel offsets. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+WAIT_MS = 60_000
+NEW_YORK = ZoneInfo("America/New_York")
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "user_agent": PHONE_AGENT},
+    "desktop": {"viewport": {"width": 1440, "height": 900}},
+}
+HURTFUL = "If you keep using, you are dead to me."
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    executable = chromium_path()
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Journey:
+    """One browser page on the app, with the few moves the journey needs."""
+
+    def __init__(self, page, url: str, size: str) -> None:  # type: ignore[no-untyped-def]
+        self.page = page
+        self.url = url
+        self.size = size
+
+    def shot(self, step: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"journey-{self.size}-{step}.png"))
+
+    def text(self, pattern: str) -> None:
+        self.page.get_by_text(re.compile(pattern)).first.wait_for()
+
+    def field(self, label: str):  # type: ignore[no-untyped-def]
+        return self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]')
+
+    def go(self, name: str) -> None:
+        """Open a page through the sidebar (opening the sidebar first on a phone)."""
+        link = self.page.get_by_role("link", name=name, exact=True)
+        if self.size == "phone":  # the sidebar starts folded away on a narrow screen
+            self.page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+        link.click()
+
+    def tab(self, name: str) -> None:
+        # While Streamlit reruns, the old and the new tab bar can both be on the page: wait.
+        tab = self.page.get_by_role("tab", name=name, exact=True)
+        expect(tab).to_have_count(1)
+        tab.click()
+
+    def pick(self, label: str, option: str) -> None:
+        """Choose ``option`` in the select box or multiselect labelled ``label``."""
+        boxes = self.page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]')
+        box = boxes.filter(has_text=label).first
+        if option in box.inner_text():
+            return  # already chosen
+        box.click()
+        if label == "Details of":
+            self.page.keyboard.type(option[:30])  # a long list renders only the options in view
+        self.page.get_by_role("option", name=option, exact=True).click()
+        self.page.keyboard.press("Escape")
+        expect(self.page.get_by_role("option")).to_have_count(0)  # the list is closed
+        self.page.get_by_text(label, exact=True).first.click()  # leave the picker
+
+    def pick_date(self, label: str, day) -> None:  # type: ignore[no-untyped-def]
+        self.page.get_by_role("spinbutton", name=f"year, {label}", exact=True).click()
+        self.page.keyboard.type(day.strftime("%Y%m%d"))
+        self.page.keyboard.press("Tab")
+
+    def pick_time(self, label: str, hours_minutes: str) -> None:
+        self.page.get_by_role("spinbutton", name=f"hour, {label}", exact=True).click()
+        self.page.keyboard.type(hours_minutes.replace(":", ""))
+        self.page.keyboard.press("Tab")
+
+    def scroll_main(self, to: str) -> None:
+        self.page.locator('[data-testid="stMain"]').evaluate(
+            f"main => main.scrollTo(0, {'main.scrollHeight' if to == 'bottom' else 0})"
+        )
+        self.page.wait_for_timeout(400)
+
+
+def check_crisis_bar(journey: Journey) -> None:
+    """The crisis lines are tap-to-call links (988 also by text) and stay in view."""
+    page = journey.page
+    for href in ("tel:988", "sms:988", "tel:+18006624357", "tel:911"):
+        expect(page.locator(f'.crisis-bar a[href="{href}"]')).to_be_visible()
+    journey.scroll_main("bottom")
+    box = page.locator(".crisis-bar").bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+    journey.scroll_main("top")
+
+
+def search_and_open(journey: Journey) -> str:
+    """Search 10001, open the top result's details in place; return its name."""
+    page = journey.page
+    journey.field("Where is the person? ZIP, city or coordinates").fill("10001")
+    page.get_by_role("button", name="Search").click()
+    journey.text(r"\d+ facilities near 10001")
+    if journey.size == "phone":
+        expect(page.get_by_role("radio", name="Cards")).to_be_checked()
+        expect(page.locator('a[href^="tel:+1"]').first).to_be_visible()
+        page.get_by_role("button", name="Details").first.click()
+        expect(page.get_by_role("button", name="Hide details")).to_have_count(1)
+    else:
+        expect(page.get_by_role("radio", name="Table")).to_be_checked()
+        expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    log_tab = page.get_by_role("tab", name="Log a call", exact=True)
+    expect(log_tab).to_have_count(1)
+    # The details open above the map: no scrolling past it to find them.
+    map_box = page.get_by_text("Map", exact=True).first.bounding_box()
+    tab_box = log_tab.bounding_box()
+    assert map_box is not None and tab_box is not None and tab_box["y"] < map_box["y"]
+    name = page.locator('[class*="st-key-details_"] h3').first.inner_text().strip()
+    expect(page.locator('a[href^="tel:+1"]').first).to_be_visible()
+    journey.shot("1-details")
+    return name
+
+
+def shortlist_it(journey: Journey, name: str) -> None:
+    journey.page.get_by_role("button", name="Add to My shortlist").first.click()
+    journey.text(f"Added {re.escape(name)} to My shortlist")
+
+
+def reload_keeps_the_search(journey: Journey) -> None:
+    """A reload is a new session: the form and its results come back from the local store."""
+    journey.page.goto(journey.url)
+    journey.text(r"\d+ facilities near 10001")
+    expect(journey.field("Where is the person? ZIP, city or coordinates")).to_have_value("10001")
+    assert "10001" not in journey.page.url
+
+
+def letter_is_flagged(journey: Journey) -> None:
+    page = journey.page
+    journey.go("Plan")
+    page.get_by_role("button", name="Create my first case").click()
+    journey.text("Created Our case")
+    journey.field("Their first name").fill("Alex")
+    page.get_by_role("button", name="Add to the team").click()
+    journey.text("Added Alex to the team")
+    journey.field("Letter").fill(f"Alex, I love you. {HURTFUL}")
+    page.get_by_role("button", name="Review and save").click()
+    journey.text("Saved Alex's letter")
+    warning = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="dead to me")
+    expect(warning.first).to_be_visible()
+    expect(warning.first).to_contain_text("Rejection")
+    journey.shot("2-letter")
+
+
+def confirm_bed_on_placement(journey: Journey, name: str) -> None:
+    page = journey.page
+    journey.go("Placement")
+    journey.pick("Facilities to add", name)
+    page.get_by_role("button", name="Add to the case").click()
+    journey.text("Added 1 facility")
+    journey.tab("Availability")
+    journey.field("Beds open").fill("3")
+    journey.field("Confirmed by (staff name)").fill("Nurse Ana")
+    page.get_by_role("button", name="Confirm availability (now)").click()
+    journey.text("Availability confirmed")
+
+
+def bed_reaches_search_and_shortlist(journey: Journey, name: str) -> None:
+    """The bed confirmed on Placement is what Search and the Shortlist now show."""
+    page = journey.page
+    journey.go("Search")
+    journey.text(r"\d+ facilities near 10001")  # the form and results came back (page change)
+    if journey.size == "desktop":
+        journey.pick("Details of", name)
+    card_or_details = page.get_by_text(re.compile(r"Openings: 3 detox beds? open"))
+    card_or_details = card_or_details.filter(visible=True).first
+    expect(card_or_details).to_be_visible()
+    journey.shot("3-search-after-placement")
+    journey.go("Shortlist")
+    journey.text(r"Openings: 3 detox beds? open")
+    expect(page.locator('a[href^="tel:+1"]').first).to_be_visible()
+
+
+def declined_then_reopened_is_not_held(journey: Journey, name: str) -> None:
+    page = journey.page
+    journey.go("Placement")
+    journey.tab("Hold")
+    hold_day = datetime.now(UTC).astimezone(NEW_YORK).date() + timedelta(days=4)
+    journey.pick_date("Hold expires: date", hold_day)
+    journey.pick_time("Hold expires: time", "10:00")
+    journey.field("Held by (staff name)").fill("Dana")
+    page.get_by_role("button", name="Save the hold").click()
+    journey.text("Bed hold saved")
+    expect(page.get_by_text(re.compile(f"{re.escape(name)} .* Bed held")).first).to_be_visible()
+
+    journey.tab("Outcome")
+    journey.field("Reason they gave").fill("bed given to a walk-in")
+    page.get_by_role("button", name="Save outcome").click()
+    journey.text("Outcome saved")
+    journey.tab("Outcome")
+    page.get_by_role("button", name="Reopen").click()
+    journey.text("Reopened")
+    expect(page.get_by_text(re.compile(f"{re.escape(name)} .*Bed held"))).to_have_count(0)
+    journey.shot("4-reopened")
+    journey.go("Readiness")
+    page.get_by_role("heading", name="Are we ready?").first.wait_for()
+    expect(page.get_by_text("Placement secured")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_journey_phone_and_desktop(browser, size: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+    with streamlit_server(db_url) as url:
+        context = browser.new_context(**VIEWPORTS[size])
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        hosts: set[str] = set()
+        page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+        page.goto(url)
+        journey = Journey(page, url, size)
+        journey.text("Find a detox or treatment bed")
+
+        check_crisis_bar(journey)
+        name = search_and_open(journey)
+        check_crisis_bar(journey)
+        shortlist_it(journey, name)
+        reload_keeps_the_search(journey)
+        letter_is_flagged(journey)
+        confirm_bed_on_placement(journey, name)
+        bed_reaches_search_and_shortlist(journey, name)
+        declined_then_reopened_is_not_held(journey, name)
+
+        # The icon, fonts and everything else came from the app itself.
+        assert hosts == {urlsplit(url).netloc}, hosts
+        context.close()
