@@ -13,7 +13,7 @@ from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
 from matching.ingest.sniff import FORMATS, FormatChoice
-from matching.records import calllog, library, privacy, shortlist
+from matching.records import calllog, library, privacy, searches, shortlist
 from matching.render.safe_text import md_escape
 
 FORMAT_LABELS = {
@@ -234,7 +234,13 @@ def import_feed(engine: Engine) -> None:
 
 
 def privacy_controls(engine: Engine) -> None:
-    """Offer to forget the addresses looked up online and to delete a shortlist."""
+    """Offer to forget the last search, the addresses looked up online, and a shortlist."""
+    # The last search holds the place typed and the "About the person" answers.
+    if st.button("Forget the last search", icon=":material/search_off:", key="forget_search"):
+        searches.forget_last_search(engine)
+        st.session_state.pop("search_form_shown", None)
+        st.session_state["flash"] = "Forgot the last search (place and answers about the person)."
+        st.rerun()
     remembered = privacy.geocoded_address_count(engine)
     with st.form("forget_addresses"):
         st.markdown(

@@ -248,3 +248,18 @@ def test_data_page_deletes_a_listing_and_the_call_log(
     app.checkbox[-1].check()
     app.button(key="clear_calls_submit").click().run()
     assert call_history(engine).empty
+
+
+def test_data_page_forgets_the_last_search(app: AppTest, store_url: str) -> None:
+    from matching.records import searches
+    from matching.records.store import open_engine
+
+    _search(app, "10001")
+    engine = open_engine(store_url)
+    assert searches.load_last_search(engine)["place"] == "10001"
+    app.switch_page("app_pages/data.py").run()
+    app.button(key="forget_search").click().run()
+    assert not app.exception
+    assert searches.load_last_search(engine) is None
+    app.switch_page("app_pages/search.py").run()
+    assert app.text_input(key="place").value == ""
