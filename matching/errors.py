@@ -83,6 +83,10 @@ class ConflictError(StoreError):
     """A record changed since it was read (optimistic version check failed); nothing was saved."""
 
 
+class AccessError(StoreError):
+    """The signed-in person may not see or do this (not a member of the case, or their role)."""
+
+
 class CaseError(ReadyBedError, ValueError):
     """A plan field holds something that cannot be right (an unknown time zone, ...)."""
 

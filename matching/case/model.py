@@ -164,6 +164,9 @@ class TeamMember:
     keep_as_written: bool = False
     consequence: str = ""
     rehearsal_attended: bool = False
+    # Team mode: the sign-in e-mail of the person who writes this letter ("" = the lead writes
+    # it). A case member may edit only the letters whose account is theirs.
+    account: str = ""
 
     def __post_init__(self) -> None:
         if not self.name.strip():

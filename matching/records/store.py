@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -38,11 +39,31 @@ from sqlalchemy.engine import make_url
 from matching.errors import StoreError
 
 # Bump when a table changes shape; ``open_engine`` refuses a database from a newer version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_URL_ENV = "READYBED_DB_URL"
 DEFAULT_DB_PATH = Path(".readybed") / "readybed.sqlite3"
 
 metadata = MetaData()
+
+# The one organisation and the one person of local mode (see "Team mode" below).
+LOCAL_ORG_ID = 1
+LOCAL_USER_ID = 1
+LOCAL_EMAIL = "local"
+LOCAL_ORG_NAME = "This computer"
+
+
+def _org_column(*, primary_key: bool = False) -> Column:
+    """Return an ``org_id`` column: whose organisation a shared row belongs to (local: 1)."""
+    return Column(
+        "org_id",
+        Integer,
+        ForeignKey("orgs.id", ondelete="CASCADE"),
+        nullable=False,
+        primary_key=primary_key,
+        index=not primary_key,
+        default=LOCAL_ORG_ID,
+        server_default=str(LOCAL_ORG_ID),
+    )
 
 
 def to_naive_utc(moment: datetime) -> datetime:
@@ -82,14 +103,17 @@ call_log = Table(
     Column("source", String(200), nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("logged_at", DateTime, nullable=False),
+    _org_column(),
 )
 
 shortlists = Table(
     "shortlists",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
+    _org_column(),
+    UniqueConstraint("org_id", "name", name="uq_shortlist_org_name"),
 )
 
 shortlist_items = Table(
@@ -134,11 +158,14 @@ directories = Table(
     Column("rows", Integer, nullable=False),
     Column("summary", Text, nullable=False, default=""),
     Column("imported_at", DateTime, nullable=False),
+    _org_column(),
 )
 
+# Settings of an organisation (today: which directory is active), one row per (org, key).
 app_settings = Table(
     "app_settings",
     metadata,
+    _org_column(primary_key=True),
     Column("key", String(64), primary_key=True),
     Column("value", String(500), nullable=False),
 )
@@ -148,6 +175,14 @@ app_settings = Table(
 saved_searches = Table(
     "saved_searches",
     metadata,
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        default=LOCAL_USER_ID,
+        server_default=str(LOCAL_USER_ID),
+    ),
     Column("name", String(64), primary_key=True),
     Column("form_json", Text, nullable=False),
     Column("saved_at", DateTime, nullable=False),
@@ -167,6 +202,7 @@ cases = Table(
     Column("plan_json", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    _org_column(),
 )
 
 case_placements = Table(
@@ -195,6 +231,84 @@ case_contact_log = Table(
     Column("at", DateTime, nullable=False),
     Column("stage", String(32), nullable=False),
     Column("note", Text, nullable=False),
+)
+
+# ... Team mode (issue 13): organisations, people, who may see which case, and the audit log ......
+# Local mode has exactly one organisation and one person, both id 1 (LOCAL_ORG_ID,
+# LOCAL_USER_ID), created with the schema; every local case has that person as its lead. Team
+# mode adds signed-in people (their OIDC e-mail) and their organisations. Every row that the
+# data layer filters carries its org_id (shared within an organisation) or is reached through
+# case_members (a case is seen only by its members).
+
+orgs = Table(
+    "orgs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Lower-cased. The local person's is LOCAL_EMAIL, which no sign-in can produce (no "@").
+    Column("email", String(320), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=True),
+)
+
+org_members = Table(
+    "org_members",
+    metadata,
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    # "admin" manages the organisation; "staff" shares its directory, call reports, shortlists.
+    Column("org_role", String(16), nullable=False),
+    Column("added_at", DateTime, nullable=False),
+)
+
+case_members = Table(
+    "case_members",
+    metadata,
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), nullable=False),  # lead / member / viewer
+    Column("added_at", DateTime, nullable=False),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("email", String(320), nullable=False),
+    Column("role", String(16), nullable=False),
+    # A colleague also joins the case's organisation (its directory, calls and shortlists).
+    Column("join_org", Boolean, nullable=False, default=False),
+    Column("invited_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("accepted_at", DateTime, nullable=True),
+    UniqueConstraint("case_id", "email", name="uq_invitation_case_email"),
+)
+
+# Append-only (no code updates a row; a trigger refuses UPDATE). No foreign key to cases: the
+# rows are deleted with their case by delete_case, in the same transaction, and it says so.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, nullable=False, index=True),
+    Column("org_id", Integer, nullable=False),
+    Column("user_id", Integer, nullable=True),
+    Column("actor_email", String(320), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("action", String(64), nullable=False),
+    # Which parts changed (section and field names), never what was typed in them.
+    Column("detail", Text, nullable=False, default=""),
 )
 
 
@@ -264,6 +378,7 @@ def _create_schema(engine: Engine) -> None:
     # store at once would otherwise both CREATE TABLE, and one would crash.
     with write_transaction(engine) as connection:
         metadata.create_all(connection)
+        seed_local(connection)
         stored = connection.execute(
             select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")
         ).scalar_one_or_none()
@@ -282,6 +397,26 @@ def _create_schema(engine: Engine) -> None:
                 .where(schema_meta.c.key == "schema_version")
                 .values(value=str(SCHEMA_VERSION))
             )
+
+
+def seed_local(connection: Connection) -> None:
+    """Create the local organisation and person (id 1 each) when they are missing."""
+    stamp = to_naive_utc(datetime.now(UTC))
+    if connection.execute(select(orgs.c.id).where(orgs.c.id == LOCAL_ORG_ID)).first() is None:
+        connection.execute(
+            orgs.insert().values(id=LOCAL_ORG_ID, name=LOCAL_ORG_NAME, created_at=stamp)
+        )
+    if connection.execute(select(users.c.id).where(users.c.id == LOCAL_USER_ID)).first() is None:
+        connection.execute(
+            users.insert().values(
+                id=LOCAL_USER_ID, email=LOCAL_EMAIL, display_name="You", created_at=stamp
+            )
+        )
+        connection.execute(
+            org_members.insert().values(
+                org_id=LOCAL_ORG_ID, user_id=LOCAL_USER_ID, org_role="admin", added_at=stamp
+            )
+        )
 
 
 def schema_version(engine: Engine) -> int:
