@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
 from matching.ingest.sniff import FORMATS
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_run_demo)
     _add_live_commands(commands)
     _add_search_command(commands)
+    add_team_commands(commands)
     return parser
 
 

@@ -1,0 +1,258 @@
+"""The team server's subcommands: ``python -m matching team new-key|migrate|status``.
+
+``new-key`` prints a new encryption key for the secrets file; ``migrate`` brings the store's
+schema up to date (opening the store runs the migrations) and says from which revision to
+which; ``status`` says the revision and how many organisations, people and cases the store
+holds, and nothing about any of them (no names, e-mails or case titles: its output may go
+into a ticket or a chat).
+
+The store is the one named by ``--db``, else by ``$READYBED_DB_URL``, else the
+``[readybed] database_url`` of ``.streamlit/secrets.toml`` in the current folder (where a
+server keeps it), else the local SQLite store. Every line names the store with its password
+hidden.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from matching.errors import StoreError
+
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+def add_team_commands(commands: Any) -> None:
+    """Add ``team`` and its own subcommands to the subcommand parsers ``commands``."""
+    team = commands.add_parser(
+        "team", help="run a team server: encryption keys, schema migrations, store status"
+    )
+    # The same parser class as the top level, so a usage error stays one line with exit 2.
+    actions = team.add_subparsers(dest="team_command", required=True, parser_class=type(team))
+    new_key = actions.add_parser(
+        "new-key", help="print a new encryption key for [readybed] encryption_keys"
+    )
+    new_key.set_defaults(handler=_run_new_key)
+    migrate = actions.add_parser(
+        "migrate", help="create or upgrade the store's schema (safe to run again)"
+    )
+    migrate.set_defaults(handler=_run_migrate)
+    status = actions.add_parser(
+        "status", help="print the schema revision and how many organisations, people, cases"
+    )
+    status.set_defaults(handler=_run_status)
+    for command in (migrate, status):
+        command.add_argument(
+            "--db",
+            metavar="URL",
+            help="database URL, e.g. postgresql+psycopg://readybed@localhost/readybed "
+            "(default: $READYBED_DB_URL, else .streamlit/secrets.toml, else the local store)",
+        )
+
+
+def _run_new_key(_args: argparse.Namespace) -> int:
+    from matching.records.sealing import generate_key
+
+    # Only the key on stdout, so `KEY=$(python -m matching team new-key)` works.
+    print(generate_key())
+    return 0
+
+
+def _run_migrate(args: argparse.Namespace) -> int:
+    from matching.records.store import open_engine
+
+    url = database_url(args.db)
+    before = _read_revision(url)
+    try:
+        engine = open_engine(url)
+    except Exception as exc:
+        raise _store_error(url, exc) from exc
+    try:
+        after = _revision_of(engine, url)
+    finally:
+        engine.dispose()
+    print(f"Store {_shown(url)}:")
+    if before == after:
+        print(f"  schema at revision {_label(after)}; nothing to do.")
+    else:
+        print(f"  migrated from revision {_label(before)} to {_label(after)}.")
+    return 0
+
+
+def _run_status(args: argparse.Namespace) -> int:
+    url = database_url(args.db)
+    engine = _plain_engine(url, must_exist=True)
+    try:
+        revision = _revision_of(engine, url)
+        if revision is None:
+            raise StoreError(
+                f"The store {_shown(url)} has no ReadyBed tables yet; create them with "
+                "`python -m matching team migrate`."
+            )
+        counts = _counts(engine, url)
+    finally:
+        engine.dispose()
+    print(f"Store {_shown(url)}: schema at revision {_label(revision)}.")
+    print(
+        f"  {counts['orgs']} organisation(s), {counts['people']} person(s) who signed in, "
+        f"{counts['cases']} case(s) ({counts['local_cases']} of them local); "
+        "the local organisation and person of laptop mode are not counted."
+    )
+    return 0
+
+
+def database_url(given: str | None) -> str:
+    """Return the store a ``team`` command acts on (see the module docstring for the order)."""
+    from matching.records.store import DB_URL_ENV, default_url
+
+    if given and given.strip():
+        url = given.strip()
+    elif os.environ.get(DB_URL_ENV, "").strip():
+        url = default_url()
+    else:
+        url = _secrets_database_url(SECRETS_FILE) or default_url()
+    _check_url(url)
+    return url
+
+
+def _check_url(url: str) -> None:
+    """Raise StoreError when ``url`` is not a database URL SQLAlchemy can open."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url).get_dialect()
+    except ArgumentError:
+        raise StoreError(
+            "The database URL is not one ReadyBed can open; use e.g. "
+            "postgresql+psycopg://readybed@localhost:5432/readybed or sqlite:///path/to/file."
+        ) from None
+
+
+def _secrets_database_url(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    try:
+        secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{path} is not valid TOML ({exc}); fix it or pass --db URL.") from None
+    section = secrets.get("readybed", {})
+    value = section.get("database_url", "") if isinstance(section, dict) else ""
+    if not isinstance(value, str):
+        raise StoreError(f"[readybed] database_url in {path} must be a string (a database URL).")
+    return value.strip()
+
+
+def _shown(url: str) -> str:
+    """Return ``url`` as it may be printed: the password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable URL)"
+
+
+def _store_error(url: str, exc: Exception) -> Exception:
+    """Return ``exc`` as one sentence naming the store (no password), or ``exc`` itself."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, StoreError | ValueError | OSError):
+        return exc
+    if isinstance(exc, SQLAlchemyError):
+        cause = getattr(exc, "orig", None) or exc
+        first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        return StoreError(
+            f"Could not use the store {_shown(url)}: {first}. Check the database URL "
+            "(--db or READYBED_DB_URL) and that the database server is running."
+        )
+    return exc
+
+
+def _sqlite_path(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _plain_engine(url: str, *, must_exist: bool) -> Any:
+    """Return an engine that creates nothing (no file, no table, no migration)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        path = _sqlite_path(url)
+        if must_exist and path is not None and not path.is_file():
+            raise StoreError(
+                f"There is no store at {path}; create it with `python -m matching team migrate "
+                f"--db {url}`."
+            )
+        return create_engine(url)
+    except ArgumentError as exc:
+        raise _store_error(url, exc) from exc
+
+
+def _read_revision(url: str) -> str | None:
+    """Return the revision of the store at ``url`` without creating anything (None: empty)."""
+    path = _sqlite_path(url)
+    if path is not None and not path.is_file():
+        return None
+    engine = _plain_engine(url, must_exist=False)
+    try:
+        return _revision_of(engine, url)
+    finally:
+        engine.dispose()
+
+
+def _revision_of(engine: Any, url: str) -> str | None:
+    """Return the store's Alembic revision, its pre-migration schema version, or None."""
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect, text
+
+    try:
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+            if revision is not None:
+                return str(revision)
+            if not inspect(connection).has_table("schema_meta"):
+                return None
+            version = connection.execute(
+                text("SELECT value FROM schema_meta WHERE key = 'schema_version'")
+            ).scalar_one_or_none()
+    except Exception as exc:
+        raise _store_error(url, exc) from exc
+    # A store written before the migrations existed records only its schema version.
+    return None if version is None else f"schema-{version} (before migrations)"
+
+
+def _counts(engine: Any, url: str) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from matching.records.store import LOCAL_ORG_ID, LOCAL_USER_ID, cases, orgs, users
+
+    queries = {
+        "orgs": select(func.count()).select_from(orgs).where(orgs.c.id != LOCAL_ORG_ID),
+        "people": select(func.count()).select_from(users).where(users.c.id != LOCAL_USER_ID),
+        "cases": select(func.count()).select_from(cases),
+        "local_cases": select(func.count())
+        .select_from(cases)
+        .where(cases.c.org_id == LOCAL_ORG_ID),
+    }
+    try:
+        with engine.connect() as connection:
+            return {
+                name: int(connection.execute(query).scalar_one()) for name, query in queries.items()
+            }
+    except Exception as exc:
+        raise _store_error(url, exc) from exc
+
+
+def _label(revision: str | None) -> str:
+    return revision if revision is not None else "none (empty store)"
