@@ -215,7 +215,7 @@ def test_readme_covers_running_backing_up_and_watching():
 
 def _caddy_in_front_of(upstream: str, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start the shipped Caddyfile (plain HTTP on loopback) in front of ``upstream``."""
-    from browser_support import free_port
+    from tests.browser_support import free_port
 
     caddy = shutil.which("caddy")
     if caddy is None:
@@ -252,7 +252,7 @@ def _get(address: str, path: str, headers: str = "") -> str:
 
 
 def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
-    from browser_support import streamlit_server
+    from tests.browser_support import streamlit_server
 
     upgrade = (
         "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
