@@ -110,7 +110,12 @@ def default_shortlist(engine: Engine, *, actor: Actor = LOCAL) -> Shortlist:
             # PostgreSQL has no database-wide write lock: a colleague's session created the
             # default one at the same moment (names are unique per organisation). Use theirs.
             with engine.connect() as connection:
-                row = connection.execute(first).one()
+                row = connection.execute(first).first()
+            if row is None:
+                raise StoreError(
+                    f"Organisation {actor.org_id} is not in the store, so it cannot have a "
+                    "shortlist; sign in again."
+                ) from None
     return _shortlist(row)
 
 
