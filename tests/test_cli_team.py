@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 
 from matching.case import Case, TeamMember, create_case, load_case
 from matching.cli.main import main
+from matching.errors import StoreError
 from matching.records import sealing
 from matching.records.calllog import CallReport, log_call
 from matching.records.store import call_log, cases, open_engine, orgs, users
@@ -164,3 +165,95 @@ def test_broken_secrets_file_exits_2_naming_it(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["team", "status"]) == 2
     assert "secrets.toml is not valid TOML" in capsys.readouterr().err
+
+
+def _server_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: list[str]) -> None:
+    """Work in a server's app folder whose secrets hold ``keys``."""
+    (tmp_path / ".streamlit").mkdir(exist_ok=True)
+    listed = ", ".join(f'"{key}"' for key in keys)
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        f"[readybed]\nencryption_keys = [{listed}]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+
+
+def _store_with_sealed_notes(url: str, key: str, notes: int) -> None:
+    engine = open_engine(url)
+    sealing.bind_keys(engine, [key])
+    for number in range(notes):
+        report = CallReport(
+            facility_id=f"F{number}", availability_status="openings", note="Ask for Maria."
+        )
+        log_call(engine, report)
+    engine.dispose()
+
+
+def _notes(url: str, keys: list[str]) -> list[str]:
+    engine = open_engine(url)
+    sealing.bind_keys(engine, keys)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(select(call_log.c.note)).scalars().all()
+        assert all(note.startswith(sealing.PREFIX) for note in stored), "stored in the clear"
+        return [sealing.unseal(engine, note) for note in stored]
+    finally:
+        engine.dispose()
+
+
+def test_status_checks_every_encrypted_value_opens_with_the_keys(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    old = sealing.generate_key()
+    _store_with_sealed_notes(url, old, notes=3)
+
+    _server_folder(tmp_path, monkeypatch, [sealing.generate_key(), old])
+    assert main(["team", "status", "--db", url]) == 0
+    assert "3 encrypted value(s); 3 open with the configured keys." in capsys.readouterr().out
+
+    # A restored backup checked with the wrong keys: said plainly, exit 2.
+    _server_folder(tmp_path, monkeypatch, [sealing.generate_key()])
+    assert main(["team", "status", "--db", url]) == 2
+    captured = capsys.readouterr()
+    assert "3 encrypted value(s); 0 open with the configured keys." in captured.out
+    assert captured.err.startswith("error: 3 of 3 encrypted values do not open with the keys")
+    assert "Maria" not in captured.out + captured.err
+
+
+def test_reseal_moves_everything_to_the_first_key(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'readybed.sqlite3'}"
+    old, new = sealing.generate_key(), sealing.generate_key()
+    _store_with_sealed_notes(url, old, notes=4)
+    with pytest.raises(StoreError, match="could not be opened"):
+        _notes(url, [new])
+
+    _server_folder(tmp_path, monkeypatch, [new, old])
+    assert main(["team", "reseal", "--db", url]) == 0
+    assert "re-encrypted 4 value(s) in 1 table(s) with the first key" in capsys.readouterr().out
+    # The old key can now be retired: the new one alone opens everything, nothing changed.
+    assert _notes(url, [new]) == ["Ask for Maria."] * 4
+
+
+def test_reseal_changes_nothing_when_a_value_does_not_open(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'readybed.sqlite3'}"
+    old = sealing.generate_key()
+    _store_with_sealed_notes(url, old, notes=2)
+    engine = open_engine(url)
+    with engine.begin() as connection:
+        before = connection.execute(select(call_log.c.note)).scalars().all()
+    engine.dispose()
+
+    _server_folder(tmp_path, monkeypatch, [sealing.generate_key()])  # the old key was dropped
+    assert main(["team", "reseal", "--db", url]) == 2
+    assert "could not be opened with the configured keys" in capsys.readouterr().err
+    assert _notes(url, [old]) == ["Ask for Maria."] * 2
+    engine = open_engine(url)
+    with engine.begin() as connection:
+        assert connection.execute(select(call_log.c.note)).scalars().all() == before
+    engine.dispose()
+
+
+def test_reseal_without_keys_here_exits_2(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'readybed.sqlite3'}"
+    open_engine(url).dispose()
+    monkeypatch.chdir(tmp_path)
+    assert main(["team", "reseal", "--db", url]) == 2
+    assert "No [readybed] encryption_keys in .streamlit/secrets.toml" in capsys.readouterr().err

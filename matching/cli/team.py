@@ -4,7 +4,9 @@
 schema up to date (opening the store runs the migrations) and says from which revision to
 which; ``status`` says the revision and how many organisations, people and cases the store
 holds, and nothing about any of them (no names, e-mails or case titles: its output may go
-into a ticket or a chat).
+into a ticket or a chat), and whether every encrypted value opens with the configured keys
+(the check of a restored backup); ``reseal`` re-encrypts every encrypted value with the first
+key, so that after a rotation the old key can be retired.
 
 The store is the one named by ``--db``, else by ``$READYBED_DB_URL``, else the
 ``[readybed] database_url`` of ``.streamlit/secrets.toml`` in the current folder (where a
@@ -44,7 +46,13 @@ def add_team_commands(commands: Any) -> None:
         "status", help="print the schema revision and how many organisations, people, cases"
     )
     status.set_defaults(handler=_run_status)
-    for command in (migrate, status):
+    reseal = actions.add_parser(
+        "reseal",
+        help="re-encrypt everything with the first of [readybed] encryption_keys (after a "
+        "rotation, so the old key can be retired)",
+    )
+    reseal.set_defaults(handler=_run_reseal)
+    for command in (migrate, status, reseal):
         command.add_argument(
             "--db",
             metavar="URL",
@@ -93,6 +101,7 @@ def _run_status(args: argparse.Namespace) -> int:
                 "`python -m matching team migrate`."
             )
         counts = _counts(engine, url)
+        sealed, unopened = _check_sealed(engine, url, configured_keys())
     finally:
         engine.dispose()
     print(f"Store {_shown(url)}: schema at revision {_label(revision)}.")
@@ -100,6 +109,41 @@ def _run_status(args: argparse.Namespace) -> int:
         f"  {counts['orgs']} organisation(s), {counts['people']} person(s) who signed in, "
         f"{counts['cases']} case(s) ({counts['local_cases']} of them local); "
         "the local organisation and person of laptop mode are not counted."
+    )
+    if unopened is None:
+        print(f"  {sealed} encrypted value(s); no [readybed] encryption_keys here to check them.")
+        return 0
+    print(f"  {sealed} encrypted value(s); {sealed - unopened} open with the configured keys.")
+    if unopened:
+        raise StoreError(
+            f"{unopened} of {sealed} encrypted values do not open with the keys in "
+            f"{SECRETS_FILE}; put the key they were written with back into encryption_keys."
+        )
+    return 0
+
+
+def _run_reseal(args: argparse.Namespace) -> int:
+    from matching.records import sealing
+
+    url = database_url(args.db)
+    keys = configured_keys()
+    if not keys:
+        raise StoreError(
+            f"No [readybed] encryption_keys in {SECRETS_FILE}; run this in the app's folder "
+            "on the server, with the new key first and the old ones after it."
+        )
+    engine = _plain_engine(url, must_exist=True)
+    try:
+        if _revision_of(engine, url) is None:
+            raise StoreError(f"The store {_shown(url)} has no ReadyBed tables yet.")
+        sealing.bind_keys(engine, keys)
+        resealed = _reseal(engine, url)
+    finally:
+        engine.dispose()
+    print(f"Store {_shown(url)}:")
+    print(
+        f"  re-encrypted {sum(resealed.values())} value(s) in {len(resealed)} table(s) with "
+        "the first key; the other keys are needed now only for backups made before this."
     )
     return 0
 
@@ -132,14 +176,17 @@ def _check_url(url: str) -> None:
         ) from None
 
 
+def _secrets(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{path} is not valid TOML ({exc}); fix it or pass --db URL.") from None
+
+
 def _secrets_database_url(path: Path) -> str:
     if not path.is_file():
         return ""
-    try:
-        secrets = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{path} is not valid TOML ({exc}); fix it or pass --db URL.") from None
-    section = secrets.get("readybed", {})
+    section = _secrets(path).get("readybed", {})
     value = section.get("database_url", "") if isinstance(section, dict) else ""
     if not isinstance(value, str):
         raise StoreError(f"[readybed] database_url in {path} must be a string (a database URL).")
@@ -252,6 +299,102 @@ def _counts(engine: Any, url: str) -> dict[str, int]:
             }
     except Exception as exc:
         raise _store_error(url, exc) from exc
+
+
+def configured_keys() -> list[str]:
+    """Return ``[readybed] encryption_keys`` of the secrets file here ([] when there is none)."""
+    if not SECRETS_FILE.is_file():
+        return []
+    section = _secrets(SECRETS_FILE).get("readybed", {})
+    value = section.get("encryption_keys", []) if isinstance(section, dict) else []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise StoreError(f"[readybed] encryption_keys in {SECRETS_FILE} must be a list of keys.")
+    return [str(key).strip() for key in value if str(key).strip()]
+
+
+def _sealable_columns(connection: Any) -> list[tuple[Any, Any]]:
+    """Return every (table, text column) of the store that may hold an encrypted value."""
+    from sqlalchemy import String, inspect
+
+    from matching.records.store import metadata
+
+    present = set(inspect(connection).get_table_names())
+    return [
+        (table, column)
+        for table in metadata.sorted_tables
+        if table.name in present
+        for column in table.columns
+        if isinstance(column.type, String) and not column.primary_key
+    ]
+
+
+def _check_sealed(engine: Any, url: str, keys: list[str]) -> tuple[int, int | None]:
+    """Return how many values are encrypted and how many of them ``keys`` cannot open.
+
+    The second figure is None when no keys are given (nothing to check them with).
+    """
+    from sqlalchemy import select
+
+    from matching.records import sealing
+
+    if keys:
+        sealing.bind_keys(engine, keys)
+    sealed = unopened = 0
+    try:
+        with engine.connect() as connection:
+            for _table, column in _sealable_columns(connection):
+                for (stored,) in connection.execute(
+                    select(column).where(column.like(sealing.PREFIX + "%"))
+                ):
+                    sealed += 1
+                    if keys and not _opens(engine, stored):
+                        unopened += 1
+    except Exception as exc:
+        raise _store_error(url, exc) from exc
+    return sealed, unopened if keys else None
+
+
+def _opens(engine: Any, stored: str) -> bool:
+    from matching.records import sealing
+
+    try:
+        sealing.unseal(engine, stored)
+    except StoreError:
+        return False
+    return True
+
+
+def _reseal(engine: Any, url: str) -> dict[str, int]:
+    """Re-encrypt every encrypted value with the first bound key, in one transaction.
+
+    A value that no key opens stops everything before the end, and nothing is changed.
+    """
+    from sqlalchemy import and_, select, update
+
+    from matching.records import sealing
+    from matching.records.store import write_transaction
+
+    counts: dict[str, int] = {}
+    try:
+        with write_transaction(engine) as connection:
+            for table, column in _sealable_columns(connection):
+                keys = list(table.primary_key.columns)
+                rows = connection.execute(
+                    select(*keys, column).where(column.like(sealing.PREFIX + "%"))
+                ).all()
+                for row in rows:
+                    text = sealing.unseal(engine, row[-1])
+                    match = and_(*(key == row[number] for number, key in enumerate(keys)))
+                    connection.execute(
+                        update(table).where(match).values({column.name: sealing.seal(engine, text)})
+                    )
+                if rows:
+                    counts[table.name] = counts.get(table.name, 0) + len(rows)
+    except Exception as exc:
+        raise _store_error(url, exc) from exc
+    return counts
 
 
 def _label(revision: str | None) -> str:
