@@ -72,6 +72,9 @@ def test_compose_runs_postgres_the_app_and_caddy():
     assert app["depends_on"]["db"]["condition"] == "service_healthy"
     assert "ports" not in app and "ports" not in db, "only the TLS proxy may publish a port"
     assert "./secrets.toml:/app/.streamlit/secrets.toml:ro" in app["volumes"]
+    # The imported listings live in READYBED_DATA_DIR (set by the image): a volume keeps them.
+    data_dir = re.search(r"READYBED_DATA_DIR=(\S+)", (DEPLOY / "Dockerfile").read_text("utf-8"))
+    assert data_dir and f"app-files:{data_dir[1]}" in app["volumes"]
     url = app["environment"]["READYBED_DB_URL"]
     assert url.startswith("postgresql+psycopg://readybed:") and url.endswith("@db:5432/readybed")
     proxy = services["proxy"]
@@ -177,6 +180,10 @@ def test_systemd_unit_serves_loopback_only_after_migrating():
     start = settings["ExecStart"]
     assert "streamlit run app.py" in start
     assert "--server.address 127.0.0.1" in start and "--server.headless true" in start
+    # The imported listings go to the state folder systemd creates for the service, owner-only.
+    state = settings["StateDirectory"]
+    assert f"Environment=READYBED_DATA_DIR=/var/lib/{state}" in text
+    assert settings["StateDirectoryMode"] == "0700" and settings["UMask"] == "0077"
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed here")
