@@ -16,6 +16,7 @@ Case, save_case`` works.
 from matching.case.access import (
     ACTIONS,
     CASE_ROLES,
+    INSURER_HIDDEN,
     PERMISSIONS,
     Action,
     CaseRole,
@@ -63,6 +64,7 @@ from matching.case.repository import (
 __all__ = [
     "ACTIONS",
     "CASE_ROLES",
+    "INSURER_HIDDEN",
     "PERMISSIONS",
     "Action",
     "CaseRole",
