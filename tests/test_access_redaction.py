@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -201,3 +202,30 @@ def test_without_keys_local_mode_stores_plain_text(engine, team: Team) -> None: 
     raw = _raw(engine, team.case.id)
     assert LETTERS["lead"] in raw and "Aetna" in raw and "Spoke to intake" in raw
     assert PREFIX not in raw
+
+
+def test_letters_saved_at_the_same_time_by_two_people_are_both_kept(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+    rounds = 6
+
+    def write(who: str) -> None:
+        for number in range(rounds):
+            save_own_letter(
+                engine,
+                team.case.id,
+                member_name=f"Entry-{who}",
+                letter=f"{who} draft {number}",
+                letter_status="drafted",
+                keep_as_written=False,
+                actor=team.actors[who],
+            )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(write, who) for who in ("lead", "member")]:
+            done.result()
+    stored = load_case(engine, team.case.id, actor=team.actors["lead"])
+    # Each save read, changed and wrote the plan under the case's lock: none undid another.
+    assert stored.version == team.case.version + 2 * rounds
+    assert (_letters(stored)["lead"], _letters(stored)["member"]) == (
+        f"lead draft {rounds - 1}",
+        f"member draft {rounds - 1}",
+    )
