@@ -1,6 +1,7 @@
 """Load a team server: twenty people log calls, save letters and read readiness for a minute.
 
-Run: ``python benchmarks/team_load.py [--seconds 60] [--members 20] [--team-size 5] [--db URL]``.
+Run: ``python benchmarks/team_load.py [--seconds 60] [--members 20] [--team-size 5]
+[--pause-ms 0] [--db URL]``.
 Without ``--db`` a throwaway PostgreSQL server is started in a temporary folder (initdb and
 pg_ctl from the Debian packages, run as the ``postgres`` user when this runs as root, since
 PostgreSQL refuses to run as root) and removed afterwards.
@@ -11,7 +12,8 @@ share one call log: the harshest case for it. Each person is a thread with its o
 (its own connection pool, like a separate server process), its own :class:`Actor` from
 ``sign_in``, and the server's encryption key bound, so every write is sealed as in team mode.
 
-What each does, in a random mix, as fast as it can for ``--seconds``:
+What each does, in a random mix, for ``--seconds``: as fast as it can (the server's capacity),
+or with ``--pause-ms`` a random pause of 0 to twice that between operations (people's pace):
 
 * log a call (``log_call`` with ``actor=``) - half of the operations;
 * save: a member saves their own letter (``save_own_letter``), a lead saves the plan
@@ -266,8 +268,10 @@ def read_readiness(person: Person, copy: dict) -> None:
         copy["case"] = case
 
 
-def work(person: Person, start: threading.Barrier, seconds: float, seed: int) -> None:
-    """Run the mix until the deadline, timing each operation."""
+def work(
+    person: Person, start: threading.Barrier, seconds: float, seed: int, pause_ms: float
+) -> None:
+    """Run the mix until the deadline, timing each operation (not the pauses)."""
     chooser = random.Random(seed)
     copy: dict = {"case": None}
     actions: dict[str, Callable[[int], None]] = {
@@ -279,6 +283,8 @@ def work(person: Person, start: threading.Barrier, seconds: float, seed: int) ->
     deadline = time.perf_counter() + seconds
     number = 0
     while time.perf_counter() < deadline:
+        if pause_ms:
+            time.sleep(chooser.uniform(0, 2 * pause_ms) / 1000)
         number += 1
         choice = chooser.choices(CHOICES, weights=WEIGHTS)[0]
         kind = choice if choice != "save" else ("save plan" if person.is_lead else "save letter")
@@ -367,7 +373,7 @@ def check_losses(url: str, key: str, people: list[Person]) -> bool:
     return not lost_calls and not lost_saves
 
 
-def run(url: str, *, seconds: float, members: int, team_size: int) -> int:
+def run(url: str, *, seconds: float, members: int, team_size: int, pause_ms: float = 0) -> int:
     key = sealing.generate_key()
     run_id = uuid.uuid4().hex[:8]
     people = set_up(url, key, members=members, team_size=team_size, run=run_id)
@@ -375,11 +381,15 @@ def run(url: str, *, seconds: float, members: int, team_size: int) -> int:
     shown = make_url(url).render_as_string(hide_password=True)
     print(
         f"ReadyBed team load: {members} people in {len(set(p.case_id for p in people))} "
-        f"case(s) of up to {team_size}, {len(orgs)} organisation(s), {seconds:g} s, {shown}"
+        f"case(s) of up to {team_size}, {len(orgs)} organisation(s), {seconds:g} s, "
+        + (f"pauses of 0-{2 * pause_ms:g} ms, " if pause_ms else "no pauses, ")
+        + shown
     )
     start = threading.Barrier(len(people))
     threads = [
-        threading.Thread(target=work, args=(person, start, seconds, person.index), daemon=True)
+        threading.Thread(
+            target=work, args=(person, start, seconds, person.index, pause_ms), daemon=True
+        )
         for person in people
     ]
     began = time.perf_counter()
@@ -404,14 +414,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--team-size", type=int, default=5, help="people per case (1 lead)")
+    parser.add_argument(
+        "--pause-ms", type=float, default=0.0, help="mean pause between operations (0: none)"
+    )
     parser.add_argument("--db", metavar="URL", help="default: a throwaway PostgreSQL server")
     args = parser.parse_args(argv)
-    if args.members < 1 or args.team_size < 2 or args.seconds <= 0:
-        parser.error("--members >= 1, --team-size >= 2 and --seconds > 0, please")
+    if args.members < 1 or args.team_size < 2 or args.seconds <= 0 or args.pause_ms < 0:
+        parser.error("--members >= 1, --team-size >= 2, --seconds > 0, --pause-ms >= 0, please")
+    options = {
+        "seconds": args.seconds,
+        "members": args.members,
+        "team_size": args.team_size,
+        "pause_ms": args.pause_ms,
+    }
     if args.db:
-        return run(args.db, seconds=args.seconds, members=args.members, team_size=args.team_size)
+        return run(args.db, **options)
     with throwaway_postgres() as url:
-        return run(url, seconds=args.seconds, members=args.members, team_size=args.team_size)
+        return run(url, **options)
 
 
 if __name__ == "__main__":
