@@ -1,0 +1,155 @@
+"""Bring a store's schema to this version of ReadyBed with its Alembic migrations.
+
+The migrations live in ``migrations/`` beside this module (package data, so an installed
+ReadyBed carries them) and run on both SQLite and PostgreSQL. :func:`upgrade` is called by
+``store.open_engine`` on every open, so it is cheap when the store is already current: one
+``SELECT`` of the stored revision against the head, which is read from the scripts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from matching.errors import StoreError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The store as ReadyBed created it before migrations existed (schema_meta version 1).
+BASELINE = "0001"
+# Any fixed number: the PostgreSQL advisory lock that lets one process at a time migrate.
+_ADVISORY_LOCK = 0x52656479_4265640D
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+@cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+@cache
+def head() -> str:
+    """Return the newest revision this ReadyBed knows."""
+    found = _script().get_current_head()
+    if found is None:  # pragma: no cover - the package always ships its migrations
+        raise StoreError(f"No migrations were found in {MIGRATIONS}; reinstall ReadyBed.")
+    return found
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(revision.revision for revision in _script().walk_revisions())
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """Return the revision recorded in the store, or None when it has none yet."""
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no version table yet: a new store, or one older than migrations
+        return None
+    return str(found) if found is not None else None
+
+
+def upgrade(engine: Engine, *, to: str | None = None) -> None:
+    """Migrate the store at ``engine`` to :func:`head` (or ``to``); refuse a newer store's.
+
+    All of it happens in one transaction, and one process at a time migrates (the write lock
+    on SQLite, an advisory lock on PostgreSQL): another that was waiting then finds the store
+    current and does nothing.
+    """
+    target = to or head()
+    if stored_revision(engine) == target:
+        return
+    with _migration_lock(engine) as connection:
+        current = _current_or_baseline(connection)
+        if current == target:
+            return
+        _refuse_newer(current)
+        command.upgrade(_config(connection), target)
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[Connection]:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+            yield connection
+        return
+    with engine.connect() as connection:
+        # SQLite rebuilds a table to change it; with foreign keys on, dropping the old copy
+        # would cascade-delete the rows that point at it (a shortlist's items, a case's
+        # placements). The pragma only changes outside a transaction, so it goes first.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            with connection.begin():
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                yield connection
+                _check_foreign_keys(connection)
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise StoreError(
+            f"Upgrading the store would leave rows of {', '.join(tables)} pointing at nothing; "
+            "nothing was changed. Restore a backup or export the cases and start a new store."
+        )
+
+
+def _current_or_baseline(connection: Connection) -> str | None:
+    """Return the stored revision; stamp a store made before migrations with its revision."""
+    found = (
+        connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if inspect(connection).has_table("alembic_version")
+        else None
+    )
+    if found is not None:
+        return str(found)
+    tables = set(inspect(connection).get_table_names())
+    if "call_log" not in tables:
+        return None  # a new, empty database: build it from the first revision
+    _refuse_newer_schema_meta(connection)
+    # ReadyBed's schema before migrations: version 1 has no org_id on call_log; the short-lived
+    # groundwork build (version 2, same tables as revision 0002) has.
+    columns = {column["name"] for column in inspect(connection).get_columns("call_log")}
+    legacy = "0002" if "org_id" in columns else BASELINE
+    command.stamp(_config(connection), legacy)
+    return legacy
+
+
+def _refuse_newer_schema_meta(connection: Connection) -> None:
+    stored = connection.execute(
+        text("SELECT value FROM schema_meta WHERE key = 'schema_version'")
+    ).scalar()
+    if stored is not None and int(stored) > 2:
+        raise StoreError(
+            f"The store was written by a newer ReadyBed (schema {stored}, this version "
+            f"understands up to 2); update ReadyBed before opening it."
+        )
+
+
+def _refuse_newer(current: str | None) -> None:
+    if current is not None and current not in _known():
+        raise StoreError(
+            f"The store was written by a newer ReadyBed (schema revision {current}, this "
+            f"version knows up to {head()}); update ReadyBed before opening it."
+        )
