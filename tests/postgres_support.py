@@ -86,8 +86,12 @@ def postgresql_server() -> Iterator[object]:
         startparams="-w",
         dbname="readybed",
         user=SERVER_USER,
-        # The tests' databases are throwaway: no need to wait for the disk.
-        postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+        # The tests' databases are throwaway: no waiting for the disk, and no write-ahead log
+        # beyond crash safety (minimal WAL makes each test's CREATE DATABASE ~10x faster).
+        postgres_options=(
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c wal_level=minimal -c max_wal_senders=0"
+        ),
     )
     try:
         executor.start()
