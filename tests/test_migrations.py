@@ -287,3 +287,48 @@ def test_processes_creating_one_new_store_at_once_do_not_crash(empty_url: str) -
     with engine.connect() as connection:
         assert connection.execute(select(users.c.id)).scalars().all() == [1]
     engine.dispose()
+
+
+def test_old_store_opened_by_the_groundwork_build_is_upgraded_too(tmp_path: Path) -> None:
+    # That build (before migrations) added the team tables to an old store with create_all,
+    # seeded the local person, and said schema 2, but could not add the org_id columns.
+    from sqlalchemy import create_engine
+
+    from matching.records.store import seed_local
+
+    url = _sqlite_v1_url(tmp_path)
+    groundwork = create_engine(url)
+    team = [metadata.tables[name] for name in ("orgs", "users", "org_members", "case_members")]
+    with groundwork.begin() as connection:
+        metadata.create_all(connection, tables=team + [metadata.tables["invitations"]])
+        metadata.tables["audit_log"].create(connection)
+        seed_local(connection)
+        connection.execute(text("UPDATE schema_meta SET value = '2'"))
+    groundwork.dispose()
+
+    engine = open_engine(url)
+    assert _schema_differences(engine) == []
+    with engine.connect() as connection:
+        leads = connection.execute(select(case_members.c.case_id, case_members.c.role)).all()
+        assert connection.execute(select(users.c.id)).scalars().all() == [1]
+    assert sorted(leads) == [(1, "lead"), (2, "lead")]
+    assert case_store.load_case(engine, 2).title == "Case B, renamed"
+    engine.dispose()
+
+
+def test_an_installed_readybed_carries_every_migration_file() -> None:
+    # The migrations are loaded by path, not imported: pyproject.toml must ship them as data.
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    package_data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["package-data"]["matching.records"]
+    package = root / "matching" / "records"
+    shipped = {path for pattern in package_data for path in package.glob(pattern)}
+    present = {
+        path
+        for path in migrate.MIGRATIONS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert present and present <= shipped

@@ -4,6 +4,12 @@ The migrations live in ``migrations/`` beside this module (package data, so an i
 ReadyBed carries them) and run on both SQLite and PostgreSQL. :func:`upgrade` is called by
 ``store.open_engine`` on every open, so it is cheap when the store is already current: one
 ``SELECT`` of the stored revision against the head, which is read from the scripts once.
+
+A schema change is a new file in ``migrations/versions/`` (``down_revision`` = the previous
+head) plus the same change to ``store.metadata``; tests/test_migrations.py fails until the
+migrated schema equals the metadata on both backends. Data already stored is converted in the
+revision itself. When the change would confuse a ReadyBed older than it, the revision also
+raises the ``schema_meta`` version (and :data:`SCHEMA_META_VERSION` here).
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from matching.errors import StoreError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The store as ReadyBed created it before migrations existed (schema_meta version 1).
 BASELINE = "0001"
+# What the newest revision writes in schema_meta: ReadyBed from before migrations reads it and
+# refuses the store (its own version is 1), instead of misreading the new tables.
+SCHEMA_META_VERSION = 2
 # Any fixed number: the PostgreSQL advisory lock that lets one process at a time migrate.
 _ADVISORY_LOCK = 0x52656479_4265640D
 
@@ -132,18 +141,46 @@ def _current_or_baseline(connection: Connection) -> str | None:
     # groundwork build (version 2, same tables as revision 0002) has.
     columns = {column["name"] for column in inspect(connection).get_columns("call_log")}
     legacy = "0002" if "org_id" in columns else BASELINE
+    if legacy == BASELINE and "orgs" in tables:
+        _drop_groundwork_tables(connection, tables)
     command.stamp(_config(connection), legacy)
     return legacy
+
+
+_GROUNDWORK_TABLES = ("audit_log", "invitations", "case_members", "org_members", "users", "orgs")
+
+
+def _drop_groundwork_tables(connection: Connection, tables: set[str]) -> None:
+    """Drop the empty team tables that the groundwork build added to a version-1 store.
+
+    That build created them (with only the local organisation and person in them) but not the
+    org_id columns; revision 0002 creates them again, with everything else.
+    """
+    held = {
+        table: connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+        for table in ("audit_log", "invitations", "case_members")
+        if table in tables
+    }
+    people = connection.execute(text("SELECT COUNT(*) FROM users")).scalar_one()
+    if any(held.values()) or people > 1:
+        raise StoreError(
+            "The store has team tables with rows in them but not the columns that go with "
+            "them; it was changed by hand or by a development build. Nothing was changed: "
+            "export the cases (Cases page) and start a new store."
+        )
+    for table in _GROUNDWORK_TABLES:
+        if table in tables:
+            connection.execute(text(f"DROP TABLE {table}"))
 
 
 def _refuse_newer_schema_meta(connection: Connection) -> None:
     stored = connection.execute(
         text("SELECT value FROM schema_meta WHERE key = 'schema_version'")
     ).scalar()
-    if stored is not None and int(stored) > 2:
+    if stored is not None and int(stored) > SCHEMA_META_VERSION:
         raise StoreError(
             f"The store was written by a newer ReadyBed (schema {stored}, this version "
-            f"understands up to 2); update ReadyBed before opening it."
+            f"understands up to {SCHEMA_META_VERSION}); update ReadyBed before opening it."
         )
 
 

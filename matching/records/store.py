@@ -41,7 +41,7 @@ from matching.records import migrate
 
 # Kept in ``schema_meta`` by the migrations, so a ReadyBed older than migrations refuses a store
 # that newer versions have upgraded; the migrations' revision is the real version now.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = migrate.SCHEMA_META_VERSION
 DB_URL_ENV = "READYBED_DB_URL"
 DEFAULT_DB_PATH = Path(".readybed") / "readybed.sqlite3"
 
