@@ -1,14 +1,16 @@
-"""PostgreSQL specifics of the store: times stay naive UTC whatever the server's time zone."""
+"""PostgreSQL specifics: times stay naive UTC whatever the server's zone; no server, no pass."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from matching.records.calllog import CallReport, call_history, log_call
 from matching.records.store import open_engine
+from tests import postgres_support
 
 
 def test_times_round_trip_on_a_server_set_to_another_time_zone(postgresql_empty_url: str) -> None:
@@ -33,3 +35,21 @@ def test_times_round_trip_on_a_server_set_to_another_time_zone(postgresql_empty_
     engine.dispose()
     assert stored[0] == reported.replace(tzinfo=None)  # naive UTC in the column itself
     assert history["reported_at"].iloc[0] == reported
+
+
+def test_without_a_server_the_tests_skip_here_but_fail_in_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(postgres_support, "pg_ctl_path", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    with (
+        pytest.raises(pytest.skip.Exception, match="apt-get install postgresql"),
+        postgres_support.postgresql_server(),
+    ):
+        pass
+    monkeypatch.setenv("CI", "true")
+    with (
+        pytest.raises(pytest.fail.Exception, match="CI must install it"),
+        postgres_support.postgresql_server(),
+    ):
+        pass

@@ -27,11 +27,12 @@ def upgrade() -> None:
         sa.Column("value", sa.String(256), nullable=False),
     )
     op.bulk_insert(meta, [{"key": "schema_version", "value": "1"}])
-    _records()
+    _call_log_and_shortlists()
+    _library_and_settings()
     _cases()
 
 
-def _records() -> None:
+def _call_log_and_shortlists() -> None:
     op.create_table(
         "call_log",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -85,6 +86,9 @@ def _records() -> None:
         sa.UniqueConstraint("shortlist_id", "facility_id", name="uq_shortlist_facility"),
     )
     op.create_index("ix_shortlist_items_shortlist_id", "shortlist_items", ["shortlist_id"])
+
+
+def _library_and_settings() -> None:
     op.create_table(
         "directories",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
