@@ -332,3 +332,27 @@ def test_an_installed_readybed_carries_every_migration_file() -> None:
         if path.is_file() and "__pycache__" not in path.parts
     }
     assert present and present <= shipped
+
+
+def test_head_constant_is_the_newest_migration_script() -> None:
+    # open_engine compares the store with HEAD without loading Alembic: it must be the head.
+    assert migrate.script().get_current_head() == migrate.HEAD
+
+
+def test_opening_a_current_store_does_not_load_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+    open_engine(url).dispose()
+    code = (
+        "import sys\n"
+        "from matching.records.store import open_engine\n"
+        f"open_engine({url!r}).dispose()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert result.stdout.strip() == "[]"
