@@ -6,6 +6,8 @@ must stay cheap now that it checks the schema revision (migrate.py) instead of `
 
 Figures printed (median of ``runs`` opens, each followed by ``dispose``):
 * reopen SQLite - an existing store at the newest revision (the common case);
+* cold reopen SQLite - the same in a fresh interpreter (imports included: a CLI command, an
+  app start), median of a few runs;
 * new SQLite - a new file: every migration runs;
 * reopen PostgreSQL - an existing database at the newest revision, when a server can be
   started here (Debian's postgresql, as for the tests).
@@ -56,6 +58,30 @@ def _postgresql_reopen(runs: int) -> float | None:
         return None
 
 
+def _cold_open_ms(code: Path, url: str, runs: int) -> float:
+    # Time only the import and the open inside the child, not the interpreter's own start.
+    script = (
+        "import time\n"
+        "start = time.perf_counter()\n"
+        "from matching.records.store import open_engine\n"
+        f"open_engine({url!r}).dispose()\n"
+        "print((time.perf_counter() - start) * 1000)\n"
+    )
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", script],
+                cwd=code,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+    return statistics.median(times)
+
+
 def measure(code: Path, runs: int) -> dict[str, float | None]:
     """Return the median milliseconds of each kind of open, with ``code``'s matching package."""
     sys.path.insert(0, str(code))
@@ -66,6 +92,7 @@ def measure(code: Path, runs: int) -> dict[str, float | None]:
         open_engine(existing).dispose()
         figures: dict[str, float | None] = {
             "reopen SQLite": _median_ms(lambda _run: open_engine(existing).dispose(), runs),
+            "cold reopen SQLite": _cold_open_ms(code, existing, max(3, runs // 6)),
             "new SQLite": _median_ms(
                 lambda run: open_engine(
                     f"sqlite:///{Path(folder) / f'new{run}.sqlite3'}"
