@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import create_engine, func, insert, select
 
 from matching.case import Case, TeamMember, create_case, load_case
 from matching.cli.main import main
@@ -18,6 +18,7 @@ from matching.errors import StoreError
 from matching.records import sealing
 from matching.records.calllog import CallReport, log_call
 from matching.records.store import call_log, cases, open_engine, orgs, users
+from matching.records.team import sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = datetime(2026, 11, 30, 12, 0)
@@ -257,3 +258,38 @@ def test_reseal_without_keys_here_exits_2(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["team", "reseal", "--db", url]) == 2
     assert "No [readybed] encryption_keys in .streamlit/secrets.toml" in capsys.readouterr().err
+
+
+def test_migrate_and_status_on_an_empty_postgresql_database(postgresql_empty_url, capsys):
+    from matching.records.migrate import head
+
+    assert main(["team", "migrate", "--db", postgresql_empty_url]) == 0
+    out = capsys.readouterr().out
+    assert f"migrated from revision none (empty store) to {head()}." in out
+    assert main(["team", "migrate", "--db", postgresql_empty_url]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+    engine = open_engine(postgresql_empty_url)
+    sign_in(engine, email="dana@practice.example", display_name="Dana")
+    engine.dispose()
+    assert main(["team", "status", "--db", postgresql_empty_url]) == 0
+    out = capsys.readouterr().out
+    assert f"schema at revision {head()} (up to date)" in out
+    assert "1 organisation(s), 1 person(s) who signed in, 0 case(s)" in out
+    assert "dana" not in out.lower()
+
+
+def test_status_says_when_a_store_needs_migrating(tmp_path, capsys):
+    from matching.records.migrate import head, upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    upgrade(engine, to="0001")
+    engine.dispose()
+    assert main(["team", "status", "--db", url]) == 0
+    out = capsys.readouterr().out
+    behind = f"(behind: run `python -m matching team migrate` to reach {head()})"
+    assert f"schema at revision 0001 {behind}" in out
+
+    assert main(["team", "migrate", "--db", url]) == 0
+    assert f"migrated from revision 0001 to {head()}." in capsys.readouterr().out

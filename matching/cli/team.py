@@ -100,11 +100,16 @@ def _run_status(args: argparse.Namespace) -> int:
                 f"The store {_shown(url)} has no ReadyBed tables yet; create them with "
                 "`python -m matching team migrate`."
             )
+        freshness = _freshness(revision)
+        if not freshness.startswith("(up to date"):
+            # An older or newer schema may lack the tables counted below, or read differently.
+            print(f"Store {_shown(url)}: schema at revision {_label(revision)} {freshness}.")
+            return 0
         counts = _counts(engine, url)
         sealed, unopened = _check_sealed(engine, url, configured_keys())
     finally:
         engine.dispose()
-    print(f"Store {_shown(url)}: schema at revision {_label(revision)}.")
+    print(f"Store {_shown(url)}: schema at revision {_label(revision)} {freshness}.")
     print(
         f"  {counts['orgs']} organisation(s), {counts['people']} person(s) who signed in, "
         f"{counts['cases']} case(s) ({counts['local_cases']} of them local); "
@@ -395,6 +400,24 @@ def _reseal(engine: Any, url: str) -> dict[str, int]:
     except Exception as exc:
         raise _store_error(url, exc) from exc
     return counts
+
+
+def _freshness(revision: str) -> str:
+    """Say how ``revision`` compares with the newest one this ReadyBed migrates to."""
+    from alembic.util import CommandError
+
+    from matching.records.migrate import head, script
+
+    newest = head()
+    if revision == newest:
+        return "(up to date)"
+    try:
+        known = script().get_revision(revision) is not None
+    except CommandError:
+        known = False
+    if known or revision.startswith("schema-"):
+        return f"(behind: run `python -m matching team migrate` to reach {newest})"
+    return f"(newer than this ReadyBed, which knows up to {newest}: update ReadyBed first)"
 
 
 def _label(revision: str | None) -> str:
