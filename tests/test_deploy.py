@@ -294,3 +294,23 @@ def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
             process.wait(timeout=15)
     logged = (tmp_path / "caddy.log").read_text()
     assert "/oauth2callback" in logged and "ONE-TIME-CODE" not in logged
+
+
+def test_the_filled_in_template_puts_the_app_in_team_mode(monkeypatch):
+    """The app reads the template's keys: filled in, the server runs in team mode."""
+    # The app's team mode (app_pages/team_ui.py) lands on its own branch.
+    team_ui = pytest.importorskip("app_pages.team_ui")
+    from matching.records.sealing import generate_key
+
+    secrets = _secrets()
+    secrets["readybed"]["encryption_keys"] = [generate_key()]
+    monkeypatch.delenv("READYBED_DB_URL", raising=False)
+    monkeypatch.setattr(team_ui, "secrets", lambda: secrets)
+    server = team_ui.server_mode()
+    assert (server.mode, server.problems) == ("team", ())
+    assert server.database_url == secrets["readybed"]["database_url"]
+    assert server.encryption_keys == tuple(secrets["readybed"]["encryption_keys"])
+
+    # The compose file's READYBED_DB_URL wins over the file, as deploy/README.md says.
+    monkeypatch.setenv("READYBED_DB_URL", "postgresql+psycopg://readybed:pw@db:5432/readybed")
+    assert team_ui.server_mode().database_url.endswith("@db:5432/readybed")
