@@ -293,3 +293,17 @@ def test_status_says_when_a_store_needs_migrating(tmp_path, capsys):
 
     assert main(["team", "migrate", "--db", url]) == 0
     assert f"migrated from revision 0001 to {head()}." in capsys.readouterr().out
+
+
+def test_reseal_refuses_a_store_that_needs_migrating(tmp_path, monkeypatch, capsys):
+    from matching.records.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    upgrade(engine, to="0001")
+    engine.dispose()
+    _server_folder(tmp_path, monkeypatch, [sealing.generate_key()])
+    assert main(["team", "reseal", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "is at revision 0001 (behind: run `python -m matching team migrate`" in err
+    assert len(err.strip().splitlines()) == 1

@@ -139,8 +139,14 @@ def _run_reseal(args: argparse.Namespace) -> int:
         )
     engine = _plain_engine(url, must_exist=True)
     try:
-        if _revision_of(engine, url) is None:
+        revision = _revision_of(engine, url)
+        if revision is None:
             raise StoreError(f"The store {_shown(url)} has no ReadyBed tables yet.")
+        if revision != _current_head():
+            raise StoreError(
+                f"The store {_shown(url)} is at revision {revision} "
+                f"{_freshness(revision)}; bring it to {_current_head()} before re-encrypting."
+            )
         sealing.bind_keys(engine, keys)
         resealed = _reseal(engine, url)
     finally:
@@ -400,6 +406,12 @@ def _reseal(engine: Any, url: str) -> dict[str, int]:
     except Exception as exc:
         raise _store_error(url, exc) from exc
     return counts
+
+
+def _current_head() -> str:
+    from matching.records.migrate import head
+
+    return head()
 
 
 def _freshness(revision: str) -> str:
