@@ -201,8 +201,10 @@ def _notes(url: str, keys: list[str]) -> list[str]:
         engine.dispose()
 
 
-def test_status_checks_every_encrypted_value_opens_with_the_keys(tmp_path, monkeypatch, capsys):
-    url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+def test_status_checks_every_encrypted_value_opens_with_the_keys(
+    db_url, tmp_path, monkeypatch, capsys
+):
+    url = db_url  # SQLite, then a real PostgreSQL
     old = sealing.generate_key()
     _store_with_sealed_notes(url, old, notes=3)
 
@@ -219,8 +221,8 @@ def test_status_checks_every_encrypted_value_opens_with_the_keys(tmp_path, monke
     assert "Maria" not in captured.out + captured.err
 
 
-def test_reseal_moves_everything_to_the_first_key(tmp_path, monkeypatch, capsys):
-    url = f"sqlite:///{tmp_path / 'readybed.sqlite3'}"
+def test_reseal_moves_everything_to_the_first_key(db_url, tmp_path, monkeypatch, capsys):
+    url = db_url  # SQLite, then a real PostgreSQL
     old, new = sealing.generate_key(), sealing.generate_key()
     _store_with_sealed_notes(url, old, notes=4)
     with pytest.raises(StoreError, match="could not be opened"):
