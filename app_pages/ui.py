@@ -24,9 +24,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from app_pages import team_ui
 from matching.directory.demo import is_demo_directory
 from matching.directory.io import read_directory
-from matching.records import calllog, library, store
+from matching.records import calllog, library, sealing, store
 from matching.render.crisis import crisis_links
 from matching.search.index import FacilityIndex
 
@@ -44,13 +45,21 @@ def init_state() -> None:
 
 
 def get_engine() -> Engine:
-    """Return the engine of the local store named by ``READYBED_DB_URL`` (or the default)."""
-    return _engine(store.default_url())
+    """Return the engine of the store (``READYBED_DB_URL``, the secrets, or the default file).
+
+    In team mode the engine has the encryption keys bound, so what is stored is sealed.
+    """
+    server = team_ui.server_mode()
+    return _engine(server.database_url, server.encryption_keys)
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    return store.open_engine(url)
+def _engine(url: str, keys: tuple[str, ...] = ()) -> Engine:
+    engine = store.open_engine(url)
+    if keys:
+        # Once per engine: bind_keys raises StoreError (a sentence) for a key that is not one.
+        sealing.bind_keys(engine, keys)
+    return engine
 
 
 def active_entry() -> library.DirectoryEntry:
@@ -62,8 +71,9 @@ def active_index() -> FacilityIndex:
     """Return the search index of the active directory with the call log applied."""
     entry = active_entry()
     path = str(entry.path)
+    engine = get_engine()
     return _overlaid_index(
-        store.default_url(), entry.key, path, _mtime(path), calllog.revision(get_engine())
+        engine.url.render_as_string(), entry.key, path, _mtime(path), calllog.revision(engine)
     )
 
 
@@ -90,7 +100,7 @@ def _overlaid_index(url: str, key: str, path: str, mtime: float, revision: str) 
     base = _base_index(key, path, mtime)
     if not revision:
         return base
-    return base.with_directory(calllog.overlay_call_log(base.directory, _engine(url)))
+    return base.with_directory(calllog.overlay_call_log(base.directory, get_engine()))
 
 
 def _mtime(path: str) -> float:
