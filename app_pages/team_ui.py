@@ -174,7 +174,7 @@ def refused_page(problems: tuple[str, ...]) -> None:
         f"**To run a team server**, put sign-in and an encryption key in `{SECRETS_FILE}` "
         f"(see `{DEPLOY_GUIDE}` for the provider, the proxy and the database), then restart:"
     )
-    st.code(SECRETS_TEMPLATE, language="toml")
+    st.code(SECRETS_TEMPLATE, language="toml", wrap_lines=True)
     st.markdown(
         "**To use ReadyBed alone on this computer** instead, unset `READYBED_DB_URL` (and "
         "`[readybed] database_url`) so it keeps its own local file, and leave `[auth]` out."

@@ -54,13 +54,14 @@ class PortTaken(RuntimeError):
 
 
 @contextmanager
-def streamlit_server(db_url: str) -> Iterator[str]:
+def streamlit_server(db_url: str, *, args: tuple[str, ...] = ()) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port with its own store; yield its URL.
 
     A port found free can be taken by another process before Streamlit binds it (tests run in
     parallel, other servers start): then Streamlit exits saying so, and this tries a new port.
     The health check only counts while *our* process is alive, so a server that another
-    process started on the same port is never mistaken for ours.
+    process started on the same port is never mistaken for ours. ``args`` go to
+    ``streamlit run`` (e.g. ``--secrets.files`` for team mode).
     """
     ARTIFACTS.mkdir(exist_ok=True)
     # Demo mode: the journeys are written against the fictional set.
@@ -69,7 +70,7 @@ def streamlit_server(db_url: str) -> Iterator[str]:
         port = free_port()
         log_path = ARTIFACTS / f"streamlit-{port}.log"
         with log_path.open("w") as log:
-            process = _start(port, env, log)
+            process = _start(port, env, log, args)
             url = f"http://127.0.0.1:{port}"
             try:
                 _wait_healthy(url, process, log_path)
@@ -87,7 +88,9 @@ def streamlit_server(db_url: str) -> Iterator[str]:
     raise RuntimeError(f"streamlit found no free port in {PORT_ATTEMPTS} attempts")
 
 
-def _start(port: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[bytes]:
+def _start(
+    port: int, env: dict[str, str], log: IO[str], args: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -103,6 +106,7 @@ def _start(port: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[byt
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=ROOT,
         env=env,
