@@ -3,7 +3,9 @@
 The call log (:mod:`matching.records.calllog`) is what Search ranks on and the Shortlist shows.
 A placement's contact log is the case's own story. When the Placement page confirms an open
 bed, or a facility puts the person on its waitlist, that is news about the facility for every
-search, so it is written to the call log too - the newest report wins everywhere.
+search, so it is written to the call log too - the newest report wins everywhere. On a team
+server it goes to the call log of the person acting (``actor``): their organisation's
+colleagues see it, no other organisation does.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from matching.case.pipeline import (
     confirm_availability,
 )
 from matching.records.calllog import CallReport, log_call
+from matching.records.team import LOCAL, Actor
 from matching.wording import count_of
 
 PLACEMENT_NOTE = "Logged from the Placement page."
@@ -41,16 +44,28 @@ def availability_report(facility_id: str, availability: Availability) -> CallRep
 
 
 def confirm_and_share(
-    engine: Engine, placement: Placement, availability: Availability, *, now: datetime
+    engine: Engine,
+    placement: Placement,
+    availability: Availability,
+    *,
+    now: datetime,
+    actor: Actor = LOCAL,
 ) -> Placement:
     """Confirm ``availability`` on the placement and log it for Search and the Shortlist."""
     confirmed = confirm_availability(placement, availability, now=now)
-    log_call(engine, availability_report(placement.facility.facility_id, availability), now=now)
+    report = availability_report(placement.facility.facility_id, availability)
+    log_call(engine, report, now=now, actor=actor)
     return confirmed
 
 
 def close_and_share(
-    engine: Engine, placement: Placement, *, stage: ClosedStage, reason: str, now: datetime
+    engine: Engine,
+    placement: Placement,
+    *,
+    stage: ClosedStage,
+    reason: str,
+    now: datetime,
+    actor: Actor = LOCAL,
 ) -> Placement:
     """Close the placement; a waitlist is also logged, as the facility's current availability.
 
@@ -64,5 +79,5 @@ def close_and_share(
             reported_at=now,
             note=f"{PLACEMENT_NOTE} {reason.strip()}",
         )
-        log_call(engine, report, now=now)
+        log_call(engine, report, now=now, actor=actor)
     return closed

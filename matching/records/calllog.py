@@ -5,22 +5,30 @@ Reports are never edited, only added, so the log doubles as each facility's avai
 history. Search sees the newest report per facility through :func:`overlay_call_log`, which
 hands the reports to :func:`matching.availability.apply_reports` (an older report never
 overwrites a newer one, whatever its source).
+
+The log is shared within an organisation: every function acts for an ``actor`` (the local
+person by default) and reads or writes only the rows of ``actor.org_id``, so colleagues see
+each other's calls and another organisation sees none of them. A call's note is what someone
+typed, so it is sealed at rest in team mode (:mod:`matching.records.sealing`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, Row, Select, delete, func, insert, select
 
 from matching.directory import columns as col
 from matching.directory.schema import MAX_BEDS
 from matching.errors import QueryError
 from matching.ingest.availability import MergeReport, apply_reports
-from matching.records.store import call_log, to_naive_utc
+from matching.records.sealing import seal, unseal
+from matching.records.store import LOCAL_ORG_ID, call_log, to_naive_utc
+from matching.records.team import LOCAL, Actor
 
 # A phone clock a few minutes ahead of the server's is normal; a report from the future is not.
 FUTURE_TOLERANCE: Final = timedelta(minutes=10)
@@ -91,12 +99,15 @@ class CallReport:
         return f"phone call logged by {who}"
 
 
-def log_call(engine: Engine, report: CallReport, *, now: datetime | None = None) -> int:
-    """Store ``report`` and return its id."""
+def log_call(
+    engine: Engine, report: CallReport, *, now: datetime | None = None, actor: Actor = LOCAL
+) -> int:
+    """Store ``report`` in the call log of ``actor``'s organisation and return its id."""
     logged_at = now or datetime.now(UTC)
     with engine.begin() as connection:
         result = connection.execute(
             insert(call_log).values(
+                org_id=actor.org_id,
                 facility_id=report.facility_id,
                 beds_open_detox=report.beds_open_detox,
                 beds_open_residential=report.beds_open_residential,
@@ -104,14 +115,16 @@ def log_call(engine: Engine, report: CallReport, *, now: datetime | None = None)
                 reported_at=to_naive_utc(report.reported_at),
                 answered_by=report.answered_by.strip(),
                 source=report.source,
-                note=report.note.strip(),
+                note=seal(engine, report.note.strip()),
                 logged_at=to_naive_utc(logged_at),
             )
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
-def log_reports(engine: Engine, reports: pd.DataFrame, *, now: datetime | None = None) -> int:
+def log_reports(
+    engine: Engine, reports: pd.DataFrame, *, now: datetime | None = None, actor: Actor = LOCAL
+) -> int:
     """Store every row of an availability-report frame (e.g. a feed) and return how many.
 
     ``reports`` has the columns :func:`matching.availability.read_feed` returns; rows without a
@@ -127,6 +140,7 @@ def log_reports(engine: Engine, reports: pd.DataFrame, *, now: datetime | None =
             continue
         rows.append(
             {
+                "org_id": actor.org_id,
                 "facility_id": facility_id,
                 "beds_open_detox": _int_or_none(reports[col.BEDS_OPEN_DETOX].iloc[position]),
                 "beds_open_residential": _int_or_none(
@@ -146,7 +160,9 @@ def log_reports(engine: Engine, reports: pd.DataFrame, *, now: datetime | None =
     return len(rows)
 
 
-def log_feed(engine: Engine, directory: pd.DataFrame, feed: pd.DataFrame) -> MergeReport:
+def log_feed(
+    engine: Engine, directory: pd.DataFrame, feed: pd.DataFrame, *, actor: Actor = LOCAL
+) -> MergeReport:
     """Apply a feed (:func:`matching.availability.read_feed`) to ``directory`` and log what applied.
 
     Feed rows may name a facility by name + ZIP; only reports that matched a facility and are
@@ -158,30 +174,32 @@ def log_feed(engine: Engine, directory: pd.DataFrame, feed: pd.DataFrame) -> Mer
     after = merged.frame[list(col.AVAILABILITY_COLUMNS)]
     changed = ~(before.eq(after) | (before.isna() & after.isna())).all(axis=1)
     applied = merged.frame.loc[changed.to_numpy(), [col.FACILITY_ID, *col.AVAILABILITY_COLUMNS]]
-    log_reports(engine, applied)
+    log_reports(engine, applied, actor=actor)
     return merged.report
 
 
-def call_history(engine: Engine, facility_id: str | None = None) -> pd.DataFrame:
-    """Return logged reports, newest report first; only ``facility_id``'s when given."""
-    statement = select(*(call_log.c[name] for name in HISTORY_COLUMNS)).order_by(
-        call_log.c.reported_at.desc(), call_log.c.id.desc()
-    )
+def call_history(
+    engine: Engine, facility_id: str | None = None, *, actor: Actor = LOCAL
+) -> pd.DataFrame:
+    """Return the organisation's logged reports, newest first; only ``facility_id``'s when given."""
+    statement = _newest_first(actor, HISTORY_COLUMNS)
     if facility_id is not None:
         statement = statement.where(call_log.c.facility_id == facility_id)
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
-    frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
-    for name in ("reported_at", "logged_at"):
-        frame[name] = pd.to_datetime(frame[name]).dt.tz_localize("UTC")
-    for name in col.BED_COLUMNS:
-        frame[name] = frame[name].astype("Int64")
-    return frame.astype({name: "str" for name in ("facility_id", "answered_by", "source", "note")})
+    frame = _history_frame(rows, HISTORY_COLUMNS)
+    frame["note"] = frame["note"].map(lambda note: unseal(engine, note)).astype("str")
+    return frame
 
 
-def latest_reports(engine: Engine) -> pd.DataFrame:
+def latest_reports(engine: Engine, *, actor: Actor = LOCAL) -> pd.DataFrame:
     """Return the newest logged report per facility, in the availability-report format."""
-    history = call_history(engine).drop_duplicates(col.FACILITY_ID, keep="first")
+    # Without the note: Search reads this on every change of the log, and the notes would only
+    # be unsealed to be dropped.
+    names = tuple(name for name in HISTORY_COLUMNS if name != "note")
+    with engine.connect() as connection:
+        rows = connection.execute(_newest_first(actor, names)).all()
+    history = _history_frame(rows, names).drop_duplicates(col.FACILITY_ID, keep="first")
     return pd.DataFrame(
         {
             col.FACILITY_ID: history[col.FACILITY_ID],
@@ -194,33 +212,63 @@ def latest_reports(engine: Engine) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def clear_call_log(engine: Engine) -> int:
-    """Delete every logged report for good and return how many there were."""
+def clear_call_log(engine: Engine, *, actor: Actor = LOCAL) -> int:
+    """Delete the organisation's logged reports for good and return how many there were."""
     with engine.begin() as connection:
-        return int(connection.execute(delete(call_log)).rowcount)
+        return int(
+            connection.execute(delete(call_log).where(call_log.c.org_id == actor.org_id)).rowcount
+        )
 
 
-def revision(engine: Engine) -> str:
-    """Return a key that changes whenever the log changes ("" when it is empty).
+def revision(engine: Engine, *, actor: Actor = LOCAL) -> str:
+    """Return a key that changes whenever the organisation's log changes ("" when it is empty).
 
     Ids alone are not enough: after the log is cleared SQLite may hand out the same ids again.
+    Another organisation's calls leave the key alone; a team organisation's key names it, so a
+    cache keyed on it never hands one organisation's overlay to another.
     """
     with engine.connect() as connection:
         count, latest_id, latest_logged = connection.execute(
-            select(func.count(), func.max(call_log.c.id), func.max(call_log.c.logged_at))
+            select(func.count(), func.max(call_log.c.id), func.max(call_log.c.logged_at)).where(
+                call_log.c.org_id == actor.org_id
+            )
         ).one()
-    return f"{count}:{latest_id}:{latest_logged}" if count else ""
+    if not count:
+        return ""
+    owner = "" if actor.org_id == LOCAL_ORG_ID else f"org-{actor.org_id}:"
+    return f"{owner}{count}:{latest_id}:{latest_logged}"
 
 
-def overlay_call_log(directory: pd.DataFrame, engine: Engine) -> pd.DataFrame:
-    """Return ``directory`` with the newest logged report of each facility applied."""
-    reports = latest_reports(engine)
+def overlay_call_log(
+    directory: pd.DataFrame, engine: Engine, *, actor: Actor = LOCAL
+) -> pd.DataFrame:
+    """Return ``directory`` with the newest report of each facility in the org's log applied."""
+    reports = latest_reports(engine, actor=actor)
     # A hash lookup in the (unique, validated) ids: Series.isin on text costs ~0.2 s at 12k.
     found = pd.Index(directory[col.FACILITY_ID]).get_indexer(reports[col.FACILITY_ID]) >= 0
     known = reports[found]
     if known.empty:
         return directory
     return apply_reports(directory, known).frame
+
+
+def _newest_first(actor: Actor, names: tuple[str, ...]) -> Select:
+    """Return the query of ``actor``'s organisation's reports, newest report first."""
+    return (
+        select(*(call_log.c[name] for name in names))
+        .where(call_log.c.org_id == actor.org_id)
+        .order_by(call_log.c.reported_at.desc(), call_log.c.id.desc())
+    )
+
+
+def _history_frame(rows: Sequence[Row], names: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(names))
+    for name in ("reported_at", "logged_at"):
+        frame[name] = pd.to_datetime(frame[name]).dt.tz_localize("UTC")
+    for name in col.BED_COLUMNS:
+        frame[name] = frame[name].astype("Int64")
+    text = ("facility_id", "answered_by", "source", "note")
+    return frame.astype({name: "str" for name in text if name in names})
 
 
 def _int_or_none(value: object) -> int | None:

@@ -8,6 +8,11 @@ An imported listing is saved as a canonical CSV in a ``directories`` folder besi
 database (owner-only, like the database), and recorded in the store's ``directories`` table;
 the active choice lives in ``app_settings``. Saving is atomic, so a failed import never
 replaces anything and the previous directory stays active.
+
+The library is shared within an organisation: every function acts for an ``actor`` (the local
+person by default) and sees only the listings and the active choice of ``actor.org_id``.
+Another organisation's files live in their own ``org-<id>`` folder (:func:`data_folder`), so
+file names never collide and no key reaches another organisation's file.
 """
 
 from __future__ import annotations
@@ -20,17 +25,20 @@ from pathlib import Path
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import ColumnElement, Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from matching.directory.io import read_directory, write_directory
 from matching.errors import StoreError
 from matching.records.store import (
     DEFAULT_DB_PATH,
+    LOCAL_ORG_ID,
     app_settings,
     directories,
     from_naive_utc,
     to_naive_utc,
 )
+from matching.records.team import LOCAL, Actor
 
 DEMO_KEY: Final = "demo"
 DEMO_NAME: Final = "Demo directory (fictional facilities)"
@@ -38,6 +46,8 @@ DEFAULT_KEY: Final = "samhsa-2023"
 DEMO_MODE_ENV: Final = "READYBED_DEMO"
 ACTIVE_SETTING: Final = "active_directory"
 FOLDER_NAME: Final = "directories"
+# Where a server database (PostgreSQL: no file to sit beside) keeps the organisations' files.
+DATA_DIR_ENV: Final = "READYBED_DATA_DIR"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -63,11 +73,44 @@ class DirectoryEntry:
         return self.key in (DEMO_KEY, DEFAULT_KEY)
 
 
-def library_folder(engine: Engine) -> Path:
-    """Return the folder imported listings are saved in (beside a SQLite store's file)."""
-    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-    base = Path(database).parent if database and database != ":memory:" else DEFAULT_DB_PATH.parent
-    return base / FOLDER_NAME
+def data_root(engine: Engine) -> Path:
+    """Return the folder the store's files live in: beside a SQLite file, else the data folder.
+
+    A server database has no file to sit beside: its files go to ``$READYBED_DATA_DIR``, else
+    the user data folder (platformdirs), which outlives a change of working directory.
+    """
+    if engine.url.get_backend_name() == "sqlite":
+        database = engine.url.database
+        return (
+            Path(database).parent if database and database != ":memory:" else DEFAULT_DB_PATH.parent
+        )
+    configured = os.environ.get(DATA_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    from platformdirs import user_data_path
+
+    return user_data_path("readybed", appauthor=False)
+
+
+def data_folder(engine: Engine, *, actor: Actor = LOCAL) -> Path:
+    """Return the folder of ``actor``'s organisation's files (the root itself in local mode)."""
+    root = data_root(engine)
+    # The local organisation keeps today's layout, so an existing store finds its files.
+    return root if actor.org_id == LOCAL_ORG_ID else root / f"org-{actor.org_id}"
+
+
+def library_folder(engine: Engine, *, actor: Actor = LOCAL) -> Path:
+    """Return the folder the organisation's imported listings are saved in."""
+    return data_folder(engine, actor=actor) / FOLDER_NAME
+
+
+def private_folder(folder: Path) -> Path:
+    """Create ``folder`` and its missing parents owner-only (0700) and return it."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        path.chmod(0o700)  # mkdir's mode is filtered by the umask
+    return folder
 
 
 def demo_entry() -> DirectoryEntry:
@@ -100,13 +143,15 @@ def builtin_entry() -> DirectoryEntry:
     return demo_entry() if demo_mode or not entry.path.is_file() else entry
 
 
-def list_directories(engine: Engine) -> list[DirectoryEntry]:
-    """Return the built-in entries (the active default first), then imports newest first."""
+def list_directories(engine: Engine, *, actor: Actor = LOCAL) -> list[DirectoryEntry]:
+    """Return the built-in entries (active default first), then the org's imports newest first."""
     with engine.connect() as connection:
         rows = connection.execute(
-            select(directories).order_by(directories.c.imported_at.desc(), directories.c.id.desc())
+            select(directories)
+            .where(directories.c.org_id == actor.org_id)
+            .order_by(directories.c.imported_at.desc(), directories.c.id.desc())
         ).all()
-    folder = library_folder(engine)
+    folder = library_folder(engine, actor=actor)
     builtins = [builtin_entry()]
     builtins += [e for e in (default_entry(), demo_entry()) if e.key != builtins[0].key]
     return [e for e in builtins if e.is_demo or e.path.is_file()] + [
@@ -122,11 +167,13 @@ def save_import(
     format: str,
     summary: str = "",
     now: datetime | None = None,
+    actor: Actor = LOCAL,
 ) -> DirectoryEntry:
-    """Save an imported (validated) listing, record it, and return its entry (not yet active)."""
-    folder = library_folder(engine)
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
+    """Save an imported (validated) listing in the organisation's library; return its entry.
+
+    The entry is not yet active (:func:`set_active`).
+    """
+    folder = private_folder(library_folder(engine, actor=actor))
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     file_name = f"{stamp:%Y%m%dT%H%M%S%f}-{_slug(name)}.csv"
     write_directory(frame, folder / file_name)
@@ -134,6 +181,7 @@ def save_import(
     with engine.begin() as connection:
         result = connection.execute(
             insert(directories).values(
+                org_id=actor.org_id,
                 name=name.strip() or file_name,
                 file_name=file_name,
                 format=format,
@@ -143,11 +191,11 @@ def save_import(
             )
         )
         new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-    return get_entry(engine, str(new_id))
+    return get_entry(engine, str(new_id), actor=actor)
 
 
-def get_entry(engine: Engine, key: str) -> DirectoryEntry:
-    """Return the entry for ``key``; StoreError when no such directory exists."""
+def get_entry(engine: Engine, key: str, *, actor: Actor = LOCAL) -> DirectoryEntry:
+    """Return the entry for ``key``; StoreError when the organisation has no such directory."""
     if key == DEMO_KEY:
         return demo_entry()
     if key == DEFAULT_KEY:
@@ -155,52 +203,58 @@ def get_entry(engine: Engine, key: str) -> DirectoryEntry:
     if not key.isdigit():
         raise StoreError(f"{key!r} is not a directory of this store.")
     with engine.connect() as connection:
-        row = connection.execute(select(directories).where(directories.c.id == int(key))).first()
+        row = connection.execute(select(directories).where(_owned(key, actor))).first()
     if row is None:
+        # Also another organisation's key: it must not learn that the listing exists.
         raise StoreError(f"Directory {key} is not in the store (it may have been deleted).")
-    return _entry(row, library_folder(engine))
+    return _entry(row, library_folder(engine, actor=actor))
 
 
-def active_entry(engine: Engine) -> DirectoryEntry:
-    """Return the active directory; the built-in one when none was chosen or the choice is gone."""
+def active_entry(engine: Engine, *, actor: Actor = LOCAL) -> DirectoryEntry:
+    """Return the org's active directory; the built-in one when none was chosen or it is gone."""
     with engine.connect() as connection:
         key = connection.execute(
-            select(app_settings.c.value).where(app_settings.c.key == ACTIVE_SETTING)
+            select(app_settings.c.value).where(_active_of(actor))
         ).scalar_one_or_none()
     if key is None:
         return builtin_entry()
     try:
-        entry = get_entry(engine, key)
+        entry = get_entry(engine, key, actor=actor)
     except StoreError:
         return builtin_entry()
     return entry if entry.is_demo or entry.path.exists() else builtin_entry()
 
 
-def set_active(engine: Engine, key: str) -> DirectoryEntry:
-    """Make ``key`` the active directory and return its entry."""
-    entry = get_entry(engine, key)
+def set_active(engine: Engine, key: str, *, actor: Actor = LOCAL) -> DirectoryEntry:
+    """Make ``key`` the organisation's active directory and return its entry."""
+    entry = get_entry(engine, key, actor=actor)
     if not entry.path.exists():
         raise StoreError(
             f"The file of {entry.name!r} is missing from {entry.path.parent}; import it again."
         )
-    with engine.begin() as connection:
-        changed = connection.execute(
-            update(app_settings).where(app_settings.c.key == ACTIVE_SETTING).values(value=key)
-        ).rowcount
-        if not changed:
-            connection.execute(insert(app_settings).values(key=ACTIVE_SETTING, value=key))
+    change = update(app_settings).where(_active_of(actor)).values(value=key)
+    try:
+        with engine.begin() as connection:
+            if not connection.execute(change).rowcount:
+                connection.execute(
+                    insert(app_settings).values(org_id=actor.org_id, key=ACTIVE_SETTING, value=key)
+                )
+    except IntegrityError:
+        # A colleague chose a directory at the same moment (their first choice): this one wins.
+        with engine.begin() as connection:
+            connection.execute(change)
     return entry
 
 
-def delete_directory(engine: Engine, key: str) -> None:
-    """Delete an imported listing (its file and record); the built-in sets cannot be deleted."""
-    entry = get_entry(engine, key)
+def delete_directory(engine: Engine, key: str, *, actor: Actor = LOCAL) -> None:
+    """Delete one of the org's imported listings (file and record); built-in sets stay."""
+    entry = get_entry(engine, key, actor=actor)
     if entry.is_builtin:
         raise StoreError(f"{entry.name} is built in and cannot be deleted.")
-    if active_entry(engine).key == key:
-        set_active(engine, builtin_entry().key)
+    if active_entry(engine, actor=actor).key == key:
+        set_active(engine, builtin_entry().key, actor=actor)
     with engine.begin() as connection:
-        connection.execute(delete(directories).where(directories.c.id == int(key)))
+        connection.execute(delete(directories).where(_owned(key, actor)))
     entry.path.unlink(missing_ok=True)
 
 
@@ -224,6 +278,15 @@ def _entry(row: object, folder: Path) -> DirectoryEntry:
         imported_at=from_naive_utc(mapping["imported_at"]),
         summary=str(mapping["summary"]),
     )
+
+
+def _owned(key: str, actor: Actor) -> ColumnElement[bool]:
+    """Return the condition "imported listing ``key``, of ``actor``'s organisation"."""
+    return (directories.c.id == int(key)) & (directories.c.org_id == actor.org_id)
+
+
+def _active_of(actor: Actor) -> ColumnElement[bool]:
+    return (app_settings.c.org_id == actor.org_id) & (app_settings.c.key == ACTIVE_SETTING)
 
 
 def _slug(name: str) -> str:

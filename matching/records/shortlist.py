@@ -6,6 +6,12 @@ directory. :func:`shortlist_view` joins the items with the current directory, so
 today's availability and services where the facility is still listed.
 
 Positions run 1..n with no gaps; moving and removing keep them that way.
+
+Shortlists are shared within an organisation: every function acts for an ``actor`` (the local
+person by default) and reaches only the shortlists of ``actor.org_id``. Another organisation's
+shortlist id behaves exactly like a shortlist that does not exist: nothing is shown, nothing is
+changed. Names are unique per organisation; a note is typed text and is sealed at rest in team
+mode (:mod:`matching.records.sealing`).
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ from datetime import UTC, datetime
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matching.directory import columns as col
 from matching.errors import QueryError, StoreError
+from matching.records.sealing import seal, unseal
 from matching.records.store import (
     from_naive_utc,
     shortlist_items,
@@ -27,6 +34,7 @@ from matching.records.store import (
     to_naive_utc,
     write_transaction,
 )
+from matching.records.team import LOCAL, Actor
 
 DEFAULT_SHORTLIST_NAME: Final = "My shortlist"
 MAX_NAME_LENGTH: Final = 200
@@ -64,44 +72,67 @@ class Shortlist:
     created_at: datetime
 
 
-def list_shortlists(engine: Engine) -> list[Shortlist]:
-    """Return every shortlist, the default one first (creating it when none exists)."""
-    default_shortlist(engine)
+def list_shortlists(engine: Engine, *, actor: Actor = LOCAL) -> list[Shortlist]:
+    """Return the organisation's shortlists, the default one first (creating it when none)."""
+    default_shortlist(engine, actor=actor)
     with engine.connect() as connection:
-        rows = connection.execute(select(shortlists).order_by(shortlists.c.id)).all()
+        rows = connection.execute(
+            select(shortlists).where(shortlists.c.org_id == actor.org_id).order_by(shortlists.c.id)
+        ).all()
     return [_shortlist(row) for row in rows]
 
 
-def default_shortlist(engine: Engine) -> Shortlist:
-    """Return the first shortlist, creating "My shortlist" when there is none."""
-    first = select(shortlists).order_by(shortlists.c.id).limit(1)
+def default_shortlist(engine: Engine, *, actor: Actor = LOCAL) -> Shortlist:
+    """Return the organisation's first shortlist, creating "My shortlist" when it has none."""
+    first = (
+        select(shortlists)
+        .where(shortlists.c.org_id == actor.org_id)
+        .order_by(shortlists.c.id)
+        .limit(1)
+    )
     with engine.connect() as connection:
         row = connection.execute(first).first()
     if row is None:
-        # Checked again under the write lock: another process may have just created it.
-        with write_transaction(engine) as connection:
-            row = connection.execute(first).first()
-            if row is None:
-                connection.execute(
-                    insert(shortlists).values(
-                        name=DEFAULT_SHORTLIST_NAME, created_at=to_naive_utc(datetime.now(UTC))
+        try:
+            # Checked again under the write lock: another process may have just created it.
+            with write_transaction(engine) as connection:
+                row = connection.execute(first).first()
+                if row is None:
+                    connection.execute(
+                        insert(shortlists).values(
+                            org_id=actor.org_id,
+                            name=DEFAULT_SHORTLIST_NAME,
+                            created_at=to_naive_utc(datetime.now(UTC)),
+                        )
                     )
-                )
-                row = connection.execute(first).one()
+                    row = connection.execute(first).one()
+        except IntegrityError:
+            # PostgreSQL has no database-wide write lock: a colleague's session created the
+            # default one at the same moment (names are unique per organisation). Use theirs.
+            with engine.connect() as connection:
+                row = connection.execute(first).first()
+            if row is None:
+                raise StoreError(
+                    f"Organisation {actor.org_id} is not in the store, so it cannot have a "
+                    "shortlist; sign in again."
+                ) from None
     return _shortlist(row)
 
 
-def get_shortlist(engine: Engine, shortlist_id: int) -> Shortlist:
-    """Return the shortlist with ``shortlist_id``; StoreError when it does not exist."""
+def get_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor = LOCAL) -> Shortlist:
+    """Return the organisation's shortlist ``shortlist_id``; StoreError when it has no such one."""
     with engine.connect() as connection:
-        row = connection.execute(select(shortlists).where(shortlists.c.id == shortlist_id)).first()
+        row = connection.execute(select(shortlists).where(_owned(shortlist_id, actor))).first()
     if row is None:
+        # Also another organisation's id: it must not even be told that the shortlist exists.
         raise StoreError(f"Shortlist {shortlist_id} does not exist (it may have been deleted).")
     return _shortlist(row)
 
 
-def create_shortlist(engine: Engine, name: str, *, now: datetime | None = None) -> Shortlist:
-    """Create an empty shortlist called ``name`` (names are unique)."""
+def create_shortlist(
+    engine: Engine, name: str, *, now: datetime | None = None, actor: Actor = LOCAL
+) -> Shortlist:
+    """Create an empty shortlist called ``name`` (names are unique within an organisation)."""
     cleaned = " ".join(str(name).split())
     if not cleaned:
         raise QueryError("Give the shortlist a name, e.g. the person's first name or a date.")
@@ -111,7 +142,9 @@ def create_shortlist(engine: Engine, name: str, *, now: datetime | None = None) 
         with engine.begin() as connection:
             result = connection.execute(
                 insert(shortlists).values(
-                    name=cleaned, created_at=to_naive_utc(now or datetime.now(UTC))
+                    org_id=actor.org_id,
+                    name=cleaned,
+                    created_at=to_naive_utc(now or datetime.now(UTC)),
                 )
             )
             new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -119,16 +152,18 @@ def create_shortlist(engine: Engine, name: str, *, now: datetime | None = None) 
         raise QueryError(
             f"A shortlist called {cleaned!r} already exists; pick another name."
         ) from exc
-    return get_shortlist(engine, new_id)
+    return get_shortlist(engine, new_id, actor=actor)
 
 
-def delete_shortlist(engine: Engine, shortlist_id: int) -> None:
-    """Delete a shortlist and its items for good."""
+def delete_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor = LOCAL) -> None:
+    """Delete one of the organisation's shortlists and its items for good."""
     with engine.begin() as connection:
+        if not _lock(connection, shortlist_id, actor):
+            return  # Already gone (or not this organisation's): nothing to delete.
         connection.execute(
             delete(shortlist_items).where(shortlist_items.c.shortlist_id == shortlist_id)
         )
-        connection.execute(delete(shortlists).where(shortlists.c.id == shortlist_id))
+        connection.execute(delete(shortlists).where(_owned(shortlist_id, actor)))
 
 
 def add_facilities(
@@ -138,16 +173,20 @@ def add_facilities(
     *,
     origin_label: str = "",
     now: datetime | None = None,
+    actor: Actor = LOCAL,
 ) -> int:
     """Append the rows of ``facilities`` (directory or search rows) and return how many were new.
 
     Facilities already on the shortlist are left where they are. A ``distance_miles`` column,
     when present (search results), is kept with the origin it was measured from.
     """
-    get_shortlist(engine, shortlist_id)
+    get_shortlist(engine, shortlist_id, actor=actor)
     added_at = to_naive_utc(now or datetime.now(UTC))
     added = 0
     with write_transaction(engine) as connection:
+        if not _lock(connection, shortlist_id, actor):
+            # Deleted since the check above (by a colleague, or in another tab).
+            raise StoreError(f"Shortlist {shortlist_id} does not exist (it may have been deleted).")
         present = set(
             connection.execute(
                 select(shortlist_items.c.facility_id).where(
@@ -179,9 +218,13 @@ def add_facilities(
     return added
 
 
-def remove_facility(engine: Engine, shortlist_id: int, facility_id: str) -> None:
+def remove_facility(
+    engine: Engine, shortlist_id: int, facility_id: str, *, actor: Actor = LOCAL
+) -> None:
     """Remove one facility and close the gap in positions."""
     with engine.begin() as connection:
+        if not _lock(connection, shortlist_id, actor):
+            return  # The shortlist is gone, and the facility with it.
         connection.execute(
             delete(shortlist_items).where(
                 (shortlist_items.c.shortlist_id == shortlist_id)
@@ -191,10 +234,13 @@ def remove_facility(engine: Engine, shortlist_id: int, facility_id: str) -> None
         _renumber(connection, shortlist_id, _ordered_ids(connection, shortlist_id))
 
 
-def move_facility(engine: Engine, shortlist_id: int, facility_id: str, offset: int) -> None:
+def move_facility(
+    engine: Engine, shortlist_id: int, facility_id: str, offset: int, *, actor: Actor = LOCAL
+) -> None:
     """Move one facility ``offset`` places (negative = up); the ends are a hard stop."""
     with engine.begin() as connection:
-        order = _ordered_ids(connection, shortlist_id)
+        owned = _lock(connection, shortlist_id, actor)
+        order = _ordered_ids(connection, shortlist_id) if owned else []
         if facility_id not in order:
             raise StoreError("That facility is no longer on the shortlist; reload the page.")
         current = order.index(facility_id)
@@ -203,28 +249,36 @@ def move_facility(engine: Engine, shortlist_id: int, facility_id: str, offset: i
         _renumber(connection, shortlist_id, order)
 
 
-def set_note(engine: Engine, shortlist_id: int, facility_id: str, note: str) -> None:
+def set_note(
+    engine: Engine, shortlist_id: int, facility_id: str, note: str, *, actor: Actor = LOCAL
+) -> None:
     """Replace the note on one shortlisted facility."""
     with engine.begin() as connection:
+        if not _lock(connection, shortlist_id, actor):
+            return  # The shortlist is gone, as it is for a missing facility.
         connection.execute(
             update(shortlist_items)
             .where(
                 (shortlist_items.c.shortlist_id == shortlist_id)
                 & (shortlist_items.c.facility_id == facility_id)
             )
-            .values(note=note.strip())
+            .values(note=seal(engine, note.strip()))
         )
 
 
-def shortlist_items_frame(engine: Engine, shortlist_id: int) -> pd.DataFrame:
-    """Return the items of a shortlist in order, with their snapshots."""
+def shortlist_items_frame(
+    engine: Engine, shortlist_id: int, *, actor: Actor = LOCAL
+) -> pd.DataFrame:
+    """Return the items of one of the organisation's shortlists in order, with their snapshots."""
     with engine.connect() as connection:
         rows = connection.execute(
             select(*(shortlist_items.c[name] for name in ITEM_COLUMNS))
-            .where(shortlist_items.c.shortlist_id == shortlist_id)
+            .join(shortlists, shortlists.c.id == shortlist_items.c.shortlist_id)
+            .where(_owned(shortlist_id, actor))
             .order_by(shortlist_items.c.position)
         ).all()
     frame = pd.DataFrame(rows, columns=list(ITEM_COLUMNS))
+    frame["note"] = frame["note"].map(lambda note: unseal(engine, note))
     frame["added_at"] = pd.to_datetime(frame["added_at"]).dt.tz_localize("UTC")
     text = [name for name in ITEM_COLUMNS if name in col.TEXT_COLUMNS] + ["note", "origin_label"]
     return frame.astype(
@@ -271,6 +325,23 @@ def _shortlist(row: object) -> Shortlist:
         name=str(mapping["name"]),
         created_at=from_naive_utc(mapping["created_at"]),
     )
+
+
+def _owned(shortlist_id: int, actor: Actor) -> ColumnElement[bool]:
+    """Return the condition "shortlist ``shortlist_id``, of ``actor``'s organisation"."""
+    return (shortlists.c.id == shortlist_id) & (shortlists.c.org_id == actor.org_id)
+
+
+def _lock(connection: Connection, shortlist_id: int, actor: Actor) -> bool:
+    """Return whether the organisation has the shortlist, locking its row until the commit.
+
+    The lock (``FOR UPDATE``; SQLite's write lock covers it) makes two colleagues' changes to
+    one shortlist on PostgreSQL run one after the other, so positions stay 1..n without gaps.
+    """
+    found = connection.execute(
+        select(shortlists.c.id).where(_owned(shortlist_id, actor)).with_for_update()
+    ).first()
+    return found is not None
 
 
 def _count(connection: Connection, shortlist_id: int) -> int:
