@@ -2,7 +2,9 @@
 
 ``model`` is the plan as frozen dataclasses (safety screen, intervention, lead, team,
 logistics); ``codec`` turns a case into JSON and back with every problem reported;
-``repository`` saves and loads cases in the local store under an optimistic version check;
+``repository`` saves and loads cases in the store under an optimistic version check, for the
+person who asks (``access``: roles, permissions, redaction, the team and its invitations;
+``rows`` the stored form; ``changes`` what a save changed, for the audit log);
 ``pipeline`` is one placement's stages (called, availability, insurance, hold, intake);
 ``readiness`` is the small pure rules and their verdict; ``letters`` the offline letter
 review. Case builds on records (the store) and the directory columns.
@@ -11,6 +13,26 @@ The model, codec and repository names are re-exported here, so ``from matching.c
 Case, save_case`` works.
 """
 
+from matching.case.access import (
+    ACTIONS,
+    CASE_ROLES,
+    INSURER_HIDDEN,
+    PERMISSIONS,
+    Action,
+    CaseRole,
+    Invitation,
+    Member,
+    allowed,
+    invite,
+    list_invitations,
+    list_members,
+    redact,
+    remove_member,
+    revoke_invitation,
+    role_in_case,
+    save_own_letter,
+    set_member_role,
+)
 from matching.case.codec import EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, case_from_json, case_to_json
 from matching.case.model import (
     DEFAULT_AVERAGE_SPEED_MPH,
@@ -40,6 +62,24 @@ from matching.case.repository import (
 )
 
 __all__ = [
+    "ACTIONS",
+    "CASE_ROLES",
+    "INSURER_HIDDEN",
+    "PERMISSIONS",
+    "Action",
+    "CaseRole",
+    "Invitation",
+    "Member",
+    "allowed",
+    "invite",
+    "list_invitations",
+    "list_members",
+    "redact",
+    "remove_member",
+    "revoke_invitation",
+    "role_in_case",
+    "save_own_letter",
+    "set_member_role",
     "DEFAULT_AVERAGE_SPEED_MPH",
     "DEFAULT_SUBSTANCE",
     "DEFAULT_TIME_ZONE",

@@ -1,179 +1,182 @@
-"""repository (split from cases.py)."""
+"""Save and load cases in the store, for the person who asks and as their role allows.
+
+Every function takes the ``actor`` it acts for (default: the local person, lead of every
+local case). A case is found only through its ``case_members`` row for the actor, in the SQL
+itself, so a case of someone else's is never read, let alone returned; what a member or viewer
+may not see is blanked by :func:`matching.case.access.redact`. Saves are under an optimistic
+version check, and each write (the case, its placements and contact log, its audit row) is
+one transaction.
+"""
 
 from __future__ import annotations
 
-import json
-import typing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Literal
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Join, delete, func, insert, select, update
 
-from matching.case.codec import case_from_json, from_plain, to_plain
+from matching.case.access import CaseRole, not_a_member, redact, require
+from matching.case.changes import describe_changes
+from matching.case.codec import case_from_json
 from matching.case.model import Case
-from matching.case.pipeline import Placement
+from matching.case.rows import case_of, plan_plain, read_plain, sealed_plan, write_children
 from matching.errors import ConflictError, StoreError
+from matching.records import audit
 from matching.records.store import (
+    audit_log,
     case_contact_log,
+    case_members,
     case_placements,
     cases,
     from_naive_utc,
+    invitations,
     to_naive_utc,
+    write_transaction,
 )
+from matching.records.team import LOCAL, Actor
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CaseSummary:
-    """One line of the case list."""
+    """One line of the case list, with the asker's role in the case."""
 
     id: int
     title: str
     version: int
     updated_at: datetime
+    role: CaseRole = "lead"
 
 
-def _plan_json(case: Case) -> str:
-    plain = to_plain(case)
-    for key in ("id", "version", "placements"):
-        plain.pop(key)
-    return json.dumps(plain, ensure_ascii=False)
-
-
-def _placement_json(placement: Placement) -> str:
-    plain = to_plain(placement)
-    plain.pop("log")
-    return json.dumps(plain, ensure_ascii=False)
-
-
-def _write_children(connection: Any, case_id: int, case: Case) -> None:
-    connection.execute(delete(case_contact_log).where(case_contact_log.c.case_id == case_id))
-    connection.execute(delete(case_placements).where(case_placements.c.case_id == case_id))
-    for position, placement in enumerate(case.placements):
-        connection.execute(
-            insert(case_placements).values(
-                case_id=case_id,
-                position=position,
-                facility_id=placement.facility.facility_id,
-                role=placement.role,
-                stage=placement.stage,
-                data_json=_placement_json(placement),
-            )
-        )
-        for event in placement.log:
-            connection.execute(
-                insert(case_contact_log).values(
-                    case_id=case_id,
-                    facility_id=placement.facility.facility_id,
-                    at=to_naive_utc(event.at),
-                    stage=event.stage,
-                    note=event.note,
-                )
-            )
-
-
-def create_case(engine: Engine, case: Case, *, now: datetime | None = None) -> Case:
-    """Insert ``case`` as a new case and return it with its id and version 1."""
-    stamp = to_naive_utc(now or datetime.now(UTC))
-    with engine.begin() as connection:
+def _insert_case(
+    engine: Engine,
+    case: Case,
+    *,
+    actor: Actor,
+    action: Literal["created", "imported"],
+    now: datetime,
+) -> Case:
+    stamp = to_naive_utc(now)
+    with write_transaction(engine) as connection:
         result = connection.execute(
             insert(cases).values(
                 title=case.title,
                 version=1,
-                plan_json=_plan_json(case),
+                plan_json=sealed_plan(connection, plan_plain(case)),
                 created_at=stamp,
                 updated_at=stamp,
+                org_id=actor.org_id,
             )
         )
         case_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        _write_children(connection, case_id, case)
+        connection.execute(
+            insert(case_members).values(
+                case_id=case_id, user_id=actor.user_id, role="lead", added_at=stamp
+            )
+        )
+        write_children(connection, case_id, case)
+        audit.append(
+            connection, case_id=case_id, org_id=actor.org_id, actor=actor, action=action, now=now
+        )
     return replace(case, id=case_id, version=1)
 
 
+def create_case(
+    engine: Engine, case: Case, *, now: datetime | None = None, actor: Actor = LOCAL
+) -> Case:
+    """Insert ``case`` as a new case led by ``actor``; return it with its id and version 1."""
+    return _insert_case(engine, case, actor=actor, action="created", now=now or datetime.now(UTC))
+
+
 def save_case(
-    engine: Engine, case: Case, *, expected_version: int | None = None, now: datetime | None = None
+    engine: Engine,
+    case: Case,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+    actor: Actor = LOCAL,
 ) -> Case:
     """Save ``case`` if the stored version is still ``expected_version`` (default: case.version).
 
-    Raises ConflictError, changing nothing, when another window saved the case in between.
+    Only the case's lead may. Raises ConflictError, changing nothing, when another window (or a
+    member saving their letter) saved the case in between.
     """
     if case.id is None:
         raise StoreError("This case was never saved; create it first.")
     expected = case.version if expected_version is None else expected_version
-    stamp = to_naive_utc(now or datetime.now(UTC))
-    with engine.begin() as connection:
+    moment = now or datetime.now(UTC)
+    with write_transaction(engine) as connection:
+        require(connection, case.id, actor, "save")
+        before = _locked(connection, case.id)
         changed = connection.execute(
             update(cases)
             .where(cases.c.id == case.id, cases.c.version == expected)
             .values(
                 title=case.title,
                 version=expected + 1,
-                plan_json=_plan_json(case),
-                updated_at=stamp,
+                plan_json=sealed_plan(connection, plan_plain(case)),
+                updated_at=to_naive_utc(moment),
             )
         ).rowcount
         if changed == 0:
-            stored = connection.execute(
-                select(cases.c.version).where(cases.c.id == case.id)
-            ).scalar_one_or_none()
-            if stored is None:
-                raise StoreError("This case no longer exists (it was deleted); nothing was saved.")
             raise ConflictError(
                 "This case was changed in another window (it is now at version "
-                f"{stored}, you edited version {expected}); nothing was saved. Reload to see "
-                "their changes; your edits are kept on this page."
+                f"{before['version']}, you edited version {expected}); nothing was saved. "
+                "Reload to see their changes; your edits are kept on this page."
             )
-        _write_children(connection, case.id, case)
+        write_children(connection, case.id, case)
+        audit.append(
+            connection,
+            case_id=case.id,
+            org_id=int(before["org_id"]),
+            actor=actor,
+            action="saved",
+            detail=describe_changes(before, case),
+            now=moment,
+        )
     return replace(case, version=expected + 1)
 
 
-def load_case(engine: Engine, case_id: int) -> Case:
-    """Load a case with its placements and contact logs; raise StoreError when it is gone."""
+def _locked(connection: Connection, case_id: int) -> dict:
+    """Return the stored case as plain data with its org id, its row locked (PostgreSQL)."""
+    row = connection.execute(
+        select(cases.c.org_id).where(cases.c.id == case_id).with_for_update()
+    ).first()
+    stored = read_plain(connection, case_id)
+    if row is None or stored is None:
+        raise StoreError("This case no longer exists (it was deleted); nothing was saved.")
+    return {**stored, "org_id": row.org_id}
+
+
+def load_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> Case:
+    """Load a case with its placements and contact logs, as the actor's role may see it.
+
+    Raises AccessError when the case is gone or the actor is not (or no longer) on its team.
+    """
     with engine.connect() as connection:
-        row = connection.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
-        if row is None:
-            raise StoreError(f"Case {case_id} does not exist (it may have been deleted).")
-        placement_rows = connection.execute(
-            select(case_placements)
-            .where(case_placements.c.case_id == case_id)
-            .order_by(case_placements.c.position)
-        ).mappings()
-        placements = []
-        for placement_row in placement_rows:
-            plain = json.loads(placement_row["data_json"])
-            log_rows = connection.execute(
-                select(case_contact_log)
-                .where(
-                    case_contact_log.c.case_id == case_id,
-                    case_contact_log.c.facility_id == placement_row["facility_id"],
-                )
-                .order_by(case_contact_log.c.id)
-            ).mappings()
-            plain["log"] = [
-                {
-                    "at": to_plain(from_naive_utc(log["at"])),
-                    "stage": log["stage"],
-                    "note": log["note"],
-                }
-                for log in log_rows
-            ]
-            placements.append(plain)
-    plain_case = json.loads(row["plan_json"])
-    plain_case.update(id=row["id"], version=row["version"], placements=placements)
-    problems: list[str] = []
-    case = from_plain(Case, plain_case, "", problems)
-    if problems or case is None:
-        raise StoreError(f"Case {case_id} in the store is damaged: " + "; ".join(problems[:5]))
-    return typing.cast(Case, case)
+        role = require(connection, case_id, actor, "view")
+        plain = read_plain(connection, case_id)
+    if plain is None:
+        raise not_a_member(case_id)
+    return redact(case_of(case_id, plain), role, actor.email)
 
 
-def list_cases(engine: Engine) -> list[CaseSummary]:
-    """Return every case, most recently updated first."""
+def _member_cases(actor: Actor) -> Join:
+    """Return the join of cases to the actor's memberships (the only way cases are listed)."""
+    return cases.join(
+        case_members,
+        (case_members.c.case_id == cases.c.id) & (case_members.c.user_id == actor.user_id),
+    )
+
+
+def list_cases(engine: Engine, *, actor: Actor = LOCAL) -> list[CaseSummary]:
+    """Return the cases the actor is on the team of, most recently updated first."""
     with engine.connect() as connection:
         rows = connection.execute(
-            select(cases.c.id, cases.c.title, cases.c.version, cases.c.updated_at).order_by(
-                cases.c.updated_at.desc(), cases.c.id.desc()
-            )
+            select(cases.c.id, cases.c.title, cases.c.version, cases.c.updated_at)
+            .add_columns(case_members.c.role)
+            .select_from(_member_cases(actor))
+            .order_by(cases.c.updated_at.desc(), cases.c.id.desc())
         ).all()
     return [
         CaseSummary(
@@ -181,26 +184,45 @@ def list_cases(engine: Engine) -> list[CaseSummary]:
             title=row.title,
             version=row.version,
             updated_at=from_naive_utc(row.updated_at),
+            role=row.role,
         )
         for row in rows
     ]
 
 
-def delete_case(engine: Engine, case_id: int) -> None:
-    """Delete a case and every row that belongs to it: gone, not flagged."""
-    with engine.begin() as connection:
-        connection.execute(delete(case_contact_log).where(case_contact_log.c.case_id == case_id))
-        connection.execute(delete(case_placements).where(case_placements.c.case_id == case_id))
+def delete_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> int:
+    """Delete a case and every row that belongs to it (its audit trail too): gone, not flagged.
+
+    Only the lead may. Returns how many audit rows were deleted with it, so the page can say so.
+    """
+    with write_transaction(engine) as connection:
+        require(connection, case_id, actor, "delete")
+        audit_rows = connection.execute(
+            delete(audit_log).where(audit_log.c.case_id == case_id)
+        ).rowcount
+        for child in (case_contact_log, case_placements, invitations, case_members):
+            connection.execute(delete(child).where(child.c.case_id == case_id))
         connection.execute(delete(cases).where(cases.c.id == case_id))
+    return int(audit_rows)
 
 
-def count_cases(engine: Engine) -> int:
-    """Return how many cases the store holds."""
+def count_cases(engine: Engine, *, actor: Actor = LOCAL) -> int:
+    """Return how many cases the actor is on the team of."""
     with engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(cases)).scalar_one())
+        return int(
+            connection.execute(select(func.count()).select_from(_member_cases(actor))).scalar_one()
+        )
 
 
-def import_case(engine: Engine, raw: bytes | str, *, now: datetime | None = None) -> Case:
-    """Validate a case backup and store it as a new case; nothing is written when it is invalid."""
+def import_case(
+    engine: Engine, raw: bytes | str, *, now: datetime | None = None, actor: Actor = LOCAL
+) -> Case:
+    """Validate a case backup and store it as a new case led by ``actor`` (nothing if invalid)."""
     case = case_from_json(raw)
-    return create_case(engine, replace(case, id=None, version=0), now=now)
+    return _insert_case(
+        engine,
+        replace(case, id=None, version=0),
+        actor=actor,
+        action="imported",
+        now=now or datetime.now(UTC),
+    )

@@ -11,9 +11,28 @@ sees nothing of the team's, rather than everything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from matching.records.store import LOCAL_EMAIL, LOCAL_ORG_ID, LOCAL_USER_ID
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from matching.errors import AccessError
+from matching.records import audit
+from matching.records.store import (
+    LOCAL_EMAIL,
+    LOCAL_ORG_ID,
+    LOCAL_USER_ID,
+    case_members,
+    cases,
+    invitations,
+    org_members,
+    orgs,
+    to_naive_utc,
+    users,
+    write_transaction,
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -32,3 +51,180 @@ class Actor:
 
 
 LOCAL = Actor(user_id=LOCAL_USER_ID, email=LOCAL_EMAIL, org_id=LOCAL_ORG_ID, display_name="You")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrgMember:
+    """One person of an organisation and their part in it (admin or staff)."""
+
+    user_id: int
+    email: str
+    display_name: str
+    org_role: str
+
+
+# Enough to catch a typo or a name typed instead of an address; the provider proves the rest.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def check_email(email: str, *, what: str = "The e-mail address") -> str:
+    """Return ``email`` stripped and lower-cased; raise AccessError when it is not an address."""
+    cleaned = email.strip().lower()
+    if cleaned == LOCAL_EMAIL or not _EMAIL.fullmatch(cleaned):
+        shown = repr(email.strip()[:80]) if email.strip() else "empty"
+        raise AccessError(
+            f"{what} is {shown}, which is not an e-mail address; use the full address "
+            "the person signs in with, such as name@example.org."
+        )
+    return cleaned
+
+
+def sign_in(
+    engine: Engine, *, email: str, display_name: str = "", now: datetime | None = None
+) -> Actor:
+    """Return the Actor of the person signed in as ``email``, recording them on first sign-in.
+
+    In one transaction: the person is created when new, every pending invitation to their
+    e-mail is accepted (case membership with the invited role, the case's organisation when
+    the invitation says so, an audit row), a person in no organisation gets their own as its
+    admin, and ``last_seen_at`` is updated.
+    """
+    address = check_email(email, what="The sign-in e-mail")
+    stamp = to_naive_utc(now or datetime.now(UTC))
+    name = display_name.strip()[:200]
+    for attempt in (1, 2):
+        try:
+            with write_transaction(engine) as connection:
+                user_id = _upsert_user(connection, address, name, stamp)
+                _accept_invitations(connection, user_id, address, stamp)
+                org_id = _home_org(connection, user_id, name or address, stamp)
+            break
+        except IntegrityError:
+            # Two first sign-ins of one person at once: the other created the row; read it.
+            if attempt == 2:
+                raise
+    return Actor(user_id=user_id, email=address, org_id=org_id, display_name=name)
+
+
+def _upsert_user(connection: Connection, address: str, name: str, stamp: datetime) -> int:
+    row = connection.execute(select(users.c.id).where(users.c.email == address)).first()
+    if row is None:
+        result = connection.execute(
+            insert(users).values(
+                email=address, display_name=name, created_at=stamp, last_seen_at=stamp
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+    changes: dict[str, object] = {"last_seen_at": stamp}
+    if name:
+        changes["display_name"] = name
+    connection.execute(update(users).where(users.c.id == row.id).values(**changes))
+    return int(row.id)
+
+
+def _accept_invitations(
+    connection: Connection, user_id: int, address: str, stamp: datetime
+) -> None:
+    pending = connection.execute(
+        select(invitations, cases.c.org_id.label("case_org_id"))
+        .join(cases, cases.c.id == invitations.c.case_id)
+        .where(invitations.c.email == address, invitations.c.accepted_at.is_(None))
+        .order_by(invitations.c.id)
+    ).mappings()
+    for invitation in list(pending):
+        case_id, org_id = invitation["case_id"], invitation["case_org_id"]
+        already = connection.execute(
+            select(case_members.c.role).where(
+                case_members.c.case_id == case_id, case_members.c.user_id == user_id
+            )
+        ).first()
+        if already is None:
+            connection.execute(
+                insert(case_members).values(
+                    case_id=case_id, user_id=user_id, role=invitation["role"], added_at=stamp
+                )
+            )
+        if invitation["join_org"] and not _in_org(connection, org_id, user_id):
+            connection.execute(
+                insert(org_members).values(
+                    org_id=org_id, user_id=user_id, org_role="staff", added_at=stamp
+                )
+            )
+        connection.execute(
+            update(invitations)
+            .where(invitations.c.id == invitation["id"])
+            .values(accepted_at=stamp)
+        )
+        who = Actor(user_id=user_id, email=address, org_id=org_id)
+        audit.append(
+            connection,
+            case_id=case_id,
+            org_id=org_id,
+            actor=who,
+            action="joined by invitation",
+            detail=f"role {invitation['role']}"
+            + ("; joined the organisation" if invitation["join_org"] else ""),
+            now=stamp,
+        )
+
+
+def _in_org(connection: Connection, org_id: int, user_id: int) -> bool:
+    found = connection.execute(
+        select(org_members.c.org_id).where(
+            org_members.c.org_id == org_id, org_members.c.user_id == user_id
+        )
+    ).first()
+    return found is not None
+
+
+def _home_org(connection: Connection, user_id: int, name: str, stamp: datetime) -> int:
+    """Return the person's organisation (the one joined first), creating their own if none."""
+    org_id = connection.execute(
+        select(org_members.c.org_id)
+        .where(org_members.c.user_id == user_id)
+        .order_by(org_members.c.added_at, org_members.c.org_id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if org_id is not None:
+        return int(org_id)
+    result = connection.execute(
+        insert(orgs).values(name=f"{name}'s organisation"[:200], created_at=stamp)
+    )
+    org_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    connection.execute(
+        insert(org_members).values(org_id=org_id, user_id=user_id, org_role="admin", added_at=stamp)
+    )
+    return org_id
+
+
+def org_of(engine: Engine, *, actor: Actor) -> tuple[int, str]:
+    """Return the id and name of the actor's organisation; AccessError when not a member."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(orgs.c.id, orgs.c.name)
+            .join(org_members, org_members.c.org_id == orgs.c.id)
+            .where(orgs.c.id == actor.org_id, org_members.c.user_id == actor.user_id)
+        ).first()
+    if row is None:
+        raise AccessError(
+            f"Organisation {actor.org_id} does not exist or you are not a member of it."
+        )
+    return int(row.id), str(row.name)
+
+
+def list_org_members(engine: Engine, *, actor: Actor) -> list[OrgMember]:
+    """Return the people of the actor's organisation (admins first, then by e-mail)."""
+    org_id, _name = org_of(engine, actor=actor)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(users.c.id, users.c.email, users.c.display_name, org_members.c.org_role)
+            .join(org_members, org_members.c.user_id == users.c.id)
+            .where(org_members.c.org_id == org_id)
+            .order_by(org_members.c.org_role, users.c.email)
+        ).all()
+    return [
+        OrgMember(
+            user_id=row.id, email=row.email, display_name=row.display_name, org_role=row.org_role
+        )
+        for row in rows
+    ]

@@ -1,0 +1,508 @@
+"""Who may see and do what in a case: roles, the permission table, redaction and the team.
+
+A case is seen only by its members (``case_members``), whatever their organisation; each has
+one role. What a role may do is :data:`PERMISSIONS`, one table consulted by every function of
+the data layer (never only hidden in a page):
+
+- *lead* - everything: edit the plan and placements, see insurance, manage the team, read the
+  audit trail, export, delete.
+- *member* - sees the plan (the safety screen too, so a crisis alert reaches them) and the
+  placement status, writes only their own letter (team entries whose ``account`` is their
+  sign-in e-mail); insurance details, payment notes, contact-log notes and other people's
+  letter text are blanked by :func:`redact`.
+- *viewer* - like a member, but writes no letter and sees no letter text.
+
+Local mode has one person, lead of every case, so nothing changes on a laptop.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Final, Literal
+
+from sqlalchemy import Connection, Engine, RowMapping, delete, func, insert, select, update
+
+from matching.case.model import LETTER_STATUSES, Case, CaseError
+from matching.case.pipeline import ContactEvent, Placement
+from matching.case.rows import case_of, plan_plain, read_plain, sealed_plan
+from matching.errors import AccessError, StoreError
+from matching.records import audit
+from matching.records.store import (
+    case_members,
+    cases,
+    from_naive_utc,
+    invitations,
+    to_naive_utc,
+    users,
+    write_transaction,
+)
+from matching.records.team import LOCAL, Actor, check_email
+
+CaseRole = Literal["lead", "member", "viewer"]
+CASE_ROLES: Final[tuple[CaseRole, ...]] = typing.get_args(CaseRole)
+
+Action = Literal[
+    "view",
+    "save",
+    "write_own_letter",
+    "see_own_letter",
+    "see_others_letters",
+    "see_insurance",
+    "see_contact_notes",
+    "manage_members",
+    "audit_trail",
+    "export",
+    "delete",
+]
+ACTIONS: Final[tuple[Action, ...]] = typing.get_args(Action)
+
+_ALL: Final = frozenset(CASE_ROLES)
+_LEAD: Final = frozenset({"lead"})
+_WRITERS: Final = frozenset({"lead", "member"})
+
+# The role x action table: who may do each action, and the words of the refusal.
+PERMISSIONS: Final[dict[Action, tuple[frozenset[str], str]]] = {
+    "view": (_ALL, "open this case"),
+    "save": (_LEAD, "change the plan and the placements"),
+    "write_own_letter": (_WRITERS, "write a letter in this case"),
+    "see_own_letter": (_WRITERS, "read letters in this case"),
+    "see_others_letters": (_LEAD, "read the other team members' letters"),
+    "see_insurance": (_LEAD, "see the insurance details"),
+    "see_contact_notes": (_LEAD, "read the contact-log notes"),
+    "manage_members": (_LEAD, "manage the team and its invitations"),
+    "audit_trail": (_LEAD, "see the audit trail"),
+    "export": (_LEAD, "export the case"),
+    "delete": (_LEAD, "delete the case"),
+}
+
+# What a member sees of an insurer: readiness still reads "prior authorisation from the insurer".
+INSURER_HIDDEN: Final = "the insurer"
+
+
+def allowed(role: CaseRole, action: Action) -> bool:
+    """Return whether ``role`` may do ``action`` (see :data:`PERMISSIONS`)."""
+    return role in PERMISSIONS[action][0]
+
+
+def not_a_member(case_id: int) -> AccessError:
+    """Return the one refusal for a case that is missing or not the actor's (no existence leak)."""
+    return AccessError(
+        f"Case {case_id} does not exist or you are not a member of it (it may have been "
+        "deleted, or your access removed)."
+    )
+
+
+def role_of(connection: Connection, case_id: int, user_id: int) -> CaseRole | None:
+    """Return the role of ``user_id`` in case ``case_id``, or None when not a member."""
+    role = connection.execute(
+        select(case_members.c.role).where(
+            case_members.c.case_id == case_id, case_members.c.user_id == user_id
+        )
+    ).scalar_one_or_none()
+    return typing.cast(CaseRole | None, role)
+
+
+def require(connection: Connection, case_id: int, actor: Actor, action: Action) -> CaseRole:
+    """Return the actor's role in the case; raise AccessError unless it may do ``action``."""
+    role = role_of(connection, case_id, actor.user_id)
+    if role is None:
+        raise not_a_member(case_id)
+    if not allowed(role, action):
+        roles, doing = PERMISSIONS[action]
+        who = " or ".join(sorted(roles, key=CASE_ROLES.index))
+        raise AccessError(f"Only the {who} of case {case_id} can {doing}; you are a {role}.")
+    return role
+
+
+def role_in_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> CaseRole:
+    """Return the actor's role in case ``case_id``; AccessError when they are not a member."""
+    with engine.connect() as connection:
+        return require(connection, case_id, actor, "view")
+
+
+# --- Redaction ---------------------------------------------------------------------------
+
+
+def redact(case: Case, role: CaseRole, email: str) -> Case:
+    """Return ``case`` as ``role`` may see it (``email``: whose letters are theirs)."""
+    if allowed(role, "see_others_letters"):
+        return case
+    own = email.strip().lower()
+    team = tuple(
+        member
+        if allowed(role, "see_own_letter") and member.account.strip().lower() == own
+        else replace(member, letter="")
+        for member in case.team
+    )
+    placements = case.placements
+    if not allowed(role, "see_insurance") or not allowed(role, "see_contact_notes"):
+        placements = tuple(_redact_placement(placement, role) for placement in placements)
+    return replace(case, team=team, placements=placements)
+
+
+def _redact_placement(placement: Placement, role: CaseRole) -> Placement:
+    vob, payment, log = placement.vob, placement.payment, placement.log
+    if not allowed(role, "see_insurance"):
+        if vob is not None:
+            # Only what readiness needs: network, prior authorisation, when to verify again.
+            vob = type(vob)(
+                insurer=INSURER_HIDDEN,
+                in_network=vob.in_network,
+                prior_auth_required=vob.prior_auth_required,
+                prior_auth_obtained=vob.prior_auth_obtained,
+                verified_at=vob.verified_at,
+                reverify_by=vob.reverify_by,
+            )
+        if payment is not None:
+            payment = replace(payment, note="")
+    if not allowed(role, "see_contact_notes"):
+        log = tuple(ContactEvent(at=event.at, stage=event.stage, note="") for event in log)
+    return replace(placement, vob=vob, payment=payment, log=log)
+
+
+# --- The team: members and invitations (the lead manages them) ---------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Member:
+    """One person of a case's team and their role."""
+
+    user_id: int
+    email: str
+    display_name: str
+    role: CaseRole
+    added_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Invitation:
+    """An invitation of an e-mail address to a case (pending until that person signs in)."""
+
+    id: int
+    case_id: int
+    email: str
+    role: CaseRole
+    join_org: bool
+    invited_by: int | None
+    created_at: datetime
+    accepted_at: datetime | None
+
+    @property
+    def pending(self) -> bool:
+        """Return whether the invited person has not signed in since."""
+        return self.accepted_at is None
+
+
+def _check_role(role: str) -> CaseRole:
+    if role not in CASE_ROLES:
+        raise CaseError(f"{role!r} is not a case role; choose one of {', '.join(CASE_ROLES)}.")
+    return typing.cast(CaseRole, role)
+
+
+def _org_of_case(connection: Connection, case_id: int) -> int:
+    return int(connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar_one())
+
+
+def list_members(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> list[Member]:
+    """Return the team of case ``case_id``: leads first, then members and viewers."""
+    with engine.connect() as connection:
+        require(connection, case_id, actor, "manage_members")
+        rows = connection.execute(
+            select(users.c.id, users.c.email, users.c.display_name, case_members)
+            .join(case_members, case_members.c.user_id == users.c.id)
+            .where(case_members.c.case_id == case_id)
+        ).mappings()
+        members = [
+            Member(
+                user_id=row["id"],
+                email=row["email"],
+                display_name=row["display_name"],
+                role=row["role"],
+                added_at=from_naive_utc(row["added_at"]),
+            )
+            for row in rows
+        ]
+    return sorted(members, key=lambda member: (CASE_ROLES.index(member.role), member.email))
+
+
+def _invitation(row: RowMapping) -> Invitation:
+    accepted = row["accepted_at"]
+    return Invitation(
+        id=row["id"],
+        case_id=row["case_id"],
+        email=row["email"],
+        role=row["role"],
+        join_org=bool(row["join_org"]),
+        invited_by=row["invited_by"],
+        created_at=from_naive_utc(row["created_at"]),
+        accepted_at=None if accepted is None else from_naive_utc(accepted),
+    )
+
+
+def invite(
+    engine: Engine,
+    case_id: int,
+    *,
+    email: str,
+    role: str,
+    join_org: bool = False,
+    actor: Actor = LOCAL,
+    now: datetime | None = None,
+) -> Invitation:
+    """Invite ``email`` to case ``case_id`` as ``role``; they join when they next sign in.
+
+    ``join_org`` also makes them staff of the case's organisation (a colleague, who then shares
+    its directory, call reports and shortlists).
+    """
+    address = check_email(email, what="The e-mail to invite")
+    checked = _check_role(role)
+    stamp = to_naive_utc(now or datetime.now(UTC))
+    with write_transaction(engine) as connection:
+        require(connection, case_id, actor, "manage_members")
+        _clear_the_way(connection, case_id, address)
+        result = connection.execute(
+            insert(invitations).values(
+                case_id=case_id,
+                email=address,
+                role=checked,
+                join_org=join_org,
+                invited_by=actor.user_id,
+                created_at=stamp,
+            )
+        )
+        invitation_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        audit.append(
+            connection,
+            case_id=case_id,
+            org_id=_org_of_case(connection, case_id),
+            actor=actor,
+            action="invited",
+            detail=f"invitation {invitation_id}: role {checked}"
+            + ("; joins the organisation" if join_org else ""),
+            now=stamp,
+        )
+        row = (
+            connection.execute(select(invitations).where(invitations.c.id == invitation_id))
+            .mappings()
+            .one()
+        )
+        return _invitation(row)
+
+
+def _clear_the_way(connection: Connection, case_id: int, address: str) -> None:
+    """Refuse inviting a team member or someone invited already; drop an old accepted one."""
+    member = connection.execute(
+        select(case_members.c.role)
+        .join(users, users.c.id == case_members.c.user_id)
+        .where(case_members.c.case_id == case_id, users.c.email == address)
+    ).scalar_one_or_none()
+    if member is not None:
+        raise StoreError(
+            f"{address} is already on this case's team (as {member}); change their role "
+            "instead of inviting them again."
+        )
+    earlier = (
+        connection.execute(
+            select(invitations).where(
+                invitations.c.case_id == case_id, invitations.c.email == address
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if earlier is not None and earlier["accepted_at"] is None:
+        raise StoreError(
+            f"{address} already has a pending invitation to this case (as "
+            f"{earlier['role']}); revoke it first to invite them with another role."
+        )
+    if earlier is not None:
+        # Accepted once, since removed from the team: this is a new invitation.
+        connection.execute(delete(invitations).where(invitations.c.id == earlier["id"]))
+
+
+def list_invitations(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> list[Invitation]:
+    """Return the invitations to case ``case_id``, oldest first (pending and accepted)."""
+    with engine.connect() as connection:
+        require(connection, case_id, actor, "manage_members")
+        rows = connection.execute(
+            select(invitations)
+            .where(invitations.c.case_id == case_id)
+            .order_by(invitations.c.created_at, invitations.c.id)
+        ).mappings()
+        return [_invitation(row) for row in rows]
+
+
+def revoke_invitation(engine: Engine, invitation_id: int, *, actor: Actor = LOCAL) -> None:
+    """Withdraw a pending invitation; an accepted one is undone by removing the member."""
+    with write_transaction(engine) as connection:
+        row = (
+            connection.execute(select(invitations).where(invitations.c.id == invitation_id))
+            .mappings()
+            .first()
+        )
+        if row is None or role_of(connection, row["case_id"], actor.user_id) is None:
+            raise AccessError(
+                f"Invitation {invitation_id} does not exist or is not to a case of yours."
+            )
+        require(connection, row["case_id"], actor, "manage_members")
+        if row["accepted_at"] is not None:
+            raise StoreError(
+                "That invitation was already accepted; remove the person from the team instead."
+            )
+        connection.execute(delete(invitations).where(invitations.c.id == invitation_id))
+        audit.append(
+            connection,
+            case_id=row["case_id"],
+            org_id=_org_of_case(connection, row["case_id"]),
+            actor=actor,
+            action="invitation revoked",
+            detail=f"invitation {invitation_id}: role {row['role']}",
+        )
+
+
+def _leads(connection: Connection, case_id: int) -> int:
+    return int(
+        connection.execute(
+            select(func.count())
+            .select_from(case_members)
+            .where(case_members.c.case_id == case_id, case_members.c.role == "lead")
+        ).scalar_one()
+    )
+
+
+def _member_role(connection: Connection, case_id: int, user_id: int) -> CaseRole:
+    role = role_of(connection, case_id, user_id)
+    if role is None:
+        raise StoreError(f"Person {user_id} is not on the team of case {case_id}.")
+    return role
+
+
+def set_member_role(
+    engine: Engine, case_id: int, user_id: int, role: str, *, actor: Actor = LOCAL
+) -> None:
+    """Give team member ``user_id`` the ``role``; the last lead cannot stop being lead."""
+    checked = _check_role(role)
+    with write_transaction(engine) as connection:
+        require(connection, case_id, actor, "manage_members")
+        old = _member_role(connection, case_id, user_id)
+        if old == "lead" and checked != "lead" and _leads(connection, case_id) == 1:
+            raise StoreError(
+                "This person is the case's only lead; make someone else lead first, so the "
+                "case is never left without one."
+            )
+        connection.execute(
+            update(case_members)
+            .where(case_members.c.case_id == case_id, case_members.c.user_id == user_id)
+            .values(role=checked)
+        )
+        audit.append(
+            connection,
+            case_id=case_id,
+            org_id=_org_of_case(connection, case_id),
+            actor=actor,
+            action="role changed",
+            detail=f"person {user_id}: {old} -> {checked}",
+        )
+
+
+def remove_member(engine: Engine, case_id: int, user_id: int, *, actor: Actor = LOCAL) -> None:
+    """Take ``user_id`` off the case's team (from their next page load on); never the last lead."""
+    with write_transaction(engine) as connection:
+        require(connection, case_id, actor, "manage_members")
+        old = _member_role(connection, case_id, user_id)
+        if old == "lead" and _leads(connection, case_id) == 1:
+            raise StoreError(
+                "This person is the case's only lead and cannot be removed; make someone else "
+                "lead first."
+            )
+        connection.execute(
+            delete(case_members).where(
+                case_members.c.case_id == case_id, case_members.c.user_id == user_id
+            )
+        )
+        audit.append(
+            connection,
+            case_id=case_id,
+            org_id=_org_of_case(connection, case_id),
+            actor=actor,
+            action="member removed",
+            detail=f"person {user_id} ({old})",
+        )
+
+
+# --- A member's own letter ---------------------------------------------------------------
+
+
+def save_own_letter(
+    engine: Engine,
+    case_id: int,
+    *,
+    member_name: str,
+    letter: str,
+    letter_status: str,
+    keep_as_written: bool,
+    actor: Actor = LOCAL,
+    now: datetime | None = None,
+) -> Case:
+    """Save the actor's own letter (team entry ``member_name`` linked to their e-mail).
+
+    The case row is locked while the plan is read, changed and written, and its version is
+    bumped: a lead's save from an older version then conflicts instead of overwriting the
+    letter. Returns the case as the actor may see it.
+    """
+    if letter_status not in LETTER_STATUSES:
+        raise CaseError(f"Letter status must be one of {', '.join(LETTER_STATUSES)}.")
+    stamp = to_naive_utc(now or datetime.now(UTC))
+    with write_transaction(engine) as connection:
+        locked = connection.execute(
+            select(cases.c.version, cases.c.org_id).where(cases.c.id == case_id).with_for_update()
+        ).first()
+        role = require(connection, case_id, actor, "write_own_letter")
+        plain = read_plain(connection, case_id)
+        if locked is None or plain is None:
+            raise not_a_member(case_id)
+        entry = _own_entry(plain["team"], member_name, actor)
+        changes: dict[str, object] = {
+            "letter": letter,
+            "letter_status": letter_status,
+            "keep_as_written": keep_as_written,
+        }
+        changed = [
+            name.replace("_", " ") for name, value in changes.items() if entry[name] != value
+        ]
+        entry.update(changes)
+        case = case_of(case_id, plain)
+        version = int(locked.version) + 1
+        connection.execute(
+            update(cases)
+            .where(cases.c.id == case_id)
+            .values(
+                version=version,
+                plan_json=sealed_plan(connection, plan_plain(case)),
+                updated_at=stamp,
+            )
+        )
+        audit.append(
+            connection,
+            case_id=case_id,
+            org_id=int(locked.org_id),
+            actor=actor,
+            action="own letter saved",
+            detail="team/letters: own letter (" + (", ".join(changed) or "no changes") + ")",
+            now=stamp,
+        )
+    return redact(replace(case, version=version), role, actor.email)
+
+
+def _own_entry(team: list[dict[str, typing.Any]], member_name: str, actor: Actor) -> dict:
+    for entry in team:
+        if entry["name"] == member_name and entry.get("account", "").strip().lower() == (
+            actor.email.strip().lower()
+        ):
+            return entry
+    raise AccessError(
+        f"You can save only your own letter: the team has no entry {member_name!r} linked to "
+        f"your sign-in ({actor.email}). Ask the lead to link your entry to that address."
+    )

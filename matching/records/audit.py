@@ -1,0 +1,99 @@
+"""The audit log of a case: who changed what, and when (append-only; the lead reads it).
+
+Each row names the person (user id and sign-in e-mail), the time, the action and *which*
+parts changed (section and field names such as ``safety (violence)`` or ``placement F1
+(stage, hold)``), never what was typed in them: the log itself holds nothing personal about
+the family. Rows are only ever added, by :func:`append` inside the transaction of the change
+they describe, so a change and its audit row commit or fail together. This module has no
+function that updates or deletes a row; deleting a case deletes its rows with it
+(:func:`matching.case.delete_case`, which says how many).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from matching.errors import AccessError
+from matching.records.store import audit_log, case_members, from_naive_utc, to_naive_utc
+
+
+class Who(Protocol):
+    """Whoever acts (a :class:`matching.records.team.Actor`): their id and e-mail."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AuditEntry:
+    """One line of a case's audit trail."""
+
+    id: int
+    case_id: int
+    at: datetime
+    user_id: int | None
+    actor_email: str
+    action: str
+    detail: str
+
+
+def append(
+    connection: Connection,
+    *,
+    case_id: int,
+    org_id: int,
+    actor: Who,
+    action: str,
+    detail: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Add one row to the audit log, in the caller's transaction."""
+    connection.execute(
+        insert(audit_log).values(
+            case_id=case_id,
+            org_id=org_id,
+            user_id=actor.user_id,
+            actor_email=actor.email,
+            at=to_naive_utc(now or datetime.now(UTC)),
+            action=action,
+            detail=detail,
+        )
+    )
+
+
+def trail(engine: Engine, case_id: int, *, actor: Who) -> list[AuditEntry]:
+    """Return the audit trail of case ``case_id``, newest first; only its lead may read it."""
+    with engine.connect() as connection:
+        role = connection.execute(
+            select(case_members.c.role).where(
+                case_members.c.case_id == case_id, case_members.c.user_id == actor.user_id
+            )
+        ).scalar_one_or_none()
+        if role is None:
+            raise AccessError(f"Case {case_id} does not exist or you are not a member of it.")
+        if role != "lead":
+            raise AccessError("Only the lead of this case can see its audit trail.")
+        rows = connection.execute(
+            select(audit_log)
+            .where(audit_log.c.case_id == case_id)
+            .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+        ).mappings()
+        return [
+            AuditEntry(
+                id=row["id"],
+                case_id=row["case_id"],
+                at=from_naive_utc(row["at"]),
+                user_id=row["user_id"],
+                actor_email=row["actor_email"],
+                action=row["action"],
+                detail=row["detail"],
+            )
+            for row in rows
+        ]

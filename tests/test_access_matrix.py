@@ -1,0 +1,248 @@
+"""The membership matrix: every role (and non-members of both organisations) x every action.
+
+Each cell either does what was asked or is refused with AccessError (listing and counting
+"refuse" by leaving the case out). The expected cells are written here independently of
+matching.case.access.PERMISSIONS, so a wrong permission table fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+from access_team import EMAILS, LETTERS, PEOPLE, Team, build_team
+from case_factory import NOW
+
+from matching.case import (
+    case_to_json,
+    count_cases,
+    delete_case,
+    import_case,
+    invite,
+    list_cases,
+    list_invitations,
+    list_members,
+    load_case,
+    remove_member,
+    revoke_invitation,
+    role_in_case,
+    save_case,
+    save_own_letter,
+    set_member_role,
+)
+from matching.errors import AccessError
+from matching.records.audit import trail
+
+
+def _user_id(engine, team: Team, who: str) -> int:  # type: ignore[no-untyped-def]
+    return team.actors[who].user_id
+
+
+def _own_letter(engine, team: Team, who: str, owner: str) -> bool:  # type: ignore[no-untyped-def]
+    saved = save_own_letter(
+        engine,
+        team.case.id,
+        member_name=f"Entry-{owner}",
+        letter="A new draft.",
+        letter_status="reviewed",
+        keep_as_written=False,
+        actor=team.actors[who],
+    )
+    own = next(entry for entry in saved.team if entry.name == f"Entry-{owner}")
+    return (saved.version, own.letter) == (team.case.version + 1, "A new draft.")
+
+
+def _pending(engine, team: Team) -> int:  # type: ignore[no-untyped-def]
+    lead = team.actors["lead"]
+    return invite(engine, team.case.id, email="later@a.org", role="viewer", actor=lead).id
+
+
+Act = Callable[..., object]
+
+ACTIONS: dict[str, Act] = {
+    "load": lambda engine, team, who: (
+        load_case(engine, team.case.id, actor=team.actors[who]).id == team.case.id
+    ),
+    "list": lambda engine, team, who: (
+        team.case.id in {summary.id for summary in list_cases(engine, actor=team.actors[who])}
+    ),
+    "role": lambda engine, team, who: (
+        role_in_case(engine, team.case.id, actor=team.actors[who]) == who
+    ),
+    "save": lambda engine, team, who: (
+        save_case(engine, replace(team.case, title="Renamed"), actor=team.actors[who]).version == 2
+    ),
+    "save_own_letter": lambda engine, team, who: _own_letter(engine, team, who, who),
+    "save_others_letter": lambda engine, team, who: _own_letter(
+        engine, team, who, "member" if who != "member" else "viewer"
+    ),
+    "invite": lambda engine, team, who: (
+        invite(
+            engine, team.case.id, email="new@c.org", role="member", actor=team.actors[who]
+        ).pending
+    ),
+    "list_members": lambda engine, team, who: (
+        len(list_members(engine, team.case.id, actor=team.actors[who])) == 3
+    ),
+    "list_invitations": lambda engine, team, who: (
+        len(list_invitations(engine, team.case.id, actor=team.actors[who])) == 2
+    ),
+    "set_role": lambda engine, team, who: (
+        set_member_role(
+            engine, team.case.id, _user_id(engine, team, "viewer"), "member", actor=team.actors[who]
+        )
+        is None
+    ),
+    "remove_member": lambda engine, team, who: (
+        remove_member(
+            engine, team.case.id, _user_id(engine, team, "viewer"), actor=team.actors[who]
+        )
+        is None
+    ),
+    "revoke_invitation": lambda engine, team, who: (
+        revoke_invitation(engine, _pending(engine, team), actor=team.actors[who]) is None
+    ),
+    "audit_trail": lambda engine, team, who: (
+        len(trail(engine, team.case.id, actor=team.actors[who])) > 0
+    ),
+    "delete": lambda engine, team, who: (
+        delete_case(engine, team.case.id, actor=team.actors[who]) > 0
+    ),
+    "import": lambda engine, team, who: (
+        role_in_case(
+            engine,
+            import_case(engine, case_to_json(team.case, now=NOW), actor=team.actors[who]).id,
+            actor=team.actors[who],
+        )
+        == "lead"
+    ),
+}
+
+# Who may do each action (written out by hand: this is the specification).
+EXPECTED: dict[str, set[str]] = {
+    "load": {"lead", "member", "viewer"},
+    "list": {"lead", "member", "viewer"},
+    "role": {"lead", "member", "viewer"},
+    "save": {"lead"},
+    "save_own_letter": {"lead", "member"},
+    "save_others_letter": set(),
+    "invite": {"lead"},
+    "list_members": {"lead"},
+    "list_invitations": {"lead"},
+    "set_role": {"lead"},
+    "remove_member": {"lead"},
+    "revoke_invitation": {"lead"},
+    "audit_trail": {"lead"},
+    "delete": {"lead"},
+    "import": set(PEOPLE),
+}
+
+
+@pytest.fixture
+def team(engine) -> Team:  # type: ignore[no-untyped-def]
+    return build_team(engine)
+
+
+def _outcome(engine, team: Team, action: str, who: str) -> str:  # type: ignore[no-untyped-def]
+    if action == "revoke_invitation" and who != "lead":
+        invitation_id = _pending(engine, team)
+        try:
+            revoke_invitation(engine, invitation_id, actor=team.actors[who])
+        except AccessError:
+            return "refused"
+        return "allowed"
+    try:
+        done = ACTIONS[action](engine, team, who)
+    except AccessError:
+        return "refused"
+    assert done in (True, False), f"{action} by {who} returned {done!r}"
+    return "allowed" if done else "refused"
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_membership_matrix(engine, team: Team, action: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    expected = "allowed" if who in EXPECTED[action] else "refused"
+    assert _outcome(engine, team, action, who) == expected
+
+
+def test_each_person_counts_only_the_cases_they_are_on(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+    counts = {who: count_cases(engine, actor=team.actors[who]) for who in PEOPLE}
+    # The lead made both cases; the colleague is on the other one only.
+    assert counts == {"lead": 2, "member": 1, "viewer": 1, "same_org": 1, "other_org": 0}
+    assert count_cases(engine) == 0  # the local person is on no team case
+
+
+def test_the_matrix_covers_every_action_and_person() -> None:
+    assert set(EXPECTED) == set(ACTIONS)
+    assert set(EMAILS) == set(LETTERS) == set(PEOPLE)
+
+
+# --- Another organisation's case, through every function that loads one -----------------
+
+
+READERS: dict[str, Act] = {
+    "load_case": lambda engine, case_id, actor: load_case(engine, case_id, actor=actor),
+    "role_in_case": lambda engine, case_id, actor: role_in_case(engine, case_id, actor=actor),
+    "list_members": lambda engine, case_id, actor: list_members(engine, case_id, actor=actor),
+    "list_invitations": lambda engine, case_id, actor: list_invitations(
+        engine, case_id, actor=actor
+    ),
+    "trail": lambda engine, case_id, actor: trail(engine, case_id, actor=actor),
+    "save_own_letter": lambda engine, case_id, actor: save_own_letter(
+        engine,
+        case_id,
+        member_name="Entry-other_org",
+        letter="x",
+        letter_status="drafted",
+        keep_as_written=False,
+        actor=actor,
+    ),
+    "save_case": lambda engine, case_id, actor: save_case(
+        engine, replace(load_case(engine, case_id), id=case_id), actor=actor
+    ),
+    "delete_case": lambda engine, case_id, actor: delete_case(engine, case_id, actor=actor),
+}
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_another_organisations_case_cannot_be_read(engine, team: Team, reader: str) -> None:  # type: ignore[no-untyped-def]
+    outsider = team.actors["other_org"]
+    with pytest.raises(AccessError) as refused:
+        READERS[reader](engine, team.case.id, outsider)
+    with pytest.raises(AccessError) as missing:
+        READERS[reader](engine, 999, outsider)
+    # The same sentence for "not yours" and "does not exist": no probing for case ids.
+    assert str(refused.value).replace(str(team.case.id), "N") == str(missing.value).replace(
+        "999", "N"
+    )
+    assert LETTERS["lead"] not in str(refused.value)
+
+
+def test_an_outsider_lists_and_counts_nothing_of_the_team(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+    outsider = team.actors["other_org"]
+    assert list_cases(engine, actor=outsider) == []
+    assert count_cases(engine, actor=outsider) == 0
+    own = import_case(engine, case_to_json(team.case, now=NOW), actor=outsider)
+    assert [summary.id for summary in list_cases(engine, actor=outsider)] == [own.id]
+    assert team.actors["lead"].user_id not in {
+        member.user_id for member in list_members(engine, own.id, actor=outsider)
+    }
+
+
+def test_the_local_person_and_a_team_never_see_each_others_cases(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+    local_case = import_case(engine, case_to_json(team.case, now=NOW))
+    assert [summary.id for summary in list_cases(engine)] == [local_case.id]
+    with pytest.raises(AccessError):
+        load_case(engine, team.case.id)
+    with pytest.raises(AccessError):
+        load_case(engine, local_case.id, actor=team.actors["lead"])
+    assert local_case.id not in {s.id for s in list_cases(engine, actor=team.actors["lead"])}
+
+
+def test_list_cases_says_the_role(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+    roles = {s.id: s.role for s in list_cases(engine, actor=team.actors["viewer"])}
+    assert roles == {team.case.id: "viewer"}
+    colleague = {s.id: s.role for s in list_cases(engine, actor=team.actors["same_org"])}
+    assert colleague == {team.other_case.id: "member"}
