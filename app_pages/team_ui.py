@@ -208,7 +208,7 @@ def sign_in_actor(engine: Any) -> Actor:
     """
     email = str(st.user.get("email") or "")
     name = str(st.user.get("name") or "")
-    actor = team.sign_in(engine, email=email, display_name=name)  # type: ignore[attr-defined]
+    actor = team.sign_in(engine, email=email, display_name=name)
     st.session_state[ACTOR_KEY] = actor
     return actor
 
