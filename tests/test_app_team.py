@@ -14,8 +14,11 @@ import pytest
 from case_factory import ready_case
 from streamlit.testing.v1 import AppTest
 
+from app_pages.links import plain
 from matching import case as cases
-from matching.records import audit, sealing, team
+from matching.case import access
+from matching.directory import columns as col
+from matching.records import audit, library, sealing, shortlist, team
 from matching.records.store import open_engine
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -235,3 +238,42 @@ def test_deleting_a_case_says_its_change_history_goes_too(lead_case, team_engine
     assert f"change history ({entries} entries)" in texts(lead)
     lead.button(key="delete_case").click().run()
     assert f"Its change history ({entries} entries) was deleted with it" in texts(lead)
+
+
+def test_a_colleague_shares_the_shortlist_a_family_member_does_not(lead_case, team_engine, key):
+    lead = team.sign_in(team_engine, email=LEAD)
+    directory = library.load_entry(library.demo_entry())
+    first = directory.head(1)
+    target = shortlist.default_shortlist(team_engine, actor=lead)
+    shortlist.add_facilities(team_engine, target.id, first, actor=lead)
+    access.invite(team_engine, lead_case.id, email=VIC, role="viewer", join_org=True, actor=lead)
+    access.invite(team_engine, lead_case.id, email=SAM, role="member", actor=lead)
+    name = plain(str(first[col.NAME].iloc[0]))
+
+    colleague = session(VIC, key, "app_pages/shortlist.py")
+    assert f"1. {name}" in texts(colleague)
+    family = session(SAM, key, "app_pages/shortlist.py")
+    assert name not in texts(family)
+
+
+def test_what_a_member_types_is_stored_encrypted(lead_case, team_engine, key, store_url):
+    invite(session(LEAD, key), SAM, "member")
+    sam = session(SAM, key)
+    widget(sam, "text_area", "Letter").input(SAMS_LETTER)
+    widget(sam, "button", "Review and save").click().run()
+    assert not sam.exception
+    raw = Path(store_url.removeprefix("sqlite:///")).read_bytes()
+    assert b"fernet:" in raw  # the plan is there, sealed
+    assert b"missed my wedding" not in raw and b"Aunt's living room" not in raw
+
+
+def test_a_sign_in_without_an_e_mail_is_refused_with_a_sentence(store_url, key):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["auth"] = dict(AUTH)
+    at.secrets["readybed"] = {"encryption_keys": [key]}
+    at.user = {"is_logged_in": True, "name": "No Address"}
+    at.run()
+    assert not at.exception
+    assert "cannot open your account" in texts(at) and "not an e-mail address" in texts(at)
+    assert "Sign out" in [button.label for button in at.button]
+    assert "Fictional facilities" not in texts(at)
