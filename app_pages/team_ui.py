@@ -18,12 +18,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from matching.errors import StoreError
 from matching.records import store, team
@@ -151,11 +151,14 @@ def gate(get_engine: Callable[[], Engine]) -> None:
         st.stop()
     try:
         actor = sign_in_actor(get_engine())
-    except StoreError as error:  # a bad key, an unusable e-mail, an unreachable database
-        st.session_state.pop(ACTOR_KEY, None)
-        st.error(f"You are signed in, but ReadyBed cannot open your account: {error}")
-        sign_out_button()
-        st.stop()
+    except StoreError as error:  # a bad key, an unusable e-mail
+        stop_signed_in(f"You are signed in, but ReadyBed cannot open your account: {error}")
+    except SQLAlchemyError:
+        # Not the driver's message: it can name the server and the user.
+        stop_signed_in(
+            "You are signed in, but ReadyBed cannot reach its database right now. Try again in "
+            "a minute; if it persists, tell whoever runs this server (see deploy/README.md)."
+        )
     who_is_signed_in(actor)
 
 
@@ -226,6 +229,14 @@ def who_is_signed_in(actor: Actor) -> None:
         name, email = md_escape(actor.display_name.strip()), md_escape(actor.email)
         st.caption(f"Signed in as **{name}** ({email})" if name else f"Signed in as {email}")
         sign_out_button()
+
+
+def stop_signed_in(message: str) -> NoReturn:
+    """Say why the app cannot serve a signed-in person, offer sign-out, and stop the run."""
+    st.session_state.pop(ACTOR_KEY, None)
+    st.error(message, icon=":material/error:")
+    sign_out_button()
+    st.stop()
 
 
 def sign_out_button() -> None:

@@ -277,3 +277,19 @@ def test_a_sign_in_without_an_e_mail_is_refused_with_a_sentence(store_url, key):
     assert "cannot open your account" in texts(at) and "not an e-mail address" in texts(at)
     assert "Sign out" in [button.label for button in at.button]
     assert "Fictional facilities" not in texts(at)
+
+
+def test_a_changed_role_applies_on_the_next_run(lead_case, team_engine, key) -> None:
+    invite(session(LEAD, key), SAM, "lead")
+    sam = session(SAM, key)
+    assert widget(sam, "text_input", "First name or alias only").value == "Sam"
+
+    lead = session(LEAD, key, "app_pages/team.py")
+    sams_id = team.sign_in(team_engine, email=SAM).user_id
+    lead.selectbox(key=f"member_role_{lead_case.id}_{sams_id}").set_value("viewer").run()
+    assert not lead.exception and f"{SAM} is now viewer" in texts(lead)
+
+    sam.run()
+    assert not sam.exception
+    assert not sam.main.text_input and "As a viewer" in texts(sam)
+    assert "I love you" not in texts(sam)

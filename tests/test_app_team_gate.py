@@ -124,3 +124,22 @@ def test_a_key_that_is_not_a_fernet_key_stops_with_a_sentence(store_url: str) ->
     assert not at.exception
     assert "is not a Fernet key" in texts(at)
     assert "Fictional facilities" not in texts(at)
+
+
+def test_the_team_page_in_local_mode_explains_team_mode(store_url: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("app_pages/team.py").run()
+    assert not at.exception
+    assert "Team mode" in texts(at) and "deploy/README.md" in texts(at)
+    assert not at.text_input and not at.button  # no invitation, no sign-in
+
+
+def test_an_unreachable_team_database_is_a_sentence_not_a_traceback(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READYBED_DB_URL", "postgresql+psycopg://readybed:pw@127.0.0.1:9/x")
+    at = team_app(user={"is_logged_in": True, "email": "lee@example.org"}).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "cannot reach its database" in shown
+    assert "pw" not in shown and "127.0.0.1" not in shown
