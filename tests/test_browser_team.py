@@ -147,6 +147,11 @@ def test_people_sign_in_at_the_provider_and_see_what_their_role_allows(  # type:
             assert "Aetna" not in body and "REF-1" not in body
             page.get_by_text("seen by the case's lead only").first.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / f"team-member-placement-{width}x{height}.png"))
+            page.goto(f"{url}/readiness")
+            expect(page.get_by_text("The case's lead prints the packet")).to_be_visible(
+                timeout=WAIT_MS
+            )
+            assert page.get_by_role("button", name="Readiness packet (PDF)").count() == 0
             context.close()
 
             context = browser.new_context(viewport={"width": width, "height": height})
@@ -162,4 +167,10 @@ def test_people_sign_in_at_the_provider_and_see_what_their_role_allows(  # type:
             page.screenshot(path=str(ARTIFACTS / f"team-lead-team-{width}x{height}.png"))
             page.get_by_role("heading", name="Change history").scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / f"team-lead-history-{width}x{height}.png"))
+            page.goto(f"{url}/plan")
+            team_heading = page.get_by_role("heading", name="Team", exact=True)
+            expect(team_heading).to_be_visible(timeout=WAIT_MS)
+            team_heading.scroll_into_view_if_needed()
+            page.wait_for_timeout(1000)  # the table is drawn on a canvas: look at the PNG
+            page.screenshot(path=str(ARTIFACTS / f"team-lead-plan-team-{width}x{height}.png"))
             context.close()
