@@ -40,7 +40,17 @@ SAMS_LETTER = "Sam here. On 3 May you missed my wedding and I was scared."
 def texts(at: AppTest) -> str:
     parts = [
         element.value
-        for kind in ("title", "markdown", "caption", "warning", "error", "success", "info")
+        for kind in (
+            "title",
+            "header",
+            "subheader",
+            "markdown",
+            "caption",
+            "warning",
+            "error",
+            "success",
+            "info",
+        )
         for element in getattr(at, kind)
     ]
     parts += [expander.label for expander in at.expander]
@@ -293,3 +303,30 @@ def test_a_changed_role_applies_on_the_next_run(lead_case, team_engine, key) -> 
     assert not sam.exception
     assert not sam.main.text_input and "As a viewer" in texts(sam)
     assert "I love you" not in texts(sam)
+
+
+def test_invitations_refuse_a_typo_list_pending_and_can_be_revoked(lead_case, key) -> None:
+    lead = invite(session(LEAD, key), "sam at family", "member")
+    assert "Not invited" in texts(lead) and "not an e-mail address" in texts(lead)
+    assert "Pending invitations" not in texts(lead)
+
+    invite(lead, SAM, "viewer")
+    assert "Pending invitations" in texts(lead) and "Viewer" in texts(lead)
+    invite(lead, SAM, "member")
+    assert "already has a pending invitation" in texts(lead)
+
+    widget(lead, "button", "Revoke").click().run()
+    assert not lead.exception
+    assert f"Revoked the invitation of {SAM}" in texts(lead)
+    assert "Pending invitations" not in texts(lead)
+    sam = session(SAM, key)
+    assert "No case yet" in texts(sam)  # the revoked invitation gave them nothing
+
+
+def test_the_only_lead_cannot_remove_themselves(lead_case, key) -> None:
+    lead = session(LEAD, key, "app_pages/team.py")
+    widget(lead, "button", "Remove").click().run()
+    assert not lead.exception
+    assert "Not removed" in texts(lead) and "only lead" in texts(lead)
+    lead.switch_page("app_pages/plan.py").run()
+    assert "Aunt's living room" in str([w.value for w in lead.text_input])
