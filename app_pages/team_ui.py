@@ -244,3 +244,4 @@ def sign_out_button() -> None:
     if st.button("Sign out", icon=":material/logout:", key="sign_out"):
         st.session_state.pop(ACTOR_KEY, None)
         st.logout()
+        st.stop()  # draw nothing more for a person who just signed out

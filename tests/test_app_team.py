@@ -330,3 +330,13 @@ def test_the_only_lead_cannot_remove_themselves(lead_case, key) -> None:
     assert "Not removed" in texts(lead) and "only lead" in texts(lead)
     lead.switch_page("app_pages/plan.py").run()
     assert "Aunt's living room" in str([w.value for w in lead.text_input])
+
+
+def test_signing_out_leaves_only_the_sign_in_page(lead_case, key) -> None:
+    at = session(LEAD, key)
+    widget(at.sidebar, "button", "Sign out").click().run()
+    assert not at.exception
+    assert "Aunt's living room" not in texts(at)  # nothing more is drawn once signed out
+    at.run()
+    assert [button.label for button in at.button] == ["Sign in"]
+    assert "Aunt's living room" not in texts(at) and "Rivera" not in texts(at)
