@@ -336,7 +336,7 @@ def test_signing_out_leaves_only_the_sign_in_page(lead_case, key) -> None:
     at = session(LEAD, key)
     widget(at.sidebar, "button", "Sign out").click().run()
     assert not at.exception
-    assert "Aunt's living room" not in texts(at)  # nothing more is drawn once signed out
+    assert "Plan the intervention" not in texts(at)  # nothing more is drawn once signed out
     at.run()
     assert [button.label for button in at.button] == ["Sign in"]
     assert "Aunt's living room" not in texts(at) and "Rivera" not in texts(at)
