@@ -28,12 +28,15 @@ TEST_TOOLS = (
     "markdown-it-py",
     "linkify-it-py",
     "pytest-httpserver",
+    "pytest-postgresql",
 )
-_FLOOR = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*>=\s*([^,;\s]+)\s*$")
+# ``name[extra]>=X`` pins ``name==X``: pip refuses extras in a constraints file, and the extra's
+# own packages follow (psycopg[binary] pins psycopg-binary to its own version).
+_FLOOR = re.compile(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[A-Za-z0-9_,.\-\s]*\])?\s*>=\s*([^,;\s]+)\s*$")
 
 
 def floors(requirements: list[str]) -> dict[str, str]:
-    """Return {name: floor} for requirements of the form ``name>=X``; refuse anything else."""
+    """Return {name: floor} for requirements ``name>=X`` or ``name[extra]>=X``; refuse others."""
     found: dict[str, str] = {}
     for line in requirements:
         match = _FLOOR.match(line)

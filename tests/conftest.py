@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,89 @@ def engine(store_url: str):  # type: ignore[no-untyped-def]
     from matching.records.store import open_engine
 
     opened = open_engine(store_url)
+    yield opened
+    opened.dispose()
+
+
+# --- SQLite and PostgreSQL (issue 13) -----------------------------------------------------
+# One real PostgreSQL server per test session (started on first use, see postgres_support.py);
+# each test gets a new database cloned from a template that is already migrated, so opening it
+# costs what opening an existing store costs.
+
+_DATABASE_NUMBERS = itertools.count(1)
+POSTGRESQL_TEMPLATE = "readybed_template"
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[object]:
+    """Return pytest-postgresql's executor of the session's server (skip, or fail in CI)."""
+    from tests.postgres_support import postgresql_server as start
+
+    with start() as executor:
+        yield executor
+
+
+def postgresql_url(server: object, dbname: str) -> str:
+    """Return the SQLAlchemy URL (psycopg 3) of database ``dbname`` on ``server``."""
+    return f"postgresql+psycopg://{server.user}@{server.host}:{server.port}/{dbname}"  # type: ignore[attr-defined]
+
+
+def _janitor(server: object, dbname: str, template: str | None = None):  # type: ignore[no-untyped-def]
+    from pytest_postgresql.janitor import DatabaseJanitor
+
+    return DatabaseJanitor(
+        user=server.user,  # type: ignore[attr-defined]
+        host=server.host,  # type: ignore[attr-defined]
+        port=server.port,  # type: ignore[attr-defined]
+        dbname=dbname,
+        template_dbname=template,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgresql_template(postgresql_server: object) -> Iterator[str]:
+    """Return the name of a database migrated to head, the template of each test's database."""
+    from matching.records.store import open_engine
+
+    with _janitor(postgresql_server, POSTGRESQL_TEMPLATE):
+        open_engine(postgresql_url(postgresql_server, POSTGRESQL_TEMPLATE)).dispose()
+        yield POSTGRESQL_TEMPLATE
+
+
+@pytest.fixture
+def postgresql_empty_url(postgresql_server: object) -> Iterator[str]:
+    """Return the URL of a new, empty PostgreSQL database (dropped after the test)."""
+    dbname = f"readybed_empty_{next(_DATABASE_NUMBERS)}"
+    with _janitor(postgresql_server, dbname):
+        yield postgresql_url(postgresql_server, dbname)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """Return the URL of a fresh store on SQLite, then on PostgreSQL, set as READYBED_DB_URL."""
+    monkeypatch.setenv("READYBED_DEMO", "1")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+        monkeypatch.setenv("READYBED_DB_URL", url)
+        yield url
+        return
+    server = request.getfixturevalue("postgresql_server")
+    template = request.getfixturevalue("postgresql_template")
+    dbname = f"readybed_test_{next(_DATABASE_NUMBERS)}"
+    with _janitor(server, dbname, template):
+        url = postgresql_url(server, dbname)
+        monkeypatch.setenv("READYBED_DB_URL", url)
+        yield url
+
+
+@pytest.fixture
+def db_engine(db_url: str):  # type: ignore[no-untyped-def]
+    """Return an engine over a fresh store, on SQLite and on PostgreSQL (two runs of a test)."""
+    from matching.records.store import open_engine
+
+    opened = open_engine(db_url)
     yield opened
     opened.dispose()
 

@@ -35,50 +35,56 @@ def _call(facility_id: str = "f001", **values) -> CallReport:  # type: ignore[no
     return CallReport(**(base | values))
 
 
-def test_logged_call_is_kept_after_reopening_the_store(store_url: str) -> None:
-    first = open_engine(store_url)
+def test_logged_call_is_kept_after_reopening_the_store(db_url: str) -> None:
+    first = open_engine(db_url)
     log_call(first, _call(answered_by="intake nurse", note="call back at 6"))
     first.dispose()
 
-    history = call_history(open_engine(store_url), "f001")
+    reopened = open_engine(db_url)
+    history = call_history(reopened, "f001")
+    reopened.dispose()
     assert history[["answered_by", "note"]].iloc[0].tolist() == ["intake nurse", "call back at 6"]
     assert history["reported_at"].iloc[0] == pd.Timestamp(NOW - timedelta(hours=1))
 
 
-def test_call_source_names_who_logged_it(engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(engine, _call(logged_by="Dana"))
-    log_call(engine, _call("f002"))
-    sources = dict(zip(*[call_history(engine)[c] for c in ("facility_id", "source")], strict=True))
+def test_call_source_names_who_logged_it(db_engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(db_engine, _call(logged_by="Dana"))
+    log_call(db_engine, _call("f002"))
+    sources = dict(
+        zip(*[call_history(db_engine)[c] for c in ("facility_id", "source")], strict=True)
+    )
     assert sources == {"f001": "phone call logged by Dana", "f002": "phone call logged by you"}
 
 
-def test_history_lists_newest_report_first(engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(engine, _call(reported_at=NOW - timedelta(hours=5), availability_status="waitlist"))
-    log_call(engine, _call(reported_at=NOW - timedelta(hours=1)))
-    log_call(engine, _call(reported_at=NOW - timedelta(hours=3), availability_status="no_openings"))
-    statuses = call_history(engine, "f001")["availability_status"].tolist()
+def test_history_lists_newest_report_first(db_engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=5), availability_status="waitlist"))
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=1)))
+    log_call(
+        db_engine, _call(reported_at=NOW - timedelta(hours=3), availability_status="no_openings")
+    )
+    statuses = call_history(db_engine, "f001")["availability_status"].tolist()
     assert statuses == ["openings", "no_openings", "waitlist"]
 
 
-def test_latest_report_per_facility_is_the_newest_not_the_last_logged(engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(engine, _call(reported_at=NOW - timedelta(hours=1), beds_open_detox=4))
-    log_call(engine, _call(reported_at=NOW - timedelta(hours=9), beds_open_detox=0))
-    latest = latest_reports(engine)
+def test_latest_report_per_facility_is_the_newest_not_the_last_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=1), beds_open_detox=4))
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=9), beds_open_detox=0))
+    latest = latest_reports(db_engine)
     assert len(latest) == 1
     assert latest[col.BEDS_OPEN_DETOX].iloc[0] == 4
 
 
-def test_overlay_shows_the_logged_call_in_the_directory(engine) -> None:  # type: ignore[no-untyped-def]
+def test_overlay_shows_the_logged_call_in_the_directory(db_engine) -> None:  # type: ignore[no-untyped-def]
     table = directory(facility(1), facility(2))
-    log_call(engine, _call(beds_open_detox=3))
-    overlaid = overlay_call_log(table, engine)
+    log_call(db_engine, _call(beds_open_detox=3))
+    overlaid = overlay_call_log(table, db_engine)
     row = overlaid.set_index(col.FACILITY_ID).loc["f001"]
     assert (row[col.BEDS_OPEN_DETOX], row[col.AVAILABILITY_STATUS]) == (3, "openings")
     assert row[col.AVAILABILITY_SOURCE] == "phone call logged by you"
     assert table[col.AVAILABILITY_STATUS].eq("unknown").all()  # input untouched
 
 
-def test_overlay_never_replaces_newer_directory_availability(engine) -> None:  # type: ignore[no-untyped-def]
+def test_overlay_never_replaces_newer_directory_availability(db_engine) -> None:  # type: ignore[no-untyped-def]
     newer = facility(
         1,
         availability_status="no_openings",
@@ -86,18 +92,18 @@ def test_overlay_never_replaces_newer_directory_availability(engine) -> None:  #
         beds_open_detox=0,
         availability_source="state registry",
     )
-    log_call(engine, _call(reported_at=NOW - timedelta(hours=2), beds_open_detox=5))
-    overlaid = overlay_call_log(directory(newer), engine)
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=2), beds_open_detox=5))
+    overlaid = overlay_call_log(directory(newer), db_engine)
     assert overlaid[col.AVAILABILITY_STATUS].iloc[0] == "no_openings"
 
 
-def test_revision_changes_when_a_call_is_logged(engine) -> None:  # type: ignore[no-untyped-def]
-    before = revision(engine)
-    log_call(engine, _call())
-    assert revision(engine) != before
+def test_revision_changes_when_a_call_is_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
+    before = revision(db_engine)
+    log_call(db_engine, _call())
+    assert revision(db_engine) != before
 
 
-def test_feed_rows_matched_by_name_and_zip_are_logged(engine) -> None:  # type: ignore[no-untyped-def]
+def test_feed_rows_matched_by_name_and_zip_are_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
     table = directory(facility(1), facility(2))
     feed = pd.DataFrame(
         {
@@ -110,9 +116,9 @@ def test_feed_rows_matched_by_name_and_zip_are_logged(engine) -> None:  # type: 
             col.AVAILABILITY_SOURCE: ["county feed", "county feed"],
         }
     )
-    report = log_feed(engine, table, feed)
+    report = log_feed(db_engine, table, feed)
     assert len(report.unmatched) == 1
-    assert call_history(engine)[["facility_id", "source"]].values.tolist() == [
+    assert call_history(db_engine)[["facility_id", "source"]].values.tolist() == [
         ["f002", "county feed"]
     ]
 
@@ -132,17 +138,17 @@ def test_bad_call_is_refused_with_a_sentence(values: dict, words: str) -> None:
         _call(**values)
 
 
-def test_clearing_the_log_deletes_every_report(engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(engine, _call())
-    log_call(engine, _call("f002"))
-    assert clear_call_log(engine) == 2
-    assert call_history(engine).empty
+def test_clearing_the_log_deletes_every_report(db_engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(db_engine, _call())
+    log_call(db_engine, _call("f002"))
+    assert clear_call_log(db_engine) == 2
+    assert call_history(db_engine).empty
 
 
-def test_revision_differs_after_clearing_and_logging_again(engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(engine, _call(), now=NOW - timedelta(minutes=5))
-    first = revision(engine)
-    clear_call_log(engine)
-    assert revision(engine) == ""
-    log_call(engine, _call("f002"), now=NOW)
-    assert revision(engine) not in ("", first)
+def test_revision_differs_after_clearing_and_logging_again(db_engine) -> None:  # type: ignore[no-untyped-def]
+    log_call(db_engine, _call(), now=NOW - timedelta(minutes=5))
+    first = revision(db_engine)
+    clear_call_log(db_engine)
+    assert revision(db_engine) == ""
+    log_call(db_engine, _call("f002"), now=NOW)
+    assert revision(db_engine) not in ("", first)

@@ -1,4 +1,4 @@
-"""Cases in the local store: a real SQLite file, round trips, versions, conflicts, deletion."""
+"""Cases in the store (a real SQLite file, a real PostgreSQL): round trips, versions, conflicts."""
 
 from __future__ import annotations
 
@@ -16,13 +16,6 @@ from matching.errors import ConflictError, StoreError
 from matching.records.store import SCHEMA_VERSION, open_engine, schema_version
 
 
-@pytest.fixture
-def engine(tmp_path):
-    engine = open_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    yield engine
-    engine.dispose()
-
-
 def test_schema_is_created_on_an_empty_file(tmp_path):
     engine = open_engine(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     tables = set(inspect(engine).get_table_names())
@@ -31,14 +24,14 @@ def test_schema_is_created_on_an_empty_file(tmp_path):
     engine.dispose()
 
 
-def test_created_case_round_trips_through_the_store(engine):
-    created = case_store.create_case(engine, ready_case(), now=NOW)
+def test_created_case_round_trips_through_the_store(db_engine):
+    created = case_store.create_case(db_engine, ready_case(), now=NOW)
     assert (created.id is not None, created.version) == (True, 1)
-    assert case_store.load_case(engine, created.id) == created
+    assert case_store.load_case(db_engine, created.id) == created
 
 
-def test_round_trip_survives_reopening_the_file(tmp_path):
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+def test_round_trip_survives_reopening_the_store(db_url):
+    url = db_url
     first = open_engine(url)
     created = case_store.create_case(first, ready_case(), now=NOW)
     first.dispose()
@@ -47,40 +40,40 @@ def test_round_trip_survives_reopening_the_file(tmp_path):
     second.dispose()
 
 
-def test_save_bumps_the_version(engine):
-    created = case_store.create_case(engine, ready_case(), now=NOW)
-    saved = case_store.save_case(engine, replace(created, title="Renamed"), now=NOW)
+def test_save_bumps_the_version(db_engine):
+    created = case_store.create_case(db_engine, ready_case(), now=NOW)
+    saved = case_store.save_case(db_engine, replace(created, title="Renamed"), now=NOW)
     assert saved.version == 2
-    assert case_store.load_case(engine, created.id).title == "Renamed"
+    assert case_store.load_case(db_engine, created.id).title == "Renamed"
 
 
-def test_two_writers_on_one_case_lose_no_update(engine):
-    created = case_store.create_case(engine, ready_case(), now=NOW)
-    window_a = case_store.load_case(engine, created.id)
-    window_b = case_store.load_case(engine, created.id)
-    case_store.save_case(engine, replace(window_a, title="A's title"), now=NOW)
+def test_two_writers_on_one_case_lose_no_update(db_engine):
+    created = case_store.create_case(db_engine, ready_case(), now=NOW)
+    window_a = case_store.load_case(db_engine, created.id)
+    window_b = case_store.load_case(db_engine, created.id)
+    case_store.save_case(db_engine, replace(window_a, title="A's title"), now=NOW)
     with pytest.raises(ConflictError, match="changed in another window"):
-        case_store.save_case(engine, replace(window_b, title="B's title"), now=NOW)
-    assert case_store.load_case(engine, created.id).title == "A's title"
+        case_store.save_case(db_engine, replace(window_b, title="B's title"), now=NOW)
+    assert case_store.load_case(db_engine, created.id).title == "A's title"
 
 
-def test_writer_who_reloads_after_a_conflict_can_save(engine):
-    created = case_store.create_case(engine, ready_case(), now=NOW)
-    case_store.save_case(engine, replace(created, title="A"), now=NOW)
-    fresh = case_store.load_case(engine, created.id)
-    saved = case_store.save_case(engine, replace(fresh, loved_one_alias="Jay"), now=NOW)
-    assert (saved.version, case_store.load_case(engine, created.id).title) == (3, "A")
+def test_writer_who_reloads_after_a_conflict_can_save(db_engine):
+    created = case_store.create_case(db_engine, ready_case(), now=NOW)
+    case_store.save_case(db_engine, replace(created, title="A"), now=NOW)
+    fresh = case_store.load_case(db_engine, created.id)
+    saved = case_store.save_case(db_engine, replace(fresh, loved_one_alias="Jay"), now=NOW)
+    assert (saved.version, case_store.load_case(db_engine, created.id).title) == (3, "A")
 
 
-def test_saving_a_deleted_case_says_so(engine):
-    created = case_store.create_case(engine, ready_case(), now=NOW)
-    case_store.delete_case(engine, created.id)
+def test_saving_a_deleted_case_says_so(db_engine):
+    created = case_store.create_case(db_engine, ready_case(), now=NOW)
+    case_store.delete_case(db_engine, created.id)
     with pytest.raises(StoreError, match="deleted"):
-        case_store.save_case(engine, created, now=NOW)
+        case_store.save_case(db_engine, created, now=NOW)
 
 
-def count_rows(engine, case_id):
-    with engine.connect() as connection:
+def count_rows(db_engine, case_id):
+    with db_engine.connect() as connection:
         return {
             table: connection.execute(
                 text(f"SELECT COUNT(*) FROM {table} WHERE {column} = :id"), {"id": case_id}
@@ -93,22 +86,22 @@ def count_rows(engine, case_id):
         }
 
 
-def test_delete_really_deletes_every_row(engine):
-    kept = case_store.create_case(engine, ready_case(), now=NOW)
-    doomed = case_store.create_case(engine, ready_case(), now=NOW)
-    assert count_rows(engine, doomed.id)["case_contact_log"] > 0
-    case_store.delete_case(engine, doomed.id)
-    assert count_rows(engine, doomed.id) == {
+def test_delete_really_deletes_every_row(db_engine):
+    kept = case_store.create_case(db_engine, ready_case(), now=NOW)
+    doomed = case_store.create_case(db_engine, ready_case(), now=NOW)
+    assert count_rows(db_engine, doomed.id)["case_contact_log"] > 0
+    case_store.delete_case(db_engine, doomed.id)
+    assert count_rows(db_engine, doomed.id) == {
         "cases": 0,
         "case_placements": 0,
         "case_contact_log": 0,
     }
-    assert case_store.load_case(engine, kept.id) == kept
+    assert case_store.load_case(db_engine, kept.id) == kept
 
 
-def test_contact_log_is_stored_in_its_own_table_with_times(engine):
-    created = case_store.create_case(engine, ready_case(), now=NOW)
-    with engine.connect() as connection:
+def test_contact_log_is_stored_in_its_own_table_with_times(db_engine):
+    created = case_store.create_case(db_engine, ready_case(), now=NOW)
+    with db_engine.connect() as connection:
         rows = connection.execute(
             text("SELECT stage, at FROM case_contact_log WHERE case_id = :id ORDER BY id"),
             {"id": created.id},
@@ -116,41 +109,41 @@ def test_contact_log_is_stored_in_its_own_table_with_times(engine):
     assert [row.stage for row in rows[:3]] == ["shortlisted", "called", "availability_confirmed"]
 
 
-def test_list_cases_shows_every_case(engine):
-    first = case_store.create_case(engine, replace(ready_case(), title="Family A"), now=NOW)
-    second = case_store.create_case(engine, replace(ready_case(), title="Family B"), now=NOW)
-    listed = {summary.id: summary.title for summary in case_store.list_cases(engine)}
+def test_list_cases_shows_every_case(db_engine):
+    first = case_store.create_case(db_engine, replace(ready_case(), title="Family A"), now=NOW)
+    second = case_store.create_case(db_engine, replace(ready_case(), title="Family B"), now=NOW)
+    listed = {summary.id: summary.title for summary in case_store.list_cases(db_engine)}
     assert listed == {first.id: "Family A", second.id: "Family B"}
 
 
-def test_import_creates_a_new_case(engine):
-    original = case_store.create_case(engine, ready_case(), now=NOW)
-    imported = case_store.import_case(engine, case_to_json(original, now=NOW), now=NOW)
+def test_import_creates_a_new_case(db_engine):
+    original = case_store.create_case(db_engine, ready_case(), now=NOW)
+    imported = case_store.import_case(db_engine, case_to_json(original, now=NOW), now=NOW)
     assert imported.id != original.id
     assert replace(imported, id=original.id) == original
 
 
-def test_bad_import_changes_nothing_in_the_store(engine):
-    case_store.create_case(engine, ready_case(), now=NOW)
+def test_bad_import_changes_nothing_in_the_store(db_engine):
+    case_store.create_case(db_engine, ready_case(), now=NOW)
     document = json.loads(case_to_json(ready_case(), now=NOW))
     document["case"]["team"] = "everyone"
-    before = count_rows(engine, 1), case_store.count_cases(engine)
+    before = count_rows(db_engine, 1), case_store.count_cases(db_engine)
     with pytest.raises(CaseFormatError, match="team: expected a list"):
-        case_store.import_case(engine, json.dumps(document), now=NOW)
-    assert (count_rows(engine, 1), case_store.count_cases(engine)) == before
+        case_store.import_case(db_engine, json.dumps(document), now=NOW)
+    assert (count_rows(db_engine, 1), case_store.count_cases(db_engine)) == before
 
 
-def test_loading_a_missing_case_is_a_clear_error(engine):
+def test_loading_a_missing_case_is_a_clear_error(db_engine):
     with pytest.raises(StoreError, match="Case 42 does not exist"):
-        case_store.load_case(engine, 42)
+        case_store.load_case(db_engine, 42)
 
 
-def test_concurrent_saves_of_one_version_let_exactly_one_win(engine):
-    created = case_store.create_case(engine, ready_case(), now=NOW)
+def test_concurrent_saves_of_one_version_let_exactly_one_win(db_engine):
+    created = case_store.create_case(db_engine, ready_case(), now=NOW)
 
     def attempt(title):
         try:
-            case_store.save_case(engine, replace(created, title=title), now=NOW)
+            case_store.save_case(db_engine, replace(created, title=title), now=NOW)
         except ConflictError:
             return None
         return title
@@ -158,5 +151,5 @@ def test_concurrent_saves_of_one_version_let_exactly_one_win(engine):
     with ThreadPoolExecutor(max_workers=4) as pool:
         winners = [t for t in pool.map(attempt, [f"writer {i}" for i in range(4)]) if t]
     assert len(winners) == 1
-    stored = case_store.load_case(engine, created.id)
+    stored = case_store.load_case(db_engine, created.id)
     assert (stored.title, stored.version) == (winners[0], 2)

@@ -1,4 +1,4 @@
-"""The local store: created owner-only, holds the app's tables, survives reopening."""
+"""The store (SQLite and PostgreSQL): the app's tables, survives reopening; SQLite owner-only."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from matching.records.store import default_url, open_engine, schema_version
 from tests.search_frames import directory, facility
 
 
-def test_store_url_comes_from_the_environment(store_url: str) -> None:
-    assert default_url() == store_url
+def test_store_url_comes_from_the_environment(db_url: str) -> None:
+    assert default_url() == db_url
 
 
 def test_new_store_file_and_folder_are_owner_only(store_url: str, tmp_path: Path) -> None:
@@ -23,18 +23,19 @@ def test_new_store_file_and_folder_are_owner_only(store_url: str, tmp_path: Path
     assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
 
 
-def test_empty_file_gets_the_app_tables_and_a_schema_version(engine) -> None:  # type: ignore[no-untyped-def]
-    tables = set(inspect(engine).get_table_names())
+def test_empty_store_gets_the_app_tables_and_a_schema_version(db_engine) -> None:  # type: ignore[no-untyped-def]
+    tables = set(inspect(db_engine).get_table_names())
     assert {"call_log", "shortlists", "shortlist_items", "directories", "app_settings"} <= tables
-    assert schema_version(engine) >= 1
+    assert schema_version(db_engine) >= 1
 
 
-def test_shortlist_survives_closing_and_reopening_the_store(store_url: str) -> None:
-    first = open_engine(store_url)
+def test_shortlist_survives_closing_and_reopening_the_store(db_url: str) -> None:
+    first = open_engine(db_url)
     shortlist = default_shortlist(first)
     add_facilities(first, shortlist.id, directory(facility(1), facility(2)))
     first.dispose()
 
-    reopened = open_engine(store_url)
+    reopened = open_engine(db_url)
     items = shortlist_items_frame(reopened, default_shortlist(reopened).id)
+    reopened.dispose()
     assert items["facility_id"].tolist() == ["f001", "f002"]

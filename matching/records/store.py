@@ -4,8 +4,9 @@ SQLAlchemy Core over SQLite by default, so a team could point ``READYBED_DB_URL`
 later. The default file lives in a git-ignored local folder created with owner-only permissions:
 what a family types about their loved one stays on this machine.
 
-The schema is created on first open and versioned in ``schema_meta``; every table of the
-project is declared on :data:`metadata` below, grouped by the feature that owns it.
+The schema is created and upgraded by versioned migrations (``migrate.py``, Alembic) on open;
+every table of the project is declared on :data:`metadata` below, grouped by the feature that
+owns it, and a test checks that the migrated schema equals it.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from sqlalchemy import (
     event,
     select,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
-from matching.errors import StoreError
+from matching.records import migrate
 
-# Bump when a table changes shape; ``open_engine`` refuses a database from a newer version.
-SCHEMA_VERSION = 2
+# Kept in ``schema_meta`` by the migrations, so a ReadyBed older than migrations refuses a store
+# that newer versions have upgraded; the migrations' revision is the real version now.
+SCHEMA_VERSION = migrate.SCHEMA_META_VERSION
 DB_URL_ENV = "READYBED_DB_URL"
 DEFAULT_DB_PATH = Path(".readybed") / "readybed.sqlite3"
 
@@ -323,17 +325,28 @@ def default_url() -> str:
 def open_engine(url: str | None = None) -> Engine:
     """Open (creating if needed) the store at ``url`` and return its engine.
 
-    A new SQLite file is created inside an owner-only folder with owner-only permissions.
+    A new SQLite file is created inside an owner-only folder with owner-only permissions. The
+    schema is brought to this version by the migrations; a store from a newer ReadyBed is
+    refused with a :class:`~matching.errors.StoreError`.
     """
     url = url or default_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         _prepare_sqlite_file(Path(parsed.database))
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, **_connect_args(parsed))
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    _create_schema(engine)
+    # Creates a new store and upgrades an older one in place (see matching/records/migrate.py).
+    migrate.upgrade(engine)
     return engine
+
+
+def _connect_args(parsed: URL) -> dict[str, dict[str, str]]:
+    # Times are stored as naive UTC: a PostgreSQL session in UTC reads and writes them as they
+    # are, whatever the server's own time zone (an aware value would be shifted by it).
+    if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:
+        return {"connect_args": {"options": "-c timezone=UTC"}}
+    return {}
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -371,32 +384,6 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         yield connection
-
-
-def _create_schema(engine: Engine) -> None:
-    # One process at a time creates tables and the version row: two processes opening a new
-    # store at once would otherwise both CREATE TABLE, and one would crash.
-    with write_transaction(engine) as connection:
-        metadata.create_all(connection)
-        seed_local(connection)
-        stored = connection.execute(
-            select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")
-        ).scalar_one_or_none()
-        if stored is None:
-            connection.execute(
-                schema_meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-            )
-        elif int(stored) > SCHEMA_VERSION:
-            raise StoreError(
-                f"The store was written by a newer ReadyBed (schema {stored}, this version "
-                f"understands {SCHEMA_VERSION}); update ReadyBed before opening it."
-            )
-        elif int(stored) < SCHEMA_VERSION:
-            connection.execute(
-                schema_meta.update()
-                .where(schema_meta.c.key == "schema_version")
-                .values(value=str(SCHEMA_VERSION))
-            )
 
 
 def seed_local(connection: Connection) -> None:
