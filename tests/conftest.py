@@ -111,6 +111,8 @@ def db_url(
 ) -> Iterator[str]:
     """Return the URL of a fresh store on SQLite, then on PostgreSQL, set as READYBED_DB_URL."""
     monkeypatch.setenv("READYBED_DEMO", "1")
+    # A server store keeps imported listings in the data folder: a test's own, never the user's.
+    monkeypatch.setenv("READYBED_DATA_DIR", str(tmp_path / "data"))
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
         monkeypatch.setenv("READYBED_DB_URL", url)

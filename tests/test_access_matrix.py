@@ -35,6 +35,12 @@ from matching.errors import AccessError
 from matching.records.audit import trail
 
 
+@pytest.fixture
+def engine(db_engine):  # type: ignore[no-untyped-def]
+    """Run this file's tests on SQLite and on a real PostgreSQL (conftest's db_engine)."""
+    return db_engine
+
+
 def _user_id(engine, team: Team, who: str) -> int:  # type: ignore[no-untyped-def]
     return team.actors[who].user_id
 

@@ -28,6 +28,12 @@ from matching.records.team import LOCAL
 
 
 @pytest.fixture
+def engine(db_engine):  # type: ignore[no-untyped-def]
+    """Run this file's tests on SQLite and on a real PostgreSQL (conftest's db_engine)."""
+    return db_engine
+
+
+@pytest.fixture
 def team(engine) -> Team:  # type: ignore[no-untyped-def]
     return build_team(engine)
 

@@ -25,6 +25,13 @@ from matching.records import calllog, library, privacy, sealing, searches, short
 from matching.records.team import LOCAL, Actor
 from tests.search_frames import directory, facility
 
+
+@pytest.fixture
+def engine(db_engine):  # type: ignore[no-untyped-def]
+    """Run this file's tests on SQLite and on a real PostgreSQL (conftest's db_engine)."""
+    return db_engine
+
+
 NOW = datetime.now(UTC).replace(microsecond=0)
 TABLE = directory(facility(1), facility(2), facility(3))
 SECRET = "mother says he keeps a gun in the truck"

@@ -31,6 +31,7 @@ from matching.records.store import (
     cases,
     from_naive_utc,
     invitations,
+    read_transaction,
     to_naive_utc,
     write_transaction,
 )
@@ -153,7 +154,7 @@ def load_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> Case:
 
     Raises AccessError when the case is gone or the actor is not (or no longer) on its team.
     """
-    with engine.connect() as connection:
+    with read_transaction(engine) as connection:
         role = require(connection, case_id, actor, "view")
         plain = read_plain(connection, case_id)
     if plain is None:

@@ -386,6 +386,28 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection whose reads all see one snapshot of the database.
+
+    A case is read in several statements (its row, its placements, their logs); without one
+    snapshot a save committed in between could mix the new plan with the old placements.
+    PostgreSQL: a REPEATABLE READ transaction. SQLite: an explicit deferred ``BEGIN`` (its
+    driver otherwise runs each SELECT on its own), which holds the read lock until the end.
+    """
+    if engine.dialect.name == "postgresql":
+        with (
+            engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection,
+            connection.begin(),
+        ):
+            yield connection
+        return
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
+        yield connection
+
+
 def seed_local(connection: Connection) -> None:
     """Create the local organisation and person (id 1 each) when they are missing."""
     stamp = to_naive_utc(datetime.now(UTC))

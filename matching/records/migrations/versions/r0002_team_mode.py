@@ -44,11 +44,9 @@ def _is_postgresql() -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
-# SQLite keeps constraints unnamed; a table rebuild names them to tell them apart.
-_NAMES = {
-    "fk": "fk_%(table_name)s_%(column_0_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-}
+# SQLite keeps the old shortlists' unique name constraint unnamed; a rebuild names what it
+# reflects by this pattern, so that the constraint can be dropped (as uq_shortlists_name).
+_NAMES = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
 
 def _rebuild(table: str) -> AbstractContextManager[BatchOperations]:
