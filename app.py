@@ -1,14 +1,15 @@
 """ReadyBed: find, check and hold a treatment bed before an intervention begins.
 
-The frame only: page config, the crisis lines and the demo warning on every page, navigation.
-Each page lives in ``app_pages/``. Run with ``streamlit run app.py``.
+The frame only: page config, the crisis lines and the demo warning on every page, the team
+mode gate (sign-in, or a refusal that says why), navigation. Each page lives in
+``app_pages/``. Run with ``streamlit run app.py``.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from app_pages import ui
+from app_pages import team_ui, ui
 
 st.set_page_config(
     page_title="ReadyBed",
@@ -17,8 +18,10 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",
 )
-ui.init_state()
 ui.crisis_banner()
+# Local mode passes straight through; a team server shows nothing more until signed in.
+team_ui.gate(ui.get_engine)
+ui.init_state()
 
 # Sections of the sidebar, in the order of the user's journey. Add pages here.
 PAGES = {
@@ -30,6 +33,7 @@ PAGES = {
         st.Page("app_pages/plan.py", title="Plan", icon=":material/groups:"),
         st.Page("app_pages/placement.py", title="Placement", icon=":material/bed:"),
         st.Page("app_pages/readiness.py", title="Readiness", icon=":material/task_alt:"),
+        st.Page("app_pages/team.py", title="Team", icon=":material/group_add:"),
     ],
     "Settings": [
         st.Page("app_pages/data.py", title="Data", icon=":material/database:"),

@@ -4,6 +4,11 @@ The case a page edits is kept in ``st.session_state["case_base"]`` as it was loa
 saved). Saves name that version, so a save from a stale window fails with a conflict message
 instead of overwriting; the user's inputs stay in the form widgets until they reload.
 Widget keys include the case id and version, so switching or reloading a case refreshes them.
+
+Every call names :func:`team_ui.current_actor` (the local person in local mode): the data layer
+lists, loads and saves only the cases that person is a member of, redacted for their role.
+The case list is read on every run, so a removed member loses the case on their next run and a
+changed role reloads the case as the new role may see it.
 """
 
 from __future__ import annotations
@@ -13,12 +18,16 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import streamlit as st
 
-from app_pages import ui
+from app_pages import team_ui, ui
 from matching import case as cases
-from matching.case import Case, Intervention, SafetyScreen
+from matching.case import Case, Intervention, SafetyScreen, access
+from matching.case.access import Action, CaseRole, allowed
+from matching.case.model import LetterStatus
 from matching.case.readiness import local_start
-from matching.errors import ConflictError, StoreError
+from matching.errors import AccessError, ConflictError, StoreError
+from matching.records import audit
 from matching.render.crisis import CRISIS_LINES, SAFETY_ACTIONS, USES_ALONE_GUIDANCE
+from matching.wording import count_of
 
 COMMON_ZONES = (
     "America/New_York",
@@ -39,6 +48,7 @@ def init_state() -> None:
     st.session_state.setdefault("case_base", None)
     st.session_state.setdefault("case_conflict", "")
     st.session_state.setdefault("case_flash", "")
+    st.session_state.setdefault("case_role", "lead")
 
 
 def _select(case_id: int | None, *, by_widget: bool = False) -> None:
@@ -46,15 +56,36 @@ def _select(case_id: int | None, *, by_widget: bool = False) -> None:
     if not by_widget:
         # The selectbox may already be drawn this run; it picks the new case up on the next run.
         st.session_state["case_select_next"] = case_id
-    st.session_state["case_base"] = (
-        None if case_id is None else cases.load_case(ui.get_engine(), case_id)
-    )
+    st.session_state["case_base"] = None if case_id is None else _load(case_id)
     st.session_state["case_conflict"] = ""
+
+
+def _load(case_id: int) -> Case | None:
+    """Load the case as the signed-in person may see it; None when they no longer may."""
+    actor = team_ui.current_actor()
+    try:
+        loaded = cases.load_case(ui.get_engine(), case_id, actor=actor)
+    except AccessError:
+        return None  # removed between the list and the load: the next run drops it
+    st.session_state["case_base_role"] = st.session_state.get("case_role")
+    return loaded
+
+
+def role() -> CaseRole:
+    """Return the signed-in person's role in the active case (local mode: always lead)."""
+    found: CaseRole = st.session_state.get("case_role", "lead")
+    return found
+
+
+def may(action: Action) -> bool:
+    """Return whether the signed-in person's role in the active case allows ``action``."""
+    return allowed(role(), action)
 
 
 def open_case(stored: Case, message: str) -> None:
     """Make ``stored`` (a case just created or imported) the active case and rerun."""
     st.session_state["case_flash"] = message
+    st.session_state["case_role"] = "lead"  # its creator (or importer) leads it
     _select(stored.id)
     st.rerun()
 
@@ -63,10 +94,16 @@ def case_picker() -> Case | None:
     """Show the case list in the sidebar (switch, create, delete) and return the active case."""
     init_state()
     engine = ui.get_engine()
-    summaries = cases.list_cases(engine)
+    summaries = cases.list_cases(engine, actor=team_ui.current_actor())
     by_id = {summary.id: summary.title for summary in summaries}
+    roles = {summary.id: summary.role for summary in summaries}
     if st.session_state["case_id"] not in by_id:
+        st.session_state["case_role"] = roles[summaries[0].id] if summaries else "lead"
         _select(summaries[0].id if summaries else None)
+    else:
+        st.session_state["case_role"] = roles[st.session_state["case_id"]]
+        if st.session_state.get("case_base_role") != st.session_state["case_role"]:
+            _select(st.session_state["case_id"])  # the lead changed this person's role
     pending = st.session_state.pop("case_select_next", None)
     if pending in by_id:
         st.session_state["case_select"] = pending
@@ -83,30 +120,51 @@ def case_picker() -> Case | None:
             )
             # None only when the widget lost its state (e.g. a page switch); keep the case.
             if chosen is not None and chosen != st.session_state["case_id"]:
+                st.session_state["case_role"] = roles[chosen]
                 _select(chosen, by_widget=True)
-        with (
-            st.popover("New case", icon=":material/add:"),
-            st.form("new_case_form", clear_on_submit=True),
-        ):
-            title = st.text_input(
-                "Case title (only you see it)", placeholder="e.g. Family A or Our plan"
-            )
-            if st.form_submit_button("Create case"):
-                _create(title.strip() or "Our case")
-        if st.session_state["case_id"] is not None:
-            with st.popover("Delete this case", icon=":material/delete:"):
-                st.write(
-                    "Deletes the plan, team, letters, placements and contact log from this "
-                    "computer. This cannot be undone."
-                )
-                if st.button("Delete for good", type="primary", key="delete_case"):
-                    cases.delete_case(engine, st.session_state["case_id"])
-                    st.session_state["case_flash"] = "The case was deleted."
-                    _select(None)
-                    st.rerun()
+        new_case_form()
+        if st.session_state["case_id"] is not None and may("delete"):
+            delete_case_popover(st.session_state["case_id"])
     flash()
     conflict_box()
     return st.session_state["case_base"]
+
+
+def new_case_form() -> None:
+    """Create a case (its creator becomes its lead)."""
+    who_sees = "only you see it" if team_ui.mode() == "local" else "the case's team sees it"
+    with (
+        st.popover("New case", icon=":material/add:"),
+        st.form("new_case_form", clear_on_submit=True),
+    ):
+        title = st.text_input(f"Case title ({who_sees})", placeholder="e.g. Family A or Our plan")
+        if st.form_submit_button("Create case"):
+            _create(title.strip() or "Our case")
+
+
+def delete_case_popover(case_id: int) -> None:
+    """Delete the case, saying that its change history goes with it (the lead only)."""
+    engine = ui.get_engine()
+    actor = team_ui.current_actor()
+    history = count_of(len(audit.trail(engine, case_id, actor=actor)), "entry", "entries")
+    where = "from this computer" if team_ui.mode() == "local" else "for every member"
+    with st.popover("Delete this case", icon=":material/delete:"):
+        st.write(
+            f"Deletes the plan, team, letters, placements and contact log {where}, and the "
+            f"case's change history ({history}). This cannot be undone."
+        )
+        if st.button("Delete for good", type="primary", key="delete_case"):
+            try:
+                deleted = cases.delete_case(engine, case_id, actor=actor)
+            except StoreError as error:
+                st.error(str(error))
+                return
+            entries = count_of(deleted, "entry", "entries")
+            st.session_state["case_flash"] = (
+                f"The case was deleted. Its change history ({entries}) was deleted with it."
+            )
+            _select(None)
+            st.rerun()
 
 
 def _create(title: str) -> None:
@@ -114,7 +172,10 @@ def _create(title: str) -> None:
         zone = ui.browser_timezone()
         intervention = Intervention(time_zone=zone) if zone != "UTC" else Intervention()
         created = cases.create_case(
-            ui.get_engine(), Case(title=title, intervention=intervention), now=ui.now()
+            ui.get_engine(),
+            Case(title=title, intervention=intervention),
+            now=ui.now(),
+            actor=team_ui.current_actor(),
         )
     except cases.CaseError as error:
         st.error(str(error))
@@ -145,7 +206,13 @@ def save(case: Case) -> bool:
     """Save ``case`` against the version this page was based on; return True when saved."""
     base: Case = st.session_state["case_base"]
     try:
-        saved = cases.save_case(ui.get_engine(), case, expected_version=base.version, now=ui.now())
+        saved = cases.save_case(
+            ui.get_engine(),
+            case,
+            expected_version=base.version,
+            now=ui.now(),
+            actor=team_ui.current_actor(),
+        )
     except ConflictError:
         st.session_state["case_conflict"] = (
             "This case was changed in another window — reload to see their changes; your edits "
@@ -158,6 +225,30 @@ def save(case: Case) -> bool:
     st.session_state["case_base"] = saved
     st.session_state["case_conflict"] = ""
     return True
+
+
+def save_own_letter_and_rerun(
+    member_name: str, *, letter: str, status: LetterStatus, keep: bool, message: str
+) -> None:
+    """Save only the signed-in member's letter (the rest of the plan is the lead's)."""
+    try:
+        saved = access.save_own_letter(
+            ui.get_engine(),
+            st.session_state["case_id"],
+            member_name=member_name,
+            letter=letter,
+            letter_status=status,
+            keep_as_written=keep,
+            actor=team_ui.current_actor(),
+            now=ui.now(),
+        )
+    except (StoreError, cases.CaseError) as error:
+        st.error(f"Not saved: {error}")
+        return
+    st.session_state["case_base"] = saved
+    st.session_state["case_conflict"] = ""
+    st.session_state["case_flash"] = message
+    st.rerun()
 
 
 def save_and_rerun(case: Case, message: str) -> None:

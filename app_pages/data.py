@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app_pages import column_mapping, live_ui, ui
+from app_pages import column_mapping, live_ui, team_ui, ui
 from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
@@ -36,7 +36,10 @@ def main() -> None:
     engine = ui.get_engine()
     st.title("Facility data")
     ui.flash()
-    entries = {entry.key: entry for entry in library.list_directories(engine)}
+    entries = {
+        entry.key: entry
+        for entry in library.list_directories(engine, actor=team_ui.current_actor())
+    }
     choose_directory(engine, entries)
     import_listing(engine)
     last_import_report()
@@ -75,7 +78,7 @@ def choose_directory(engine: Engine, entries: dict[str, library.DirectoryEntry])
     )
     if chosen != active.key:
         try:
-            library.set_active(engine, chosen)
+            library.set_active(engine, chosen, actor=team_ui.current_actor())
         except StoreError as exc:
             st.error(str(exc))
         else:
@@ -137,8 +140,9 @@ def _import_upload(engine: Engine, upload: Any, fmt: FormatChoice) -> None:
             name=upload.name,
             format=result.report.format,
             summary=result.report.summary_text(),
+            actor=team_ui.current_actor(),
         )
-        library.set_active(engine, entry.key)
+        library.set_active(engine, entry.key, actor=team_ui.current_actor())
     except FacilityDataError as exc:
         bar.empty()
         column_mapping.offer_column_mapping(upload.name, upload.getvalue(), exc)
@@ -217,7 +221,9 @@ def import_feed(engine: Engine) -> None:
         else:
             try:
                 feed = read_feed(feed_upload.getvalue())
-                merge = calllog.log_feed(engine, ui.active_directory(), feed)
+                merge = calllog.log_feed(
+                    engine, ui.active_directory(), feed, actor=team_ui.current_actor()
+                )
             except FacilityDataError as exc:
                 st.error(
                     f"{md_escape(feed_upload.name)} was not imported: {md_escape(exc.summary)}."
@@ -237,11 +243,11 @@ def privacy_controls(engine: Engine) -> None:
     """Offer to forget the last search, the addresses looked up online, and a shortlist."""
     # The last search holds the place typed and the "About the person" answers.
     if st.button("Forget the last search", icon=":material/search_off:", key="forget_search"):
-        searches.forget_last_search(engine)
+        searches.forget_last_search(engine, actor=team_ui.current_actor())
         st.session_state.pop("search_form_shown", None)
         st.session_state["flash"] = "Forgot the last search (place and answers about the person)."
         st.rerun()
-    remembered = privacy.geocoded_address_count(engine)
+    remembered = privacy.geocoded_address_count(engine, actor=team_ui.current_actor())
     with st.form("forget_addresses"):
         st.markdown(
             f"Addresses looked up online are remembered on this computer: **{remembered}**."
@@ -252,10 +258,12 @@ def privacy_controls(engine: Engine) -> None:
             key="forget_addresses_submit",
             disabled=remembered == 0,
         ):
-            count = privacy.forget_geocoded_addresses(engine)
+            count = privacy.forget_geocoded_addresses(engine, actor=team_ui.current_actor())
             st.session_state["flash"] = f"Forgot {count} looked-up address(es)."
             st.rerun()
-    lists = {item.id: item for item in shortlist.list_shortlists(engine)}
+    lists = {
+        item.id: item for item in shortlist.list_shortlists(engine, actor=team_ui.current_actor())
+    }
     with st.form("delete_shortlist"):
         doomed = st.selectbox(
             "Shortlist", list(lists), format_func=lambda key: lists[key].name, key="doomed_list"
@@ -267,21 +275,32 @@ def privacy_controls(engine: Engine) -> None:
             if not sure:
                 st.error("Tick the box to confirm; nothing was deleted.")
             else:
-                shortlist.delete_shortlist(engine, doomed)
+                shortlist.delete_shortlist(engine, doomed, actor=team_ui.current_actor())
                 st.session_state["flash"] = (
                     f"Deleted the shortlist {md_escape(lists[doomed].name)}."
                 )
                 st.rerun()
 
 
+def where_data_lives(engine: Engine) -> str:
+    """Say where calls, shortlists and listings are kept (this computer, or the team server)."""
+    if team_ui.mode() == "team":
+        return (
+            "Calls, shortlists and imported listings are kept in this team server's database, "
+            "shared with the colleagues of your organisation (not with other organisations)."
+        )
+    folder = library.library_folder(engine, actor=team_ui.current_actor()).parent
+    return (
+        f"Calls, shortlists and imported listings are stored only on this computer, in "
+        f"`{folder}` (readable by your user account only). "
+        'To keep it in another database, see "Run the app" in the README.'
+    )
+
+
 def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) -> None:
     """Say where the data is kept, and delete an imported listing or the whole call log."""
     with st.expander("Where your data is kept, and deleting it", icon=":material/lock:"):
-        st.markdown(
-            f"Calls, shortlists and imported listings are stored only on this computer, in "
-            f"`{library.library_folder(engine).parent}` (readable by your user account only). "
-            'To keep it in another database, see "Run the app" in the README.'
-        )
+        st.markdown(where_data_lives(engine))
         imported = {key: entry for key, entry in entries.items() if not entry.is_builtin}
         if imported:
             with st.form("delete_listing"):
@@ -291,7 +310,7 @@ def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) ->
                 if st.form_submit_button(
                     "Delete this listing", icon=":material/delete:", key="delete_listing_submit"
                 ):
-                    library.delete_directory(engine, doomed)
+                    library.delete_directory(engine, doomed, actor=team_ui.current_actor())
                     st.session_state["flash"] = f"Deleted {md_escape(imported[doomed].name)}."
                     st.rerun()
         privacy_controls(engine)
@@ -301,7 +320,7 @@ def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) ->
                 "Delete the call log", icon=":material/delete_forever:", key="clear_calls_submit"
             ):
                 if sure:
-                    count = calllog.clear_call_log(engine)
+                    count = calllog.clear_call_log(engine, actor=team_ui.current_actor())
                     st.session_state["flash"] = f"Deleted {count} logged reports."
                     st.rerun()
                 else:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui
+from app_pages import team_ui, ui
 from matching.directory import columns as col
 from matching.errors import FacilityDataError, LocationError, OnlineSourceError, StoreError
 from matching.ingest.sbat import import_sbat_directory, is_sbat, merge_sbat
@@ -35,7 +35,9 @@ GEOCODE_SENDS = "sends these facilities' street addresses to the US Census Burea
 def _settings() -> LiveSettings:
     if os.environ.get(CACHE_DIR_ENV, "").strip():
         return LiveSettings.from_env()
-    folder = library.library_folder(ui.get_engine()).parent / "http-cache"
+    folder = (
+        library.library_folder(ui.get_engine(), actor=team_ui.current_actor()).parent / "http-cache"
+    )
     return LiveSettings.from_env(cache_dir=folder)
 
 
@@ -57,8 +59,15 @@ def _bar(text: str) -> tuple[Any, Progress]:
 
 def _save(frame: pd.DataFrame, *, name: str, fmt: str, summary: str) -> bool:
     try:
-        entry = library.save_import(ui.get_engine(), frame, name=name, format=fmt, summary=summary)
-        library.set_active(ui.get_engine(), entry.key)
+        entry = library.save_import(
+            ui.get_engine(),
+            frame,
+            name=name,
+            format=fmt,
+            summary=summary,
+            actor=team_ui.current_actor(),
+        )
+        library.set_active(ui.get_engine(), entry.key, actor=team_ui.current_actor())
     except (OSError, StoreError, FacilityDataError) as exc:
         st.error(f"The result could not be saved ({md_escape(exc)}); nothing changed.")
         return False

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, links, ui
+from app_pages import cases_ui, links, team_ui, ui
 from matching.case import Case, CaseError, pipeline, sharing
 from matching.case.pipeline import (
     BED_TYPES,
@@ -45,16 +45,51 @@ def main() -> None:
         "intervention. Mark one facility as primary and another as backup."
     )
     case = cases_ui.require_case()
-    add_from_shortlist(case)
+    leads = cases_ui.may("save")
+    if leads:
+        add_from_shortlist(case)
     if not case.placements:
         st.info(
             "No facilities in this case yet. Search, add facilities to a shortlist, then add "
             "them here."
+            if leads
+            else "No facilities in this case yet; the lead adds them."
         )
         return
     st.dataframe(overview(case), hide_index=True, width="stretch")
     for each in case.placements:
-        show_placement(case, each)
+        if leads:
+            show_placement(case, each)
+        else:
+            show_status(case, each)
+
+
+def show_status(case: Case, placement: Placement) -> None:
+    """Show a member or viewer where one facility stands (no forms, no insurance details)."""
+    label = (
+        f"{md_escape(placement.facility.name)} — {ROLE_LABELS[placement.role]} — "
+        f"{pipeline.stage_label(placement)}"
+    )
+    zone = case.intervention.time_zone
+    with st.expander(label, expanded=placement.role == "primary"):
+        facility_summary(placement)
+        beds = placement.availability
+        lines = [
+            f"**Beds:** {beds.beds_open} {beds.bed_type} open, confirmed "
+            f"{format_local(beds.confirmed_at, zone)}"
+            if beds
+            else "**Beds:** not confirmed yet",
+            f"**Hold:** until {format_local(placement.hold.expires_at, zone)}"
+            if placement.hold
+            else "**Hold:** no bed held yet",
+            f"**Intake:** {format_local(placement.intake.at, zone)}"
+            if placement.intake
+            else "**Intake:** not scheduled",
+        ]
+        if placement.reason:
+            lines.append(f"**Why closed:** {md_escape(placement.reason)}")
+        st.markdown("  \n".join(lines))
+        st.caption("Insurance and payment details are seen by the case's lead only.")
 
 
 # ------------------------------------------------------------------------ add from a shortlist
@@ -64,14 +99,16 @@ def add_from_shortlist(case: Case) -> None:
     """Let the user add facilities of a shortlist that are not in the case yet."""
     with st.expander("Add facilities from a shortlist", expanded=not case.placements):
         engine = ui.get_engine()
-        lists = shortlist.list_shortlists(engine)
+        lists = shortlist.list_shortlists(engine, actor=team_ui.current_actor())
         chosen_list = st.selectbox(
             "Shortlist",
             lists,
             format_func=lambda item: item.name,
             key=cases_ui.key(case, "from_list"),
         )
-        items = shortlist.shortlist_items_frame(engine, chosen_list.id)
+        items = shortlist.shortlist_items_frame(
+            engine, chosen_list.id, actor=team_ui.current_actor()
+        )
         present = {p.facility.facility_id for p in case.placements}
         items = items[~items[col.FACILITY_ID].isin(present)]
         if items.empty:
@@ -229,6 +266,7 @@ def availability_tab(case: Case, placement: Placement) -> None:
                         confirmed_at=ui.now(),
                     ),
                     now=ui.now(),
+                    actor=team_ui.current_actor(),
                 ),
                 placement,
                 "Availability confirmed.",
@@ -447,7 +485,12 @@ def outcome_tab(case: Case, placement: Placement) -> None:
             apply(
                 case,
                 lambda p: sharing.close_and_share(
-                    ui.get_engine(), p, stage=outcome, reason=reason, now=ui.now()
+                    ui.get_engine(),
+                    p,
+                    stage=outcome,
+                    reason=reason,
+                    now=ui.now(),
+                    actor=team_ui.current_actor(),
                 ),
                 placement,
                 "Outcome saved.",

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, links, ui
+from app_pages import cases_ui, links, plan_view, team_ui, ui
 from matching.case import (
     Case,
     CaseError,
@@ -23,23 +23,38 @@ from matching.case import (
 from matching.case.letters import review_letter, rules_table
 from matching.case.model import LetterStatus
 from matching.case.readiness import PASS, check_time_and_place
-from matching.errors import LocationError
+from matching.errors import AccessError, LocationError
+from matching.records.team import check_email
 from matching.render.crisis import NALOXONE_GUIDANCE
+from matching.render.safe_text import md_escape
 from matching.search.geo import FORMS_HINT, resolve_location
 from matching.wording import count_of
 
 ANSWERS = {None: "Not answered", False: "No", True: "Yes"}
 TEAM_COLUMNS = ["name", "relationship", "role", "consequence", "rehearsal_attended"]
+# Team mode: whose sign-in may write the letter (TeamMember.account).
+ACCOUNT = "account"
 
 
 def main() -> None:
     """Draw the plan in the order it is made: person and safety, when, who, team, letters."""
     st.title("Plan the intervention")
+    where = (
+        "stays in the local store on this computer"
+        if team_ui.mode() == "local"
+        else "is seen only by the people invited to this case, and stored encrypted"
+    )
     st.caption(
-        "Everything here stays in the local store on this computer. Use a first name or alias "
-        "for your loved one — never a full name."
+        f"Everything here {where}. Use a first name or alias for your loved one — never a "
+        "full name."
     )
     case = cases_ui.require_case()
+    if not cases_ui.may("save"):
+        # A member or viewer of a team case: the plan read-only, their own letters editable.
+        plan_view.show(case)
+        letters(case)
+        plan_view.getting_there(case)
+        return
     person_and_safety(case)
     time_and_place(case)
     who_leads(case)
@@ -251,11 +266,17 @@ def team(case: Case) -> None:
     add_member_form(case)
 
 
+def team_columns() -> list[str]:
+    """Return the team table's columns: the sign-in e-mail too on a team server."""
+    return TEAM_COLUMNS + ([ACCOUNT] if team_ui.mode() == "team" else [])
+
+
 def team_table(case: Case) -> None:
     """Show the team in an editable table and save it when every row is usable."""
+    columns = team_columns()
     team_frame = pd.DataFrame(
-        [{column: getattr(member, column) for column in TEAM_COLUMNS} for member in case.team],
-        columns=TEAM_COLUMNS,
+        [{column: getattr(member, column) for column in columns} for member in case.team],
+        columns=columns,
     ).astype({"rehearsal_attended": "bool"})
     with st.form(cases_ui.key(case, "team_form")):
         edited = st.data_editor(
@@ -271,6 +292,11 @@ def team_table(case: Case) -> None:
                     "Consequence they will hold to", width="medium"
                 ),
                 "rehearsal_attended": st.column_config.CheckboxColumn("Rehearsed", default=False),
+                ACCOUNT: st.column_config.TextColumn(
+                    "Writes their letter (sign-in e-mail)",
+                    help="The e-mail this person signs in with; they can then write and edit "
+                    "their own letter (and no other). Leave empty if you write it for them.",
+                ),
             },
             key=cases_ui.key(case, "team_editor"),
         )
@@ -289,12 +315,19 @@ def members_from_rows(edited: pd.DataFrame, case: Case) -> tuple[list[TeamMember
     problems = []
     for number, row in enumerate(edited.to_dict("records"), start=1):
         text = {c: "" if pd.isna(row.get(c)) else str(row.get(c)).strip() for c in TEAM_COLUMNS[:4]}
-        if not any(text.values()):
+        typed_account = row.get(ACCOUNT)
+        account = "" if typed_account is None or pd.isna(typed_account) else str(typed_account)
+        if not any(text.values()) and not account.strip():
             continue
         if not text["name"]:
             problems.append(f"Row {number} has no name; add a first name or delete the row.")
             continue
         kept = previous.get(text["name"])
+        try:
+            account = account_of(account, text["name"], kept)
+        except AccessError as error:
+            problems.append(str(error))
+            continue
         members.append(
             TeamMember(
                 name=text["name"],
@@ -305,12 +338,22 @@ def members_from_rows(edited: pd.DataFrame, case: Case) -> tuple[list[TeamMember
                 letter=kept.letter if kept else "",
                 letter_status=kept.letter_status if kept else "not_started",
                 keep_as_written=kept.keep_as_written if kept else False,
+                account=account,
             )
         )
     names = [member.name for member in members]
     if len(names) != len(set(names)):
         problems.append("Two team members have the same name; add an initial to tell them apart.")
     return members, problems
+
+
+def account_of(typed: str, name: str, kept: TeamMember | None) -> str:
+    """Return the letter author's sign-in e-mail as typed (checked), or as it was."""
+    if ACCOUNT not in team_columns():
+        return kept.account if kept else ""  # local mode: the column is not shown
+    if not typed.strip():
+        return ""
+    return check_email(typed, what=f"The sign-in e-mail of {name}")
 
 
 def add_member_form(case: Case) -> None:
@@ -323,6 +366,11 @@ def add_member_form(case: Case) -> None:
         relationship = right.text_input("Relationship (e.g. sister)")
         role = left.text_input("Role on the day (e.g. speaks first)")
         consequence = right.text_input("The consequence they will hold to")
+        typed_account = ""
+        if ACCOUNT in team_columns():
+            typed_account = st.text_input(
+                "Their sign-in e-mail, so they can write their own letter (optional)"
+            )
         rehearsed = st.checkbox("Has rehearsed")
         if not st.form_submit_button("Add to the team"):
             return
@@ -336,8 +384,9 @@ def add_member_form(case: Case) -> None:
                 role=role.strip(),
                 consequence=consequence.strip(),
                 rehearsal_attended=rehearsed,
+                account=account_of(typed_account, member_name.strip() or "this person", None),
             )
-        except CaseError as error:
+        except (CaseError, AccessError) as error:
             st.error(f"Not added: {error}")
         else:
             cases_ui.save_and_rerun(
@@ -349,7 +398,11 @@ def add_member_form(case: Case) -> None:
 
 
 def letters(case: Case) -> None:
-    """Pick a team member, edit their letter, and show what the review found."""
+    """Pick a team member, edit their letter, and show what the review found.
+
+    The lead edits every letter; a member only the letters linked to their sign-in e-mail
+    (the others are listed with their status; their text was never loaded); a viewer none.
+    """
     st.header("Letters")
     st.caption(
         "Each member writes a short letter: a specific time their use hurt or scared you, your "
@@ -358,7 +411,22 @@ def letters(case: Case) -> None:
     if not case.team:
         st.info("Add team members above to draft their letters.")
         return
-    member_names = [member.name for member in case.team]
+    editable = writable_letters(case)
+    others = [member for member in case.team if member not in editable]
+    if others and not cases_ui.may("see_others_letters"):
+        st.caption(
+            "Only the lead reads the other letters: "
+            + "; ".join(
+                f"{md_escape(m.name)} — {plan_view.LETTER_LABELS[m.letter_status]}" for m in others
+            )
+        )
+    if not editable:
+        if not cases_ui.may("write_own_letter"):
+            st.info("As a viewer you see where the letters stand, not their text.")
+        else:
+            st.info("No letter is linked to your sign-in yet; ask the lead to add your e-mail.")
+        return
+    member_names = [member.name for member in editable]
     last_writer = st.session_state.get("last_letter_writer")
     writer = st.selectbox(
         "Letter of",
@@ -366,9 +434,19 @@ def letters(case: Case) -> None:
         index=member_names.index(last_writer) if last_writer in member_names else 0,
         key=cases_ui.key(case, "letter_writer"),
     )
-    member = case.team[member_names.index(writer)]
+    member = editable[member_names.index(writer)]
     letter_form(case, member)
     letter_review(member)
+
+
+def writable_letters(case: Case) -> list[TeamMember]:
+    """Return the team entries whose letter the signed-in person may write."""
+    if cases_ui.may("see_others_letters"):
+        return list(case.team)
+    if not cases_ui.may("write_own_letter"):
+        return []
+    own = team_ui.current_actor().email.strip().lower()
+    return [member for member in case.team if member.account.strip().lower() == own]
 
 
 def letter_form(case: Case, member: TeamMember) -> None:
@@ -387,13 +465,19 @@ def letter_form(case: Case, member: TeamMember) -> None:
         if not st.form_submit_button("Review and save", type="primary"):
             return
         status, kept, message = letter_outcome(member, letter, reviewed=reviewed, keep=keep)
+        st.session_state["last_letter_writer"] = writer  # stay on this letter after saving
+        if not cases_ui.may("save"):
+            # A member saves their own letter only; the lead's plan is not theirs to overwrite.
+            cases_ui.save_own_letter_and_rerun(
+                writer, letter=letter, status=status, keep=kept, message=message
+            )
+            return
         updated_team = tuple(
             replace(m, letter=letter, letter_status=status, keep_as_written=kept)
             if m.name == writer
             else m
             for m in case.team
         )
-        st.session_state["last_letter_writer"] = writer  # stay on this letter after saving
         cases_ui.save_and_rerun(replace(case, team=updated_team), message)
 
 

@@ -11,7 +11,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import cases_ui, ui
+from app_pages import cases_ui, team_ui, ui
 from matching import case as cases
 from matching.case import Case, readiness
 from matching.render.calendar import case_to_ics
@@ -42,7 +42,10 @@ def main() -> None:
     show_countdown(case, now)
     show_checks(checks)
     st.info(NALOXONE_GUIDANCE, icon=":material/medication:")
-    show_exports(case, now)
+    if cases_ui.may("export"):
+        show_exports(case, now)
+    else:
+        st.caption("The case's lead prints the packet and keeps the backups.")
     import_backup()
 
 
@@ -132,7 +135,12 @@ def import_backup() -> None:
         upload = st.file_uploader("ReadyBed case file (.json)", type=["json"])
         if st.form_submit_button("Import as a new case") and upload is not None:
             try:
-                imported = cases.import_case(ui.get_engine(), upload.getvalue(), now=ui.now())
+                imported = cases.import_case(
+                    ui.get_engine(),
+                    upload.getvalue(),
+                    now=ui.now(),
+                    actor=team_ui.current_actor(),
+                )
             except cases.CaseFormatError as error:
                 st.error(f"Nothing was imported. {md_escape(error)}")
             else:

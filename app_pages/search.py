@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import live_ui, person_ui, ui
+from app_pages import live_ui, person_ui, team_ui, ui
 from app_pages.links import phone_link, phone_links, plain
 from app_pages.search_form import current_form, remember, search_form, to_query
 from matching.directory import columns as col
@@ -286,7 +286,7 @@ def show_table_details(results: Results, selected: list[int]) -> None:
 
 def add_to_shortlist(results: Results, selected_rows: list[int]) -> None:
     """Let the user add the selected (or picked by name) facilities to the current shortlist."""
-    shortlists = shortlist.list_shortlists(ui.get_engine())
+    shortlists = shortlist.list_shortlists(ui.get_engine(), actor=team_ui.current_actor())
     by_id = {s.id: s for s in shortlists}
     if st.session_state["shortlist_id"] not in by_id:
         st.session_state["shortlist_id"] = shortlists[0].id
@@ -312,7 +312,11 @@ def add_to_shortlist(results: Results, selected_rows: list[int]) -> None:
     ):
         chosen = shown[shown[col.FACILITY_ID].isin(chosen_ids)]
         added = shortlist.add_facilities(
-            ui.get_engine(), target.id, chosen, origin_label=results.query.origin.label
+            ui.get_engine(),
+            target.id,
+            chosen,
+            origin_label=results.query.origin.label,
+            actor=team_ui.current_actor(),
         )
         st.success(
             f"Added {added} to {target.name}"
@@ -323,7 +327,7 @@ def add_to_shortlist(results: Results, selected_rows: list[int]) -> None:
 
 def add_one_to_shortlist(results: Results, facility_id: str) -> None:
     """Show a button that adds one facility to the current shortlist."""
-    shortlists = shortlist.list_shortlists(ui.get_engine())
+    shortlists = shortlist.list_shortlists(ui.get_engine(), actor=team_ui.current_actor())
     by_id = {s.id: s for s in shortlists}
     target = by_id.get(st.session_state["shortlist_id"], shortlists[0])
     if st.button(
@@ -331,7 +335,11 @@ def add_one_to_shortlist(results: Results, facility_id: str) -> None:
     ):
         chosen = results.shown[results.shown[col.FACILITY_ID] == facility_id]
         added = shortlist.add_facilities(
-            ui.get_engine(), target.id, chosen, origin_label=results.query.origin.label
+            ui.get_engine(),
+            target.id,
+            chosen,
+            origin_label=results.query.origin.label,
+            actor=team_ui.current_actor(),
         )
         name = results.names[facility_id]
         st.success(f"Added {name} to {target.name}." if added else f"{name} is already there.")
@@ -426,7 +434,9 @@ def show_details(results: Results, facility_id: str, *, in_card: bool) -> None:
             script = call_script(row, results.query)
             st.markdown("\n".join(f"{n}. {q}" for n, q in enumerate(script, start=1)))
         with history_tab:
-            history = calllog.call_history(ui.get_engine(), facility_id)
+            history = calllog.call_history(
+                ui.get_engine(), facility_id, actor=team_ui.current_actor()
+            )
             if history.empty:
                 st.caption("No calls logged for this facility yet.")
             else:
@@ -514,7 +524,7 @@ def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> Non
         except QueryError as exc:
             st.error(str(exc))
         else:
-            calllog.log_call(ui.get_engine(), report)
+            calllog.log_call(ui.get_engine(), report, actor=team_ui.current_actor())
             st.session_state["flash"] = f"Call to {plain(name)} saved; the ranking uses it now."
             st.rerun()
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from app_pages import person_ui, ui
+from app_pages import person_ui, team_ui, ui
 from app_pages.person_ui import PersonAnswers
 from matching.records import privacy, searches
 from matching.render import display
@@ -114,7 +114,7 @@ def _parsed(name: str, value: Any) -> Any:  # noqa: PLR0911 - one case per field
 def current_form() -> FormInput | None:
     """Return the form the page shows: this session's, else the last one saved, else None."""
     if SESSION_KEY not in st.session_state:
-        stored = searches.load_last_search(ui.get_engine())
+        stored = searches.load_last_search(ui.get_engine(), actor=team_ui.current_actor())
         st.session_state[SESSION_KEY] = None if stored is None else form_from_json(stored)
     form: FormInput | None = st.session_state[SESSION_KEY]
     return form
@@ -123,7 +123,7 @@ def current_form() -> FormInput | None:
 def remember(form: FormInput) -> None:
     """Make ``form`` the search shown, in this session and in the local store."""
     st.session_state[SESSION_KEY] = form
-    searches.save_last_search(ui.get_engine(), form.to_json())
+    searches.save_last_search(ui.get_engine(), form.to_json(), actor=team_ui.current_actor())
 
 
 def search_form(shown: FormInput | None) -> FormInput | None:
@@ -243,7 +243,9 @@ def _after_care_label(care: str | None) -> str:
 def to_query(form: FormInput) -> SearchQuery:
     """Locate the place and build the query; raise LocationError or QueryError with a sentence."""
     geocoder = (
-        NominatimGeocoder(cache_path=privacy.geocode_cache_path(ui.get_engine()))
+        NominatimGeocoder(
+            cache_path=privacy.geocode_cache_path(ui.get_engine(), actor=team_ui.current_actor())
+        )
         if form.online
         else None
     )

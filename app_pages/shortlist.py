@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app_pages import ui
+from app_pages import team_ui, ui
 from app_pages.links import phone_links, plain
 from matching.errors import QueryError, StoreError
 from matching.records import shortlist
@@ -24,7 +24,7 @@ def main() -> None:
     )
     ui.flash()
     current = choose_shortlist(engine)
-    items = shortlist.shortlist_items_frame(engine, current.id)
+    items = shortlist.shortlist_items_frame(engine, current.id, actor=team_ui.current_actor())
     view = shortlist.shortlist_view(items, ui.active_directory())
     table = exports.shortlist_table(view, now=ui.now(), tz=ui.browser_timezone())
     if items.empty:
@@ -44,7 +44,7 @@ def main() -> None:
 
 def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
     """Let the user pick a shortlist or create one; return the one being built."""
-    shortlists = shortlist.list_shortlists(engine)
+    shortlists = shortlist.list_shortlists(engine, actor=team_ui.current_actor())
     by_id = {s.id: s for s in shortlists}
     if st.session_state["shortlist_id"] not in by_id:
         st.session_state["shortlist_id"] = shortlists[0].id
@@ -60,7 +60,7 @@ def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
         name = st.text_input("Name", placeholder="e.g. Sam - December")
         if st.form_submit_button("Create"):
             try:
-                created = shortlist.create_shortlist(engine, name)
+                created = shortlist.create_shortlist(engine, name, actor=team_ui.current_actor())
             except QueryError as exc:
                 st.error(str(exc))
             else:
@@ -74,18 +74,22 @@ def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
 
 
 def _save_note(engine: Engine, shortlist_id: int, facility_id: str, key: str) -> None:
-    shortlist.set_note(engine, shortlist_id, facility_id, st.session_state[key])
+    shortlist.set_note(
+        engine, shortlist_id, facility_id, st.session_state[key], actor=team_ui.current_actor()
+    )
 
 
 def _move(engine: Engine, shortlist_id: int, facility_id: str, offset: int) -> None:
     try:
-        shortlist.move_facility(engine, shortlist_id, facility_id, offset)
+        shortlist.move_facility(
+            engine, shortlist_id, facility_id, offset, actor=team_ui.current_actor()
+        )
     except StoreError as exc:
         st.session_state["flash"] = str(exc)
 
 
 def _remove(engine: Engine, shortlist_id: int, facility_id: str, name: str) -> None:
-    shortlist.remove_facility(engine, shortlist_id, facility_id)
+    shortlist.remove_facility(engine, shortlist_id, facility_id, actor=team_ui.current_actor())
     st.session_state["flash"] = f"Removed {plain(name)}."
 
 

@@ -6,8 +6,8 @@ Pages call these instead of loading anything themselves, so the caches are in on
 * :func:`active_entry` / :func:`active_index` / :func:`active_directory` - the directory the
   user chose, with their logged calls applied. The file load is ``st.cache_data`` keyed on
   the file's path and modification time; the search index is ``st.cache_resource`` keyed on
-  that plus the call log's revision, so logging a call re-ranks at once while the spatial
-  grid is reused. Never modify what these return.
+  that plus the organisation and its call log's revision, so logging a call re-ranks at once
+  while the spatial grid is reused. Never modify what these return.
 * :func:`crisis_banner`, :func:`demo_banner` - shown on every page by ``app.py``.
 * :func:`init_state` - the session-state keys shared across pages, set with ``setdefault``.
 * :func:`browser_timezone` - the reader's time zone, for showing and entering times.
@@ -24,9 +24,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from app_pages import team_ui
 from matching.directory.demo import is_demo_directory
 from matching.directory.io import read_directory
-from matching.records import calllog, library, store
+from matching.records import calllog, library, sealing, store
+from matching.records.team import Actor
 from matching.render.crisis import crisis_links
 from matching.search.index import FacilityIndex
 
@@ -44,26 +46,37 @@ def init_state() -> None:
 
 
 def get_engine() -> Engine:
-    """Return the engine of the local store named by ``READYBED_DB_URL`` (or the default)."""
-    return _engine(store.default_url())
+    """Return the engine of the store (``READYBED_DB_URL``, the secrets, or the default file).
+
+    In team mode the engine has the encryption keys bound, so what is stored is sealed.
+    """
+    server = team_ui.server_mode()
+    return _engine(server.database_url, server.encryption_keys)
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    return store.open_engine(url)
+def _engine(url: str, keys: tuple[str, ...] = ()) -> Engine:
+    engine = store.open_engine(url)
+    if keys:
+        # Once per engine: bind_keys raises StoreError (a sentence) for a key that is not one.
+        sealing.bind_keys(engine, keys)
+    return engine
 
 
 def active_entry() -> library.DirectoryEntry:
-    """Return the directory the user chose (the demo set until they import one)."""
-    return library.active_entry(get_engine())
+    """Return the directory the organisation chose (the demo set until they import one)."""
+    return library.active_entry(get_engine(), actor=team_ui.current_actor())
 
 
 def active_index() -> FacilityIndex:
     """Return the search index of the active directory with the call log applied."""
     entry = active_entry()
     path = str(entry.path)
+    engine = get_engine()
+    actor = team_ui.current_actor()
+    revision = calllog.revision(engine, actor=actor)
     return _overlaid_index(
-        store.default_url(), entry.key, path, _mtime(path), calllog.revision(get_engine())
+        engine.url.render_as_string(), actor.org_id, entry.key, path, _mtime(path), revision, actor
     )
 
 
@@ -86,11 +99,16 @@ def _base_index(key: str, path: str, mtime: float) -> FacilityIndex:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _overlaid_index(url: str, key: str, path: str, mtime: float, revision: str) -> FacilityIndex:
+def _overlaid_index(
+    url: str, org_id: int, key: str, path: str, mtime: float, revision: str, _actor: Actor
+) -> FacilityIndex:
+    # Keyed by the organisation (whose call log) and its revision; ``_actor`` (not hashed) is
+    # the signed-in person of that organisation, for the query.
     base = _base_index(key, path, mtime)
     if not revision:
         return base
-    return base.with_directory(calllog.overlay_call_log(base.directory, _engine(url)))
+    overlaid = calllog.overlay_call_log(base.directory, get_engine(), actor=_actor)
+    return base.with_directory(overlaid)
 
 
 def _mtime(path: str) -> float:

@@ -7,9 +7,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -54,13 +55,20 @@ class PortTaken(RuntimeError):
 
 
 @contextmanager
-def streamlit_server(db_url: str) -> Iterator[str]:
+def streamlit_server(
+    db_url: str,
+    *,
+    args: tuple[str, ...] = (),
+    secrets_for: Callable[[str], str] | None = None,
+) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port with its own store; yield its URL.
 
     A port found free can be taken by another process before Streamlit binds it (tests run in
     parallel, other servers start): then Streamlit exits saying so, and this tries a new port.
     The health check only counts while *our* process is alive, so a server that another
-    process started on the same port is never mistaken for ours.
+    process started on the same port is never mistaken for ours. ``args`` go to
+    ``streamlit run``; ``secrets_for(url)`` returns a secrets.toml for the server at ``url``
+    (team mode: the sign-in redirect names the server's own address).
     """
     ARTIFACTS.mkdir(exist_ok=True)
     # Demo mode: the journeys are written against the fictional set.
@@ -68,9 +76,14 @@ def streamlit_server(db_url: str) -> Iterator[str]:
     for _attempt in range(PORT_ATTEMPTS):
         port = free_port()
         log_path = ARTIFACTS / f"streamlit-{port}.log"
+        url = f"http://127.0.0.1:{port}"
+        extra = args
+        if secrets_for is not None:
+            secrets_file = Path(tempfile.mkdtemp(prefix="readybed-secrets-")) / "secrets.toml"
+            secrets_file.write_text(secrets_for(url))
+            extra = (*args, "--secrets.files", str(secrets_file))
         with log_path.open("w") as log:
-            process = _start(port, env, log)
-            url = f"http://127.0.0.1:{port}"
+            process = _start(port, env, log, extra)
             try:
                 _wait_healthy(url, process, log_path)
             except PortTaken:
@@ -87,7 +100,9 @@ def streamlit_server(db_url: str) -> Iterator[str]:
     raise RuntimeError(f"streamlit found no free port in {PORT_ATTEMPTS} attempts")
 
 
-def _start(port: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[bytes]:
+def _start(
+    port: int, env: dict[str, str], log: IO[str], args: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -103,6 +118,7 @@ def _start(port: int, env: dict[str, str], log: IO[str]) -> subprocess.Popen[byt
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=ROOT,
         env=env,
