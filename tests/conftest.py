@@ -27,6 +27,15 @@ def real_data() -> Path:
     return REAL_DATA
 
 
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium through Playwright, one for the session's browser tests."""
+    from tests.browser_support import launched_chromium
+
+    with launched_chromium() as launched:
+        yield launched
+
+
 # --- Local store (the app issue) ---------------------------------------------------------
 
 

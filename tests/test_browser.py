@@ -13,73 +13,56 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
+from tests.browser_support import App, streamlit_server
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-WAIT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    executable = chromium_path()
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_search_shortlist_and_download(browser, viewport: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_search_shortlist_and_download(browser: Browser, viewport: str, tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
     with streamlit_server(db_url) as url:
         context = browser.new_context(viewport=VIEWPORTS[viewport], accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
+        app = App(context.new_page(), viewport)
+        page = app.page
+        shot = app.shot
 
-        def shot(step: str) -> None:
-            page.screenshot(path=str(ARTIFACTS / f"{viewport}-{step}.png"), full_page=True)
-
-        page.goto(url)
-        page.get_by_text("Find a detox or treatment bed").wait_for()
-        page.get_by_text("Fictional facilities").first.wait_for()
-        page.get_by_label("Where is the person? ZIP, city or coordinates").fill("10001")
+        app.goto(url)
+        app.see("Find a detox or treatment bed")
+        app.see("Fictional facilities")
+        app.field("Where is the person? ZIP, city or coordinates").fill("10001")
         page.get_by_role("button", name="Search").click()
-        page.get_by_text(re.compile(r"\d+ facilities near 10001")).wait_for()
+        app.see(re.compile(r"\d+ facilities near 10001"))
         shot("1-results")
 
         # Add the top result from its details (opened in place under the results): a button
         # found by its role and name, never a pixel offset on the canvas grid.
         top_name = page.locator('[class*="st-key-details_"] h3').first.inner_text().strip()
         page.get_by_role("button", name="Add to My shortlist", exact=True).click()
-        page.get_by_text(f"Added {top_name} to My shortlist").first.wait_for()
+        app.see(f"Added {top_name} to My shortlist")
         shot("2-added")
 
         # Log what the top facility (the one in the detail view) said on the phone.
-        # While Streamlit reruns, the old and new tab bars can briefly coexist: wait for one.
-        log_tab = page.get_by_role("tab", name="Log a call", exact=True)
-        playwright_api.expect(log_tab).to_have_count(1)
-        log_tab.click()
+        app.tab("Log a call")
         # "What did they say?" has no default: pick the answer, as a person must.
-        page.get_by_label("What did they say?").click()
-        page.get_by_role("option", name="Openings", exact=True).click()
+        app.choose("What did they say?", "Openings")
         page.get_by_role("spinbutton", name="Detox beds open").fill("3")
         page.get_by_role("textbox", name="Who answered").fill("intake nurse")
         shot("3a-before-save")
         page.get_by_role("button", name="Save the call").click()
-        page.get_by_text("the ranking uses it now").first.wait_for()
+        app.see("the ranking uses it now")
         shot("3-call-logged")
 
         # A fresh page load (new browser session): the shortlist and the call come from the store.
-        page.goto(f"{url}/shortlist")
-        heading = page.get_by_text(re.compile(r"^1\. ")).first
-        heading.wait_for()
+        app.goto(f"{url}/shortlist")
+        heading = app.see(re.compile(r"^1\. "))
         chosen_name = heading.inner_text().removeprefix("1. ").strip()
-        page.get_by_text(re.compile(r"Openings: 3 detox beds open")).first.wait_for()
+        app.see(re.compile(r"Openings: 3 detox beds open"))
         shot("4-shortlist")
 
         with page.expect_download() as csv_download:

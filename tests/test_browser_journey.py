@@ -17,14 +17,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
+from tests.browser_support import App, streamlit_server
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
 
-WAIT_MS = 60_000
 NEW_YORK = ZoneInfo("America/New_York")
 PHONE_AGENT = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -37,58 +35,29 @@ VIEWPORTS = {
 HURTFUL = "If you keep using, you are dead to me."
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    executable = chromium_path()
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-class Journey:
+class Journey(App):
     """One browser page on the app, with the few moves the journey needs."""
 
-    def __init__(self, page, url: str, size: str) -> None:  # type: ignore[no-untyped-def]
-        self.page = page
+    def __init__(self, page: Page, url: str, size: str) -> None:
+        super().__init__(page, f"journey-{size}")
         self.url = url
         self.size = size
 
-    def shot(self, step: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"journey-{self.size}-{step}.png"))
-
     def text(self, pattern: str) -> None:
-        self.page.get_by_text(re.compile(pattern)).first.wait_for()
-
-    def field(self, label: str):  # type: ignore[no-untyped-def]
-        return self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]')
+        self.see(re.compile(pattern))
 
     def go(self, name: str) -> None:
         """Open a page through the sidebar (opening the sidebar first on a phone)."""
+        self.idle(f"the app to be idle before opening {name!r}")
         link = self.page.get_by_role("link", name=name, exact=True)
         if self.size == "phone":  # the sidebar starts folded away on a narrow screen
             self.page.locator('[data-testid="stExpandSidebarButton"]').first.click()
         link.click()
 
-    def tab(self, name: str) -> None:
-        # While Streamlit reruns, the old and the new tab bar can both be on the page: wait.
-        tab = self.page.get_by_role("tab", name=name, exact=True)
-        expect(tab).to_have_count(1)
-        tab.click()
-
     def pick(self, label: str, option: str) -> None:
         """Choose ``option`` in the select box or multiselect labelled ``label``."""
-        boxes = self.page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]')
-        box = boxes.filter(has_text=label).first
-        if option in box.inner_text():
-            return  # already chosen
-        box.click()
-        if label == "Details of":
-            self.page.keyboard.type(option[:30])  # a long list renders only the options in view
-        self.page.get_by_role("option", name=option, exact=True).click()
-        self.page.keyboard.press("Escape")
-        expect(self.page.get_by_role("option")).to_have_count(0)  # the list is closed
-        self.page.get_by_text(label, exact=True).first.click()  # leave the picker
+        # "Details of" is a long list that draws only the options in view: narrow it first.
+        self.choose(label, option, search=option[:30] if label == "Details of" else None)
 
     def pick_date(self, label: str, day) -> None:  # type: ignore[no-untyped-def]
         self.page.get_by_role("spinbutton", name=f"year, {label}", exact=True).click()
@@ -101,10 +70,14 @@ class Journey:
         self.page.keyboard.press("Tab")
 
     def scroll_main(self, to: str) -> None:
+        """Scroll the main area to the top or bottom at once and wait for the next frames."""
         self.page.locator('[data-testid="stMain"]').evaluate(
-            f"main => main.scrollTo(0, {'main.scrollHeight' if to == 'bottom' else 0})"
+            """(main, to) => new Promise(done => {
+                main.scrollTo({top: to === 'bottom' ? main.scrollHeight : 0, behavior: 'instant'});
+                requestAnimationFrame(() => requestAnimationFrame(done));
+            })""",
+            to,
         )
-        self.page.wait_for_timeout(400)
 
 
 def check_crisis_bar(journey: Journey) -> None:
@@ -113,6 +86,7 @@ def check_crisis_bar(journey: Journey) -> None:
     for href in ("tel:988", "sms:988", "tel:+18006624357", "tel:911"):
         expect(page.locator(f'.crisis-bar a[href="{href}"]')).to_be_visible()
     journey.scroll_main("bottom")
+    journey.check("the crisis bar", lambda: expect(page.locator(".crisis-bar")).to_be_visible())
     box = page.locator(".crisis-bar").bounding_box()
     height = page.viewport_size["height"]
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
@@ -122,6 +96,7 @@ def check_crisis_bar(journey: Journey) -> None:
 def search_and_open(journey: Journey) -> str:
     """Search 10001, open the top result's details in place; return its name."""
     page = journey.page
+    journey.idle("the app before the search")
     journey.field("Where is the person? ZIP, city or coordinates").fill("10001")
     page.get_by_role("button", name="Search").click()
     journey.text(r"\d+ facilities near 10001")
@@ -134,7 +109,7 @@ def search_and_open(journey: Journey) -> str:
         expect(page.get_by_role("radio", name="Table")).to_be_checked()
         expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
     log_tab = page.get_by_role("tab", name="Log a call", exact=True)
-    expect(log_tab).to_have_count(1)
+    journey.check("one 'Log a call' tab", lambda: expect(log_tab).to_have_count(1))
     # The details open above the map: no scrolling past it to find them.
     map_box = page.get_by_text("Map", exact=True).first.bounding_box()
     tab_box = log_tab.bounding_box()
@@ -152,7 +127,7 @@ def shortlist_it(journey: Journey, name: str) -> None:
 
 def reload_keeps_the_search(journey: Journey) -> None:
     """A reload is a new session: the form and its results come back from the local store."""
-    journey.page.goto(journey.url)
+    journey.goto(journey.url)
     journey.text(r"\d+ facilities near 10001")
     expect(journey.field("Where is the person? ZIP, city or coordinates")).to_have_value("10001")
     assert "10001" not in journey.page.url
@@ -226,32 +201,43 @@ def declined_then_reopened_is_not_held(journey: Journey, name: str) -> None:
     expect(page.get_by_text(re.compile(f"{re.escape(name)} .*Bed held"))).to_have_count(0)
     journey.shot("4-reopened")
     journey.go("Readiness")
-    page.get_by_role("heading", name="Are we ready?").first.wait_for()
+    journey.check(
+        "the Readiness heading",
+        lambda: page.get_by_role("heading", name="Are we ready?").first.wait_for(),
+    )
+    journey.idle()
     expect(page.get_by_text("Placement secured")).to_have_count(0)
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_journey_phone_and_desktop(browser, size: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_journey_phone_and_desktop(browser: Browser, size: str, tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
     with streamlit_server(db_url) as url:
-        context = browser.new_context(**VIEWPORTS[size])
+        context = browser.new_context(**VIEWPORTS[size])  # type: ignore[arg-type]
         page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
         hosts: set[str] = set()
         page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-        page.goto(url)
         journey = Journey(page, url, size)
+        journey.goto(url)
         journey.text("Find a detox or treatment bed")
 
-        check_crisis_bar(journey)
-        name = search_and_open(journey)
-        check_crisis_bar(journey)
-        shortlist_it(journey, name)
-        reload_keeps_the_search(journey)
-        letter_is_flagged(journey)
-        confirm_bed_on_placement(journey, name)
-        bed_reaches_search_and_shortlist(journey, name)
-        declined_then_reopened_is_not_held(journey, name)
+        with journey.waiting("the crisis bar on the first page"):
+            check_crisis_bar(journey)
+        with journey.waiting("a search for 10001 and the top result's details"):
+            name = search_and_open(journey)
+        with journey.waiting("the crisis bar over the results"):
+            check_crisis_bar(journey)
+        steps = (
+            ("the top result added to the shortlist", shortlist_it),
+            ("the search back after a reload", lambda j, _name: reload_keeps_the_search(j)),
+            ("the hurtful letter sentence flagged", lambda j, _name: letter_is_flagged(j)),
+            ("a bed confirmed on Placement", confirm_bed_on_placement),
+            ("the bed shown on Search and the Shortlist", bed_reaches_search_and_shortlist),
+            ("a declined, reopened hold not shown as held", declined_then_reopened_is_not_held),
+        )
+        for what, step in steps:
+            with journey.waiting(what):
+                step(journey, name)
 
         # The icon, fonts and everything else came from the app itself.
         assert hosts == {urlsplit(url).netloc}, hosts

@@ -13,8 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
-from playwright.sync_api import expect
+from browser_support import ARTIFACTS, App, streamlit_server
+from playwright.sync_api import Browser
 from pypdf import PdfReader
 
 from matching.directory import columns as col
@@ -23,9 +23,7 @@ from matching.records.store import open_engine
 from matching.search.geo import resolve_location
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
-WAIT_MS = 60_000
 NEW_YORK = ZoneInfo("America/New_York")
 
 
@@ -43,16 +41,7 @@ def seed_shortlist(db_url: str) -> str:
     return str(nearest[col.NAME].iloc[0])
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    executable = chromium_path()
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_hold_secured_and_packet(browser: Browser, tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
     facility_name = seed_shortlist(db_url)
     today = datetime.now(UTC).astimezone(NEW_YORK).date()
@@ -63,14 +52,8 @@ def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type:
         context = browser.new_context(
             viewport={"width": 1280, "height": 1000}, accept_downloads=True
         )
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-
-        def shot(step: str) -> None:
-            page.screenshot(path=str(ARTIFACTS / f"readiness-{step}.png"), full_page=True)
-
-        def field(label: str):  # type: ignore[no-untyped-def]
-            return page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]')
+        app = App(context.new_page(), "readiness")
+        page, shot, field, open_tab = app.page, app.shot, app.field, app.tab
 
         def form_with(label: str):  # type: ignore[no-untyped-def]
             return page.locator('[data-testid="stForm"]').filter(has=field(label))
@@ -81,29 +64,22 @@ def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type:
             page.keyboard.type(day.strftime("%Y%m%d"))
             page.keyboard.press("Tab")
 
-        def open_tab(name: str) -> None:
-            # While Streamlit reruns, the old and the new tab bar can both be on the page for a
-            # moment: wait until only one is left, then click it.
-            tab = page.get_by_role("tab", name=name, exact=True)
-            expect(tab).to_have_count(1)
-            tab.click()
-
         def pick_time(label: str, hours_minutes: str) -> None:
             page.get_by_role("spinbutton", name=f"hour, {label}", exact=True).click()
             page.keyboard.type(hours_minutes.replace(":", ""))
             page.keyboard.press("Tab")
 
-        page.goto(url)
+        app.goto(url)
         page.get_by_role("link", name="Plan").click()
         page.get_by_role("button", name="Create my first case").click()
-        page.get_by_text("Created Our case.").wait_for()
+        app.see("Created Our case.")
 
         # The person and the safety screen: four "No" answers.
         field("First name or alias only").fill("Sam")
         for radio in page.locator('[data-testid="stRadio"]').all()[:4]:
             radio.get_by_text("No", exact=True).click()
         form_with("First name or alias only").get_by_role("button", name="Save").click()
-        page.get_by_text("Saved the person and safety screen.").wait_for()
+        app.see("Saved the person and safety screen.")
 
         # When and where.
         pick_date("Date", intervention_day)
@@ -115,35 +91,33 @@ def test_plan_hold_secured_and_packet(browser, tmp_path: Path) -> None:  # type:
         form_with("Place (as you would describe it to the team)").get_by_role(
             "button", name="Save"
         ).click()
-        page.get_by_text("Saved the time and place.").wait_for()
+        app.see("Saved the time and place.")
         shot("1-plan")
 
         # Placement: add the shortlisted facility, verify insurance, hold the bed.
         page.get_by_role("link", name="Placement").click()
-        page.get_by_text("Add facilities from a shortlist").wait_for()
+        app.see("Add facilities from a shortlist")
         shot("2-placement-empty")
-        page.locator('[data-testid="stMultiSelect"]').filter(has_text="Facilities to add").click()
-        page.get_by_role("option", name=facility_name).click()
-        page.keyboard.press("Escape")
+        app.choose("Facilities to add", facility_name)
         page.get_by_role("button", name="Add to the case").click()
-        page.get_by_text("Added 1 facility.").wait_for()
+        app.see("Added 1 facility.")
 
         open_tab("Insurance")
         field("Insurer").fill("Aetna")
         page.get_by_role("button", name="Save verification").click()
-        page.get_by_text("Insurance verification saved.").wait_for()
+        app.see("Insurance verification saved.")
 
         open_tab("Hold")
         pick_date("Hold expires: date", hold_day)
         pick_time("Hold expires: time", "10:00")
         field("Held by (staff name)").fill("Dana")
         page.get_by_role("button", name="Save the hold").click()
-        page.get_by_text("Bed hold saved.").wait_for()
+        app.see("Bed hold saved.")
         shot("3-placement")
 
         # Readiness: the placement is secured; download the packet and read it.
         page.get_by_role("link", name="Readiness").click()
-        page.get_by_text("Placement secured").wait_for()
+        app.see("Placement secured")
         shot("4-readiness")
         with page.expect_download() as download:
             page.get_by_role("button", name="Readiness packet (PDF)").click()

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM_ARGS, chromium_path, streamlit_server
+from browser_support import App, streamlit_server
 from case_factory import ready_case
 from oidc_provider import auth_secrets, oidc_provider
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Page
 
 from matching import case as cases
 from matching.case import access
@@ -25,9 +25,7 @@ from matching.records.sealing import bind_keys, generate_key
 from matching.records.store import open_engine
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
-WAIT_MS = 60_000
 SIZES = ((390, 844), (1440, 900))
 LEAD = "pat@practice.example"
 SAM = "sam@family.example"
@@ -44,32 +42,22 @@ encryption_keys = ["{key}"]
 """
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    executable = chromium_path()
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def look(browser, url: str, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+def look(browser: Browser, url: str, name: str) -> list[str]:
     """Open ``url`` at each size, screenshot it, and return the page texts."""
     shown = []
     for width, height in SIZES:
-        page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(url)
-        crisis = page.get_by_role("region", name="Crisis lines")
-        expect(crisis).to_be_visible(timeout=WAIT_MS)
-        expect(crisis.get_by_role("link", name="Call 988")).to_be_visible()
-        page.wait_for_timeout(1000)  # let the rest of the run arrive
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}x{height}.png"), full_page=True)
-        shown.append(page.inner_text("body"))
-        page.close()
+        app = App(browser.new_page(viewport={"width": width, "height": height}), name)
+        app.goto(url)  # the whole first run: nothing more arrives after it
+        crisis = app.page.get_by_role("region", name="Crisis lines")
+        app.visible(crisis, "the crisis lines")
+        app.visible(crisis.get_by_role("link", name="Call 988"), "the 988 link")
+        app.shot(f"{width}x{height}")
+        shown.append(app.page.inner_text("body"))
+        app.page.close()
     return shown
 
 
-def test_a_team_server_shows_only_the_sign_in_page(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_team_server_shows_only_the_sign_in_page(browser: Browser, tmp_path: Path) -> None:
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(SECRETS.format(key=generate_key()))
     db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
@@ -80,7 +68,7 @@ def test_a_team_server_shows_only_the_sign_in_page(browser, tmp_path: Path) -> N
             assert "Plan" not in body and "Placement" not in body
 
 
-def test_a_shared_database_without_sign_in_is_refused(browser) -> None:  # type: ignore[no-untyped-def]
+def test_a_shared_database_without_sign_in_is_refused(browser: Browser) -> None:
     # Nothing listens on port 9: serving any page of the store would fail, not leak.
     with streamlit_server("postgresql+psycopg://readybed@127.0.0.1:9/readybed") as url:
         for body in look(browser, url, "team-refused"):
@@ -104,18 +92,28 @@ def seed_team_case(db_url: str, key: str) -> None:
     engine.dispose()
 
 
-def sign_in(page, url: str, email: str, name: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(app: App, url: str, email: str, name: str) -> None:
     """Sign in through the provider's page, as a person would."""
-    page.goto(url)
+    page = app.page
+    app.goto(url)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Name").fill(name)
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{url}/**", timeout=WAIT_MS)
+    app.check(f"the way back after signing in as {email}", lambda: page.wait_for_url(f"{url}/**"))
+    app.idle(f"the first run after signing in as {email}")
 
 
-def test_people_sign_in_at_the_provider_and_see_what_their_role_allows(  # type: ignore[no-untyped-def]
-    browser, tmp_path: Path
+def open_page(app: App, url: str, awaited: str) -> Page:
+    """Open ``url`` (a new session), wait for ``awaited`` and the end of the run."""
+    app.goto(url)
+    app.visible(app.page.get_by_text(awaited).first, repr(awaited))
+    app.idle()
+    return app.page
+
+
+def test_people_sign_in_at_the_provider_and_see_what_their_role_allows(
+    browser: Browser, tmp_path: Path
 ) -> None:
     key = generate_key()
     db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
@@ -127,50 +125,37 @@ def test_people_sign_in_at_the_provider_and_see_what_their_role_allows(  # type:
         for width, height in SIZES:
             # A fresh context per size: its own cookies, so each signs in anew.
             context = browser.new_context(viewport={"width": width, "height": height})
-            page = context.new_page()
-            sign_in(page, url, SAM, "Sam")
-            page.goto(f"{url}/plan")
-            expect(page.get_by_text("Only the case's lead changes the plan")).to_be_visible(
-                timeout=WAIT_MS
-            )
-            expect(page.get_by_role("textbox", name="Letter")).to_be_visible()
+            member = App(context.new_page(), "team-member")
+            sign_in(member, url, SAM, "Sam")
+            page = open_page(member, f"{url}/plan", "Only the case's lead changes the plan")
+            member.visible(page.get_by_role("textbox", name="Letter"), "Sam's letter box")
             body = page.inner_text("body")
             assert "Aunt's living room" in body and "I love you" not in body
-            page.screenshot(path=str(ARTIFACTS / f"team-member-plan-{width}x{height}.png"))
+            member.shot(f"plan-{width}x{height}", full_page=False)
             page.get_by_role("heading", name="Letters").scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / f"team-member-letter-{width}x{height}.png"))
-            page.goto(f"{url}/placement")
-            expect(page.get_by_text("seen by the case's lead only").first).to_be_visible(
-                timeout=WAIT_MS
-            )
+            member.shot(f"letter-{width}x{height}", full_page=False)
+            page = open_page(member, f"{url}/placement", "seen by the case's lead only")
             body = page.inner_text("body")
             assert "Aetna" not in body and "REF-1" not in body
             page.get_by_text("seen by the case's lead only").first.scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / f"team-member-placement-{width}x{height}.png"))
-            page.goto(f"{url}/readiness")
-            expect(page.get_by_text("The case's lead prints the packet")).to_be_visible(
-                timeout=WAIT_MS
-            )
+            member.shot(f"placement-{width}x{height}", full_page=False)
+            page = open_page(member, f"{url}/readiness", "The case's lead prints the packet")
             assert page.get_by_role("button", name="Readiness packet (PDF)").count() == 0
             context.close()
 
             context = browser.new_context(viewport={"width": width, "height": height})
-            page = context.new_page()
-            sign_in(page, url, LEAD, "Pat Lee")
-            page.goto(f"{url}/team")
-            expect(page.get_by_role("heading", name="Change history")).to_be_visible(
-                timeout=WAIT_MS
-            )
+            lead = App(context.new_page(), "team-lead")
+            sign_in(lead, url, LEAD, "Pat Lee")
+            page = open_page(lead, f"{url}/team", "Change history")
             # Sam signed in above, so the invitation was accepted: two people, two Remove buttons.
-            expect(page.get_by_role("button", name="Remove")).to_have_count(2)
-            page.wait_for_timeout(1000)
-            page.screenshot(path=str(ARTIFACTS / f"team-lead-team-{width}x{height}.png"))
+            lead.count(page.get_by_role("button", name="Remove"), 2, "two Remove buttons")
+            lead.shot(f"team-{width}x{height}", full_page=False)
             page.get_by_role("heading", name="Change history").scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / f"team-lead-history-{width}x{height}.png"))
-            page.goto(f"{url}/plan")
+            lead.shot(f"history-{width}x{height}", full_page=False)
+            page = open_page(lead, f"{url}/plan", "Team")
             team_heading = page.get_by_role("heading", name="Team", exact=True)
-            expect(team_heading).to_be_visible(timeout=WAIT_MS)
+            lead.visible(team_heading, "the Team heading")
             team_heading.scroll_into_view_if_needed()
-            page.wait_for_timeout(1000)  # the table is drawn on a canvas: look at the PNG
-            page.screenshot(path=str(ARTIFACTS / f"team-lead-plan-team-{width}x{height}.png"))
+            lead.frames()  # the table is drawn on a canvas: look at the PNG
+            lead.shot(f"plan-team-{width}x{height}", full_page=False)
             context.close()
