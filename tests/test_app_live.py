@@ -1,7 +1,8 @@
 """The app's live sources (AppTest): refresh an area, the Search page's offer, SBAT import.
 
-FindTreatment.gov answers come from a local server (pytest-httpserver) built from the real
-API page in shared; nothing touches the network.
+FindTreatment.gov answers come from a local server (pytest-httpserver) built from 30 rows of the
+API's shape (tests/api_fixture.py); nothing touches the network. The SBAT import reads the real
+snapshot in ../shared (``realdata``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from api_fixture import api_rows
 from pytest_httpserver import HTTPServer
 from streamlit.testing.v1 import AppTest
 from werkzeug import Request, Response
@@ -19,10 +21,7 @@ from matching.records import library
 from matching.records.store import open_engine
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-SHARED = Path(__file__).resolve().parents[2] / "shared/data/real"
-SAMPLE = SHARED / "CBHSQ_findtreatment/findtreatment_api_sample_2019-05.json"
-SBAT = SHARED / "fabriceyhc_SUD-BedWatch/sudhelpla_agencies_20250814_094001.csv"
-pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="real API sample not available")
+SBAT_NAME = "fabriceyhc_SUD-BedWatch/sudhelpla_agencies_20250814_094001.csv"
 TIMEOUT = 90
 
 
@@ -41,8 +40,8 @@ def app(store_url: str, httpserver: HTTPServer, tmp_path: Path, monkeypatch) -> 
 
 
 def _serve_sample(server: HTTPServer) -> None:
-    document = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    document["totalPages"] = 1
+    rows = api_rows(30)
+    document = {"page": 1, "totalPages": 1, "recordCount": len(rows), "rows": rows}
 
     def answer(request: Request) -> Response:
         return Response(json.dumps(document), content_type="application/json")
@@ -97,17 +96,20 @@ def test_search_page_offers_a_refresh_of_the_searched_area(
     assert not app.exception
     app.button(key="search_submit").click().run()
     names = app.dataframe[0].value["Facility"].tolist()
-    assert "Region Ten Community Services Board" in names
+    assert "Blue Spruce Treatment Center 1" in names
 
 
-@pytest.mark.skipif(not SBAT.exists(), reason="SBAT snapshot not available")
-def test_sbat_export_becomes_a_directory_with_beds_by_sex(app: AppTest, store_url: str) -> None:
+@pytest.mark.realdata
+def test_sbat_export_becomes_a_directory_with_beds_by_sex(
+    app: AppTest, store_url: str, real_data: Path
+) -> None:
+    sbat = real_data / SBAT_NAME
     app.switch_page("app_pages/data.py").run()
-    app.get("file_uploader")[2].set_value((SBAT.name, SBAT.read_bytes(), "text/csv"))
+    app.get("file_uploader")[2].set_value((sbat.name, sbat.read_bytes(), "text/csv"))
     app.radio(key="sbat_mode").set_value("directory")
     app.button(key="sbat_submit").click().run()
     assert not app.exception
-    assert _active_name(store_url) == SBAT.name
+    assert _active_name(store_url) == sbat.name
     app.switch_page("app_pages/search.py").run()
     app.text_input(key="place").input("90006")
     app.button(key="search_submit").click().run()

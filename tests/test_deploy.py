@@ -299,8 +299,7 @@ def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
 
 def test_the_filled_in_template_puts_the_app_in_team_mode(monkeypatch):
     """The app reads the template's keys: filled in, the server runs in team mode."""
-    # The app's team mode (app_pages/team_ui.py) lands on its own branch.
-    team_ui = pytest.importorskip("app_pages.team_ui")
+    from app_pages import team_ui
     from matching.records.sealing import generate_key
 
     secrets = _secrets()

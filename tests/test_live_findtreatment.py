@@ -1,14 +1,17 @@
 """FindTreatment.gov refresh against recorded answers on a local server (never the network).
 
-Pages are built from the real API page in shared (2019, 30 facilities near Charlottesville)
-and from hand-written pages of the same shape: several pages, an empty page, 429 then 200,
-a 500, an HTML error page, truncated JSON and a renamed field.
+Pages are built from 30 rows of the API's shape made from a committed fixture
+(tests/api_fixture.py), so paging, retries, time-outs, caching and merging are tested on
+every checkout; one test serves the real API page in ../shared (2019, 30 facilities near
+Charlottesville; marked ``realdata``). Hand-written answers: several pages, an empty page,
+429 then 200, a 500, an HTML error page, truncated JSON and a renamed field.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
+from api_fixture import api_rows
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -28,18 +32,14 @@ from matching.live.findtreatment_api import ENDPOINT, SOURCE, FetchArea, fetch_a
 from matching.live.http import LiveClient, LiveSettings
 from matching.live.merge import merge_listings
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "shared/data/real/CBHSQ_findtreatment/findtreatment_api_sample_2019-05.json"
-)
-pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="real API sample not available")
+SAMPLE_NAME = "CBHSQ_findtreatment/findtreatment_api_sample_2019-05.json"
 AREA = FetchArea(lat=38.0293, lon=-78.4767, radius_miles=25)
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 AREA_PARAMETERS = {"sAddr", "limitType", "limitValue", "sType", "sort", "pageSize", "page"}
 
 
 def _rows() -> list[dict]:
-    return json.loads(SAMPLE.read_text(encoding="utf-8"))["rows"]
+    return api_rows(30)
 
 
 def _page(rows: list[dict], page: int, total_pages: int) -> str:
@@ -70,6 +70,18 @@ def _settings(server: HTTPServer, tmp_path: Path, **overrides: object) -> LiveSe
 def _three_pages() -> list[list[dict]]:
     rows = _rows()
     return [rows[:10], rows[10:20], rows[20:]]
+
+
+@pytest.mark.realdata
+def test_the_real_api_page_is_fetched_and_imported(
+    httpserver: HTTPServer, tmp_path: Path, real_data: Path
+) -> None:
+    rows = json.loads((real_data / SAMPLE_NAME).read_text(encoding="utf-8"))["rows"]
+    _serve_pages(httpserver, [rows[:10], rows[10:20], rows[20:]])
+    result = fetch_area(AREA, settings=_settings(httpserver, tmp_path), now=NOW)
+    assert len(result.frame) == 30 and result.pages == 3
+    assert result.frame[col.FACILITY_ID].is_unique
+    assert set(result.frame[col.SOURCE]) == {SOURCE}
 
 
 def test_every_page_is_fetched_and_imported(httpserver: HTTPServer, tmp_path: Path) -> None:
@@ -142,11 +154,11 @@ def test_429_is_retried_then_succeeds(httpserver: HTTPServer, tmp_path: Path) ->
 def test_retry_waits_back_off(httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_request(ENDPOINT).respond_with_data("down", status=503)
     settings = _settings(httpserver, tmp_path, backoff_seconds=0.05, attempts=3)
-    started = time.monotonic()
+    waits: list[float] = []
     with pytest.raises(OnlineSourceError, match=r"server error \(HTTP 503\) after 3 tries"):
-        fetch_area(AREA, settings=settings, now=NOW)
+        fetch_area(AREA, settings=settings, now=NOW, sleep=waits.append)
     assert len(httpserver.log) == 3
-    assert time.monotonic() - started >= 0.05 + 0.1  # two waits: 0.05 s, then doubled
+    assert waits == pytest.approx([0.05, 0.1])  # two waits: 0.05 s, then doubled
 
 
 HTML = "<html><body>Maintenance</body></html>"
@@ -212,7 +224,10 @@ def test_offline_is_one_sentence(tmp_path: Path) -> None:
 
 @functools.cache
 def _imported() -> pd.DataFrame:
-    return import_file(SAMPLE).frame
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "findtreatment_api_page.json"
+        page.write_text(_page(_rows(), 1, 1), encoding="utf-8")
+        return import_file(page).frame
 
 
 def _directory() -> pd.DataFrame:

@@ -22,12 +22,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM_ARGS, ROOT, _wait_healthy, chromium_path, free_port
+from browser_support import ARTIFACTS, ROOT, App, _wait_healthy, free_port
+from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
-WAIT_MS = 60_000
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", ""}
 PAGES = ("", "shortlist", "plan", "placement", "readiness", "data")
 
@@ -117,26 +116,24 @@ def outside_calls(net_log: Path) -> list[dict[str, object]]:
     return outside
 
 
-def test_a_whole_session_serves_and_contacts_this_computer_only(tmp_path: Path) -> None:
-    executable = chromium_path()
+def test_a_whole_session_serves_and_contacts_this_computer_only(
+    browser: Browser, tmp_path: Path
+) -> None:
     with audited_server(tmp_path) as (url, process, net_log):
         port = int(url.rsplit(":", 1)[1])
         assert listening_addresses(process.pid, port) == {"127.0.0.1"}
         requested: list[str] = []
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(WAIT_MS)
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto(url)
-            page.get_by_label("Where is the person? ZIP, city or coordinates").fill("10001")
-            page.get_by_role("button", name="Search").click()
-            page.get_by_text(re.compile(r"\d+ facilities near 10001")).wait_for()
-            for path in PAGES[1:]:
-                page.goto(f"{url}/{path}")
-                page.get_by_text("988").first.wait_for()
-                page.wait_for_timeout(500)
-            browser.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        app = App(context.new_page(), "local-only")
+        app.page.on("request", lambda request: requested.append(request.url))
+        app.goto(url)
+        app.field("Where is the person? ZIP, city or coordinates").fill("10001")
+        app.page.get_by_role("button", name="Search").click()
+        app.see(re.compile(r"\d+ facilities near 10001"))
+        for path in PAGES[1:]:
+            app.goto(f"{url}/{path}")  # the whole run of each page: every request it makes
+            app.see("988")
+        context.close()
         listening = listening_addresses(process.pid, port)
     assert listening == {"127.0.0.1"}
     hosts = {urlsplit(address).hostname for address in requested if address.startswith("http")}

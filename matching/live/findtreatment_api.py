@@ -15,6 +15,8 @@ importer, so a refresh yields the same canonical rows as an imported API file.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -99,8 +101,12 @@ def fetch_area(
     progress: Progress | None = None,
     now: datetime | None = None,
     transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> FetchResult:
-    """Fetch every page of listings for ``area`` and import them (raises OnlineSourceError)."""
+    """Fetch every page of listings for ``area`` and import them (raises OnlineSourceError).
+
+    ``sleep`` waits between retries and requests (tests pass a recorder instead of waiting).
+    """
     settings = settings or LiveSettings.from_env()
     report_progress = progress or (lambda fraction, message: None)
     fetched_at = now or datetime.now(UTC)
@@ -108,7 +114,7 @@ def fetch_area(
         raise ValueError(f"now must be timezone-aware, got {fetched_at!r}")
     url = settings.findtreatment_url.rstrip("/") + ENDPOINT
     rows: list[object] = []
-    with LiveClient(settings, service=SERVICE, transport=transport) as client:
+    with LiveClient(settings, service=SERVICE, transport=transport, sleep=sleep) as client:
         report_progress(0.0, f"Asking {SERVICE} for page 1")
         total_pages = 1
         page = 1
