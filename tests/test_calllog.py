@@ -22,7 +22,13 @@ from matching.records.calllog import (
 from matching.records.store import open_engine
 from tests.search_frames import directory, facility
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)  # set again at each test's start (below)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_the_tests_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is the time the test starts, not the time the module was collected (minutes ago)."""
+    monkeypatch.setitem(globals(), "NOW", datetime.now(UTC).replace(microsecond=0))
 
 
 def _call(facility_id: str = "f001", **values) -> CallReport:  # type: ignore[no-untyped-def]

@@ -32,7 +32,13 @@ def engine(db_engine):  # type: ignore[no-untyped-def]
     return db_engine
 
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)  # set again at each test's start (below)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_the_tests_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is the time the test starts, not the time the module was collected (minutes ago)."""
+    monkeypatch.setitem(globals(), "NOW", datetime.now(UTC).replace(microsecond=0))
 TABLE = directory(facility(1), facility(2), facility(3))
 SECRET = "mother says he keeps a gun in the truck"
 

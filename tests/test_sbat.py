@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,14 @@ SNAPSHOT = (
     Path(__file__).resolve().parents[2]
     / "shared/data/real/fabriceyhc_SUD-BedWatch/sudhelpla_agencies_20250814_094001.csv"
 )
-needs_snapshot = pytest.mark.skipif(not SNAPSHOT.exists(), reason="SBAT snapshot not available")
+_snapshot_present = pytest.mark.skipif(not SNAPSHOT.exists(), reason="SBAT snapshot not available")
+
+
+def needs_snapshot(test: Callable[..., None]) -> Callable[..., None]:
+    """Mark ``test`` as reading the real SBAT snapshot in ../shared (skipped without it)."""
+    return pytest.mark.realdata(_snapshot_present(test))
+
+
 HEADER = "agency_name,agency_name_secondary,agency_address,available_beds,last_updated\n"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -31,8 +32,25 @@ def flags(*values: int) -> np.ndarray:
     return np.array(values, dtype="int8")
 
 
-def test_thresholds_follow_the_domain_notes() -> None:
-    assert (FRESH_HOURS, STALE_HOURS) == (24.0, 72.0)
+def test_default_bands_follow_the_domain_notes() -> None:
+    """A report is fresh for a day, aging up to three days, then stale (the domain notes)."""
+    day, three_days = (
+        timedelta(days=1).total_seconds() / 3600,
+        timedelta(days=3).total_seconds() / 3600,
+    )
+    ages = [0.0, day - 0.01, day, three_days - 0.01, three_days, 10 * three_days]
+    assert [freshness(age) for age in ages] == [
+        "fresh",
+        "fresh",
+        "aging",
+        "aging",
+        "stale",
+        "stale",
+    ]
+    # The configurable thresholds default to those bands: passing them changes nothing.
+    assert [freshness(age, fresh_hours=FRESH_HOURS, stale_hours=STALE_HOURS) for age in ages] == [
+        freshness(age) for age in ages
+    ]
 
 
 @pytest.mark.parametrize(

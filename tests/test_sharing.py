@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from matching.case import pipeline, sharing
 from matching.directory import columns as col
 from matching.records.calllog import call_history, log_call, overlay_call_log
@@ -12,7 +14,13 @@ from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
 from tests.search_frames import ORIGIN, directory, facility
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)  # set again at each test's start (below)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_the_tests_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is the time the test starts, not the time the module was collected (minutes ago)."""
+    monkeypatch.setitem(globals(), "NOW", datetime.now(UTC).replace(microsecond=0))
 
 
 def _placement(facility_id: str) -> pipeline.Placement:
