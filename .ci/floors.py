@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # at collection); linters are not needed there.
 TEST_TOOLS = (
     "pytest",
+    "pytest-xdist",
     "hypothesis",
     "pypdf",
     "nbclient",

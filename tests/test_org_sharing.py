@@ -39,6 +39,8 @@ NOW = datetime.now(UTC).replace(microsecond=0)  # set again at each test's start
 def _now_is_the_tests_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """NOW is the time the test starts, not the time the module was collected (minutes ago)."""
     monkeypatch.setitem(globals(), "NOW", datetime.now(UTC).replace(microsecond=0))
+
+
 TABLE = directory(facility(1), facility(2), facility(3))
 SECRET = "mother says he keeps a gun in the truck"
 
