@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,14 +201,23 @@ def test_a_bad_answer_is_one_sentence(httpserver: HTTPServer, tmp_path: Path, ca
 
 
 def test_a_timeout_is_one_sentence(httpserver: HTTPServer, tmp_path: Path) -> None:
+    # The server answers only once the client has given up, and the test waits for those late
+    # answers: a request still in flight must not land in the next test's server log.
+    release = threading.Event()
+
     def slow(request: Request) -> Response:
-        time.sleep(0.5)
+        release.wait(timeout=30)
         return Response(_page(_rows(), 1, 1), content_type="application/json")
 
     httpserver.expect_request(ENDPOINT).respond_with_handler(slow)
     settings = _settings(httpserver, tmp_path, timeout_seconds=0.1, attempts=2)
     with pytest.raises(OnlineSourceError, match="did not answer within 0.1 s after 2 tries"):
         fetch_area(AREA, settings=settings, now=NOW)
+    release.set()
+    deadline = time.monotonic() + 30
+    while len(httpserver.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(httpserver.log) == 2, "the server never finished the two timed-out requests"
 
 
 def test_offline_is_one_sentence(tmp_path: Path) -> None:
