@@ -27,6 +27,35 @@ def real_data() -> Path:
     return REAL_DATA
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """When a browser test fails, screenshot every page it left open and name the files.
+
+    The App helper already screenshots a failed wait; this also covers a failed click or
+    download, so every browser failure leaves a picture of the page in test-artifacts/.
+    """
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if report.when == "call" and report.failed and browser is not None:
+        from tests.browser_support import ARTIFACTS
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        saved = []
+        pages = [page for context in browser.contexts for page in context.pages]
+        for number, page in enumerate(pages, start=1):
+            slug = "".join(c if c.isalnum() else "-" for c in item.name)[:80]
+            path = ARTIFACTS / f"FAILED-{slug}-page{number}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            except Exception as error:  # a closed or crashed page: say so, keep the report
+                saved.append(f"page {number}: no screenshot ({error})")
+            else:
+                saved.append(str(path))
+        if saved:
+            report.sections.append(("browser pages at the failure", "\n".join(saved)))
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
     """Debian's Chromium through Playwright, one for the session's browser tests."""
