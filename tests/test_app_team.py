@@ -17,11 +17,11 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from app_pages.links import plain
-from matching import case as cases
-from matching.case import access
 from matching.directory import columns as col
-from matching.records import audit, library, sealing, shortlist, store, team
+from matching.records import audit, library, members, sealing, shortlist, store, team
+from matching.records import cases as case_records
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -79,7 +79,7 @@ def lead_case(team_engine):  # type: ignore[no-untyped-def]
     lead = team.sign_in(team_engine, email=LEAD, display_name="Pat Lee")
     built = ready_case(datetime.now(UTC))
     sams = replace(built.team[0], name="Sam", letter="", letter_status="not_started", account=SAM)
-    return cases.create_case(
+    return case_records.create_case(
         team_engine,
         replace(built, title="The Rivera family", team=(sams, *built.team[1:])),
         actor=lead,
@@ -124,7 +124,7 @@ def test_an_invited_member_sees_the_case_writes_only_their_letter_and_no_insuran
     lead_case, team_engine, key
 ) -> None:
     lead = session(LEAD, key)
-    invite(lead, SAM, "member")
+    invite(lead, SAM, "member", actor=LOCAL)
     assert f"Invited {SAM} as member" in texts(lead)
 
     sam = session(SAM, key)
@@ -136,7 +136,9 @@ def test_an_invited_member_sees_the_case_writes_only_their_letter_and_no_insuran
     widget(sam, "text_area", "Letter").input(SAMS_LETTER)
     widget(sam, "button", "Review and save").click().run()
     assert not sam.exception
-    stored = cases.load_case(team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD))
+    stored = case_records.load_case(
+        team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD)
+    )
     assert stored.team[0].letter == SAMS_LETTER
     assert stored.team[1].letter.startswith("I love you")  # the others' letters untouched
 
@@ -150,7 +152,7 @@ def test_an_invited_member_sees_the_case_writes_only_their_letter_and_no_insuran
 
 
 def test_a_viewer_reads_the_plan_but_cannot_edit_or_read_letters(lead_case, key) -> None:
-    invite(session(LEAD, key), VIC, "viewer")
+    invite(session(LEAD, key), VIC, "viewer", actor=LOCAL)
     vic = session(VIC, key)
     assert "Aunt's living room" in texts(vic)
     assert not vic.main.text_area and not vic.main.text_input and not vic.main.checkbox
@@ -167,7 +169,7 @@ def test_a_person_of_another_organisation_sees_no_case(lead_case, key) -> None:
 
 
 def test_a_removed_member_loses_the_case_on_their_next_run(lead_case, key) -> None:
-    lead = invite(session(LEAD, key), SAM, "member")
+    lead = invite(session(LEAD, key), SAM, "member", actor=LOCAL)
     sam = session(SAM, key)
     assert "Aunt's living room" in texts(sam)
 
@@ -189,13 +191,13 @@ def test_the_last_lead_cannot_be_demoted_and_the_page_says_why(lead_case, team_e
     assert not lead.exception
     assert "only lead" in texts(lead)
     assert lead.selectbox(key=own).value == "lead"
-    assert cases.list_cases(team_engine, actor=team.sign_in(team_engine, email=LEAD))[0].role == (
-        "lead"
-    )
+    assert case_records.list_cases(team_engine, actor=team.sign_in(team_engine, email=LEAD))[
+        0
+    ].role == ("lead")
 
 
 def test_the_audit_trail_lists_the_changes_for_the_lead_only(lead_case, key) -> None:
-    lead = invite(session(LEAD, key), SAM, "member")
+    lead = invite(session(LEAD, key), SAM, "member", actor=LOCAL)
     sam = session(SAM, key)
     widget(sam, "text_area", "Letter").input(SAMS_LETTER)
     widget(sam, "button", "Review and save").click().run()
@@ -211,7 +213,7 @@ def test_the_audit_trail_lists_the_changes_for_the_lead_only(lead_case, key) -> 
 
 
 def test_a_lead_invitation_made_on_the_page_gives_the_full_plan(lead_case, key) -> None:
-    invite(session(LEAD, key), SAM, "lead")
+    invite(session(LEAD, key), SAM, "lead", actor=LOCAL)
     sam = session(SAM, key)
     assert widget(sam, "text_input", "First name or alias only").value == "Sam"
     assert len(widget(sam, "selectbox", "Letter of").options) == 4  # every letter is theirs
@@ -227,7 +229,9 @@ def test_the_lead_links_a_letter_to_a_sign_in_e_mail(lead_case, team_engine, key
     ).input("VIC@family.example ")
     widget(lead, "button", "Add to the team").click().run()
     assert not lead.exception
-    stored = cases.load_case(team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD))
+    stored = case_records.load_case(
+        team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD)
+    )
     assert stored.team[-1].name == "Vic" and stored.team[-1].account == VIC
 
 
@@ -242,7 +246,7 @@ def test_a_typo_in_the_sign_in_e_mail_is_refused_with_a_sentence(lead_case, key)
 
 
 def test_deleting_a_case_says_its_change_history_goes_too(lead_case, team_engine, key) -> None:
-    lead = invite(session(LEAD, key), SAM, "member")
+    lead = invite(session(LEAD, key), SAM, "member", actor=LOCAL)
     lead.switch_page("app_pages/plan.py").run()
     entries = len(
         audit.trail(team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD))
@@ -259,8 +263,8 @@ def test_a_colleague_shares_the_shortlist_a_family_member_does_not(lead_case, te
     first = directory.head(1)
     target = shortlist.default_shortlist(team_engine, actor=lead)
     shortlist.add_facilities(team_engine, target.id, first, actor=lead)
-    access.invite(team_engine, lead_case.id, email=VIC, role="viewer", join_org=True, actor=lead)
-    access.invite(team_engine, lead_case.id, email=SAM, role="member", actor=lead)
+    members.invite(team_engine, lead_case.id, email=VIC, role="viewer", join_org=True, actor=lead)
+    members.invite(team_engine, lead_case.id, email=SAM, role="member", actor=lead)
     name = plain(str(first[col.NAME].iloc[0]))
 
     colleague = session(VIC, key, "app_pages/shortlist.py")
@@ -270,7 +274,7 @@ def test_a_colleague_shares_the_shortlist_a_family_member_does_not(lead_case, te
 
 
 def test_what_a_member_types_is_stored_encrypted(lead_case, team_engine, key):
-    invite(session(LEAD, key), SAM, "member")
+    invite(session(LEAD, key), SAM, "member", actor=LOCAL)
     sam = session(SAM, key)
     widget(sam, "text_area", "Letter").input(SAMS_LETTER)
     widget(sam, "button", "Review and save").click().run()
@@ -298,7 +302,7 @@ def test_a_sign_in_without_an_e_mail_is_refused_with_a_sentence(store_url, key):
 
 
 def test_a_changed_role_applies_on_the_next_run(lead_case, team_engine, key) -> None:
-    invite(session(LEAD, key), SAM, "lead")
+    invite(session(LEAD, key), SAM, "lead", actor=LOCAL)
     sam = session(SAM, key)
     assert widget(sam, "text_input", "First name or alias only").value == "Sam"
 
@@ -314,13 +318,13 @@ def test_a_changed_role_applies_on_the_next_run(lead_case, team_engine, key) -> 
 
 
 def test_invitations_refuse_a_typo_list_pending_and_can_be_revoked(lead_case, key) -> None:
-    lead = invite(session(LEAD, key), "sam at family", "member")
+    lead = invite(session(LEAD, key), "sam at family", "member", actor=LOCAL)
     assert "Not invited" in texts(lead) and "not an e-mail address" in texts(lead)
     assert "Pending invitations" not in texts(lead)
 
-    invite(lead, SAM, "viewer")
+    invite(lead, SAM, "viewer", actor=LOCAL)
     assert "Pending invitations" in texts(lead) and "Viewer" in texts(lead)
-    invite(lead, SAM, "member")
+    invite(lead, SAM, "member", actor=LOCAL)
     assert "already has a pending invitation" in texts(lead)
 
     widget(lead, "button", "Revoke").click().run()

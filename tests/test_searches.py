@@ -6,15 +6,19 @@ from datetime import date, time
 
 from app_pages.search_form import FormInput, form_from_json
 from matching.records import searches
+from matching.records.team import LOCAL
 
 
 def test_last_search_round_trips_and_is_replaced(engine) -> None:  # type: ignore[no-untyped-def]
-    assert searches.load_last_search(engine) is None
-    searches.save_last_search(engine, {"place": "10001"})
-    searches.save_last_search(engine, {"place": "Columbus, Ohio", "radius": 25})
-    assert searches.load_last_search(engine) == {"place": "Columbus, Ohio", "radius": 25}
-    assert searches.forget_last_search(engine) is True
-    assert searches.load_last_search(engine) is None
+    assert searches.load_last_search(engine, actor=LOCAL) is None
+    searches.save_last_search(engine, {"place": "10001"}, actor=LOCAL)
+    searches.save_last_search(engine, {"place": "Columbus, Ohio", "radius": 25}, actor=LOCAL)
+    assert searches.load_last_search(engine, actor=LOCAL) == {
+        "place": "Columbus, Ohio",
+        "radius": 25,
+    }
+    assert searches.forget_last_search(engine, actor=LOCAL) is True
+    assert searches.load_last_search(engine, actor=LOCAL) is None
 
 
 def test_form_survives_json_with_dates_times_and_choices() -> None:
