@@ -1,8 +1,11 @@
 """The membership matrix: every role (and non-members of both organisations) x every action.
 
-Each cell either does what was asked or is refused with AccessError (listing and counting
-"refuse" by leaving the case out). The expected cells are written here independently of
-matching.case.access.PERMISSIONS, so a wrong permission table fails.
+Each cell either does what was asked or is refused, and the refusal is asserted as itself: an
+AccessError with the sentence of that refusal (not a member; a role that may not; someone
+else's letter), or, for the case list only, the case left out. A function that returns
+nothing (an empty audit trail, a False) instead of refusing fails its cell. The expected
+cells are written here independently of matching.case.permissions.PERMISSIONS, so a wrong
+permission table fails.
 """
 
 from __future__ import annotations
@@ -153,27 +156,63 @@ def team(engine) -> Team:  # type: ignore[no-untyped-def]
     return build_team(engine)
 
 
+NOT_A_MEMBER = "refused: not a member"
+BY_ROLE = "refused: not for this role"
+NOT_THEIRS = "refused: not their letter"
+LEFT_OUT = "refused: left out of the list"
+NON_MEMBERS = {"same_org", "other_org"}
+
+
+def _refusal(error: AccessError) -> str:
+    """Name the refusal ``error`` is; fail on an AccessError that is none of them."""
+    message = str(error)
+    if "does not exist or you are not a member of it" in message or (
+        "does not exist or is not to a case of yours" in message
+    ):
+        return NOT_A_MEMBER
+    if message.startswith("Only the lead") or message.startswith("Only the lead or member"):
+        return BY_ROLE
+    if message.startswith("You can save only your own letter"):
+        return NOT_THEIRS
+    raise AssertionError(f"an AccessError that is no known refusal: {message}")
+
+
+def _expected(action: str, who: str) -> str:
+    if who in EXPECTED[action]:
+        return "allowed"
+    if action == "list":
+        return LEFT_OUT
+    if who in NON_MEMBERS:
+        return NOT_A_MEMBER
+    if action == "save_others_letter" and who != "viewer":
+        return NOT_THEIRS  # they may write letters, only not this one
+    return BY_ROLE
+
+
 def _outcome(engine, team: Team, action: str, who: str) -> str:  # type: ignore[no-untyped-def]
     if action == "revoke_invitation" and who != "lead":
         invitation_id = _pending(engine, team)
         try:
-            revoke_invitation(engine, invitation_id, actor=team.actors[who])
-        except AccessError:
-            return "refused"
+            result = revoke_invitation(engine, invitation_id, actor=team.actors[who])
+        except AccessError as error:
+            return _refusal(error)
+        assert result is None
         return "allowed"
     try:
         done = ACTIONS[action](engine, team, who)
-    except AccessError:
-        return "refused"
-    assert done in (True, False), f"{action} by {who} returned {done!r}"
-    return "allowed" if done else "refused"
+    except AccessError as error:
+        return _refusal(error)
+    if action == "list" and done is False:
+        return LEFT_OUT  # the case list refuses by leaving the case out, never by raising
+    # Anything else that neither did it nor raised the refusal is a bug (an empty trail...).
+    assert done is True, f"{action} by {who} neither did it nor refused: {done!r}"
+    return "allowed"
 
 
 @pytest.mark.parametrize("who", PEOPLE)
 @pytest.mark.parametrize("action", sorted(ACTIONS))
 def test_membership_matrix(engine, team: Team, action: str, who: str) -> None:  # type: ignore[no-untyped-def]
-    expected = "allowed" if who in EXPECTED[action] else "refused"
-    assert _outcome(engine, team, action, who) == expected
+    assert _outcome(engine, team, action, who) == _expected(action, who)
 
 
 def test_each_person_counts_only_the_cases_they_are_on(engine, team: Team) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,6 @@ from matching.directory import columns as col
 from matching.records import audit, library, members, sealing, shortlist, store, team
 from matching.records import cases as case_records
 from matching.records.store import open_engine
-from matching.records.team import LOCAL
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -124,7 +123,7 @@ def test_an_invited_member_sees_the_case_writes_only_their_letter_and_no_insuran
     lead_case, team_engine, key
 ) -> None:
     lead = session(LEAD, key)
-    invite(lead, SAM, "member", actor=LOCAL)
+    invite(lead, SAM, "member")
     assert f"Invited {SAM} as member" in texts(lead)
 
     sam = session(SAM, key)
@@ -152,7 +151,7 @@ def test_an_invited_member_sees_the_case_writes_only_their_letter_and_no_insuran
 
 
 def test_a_viewer_reads_the_plan_but_cannot_edit_or_read_letters(lead_case, key) -> None:
-    invite(session(LEAD, key), VIC, "viewer", actor=LOCAL)
+    invite(session(LEAD, key), VIC, "viewer")
     vic = session(VIC, key)
     assert "Aunt's living room" in texts(vic)
     assert not vic.main.text_area and not vic.main.text_input and not vic.main.checkbox
@@ -169,7 +168,7 @@ def test_a_person_of_another_organisation_sees_no_case(lead_case, key) -> None:
 
 
 def test_a_removed_member_loses_the_case_on_their_next_run(lead_case, key) -> None:
-    lead = invite(session(LEAD, key), SAM, "member", actor=LOCAL)
+    lead = invite(session(LEAD, key), SAM, "member")
     sam = session(SAM, key)
     assert "Aunt's living room" in texts(sam)
 
@@ -197,7 +196,7 @@ def test_the_last_lead_cannot_be_demoted_and_the_page_says_why(lead_case, team_e
 
 
 def test_the_audit_trail_lists_the_changes_for_the_lead_only(lead_case, key) -> None:
-    lead = invite(session(LEAD, key), SAM, "member", actor=LOCAL)
+    lead = invite(session(LEAD, key), SAM, "member")
     sam = session(SAM, key)
     widget(sam, "text_area", "Letter").input(SAMS_LETTER)
     widget(sam, "button", "Review and save").click().run()
@@ -213,7 +212,7 @@ def test_the_audit_trail_lists_the_changes_for_the_lead_only(lead_case, key) -> 
 
 
 def test_a_lead_invitation_made_on_the_page_gives_the_full_plan(lead_case, key) -> None:
-    invite(session(LEAD, key), SAM, "lead", actor=LOCAL)
+    invite(session(LEAD, key), SAM, "lead")
     sam = session(SAM, key)
     assert widget(sam, "text_input", "First name or alias only").value == "Sam"
     assert len(widget(sam, "selectbox", "Letter of").options) == 4  # every letter is theirs
@@ -246,7 +245,7 @@ def test_a_typo_in_the_sign_in_e_mail_is_refused_with_a_sentence(lead_case, key)
 
 
 def test_deleting_a_case_says_its_change_history_goes_too(lead_case, team_engine, key) -> None:
-    lead = invite(session(LEAD, key), SAM, "member", actor=LOCAL)
+    lead = invite(session(LEAD, key), SAM, "member")
     lead.switch_page("app_pages/plan.py").run()
     entries = len(
         audit.trail(team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD))
@@ -274,7 +273,7 @@ def test_a_colleague_shares_the_shortlist_a_family_member_does_not(lead_case, te
 
 
 def test_what_a_member_types_is_stored_encrypted(lead_case, team_engine, key):
-    invite(session(LEAD, key), SAM, "member", actor=LOCAL)
+    invite(session(LEAD, key), SAM, "member")
     sam = session(SAM, key)
     widget(sam, "text_area", "Letter").input(SAMS_LETTER)
     widget(sam, "button", "Review and save").click().run()
@@ -302,7 +301,7 @@ def test_a_sign_in_without_an_e_mail_is_refused_with_a_sentence(store_url, key):
 
 
 def test_a_changed_role_applies_on_the_next_run(lead_case, team_engine, key) -> None:
-    invite(session(LEAD, key), SAM, "lead", actor=LOCAL)
+    invite(session(LEAD, key), SAM, "lead")
     sam = session(SAM, key)
     assert widget(sam, "text_input", "First name or alias only").value == "Sam"
 
@@ -318,13 +317,13 @@ def test_a_changed_role_applies_on_the_next_run(lead_case, team_engine, key) -> 
 
 
 def test_invitations_refuse_a_typo_list_pending_and_can_be_revoked(lead_case, key) -> None:
-    lead = invite(session(LEAD, key), "sam at family", "member", actor=LOCAL)
+    lead = invite(session(LEAD, key), "sam at family", "member")
     assert "Not invited" in texts(lead) and "not an e-mail address" in texts(lead)
     assert "Pending invitations" not in texts(lead)
 
-    invite(lead, SAM, "viewer", actor=LOCAL)
+    invite(lead, SAM, "viewer")
     assert "Pending invitations" in texts(lead) and "Viewer" in texts(lead)
-    invite(lead, SAM, "member", actor=LOCAL)
+    invite(lead, SAM, "member")
     assert "already has a pending invitation" in texts(lead)
 
     widget(lead, "button", "Revoke").click().run()

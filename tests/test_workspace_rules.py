@@ -1,0 +1,178 @@
+"""The two rules of the workspace (ARCHITECTURE.md, "The workspace"), checked on the source.
+
+* No function takes a defaulted ``actor``: a call that forgets whom it acts for must fail,
+  not silently act as the local person. Pages and the CLI bind the actor once, in a
+  :class:`matching.records.workspace.Workspace`.
+* SQL lives only in ``matching/records/``: nowhere else in the package, the pages or
+  ``app.py`` imports SQLAlchemy, names a table of the store, builds a statement
+  (``select``/``insert``/``update``/``delete``/``text``) or opens a connection or transaction
+  on an engine. Pandas is not SQL: ``frame.update(...)``, ``np.select(...)`` and
+  ``frame.insert(...)`` are methods, not the statement builders, and are not flagged.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from matching.records import store
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDS = ROOT / "matching" / "records"
+CHECKED = sorted(
+    [
+        *(path for path in (ROOT / "matching").rglob("*.py") if RECORDS not in path.parents),
+        *(ROOT / "app_pages").glob("*.py"),
+        ROOT / "app.py",
+    ]
+)
+EVERY_FUNCTION_FILE = sorted(
+    [*(ROOT / "matching").rglob("*.py"), *(ROOT / "app_pages").glob("*.py")]
+)
+
+STATEMENTS = frozenset({"select", "insert", "update", "delete", "text"})
+OPENERS = frozenset({"connect", "begin", "execute", "exec_driver_sql"})
+TABLES = frozenset(store.metadata.tables)
+
+
+def defaulted_actors(source: str) -> list[str]:
+    """Return ``function (line)`` for each function whose ``actor`` parameter has a default."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        arguments = node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        with_default = positional[len(positional) - len(arguments.defaults) :]
+        with_default += [
+            arg
+            for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+            if default is not None
+        ]
+        if any(arg.arg == "actor" for arg in with_default):
+            name = getattr(node, "name", "lambda")
+            found.append(f"{name} (line {node.lineno})")
+    return found
+
+
+def _is_engine_like(node: ast.expr) -> bool:
+    """Return whether ``node`` names an engine or a connection (``engine``, ``ws.engine`` ...)."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return "engine" in name.lower() or "connection" in name.lower()
+
+
+def _store_module_names(tree: ast.AST) -> set[str]:
+    """Return the local names the module gives ``matching.records.store``."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "matching.records":
+            names.update(
+                alias.asname or alias.name for alias in node.names if alias.name == "store"
+            )
+        elif isinstance(node, ast.Import):
+            names.update(
+                alias.asname for alias in node.names if alias.name == "matching.records.store"
+            )
+    names.discard(None)  # type: ignore[arg-type]
+    return names
+
+
+def sql_uses(source: str) -> list[str]:
+    """Return a description of each place ``source`` touches SQL itself (see the docstring)."""
+    tree = ast.parse(source)
+    store_names = _store_module_names(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [
+                f"line {node.lineno}: imports {alias.name}"
+                for alias in node.names
+                if alias.name.split(".")[0] == "sqlalchemy"
+            ]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module.split(".")[0] == "sqlalchemy":
+                found.append(f"line {node.lineno}: imports from {module}")
+            elif module == "matching.records.store":
+                found += [
+                    f"line {node.lineno}: imports the table {alias.name}"
+                    for alias in node.names
+                    if alias.name in TABLES
+                ]
+        elif isinstance(node, ast.Call):
+            function = node.func
+            if isinstance(function, ast.Name) and function.id in STATEMENTS:
+                found.append(f"line {node.lineno}: builds a statement with {function.id}()")
+            elif (
+                isinstance(function, ast.Attribute)
+                and function.attr in OPENERS
+                and _is_engine_like(function.value)
+            ):
+                found.append(f"line {node.lineno}: calls .{function.attr}() on a store")
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in TABLES
+            and isinstance(node.value, ast.Name)
+            and node.value.id in store_names
+        ):
+            found.append(f"line {node.lineno}: reads the table {node.value.id}.{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("path", EVERY_FUNCTION_FILE, ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_function_takes_a_defaulted_actor(path: Path) -> None:
+    assert defaulted_actors(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", CHECKED, ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_sql_outside_records(path: Path) -> None:
+    assert sql_uses(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_actor_check_finds_a_default_and_accepts_a_required_actor() -> None:
+    source = (
+        "def a(engine, *, actor=LOCAL): ...\n"
+        "def b(engine, actor=None): ...\n"
+        "def c(engine, *, now=None, actor): ...\n"
+        "def d(engine, actor, now=None): ...\n"
+    )
+    assert defaulted_actors(source) == ["a (line 1)", "b (line 2)"]
+
+
+def test_the_sql_check_finds_sql_and_leaves_pandas_alone() -> None:
+    sql = (
+        "import sqlalchemy\n"
+        "from sqlalchemy import select\n"
+        "from matching.records.store import cases, open_engine\n"
+        "from matching.records import store\n"
+        "with engine.connect() as connection:\n"
+        "    connection.execute(select(store.users))\n"
+        "with ui.get_engine().begin() as c:\n"
+        "    pass\n"
+    )
+    assert sorted(sql_uses(sql)) == [
+        "line 1: imports sqlalchemy",
+        "line 2: imports from sqlalchemy",
+        "line 3: imports the table cases",
+        "line 5: calls .connect() on a store",
+        "line 6: builds a statement with select()",
+        "line 6: calls .execute() on a store",
+        "line 6: reads the table store.users",
+        "line 7: calls .begin() on a store",
+    ]
+    pandas = (
+        "import numpy as np\n"
+        "import pandas as pd\n"
+        "frame = pd.DataFrame({'a': [1]})\n"
+        "frame.update(frame)\n"
+        "frame.insert(0, 'b', 2)\n"
+        "frame.drop(columns=['b']).query('a > 0')\n"
+        "band = np.select([frame.a > 0], ['yes'], default='no')\n"
+        "entry = workspace.cases.load_case(3)\n"
+        "text = display.listing_text(source, stamp)\n"
+    )
+    assert sql_uses(pandas) == []
