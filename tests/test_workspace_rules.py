@@ -176,3 +176,57 @@ def test_the_sql_check_finds_sql_and_leaves_pandas_alone() -> None:
         "text = display.listing_text(source, stamp)\n"
     )
     assert sql_uses(pandas) == []
+
+
+# --- The workspace itself ------------------------------------------------------------------
+
+
+def test_every_records_function_that_acts_for_someone_is_on_a_repository() -> None:
+    """A new records function with an ``actor`` is reachable from ``ui.workspace()`` too."""
+    import inspect
+
+    from matching.records import workspace
+
+    repositories = [
+        value
+        for value in vars(workspace).values()
+        if inspect.isclass(value) and issubclass(value, workspace._Repository)
+    ]
+    bound = {
+        (repository.__name__, name)
+        for repository in repositories
+        for name in vars(repository)
+        if not name.startswith("_")
+    }
+    bound_names = {name for _repository, name in bound}
+    unbound = []
+    for path in sorted(RECORDS.glob("*.py")):
+        module = path.stem
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            parameters = {arg.arg for arg in [*node.args.args, *node.args.kwonlyargs]}
+            # ``require_in`` and ``append`` work inside a caller's transaction, not for a page.
+            if {"actor", "engine"} <= parameters and node.name not in bound_names:
+                unbound.append(f"{module}.{node.name}")
+    assert unbound == []
+
+
+def test_a_workspace_acts_for_its_own_person(tmp_path: Path) -> None:
+    import doctest
+
+    from matching.records import workspace as module
+    from matching.records.store import open_engine
+    from matching.records.team import LOCAL, sign_in
+    from matching.records.workspace import Workspace
+
+    assert doctest.testmod(module).failed == 0  # the module docstring's example
+    engine = open_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    local = Workspace(engine, LOCAL)
+    colleague = Workspace(engine, sign_in(engine, email="pat@practice.example"))
+    local.shortlists.create_shortlist("Ours")
+    names = {item.name for item in local.shortlists.list_shortlists()}
+    assert "Ours" in names
+    # Another organisation's person sees none of the local organisation's shortlists.
+    assert "Ours" not in {item.name for item in colleague.shortlists.list_shortlists()}
+    engine.dispose()

@@ -6,8 +6,8 @@ history. Search sees the newest report per facility through :func:`overlay_call_
 hands the reports to :func:`matching.availability.apply_reports` (an older report never
 overwrites a newer one, whatever its source).
 
-The log is shared within an organisation: every function acts for an ``actor`` (the local
-person by default) and reads or writes only the rows of ``actor.org_id``, so colleagues see
+The log is shared within an organisation: every function acts for an ``actor`` (required; the
+workspace binds it) and reads or writes only the rows of ``actor.org_id``, so colleagues see
 each other's calls and another organisation sees none of them. A call's note is what someone
 typed, so it is sealed at rest in team mode (:mod:`matching.records.sealing`).
 """

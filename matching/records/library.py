@@ -9,8 +9,8 @@ database (owner-only, like the database), and recorded in the store's ``director
 the active choice lives in ``app_settings``. Saving is atomic, so a failed import never
 replaces anything and the previous directory stays active.
 
-The library is shared within an organisation: every function acts for an ``actor`` (the local
-person by default) and sees only the listings and the active choice of ``actor.org_id``.
+The library is shared within an organisation: every function acts for an ``actor`` (required; the
+workspace binds it) and sees only the listings and the active choice of ``actor.org_id``.
 Another organisation's files live in their own ``org-<id>`` folder (:func:`data_folder`), so
 file names never collide and no key reaches another organisation's file.
 """

@@ -7,8 +7,8 @@ today's availability and services where the facility is still listed.
 
 Positions run 1..n with no gaps; moving and removing keep them that way.
 
-Shortlists are shared within an organisation: every function acts for an ``actor`` (the local
-person by default) and reaches only the shortlists of ``actor.org_id``. Another organisation's
+Shortlists are shared within an organisation: every function acts for an ``actor`` (required; the
+workspace binds it) and reaches only the shortlists of ``actor.org_id``. Another organisation's
 shortlist id behaves exactly like a shortlist that does not exist: nothing is shown, nothing is
 changed. Names are unique per organisation; a note is typed text and is sealed at rest in team
 mode (:mod:`matching.records.sealing`).
