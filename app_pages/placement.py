@@ -97,14 +97,15 @@ def show_status(case: Case, placement: Placement) -> None:
 def add_from_shortlist(case: Case) -> None:
     """Let the user add facilities of a shortlist that are not in the case yet."""
     with st.expander("Add facilities from a shortlist", expanded=not case.placements):
-        lists = ui.workspace().shortlists.list_shortlists()
+        shortlists = ui.workspace().shortlists
+        lists = shortlists.list_shortlists()
         chosen_list = st.selectbox(
             "Shortlist",
             lists,
             format_func=lambda item: item.name,
             key=cases_ui.key(case, "from_list"),
         )
-        items = ui.workspace().shortlists.shortlist_items_frame(chosen_list.id)
+        items = shortlists.shortlist_items_frame(chosen_list.id)
         present = {p.facility.facility_id for p in case.placements}
         items = items[~items[col.FACILITY_ID].isin(present)]
         if items.empty:

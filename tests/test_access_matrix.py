@@ -294,3 +294,12 @@ def test_list_cases_says_the_role(engine, team: Team) -> None:  # type: ignore[n
     assert roles == {team.case.id: "viewer"}
     colleague = {s.id: s.role for s in list_cases(engine, actor=team.actors["same_org"])}
     assert colleague == {team.other_case.id: "member"}
+
+
+def test_an_empty_answer_is_not_taken_for_a_refusal(engine, team: Team, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The mutant of issue 18: an audit trail that returns [] instead of refusing must fail."""
+    import sys
+
+    monkeypatch.setattr(sys.modules[__name__], "trail", lambda *_args, **_kwargs: [])
+    with pytest.raises(AssertionError, match="neither did it nor refused"):
+        _outcome(engine, team, "audit_trail", "member")

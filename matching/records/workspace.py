@@ -1,9 +1,11 @@
 """The workspace: one store and one person, bound once, and every repository over them.
 
-A :class:`Workspace` is the handle the app and the command line act through. It is made once
-(``app_pages.ui.workspace()`` for a page, ``matching.cli.team`` for the CLI) from the engine of
-the store and the :class:`~matching.records.team.Actor` the call acts for; local mode is a
-workspace whose actor is :data:`~matching.records.team.LOCAL`, the one person of a laptop.
+A :class:`Workspace` is the handle the app and the command line act through. It is made in one
+place (``app_pages.ui.workspace()`` for every page; a command-line handler that reads a
+person's records makes one the same way) from the engine of the store and the
+:class:`~matching.records.team.Actor` the call acts for; local mode is a workspace whose actor
+is :data:`~matching.records.team.LOCAL`, the one person of a laptop. (The ``team`` commands
+act on the whole store for whoever runs the server, not for a person: :mod:`.admin`.)
 Its repositories (``cases``, ``members``, ``calls``, ``shortlists``, ``library``, ``audit``,
 ``searches``, ``privacy``, ``sharing``, ``team``) are the only way the front ends reach the
 store, and every method passes the workspace's actor on, so no call can forget whom it acts
