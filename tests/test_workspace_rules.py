@@ -230,3 +230,20 @@ def test_a_workspace_acts_for_its_own_person(tmp_path: Path) -> None:
     # Another organisation's person sees none of the local organisation's shortlists.
     assert "Ours" not in {item.name for item in colleague.shortlists.list_shortlists()}
     engine.dispose()
+
+
+def test_pages_get_the_workspace_from_one_place() -> None:
+    """Only ``ui.workspace()`` makes a workspace: no page binds an engine or a person itself."""
+    makers = {"get_engine", "current_actor", "Workspace", "open_engine", "sign_in"}
+    offenders = []
+    for path in sorted([*(ROOT / "app_pages").glob("*.py"), ROOT / "app.py"]):
+        if path.name in ("ui.py", "team_ui.py"):  # the one place, and the sign-in it asks
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                function = node.func
+                name = function.attr if isinstance(function, ast.Attribute) else None
+                name = function.id if isinstance(function, ast.Name) else name
+                if name in makers:
+                    offenders.append(f"{path.name} line {node.lineno}: {name}()")
+    assert offenders == []
