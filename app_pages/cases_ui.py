@@ -5,8 +5,9 @@ saved). Saves name that version, so a save from a stale window fails with a conf
 instead of overwriting; the user's inputs stay in the form widgets until they reload.
 Widget keys include the case id and version, so switching or reloading a case refreshes them.
 
-Every call names :func:`team_ui.current_actor` (the local person in local mode): the data layer
-lists, loads and saves only the cases that person is a member of, redacted for their role.
+Every call goes through :func:`ui.workspace` (whose actor is the local person in local mode):
+the data layer lists, loads and saves only the cases that person is a member of, redacted for
+their role.
 The case list is read on every run, so a removed member loses the case on their next run and a
 changed role reloads the case as the new role may see it.
 """
@@ -20,12 +21,11 @@ import streamlit as st
 
 from app_pages import team_ui, ui
 from matching import case as cases
-from matching.case import Case, Intervention, SafetyScreen, access
-from matching.case.access import Action, CaseRole, allowed
+from matching.case import Case, Intervention, SafetyScreen
 from matching.case.model import LetterStatus
+from matching.case.permissions import Action, CaseRole, allowed
 from matching.case.readiness import local_start
 from matching.errors import AccessError, ConflictError, StoreError
-from matching.records import audit
 from matching.render.crisis import CRISIS_LINES, SAFETY_ACTIONS, USES_ALONE_GUIDANCE
 from matching.wording import count_of
 
@@ -62,9 +62,8 @@ def _select(case_id: int | None, *, by_widget: bool = False) -> None:
 
 def _load(case_id: int) -> Case | None:
     """Load the case as the signed-in person may see it; None when they no longer may."""
-    actor = team_ui.current_actor()
     try:
-        loaded = cases.load_case(ui.get_engine(), case_id, actor=actor)
+        loaded = ui.workspace().cases.load_case(case_id)
     except AccessError:
         return None  # removed between the list and the load: the next run drops it
     st.session_state["case_base_role"] = st.session_state.get("case_role")
@@ -93,8 +92,7 @@ def open_case(stored: Case, message: str) -> None:
 def case_picker() -> Case | None:
     """Show the case list in the sidebar (switch, create, delete) and return the active case."""
     init_state()
-    engine = ui.get_engine()
-    summaries = cases.list_cases(engine, actor=team_ui.current_actor())
+    summaries = ui.workspace().cases.list_cases()
     by_id = {summary.id: summary.title for summary in summaries}
     roles = {summary.id: summary.role for summary in summaries}
     if st.session_state["case_id"] not in by_id:
@@ -144,9 +142,7 @@ def new_case_form() -> None:
 
 def delete_case_popover(case_id: int) -> None:
     """Delete the case, saying that its change history goes with it (the lead only)."""
-    engine = ui.get_engine()
-    actor = team_ui.current_actor()
-    history = count_of(len(audit.trail(engine, case_id, actor=actor)), "entry", "entries")
+    history = count_of(len(ui.workspace().audit.trail(case_id)), "entry", "entries")
     where = "from this computer" if team_ui.mode() == "local" else "for every member"
     with st.popover("Delete this case", icon=":material/delete:"):
         st.write(
@@ -155,7 +151,7 @@ def delete_case_popover(case_id: int) -> None:
         )
         if st.button("Delete for good", type="primary", key="delete_case"):
             try:
-                deleted = cases.delete_case(engine, case_id, actor=actor)
+                deleted = ui.workspace().cases.delete_case(case_id)
             except StoreError as error:
                 st.error(str(error))
                 return
@@ -171,11 +167,8 @@ def _create(title: str) -> None:
     try:
         zone = ui.browser_timezone()
         intervention = Intervention(time_zone=zone) if zone != "UTC" else Intervention()
-        created = cases.create_case(
-            ui.get_engine(),
-            Case(title=title, intervention=intervention),
-            now=ui.now(),
-            actor=team_ui.current_actor(),
+        created = ui.workspace().cases.create_case(
+            Case(title=title, intervention=intervention), now=ui.now()
         )
     except cases.CaseError as error:
         st.error(str(error))
@@ -206,13 +199,7 @@ def save(case: Case) -> bool:
     """Save ``case`` against the version this page was based on; return True when saved."""
     base: Case = st.session_state["case_base"]
     try:
-        saved = cases.save_case(
-            ui.get_engine(),
-            case,
-            expected_version=base.version,
-            now=ui.now(),
-            actor=team_ui.current_actor(),
-        )
+        saved = ui.workspace().cases.save_case(case, expected_version=base.version, now=ui.now())
     except ConflictError:
         st.session_state["case_conflict"] = (
             "This case was changed in another window — reload to see their changes; your edits "
@@ -232,14 +219,12 @@ def save_own_letter_and_rerun(
 ) -> None:
     """Save only the signed-in member's letter (the rest of the plan is the lead's)."""
     try:
-        saved = access.save_own_letter(
-            ui.get_engine(),
+        saved = ui.workspace().members.save_own_letter(
             st.session_state["case_id"],
             member_name=member_name,
             letter=letter,
             letter_status=status,
             keep_as_written=keep,
-            actor=team_ui.current_actor(),
             now=ui.now(),
         )
     except (StoreError, cases.CaseError) as error:

@@ -6,14 +6,14 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from app_pages import column_mapping, live_ui, team_ui, ui
 from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
 from matching.ingest.sniff import FORMATS, FormatChoice
-from matching.records import calllog, library, privacy, searches, shortlist
+from matching.records import library
+from matching.records.workspace import Workspace
 from matching.render.safe_text import md_escape
 
 FORMAT_LABELS = {
@@ -33,19 +33,16 @@ def main() -> None:
     ui.init_state()
     st.session_state.setdefault("import_report", None)  # (summary, rejected, unmapped, notes)
     st.session_state.setdefault("feed_report", "")
-    engine = ui.get_engine()
+    workspace = ui.workspace()
     st.title("Facility data")
     ui.flash()
-    entries = {
-        entry.key: entry
-        for entry in library.list_directories(engine, actor=team_ui.current_actor())
-    }
-    choose_directory(engine, entries)
-    import_listing(engine)
+    entries = {entry.key: entry for entry in workspace.library.list_directories()}
+    choose_directory(workspace, entries)
+    import_listing(workspace)
     last_import_report()
-    import_feed(engine)
+    import_feed(workspace)
     live_ui.data_page_sections()  # opt-in online sources and the LA County registry
-    data_location(engine, entries)
+    data_location(workspace, entries)
 
 
 def _problem_lines(error: FacilityDataError, limit: int = 5) -> str:
@@ -58,7 +55,7 @@ def _problem_lines(error: FacilityDataError, limit: int = 5) -> str:
 # ----------------------------------------------------------------------------- active directory
 
 
-def choose_directory(engine: Engine, entries: dict[str, library.DirectoryEntry]) -> None:
+def choose_directory(workspace: Workspace, entries: dict[str, library.DirectoryEntry]) -> None:
     """Let the user pick the directory to search among the demo set and their imports."""
     st.subheader("Directory to search")
     active = ui.active_entry()
@@ -78,7 +75,7 @@ def choose_directory(engine: Engine, entries: dict[str, library.DirectoryEntry])
     )
     if chosen != active.key:
         try:
-            library.set_active(engine, chosen, actor=team_ui.current_actor())
+            workspace.library.set_active(chosen)
         except StoreError as exc:
             st.error(str(exc))
         else:
@@ -93,7 +90,7 @@ def choose_directory(engine: Engine, entries: dict[str, library.DirectoryEntry])
 # ----------------------------------------------------------------------------- import a listing
 
 
-def import_listing(engine: Engine) -> None:
+def import_listing(workspace: Workspace) -> None:
     """Import an uploaded listing and make it active; a failure keeps the previous directory."""
     st.subheader("Import a facility listing")
     st.markdown(
@@ -110,11 +107,11 @@ def import_listing(engine: Engine) -> None:
             "Import", type="primary", icon=":material/upload:", key="import_submit"
         )
     if import_clicked or column_mapping.retry_requested():
-        _import_upload(engine, upload, fmt)
+        _import_upload(workspace, upload, fmt)
     column_mapping.column_mapping_form()
 
 
-def _import_upload(engine: Engine, upload: Any, fmt: FormatChoice) -> None:
+def _import_upload(workspace: Workspace, upload: Any, fmt: FormatChoice) -> None:
     """Import the uploaded file (with any column mapping the user gave) and make it active."""
     if upload is None:
         st.error("Choose a file first.")
@@ -134,15 +131,13 @@ def _import_upload(engine: Engine, upload: Any, fmt: FormatChoice) -> None:
             progress=progress,
         )
         bar.progress(1.0, text="Saving...")
-        entry = library.save_import(
-            engine,
+        entry = workspace.library.save_import(
             result.frame,
             name=upload.name,
             format=result.report.format,
             summary=result.report.summary_text(),
-            actor=team_ui.current_actor(),
         )
-        library.set_active(engine, entry.key, actor=team_ui.current_actor())
+        workspace.library.set_active(entry.key)
     except FacilityDataError as exc:
         bar.empty()
         column_mapping.offer_column_mapping(upload.name, upload.getvalue(), exc)
@@ -201,7 +196,7 @@ def last_import_report() -> None:
 # ----------------------------------------------------------------------------- availability feed
 
 
-def import_feed(engine: Engine) -> None:
+def import_feed(workspace: Workspace) -> None:
     """Add an uploaded feed of bed reports to the call log, and show what it merged."""
     st.subheader("Import an availability feed")
     st.markdown(
@@ -221,9 +216,7 @@ def import_feed(engine: Engine) -> None:
         else:
             try:
                 feed = read_feed(feed_upload.getvalue())
-                merge = calllog.log_feed(
-                    engine, ui.active_directory(), feed, actor=team_ui.current_actor()
-                )
+                merge = workspace.calls.log_feed(ui.active_directory(), feed)
             except FacilityDataError as exc:
                 st.error(
                     f"{md_escape(feed_upload.name)} was not imported: {md_escape(exc.summary)}."
@@ -239,15 +232,15 @@ def import_feed(engine: Engine) -> None:
 # ----------------------------------------------------------------------------- where data lives
 
 
-def privacy_controls(engine: Engine) -> None:
+def privacy_controls(workspace: Workspace) -> None:
     """Offer to forget the last search, the addresses looked up online, and a shortlist."""
     # The last search holds the place typed and the "About the person" answers.
     if st.button("Forget the last search", icon=":material/search_off:", key="forget_search"):
-        searches.forget_last_search(engine, actor=team_ui.current_actor())
+        workspace.searches.forget_last_search()
         st.session_state.pop("search_form_shown", None)
         st.session_state["flash"] = "Forgot the last search (place and answers about the person)."
         st.rerun()
-    remembered = privacy.geocoded_address_count(engine, actor=team_ui.current_actor())
+    remembered = workspace.privacy.geocoded_address_count()
     with st.form("forget_addresses"):
         st.markdown(
             f"Addresses looked up online are remembered on this computer: **{remembered}**."
@@ -258,12 +251,10 @@ def privacy_controls(engine: Engine) -> None:
             key="forget_addresses_submit",
             disabled=remembered == 0,
         ):
-            count = privacy.forget_geocoded_addresses(engine, actor=team_ui.current_actor())
+            count = workspace.privacy.forget_geocoded_addresses()
             st.session_state["flash"] = f"Forgot {count} looked-up address(es)."
             st.rerun()
-    lists = {
-        item.id: item for item in shortlist.list_shortlists(engine, actor=team_ui.current_actor())
-    }
+    lists = {item.id: item for item in workspace.shortlists.list_shortlists()}
     with st.form("delete_shortlist"):
         doomed = st.selectbox(
             "Shortlist", list(lists), format_func=lambda key: lists[key].name, key="doomed_list"
@@ -275,21 +266,21 @@ def privacy_controls(engine: Engine) -> None:
             if not sure:
                 st.error("Tick the box to confirm; nothing was deleted.")
             else:
-                shortlist.delete_shortlist(engine, doomed, actor=team_ui.current_actor())
+                workspace.shortlists.delete_shortlist(doomed)
                 st.session_state["flash"] = (
                     f"Deleted the shortlist {md_escape(lists[doomed].name)}."
                 )
                 st.rerun()
 
 
-def where_data_lives(engine: Engine) -> str:
+def where_data_lives(workspace: Workspace) -> str:
     """Say where calls, shortlists and listings are kept (this computer, or the team server)."""
     if team_ui.mode() == "team":
         return (
             "Calls, shortlists and imported listings are kept in this team server's database, "
             "shared with the colleagues of your organisation (not with other organisations)."
         )
-    folder = library.library_folder(engine, actor=team_ui.current_actor()).parent
+    folder = workspace.library.library_folder().parent
     return (
         f"Calls, shortlists and imported listings are stored only on this computer, in "
         f"`{folder}` (readable by your user account only). "
@@ -297,10 +288,10 @@ def where_data_lives(engine: Engine) -> str:
     )
 
 
-def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) -> None:
+def data_location(workspace: Workspace, entries: dict[str, library.DirectoryEntry]) -> None:
     """Say where the data is kept, and delete an imported listing or the whole call log."""
     with st.expander("Where your data is kept, and deleting it", icon=":material/lock:"):
-        st.markdown(where_data_lives(engine))
+        st.markdown(where_data_lives(workspace))
         imported = {key: entry for key, entry in entries.items() if not entry.is_builtin}
         if imported:
             with st.form("delete_listing"):
@@ -310,17 +301,17 @@ def data_location(engine: Engine, entries: dict[str, library.DirectoryEntry]) ->
                 if st.form_submit_button(
                     "Delete this listing", icon=":material/delete:", key="delete_listing_submit"
                 ):
-                    library.delete_directory(engine, doomed, actor=team_ui.current_actor())
+                    workspace.library.delete_directory(doomed)
                     st.session_state["flash"] = f"Deleted {md_escape(imported[doomed].name)}."
                     st.rerun()
-        privacy_controls(engine)
+        privacy_controls(workspace)
         with st.form("clear_calls"):
             sure = st.checkbox("Yes, delete every call and feed report I logged")
             if st.form_submit_button(
                 "Delete the call log", icon=":material/delete_forever:", key="clear_calls_submit"
             ):
                 if sure:
-                    count = calllog.clear_call_log(engine, actor=team_ui.current_actor())
+                    count = workspace.calls.clear_call_log()
                     st.session_state["flash"] = f"Deleted {count} logged reports."
                     st.rerun()
                 else:

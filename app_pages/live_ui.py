@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import team_ui, ui
+from app_pages import ui
 from matching.directory import columns as col
 from matching.errors import FacilityDataError, LocationError, OnlineSourceError, StoreError
 from matching.ingest.sbat import import_sbat_directory, is_sbat, merge_sbat
@@ -35,9 +35,7 @@ GEOCODE_SENDS = "sends these facilities' street addresses to the US Census Burea
 def _settings() -> LiveSettings:
     if os.environ.get(CACHE_DIR_ENV, "").strip():
         return LiveSettings.from_env()
-    folder = (
-        library.library_folder(ui.get_engine(), actor=team_ui.current_actor()).parent / "http-cache"
-    )
+    folder = ui.workspace().library.library_folder().parent / "http-cache"
     return LiveSettings.from_env(cache_dir=folder)
 
 
@@ -59,15 +57,8 @@ def _bar(text: str) -> tuple[Any, Progress]:
 
 def _save(frame: pd.DataFrame, *, name: str, fmt: str, summary: str) -> bool:
     try:
-        entry = library.save_import(
-            ui.get_engine(),
-            frame,
-            name=name,
-            format=fmt,
-            summary=summary,
-            actor=team_ui.current_actor(),
-        )
-        library.set_active(ui.get_engine(), entry.key, actor=team_ui.current_actor())
+        entry = ui.workspace().library.save_import(frame, name=name, format=fmt, summary=summary)
+        ui.workspace().library.set_active(entry.key)
     except (OSError, StoreError, FacilityDataError) as exc:
         st.error(f"The result could not be saved ({md_escape(exc)}); nothing changed.")
         return False

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, links, team_ui, ui
-from matching.case import Case, CaseError, pipeline, sharing
+from app_pages import cases_ui, links, ui
+from matching.case import Case, CaseError, pipeline
 from matching.case.pipeline import (
     BED_TYPES,
     CLOSED_STAGES,
@@ -27,7 +27,6 @@ from matching.case.pipeline import (
 )
 from matching.case.readiness import format_local, hold_needed_until
 from matching.directory import columns as col
-from matching.records import shortlist
 from matching.render.safe_text import md_escape
 from matching.wording import count_of
 
@@ -98,17 +97,15 @@ def show_status(case: Case, placement: Placement) -> None:
 def add_from_shortlist(case: Case) -> None:
     """Let the user add facilities of a shortlist that are not in the case yet."""
     with st.expander("Add facilities from a shortlist", expanded=not case.placements):
-        engine = ui.get_engine()
-        lists = shortlist.list_shortlists(engine, actor=team_ui.current_actor())
+        shortlists = ui.workspace().shortlists
+        lists = shortlists.list_shortlists()
         chosen_list = st.selectbox(
             "Shortlist",
             lists,
             format_func=lambda item: item.name,
             key=cases_ui.key(case, "from_list"),
         )
-        items = shortlist.shortlist_items_frame(
-            engine, chosen_list.id, actor=team_ui.current_actor()
-        )
+        items = shortlists.shortlist_items_frame(chosen_list.id)
         present = {p.facility.facility_id for p in case.placements}
         items = items[~items[col.FACILITY_ID].isin(present)]
         if items.empty:
@@ -256,8 +253,7 @@ def availability_tab(case: Case, placement: Placement) -> None:
         if st.form_submit_button("Confirm availability (now)"):
             apply(
                 case,
-                lambda p: sharing.confirm_and_share(
-                    ui.get_engine(),
+                lambda p: ui.workspace().sharing.confirm_and_share(
                     p,
                     pipeline.Availability(
                         beds_open=int(beds),
@@ -266,7 +262,6 @@ def availability_tab(case: Case, placement: Placement) -> None:
                         confirmed_at=ui.now(),
                     ),
                     now=ui.now(),
-                    actor=team_ui.current_actor(),
                 ),
                 placement,
                 "Availability confirmed.",
@@ -484,13 +479,8 @@ def outcome_tab(case: Case, placement: Placement) -> None:
         if left.form_submit_button("Save outcome"):
             apply(
                 case,
-                lambda p: sharing.close_and_share(
-                    ui.get_engine(),
-                    p,
-                    stage=outcome,
-                    reason=reason,
-                    now=ui.now(),
-                    actor=team_ui.current_actor(),
+                lambda p: ui.workspace().sharing.close_and_share(
+                    p, stage=outcome, reason=reason, now=ui.now()
                 ),
                 placement,
                 "Outcome saved.",

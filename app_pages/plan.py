@@ -445,7 +445,7 @@ def writable_letters(case: Case) -> list[TeamMember]:
         return list(case.team)
     if not cases_ui.may("write_own_letter"):
         return []
-    own = team_ui.current_actor().email.strip().lower()
+    own = ui.workspace().actor.email.strip().lower()
     return [member for member in case.team if member.account.strip().lower() == own]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import links, team_ui
+from app_pages import links, ui
 from matching.case import Case, SafetyScreen
 from matching.render.crisis import NALOXONE_GUIDANCE
 from matching.render.safe_text import md_escape
@@ -34,7 +34,7 @@ def show(case: Case) -> None:
 
 
 def _writes_letters(case: Case) -> bool:
-    own = team_ui.current_actor().email
+    own = ui.workspace().actor.email
     return any(member.account.strip().lower() == own for member in case.team)
 
 

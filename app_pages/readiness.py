@@ -11,7 +11,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import cases_ui, team_ui, ui
+from app_pages import cases_ui, ui
 from matching import case as cases
 from matching.case import Case, readiness
 from matching.render.calendar import case_to_ics
@@ -135,12 +135,7 @@ def import_backup() -> None:
         upload = st.file_uploader("ReadyBed case file (.json)", type=["json"])
         if st.form_submit_button("Import as a new case") and upload is not None:
             try:
-                imported = cases.import_case(
-                    ui.get_engine(),
-                    upload.getvalue(),
-                    now=ui.now(),
-                    actor=team_ui.current_actor(),
-                )
+                imported = ui.workspace().cases.import_case(upload.getvalue(), now=ui.now())
             except cases.CaseFormatError as error:
                 st.error(f"Nothing was imported. {md_escape(error)}")
             else:

@@ -16,12 +16,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import live_ui, person_ui, team_ui, ui
+from app_pages import live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
 from app_pages.search_form import current_form, remember, search_form, to_query
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
-from matching.records import calllog, shortlist
+from matching.records import calllog
 from matching.render import basemap, display
 from matching.render.callscript import call_script
 from matching.render.safe_text import safe_link
@@ -286,7 +286,7 @@ def show_table_details(results: Results, selected: list[int]) -> None:
 
 def add_to_shortlist(results: Results, selected_rows: list[int]) -> None:
     """Let the user add the selected (or picked by name) facilities to the current shortlist."""
-    shortlists = shortlist.list_shortlists(ui.get_engine(), actor=team_ui.current_actor())
+    shortlists = ui.workspace().shortlists.list_shortlists()
     by_id = {s.id: s for s in shortlists}
     if st.session_state["shortlist_id"] not in by_id:
         st.session_state["shortlist_id"] = shortlists[0].id
@@ -311,12 +311,8 @@ def add_to_shortlist(results: Results, selected_rows: list[int]) -> None:
         icon=":material/playlist_add:",
     ):
         chosen = shown[shown[col.FACILITY_ID].isin(chosen_ids)]
-        added = shortlist.add_facilities(
-            ui.get_engine(),
-            target.id,
-            chosen,
-            origin_label=results.query.origin.label,
-            actor=team_ui.current_actor(),
+        added = ui.workspace().shortlists.add_facilities(
+            target.id, chosen, origin_label=results.query.origin.label
         )
         st.success(
             f"Added {added} to {target.name}"
@@ -327,19 +323,15 @@ def add_to_shortlist(results: Results, selected_rows: list[int]) -> None:
 
 def add_one_to_shortlist(results: Results, facility_id: str) -> None:
     """Show a button that adds one facility to the current shortlist."""
-    shortlists = shortlist.list_shortlists(ui.get_engine(), actor=team_ui.current_actor())
+    shortlists = ui.workspace().shortlists.list_shortlists()
     by_id = {s.id: s for s in shortlists}
     target = by_id.get(st.session_state["shortlist_id"], shortlists[0])
     if st.button(
         f"Add to {target.name}", key=f"add_one_{facility_id}", icon=":material/playlist_add:"
     ):
         chosen = results.shown[results.shown[col.FACILITY_ID] == facility_id]
-        added = shortlist.add_facilities(
-            ui.get_engine(),
-            target.id,
-            chosen,
-            origin_label=results.query.origin.label,
-            actor=team_ui.current_actor(),
+        added = ui.workspace().shortlists.add_facilities(
+            target.id, chosen, origin_label=results.query.origin.label
         )
         name = results.names[facility_id]
         st.success(f"Added {name} to {target.name}." if added else f"{name} is already there.")
@@ -434,9 +426,7 @@ def show_details(results: Results, facility_id: str, *, in_card: bool) -> None:
             script = call_script(row, results.query)
             st.markdown("\n".join(f"{n}. {q}" for n, q in enumerate(script, start=1)))
         with history_tab:
-            history = calllog.call_history(
-                ui.get_engine(), facility_id, actor=team_ui.current_actor()
-            )
+            history = ui.workspace().calls.call_history(facility_id)
             if history.empty:
                 st.caption("No calls logged for this facility yet.")
             else:
@@ -524,7 +514,7 @@ def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> Non
         except QueryError as exc:
             st.error(str(exc))
         else:
-            calllog.log_call(ui.get_engine(), report, actor=team_ui.current_actor())
+            ui.workspace().calls.log_call(report)
             st.session_state["flash"] = f"Call to {plain(name)} saved; the ranking uses it now."
             st.rerun()
 

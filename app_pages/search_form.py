@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from app_pages import person_ui, team_ui, ui
+from app_pages import person_ui, ui
 from app_pages.person_ui import PersonAnswers
-from matching.records import privacy, searches
 from matching.render import display
 from matching.search.geo import NominatimGeocoder, resolve_location
 from matching.search.query import (
@@ -114,7 +113,7 @@ def _parsed(name: str, value: Any) -> Any:  # noqa: PLR0911 - one case per field
 def current_form() -> FormInput | None:
     """Return the form the page shows: this session's, else the last one saved, else None."""
     if SESSION_KEY not in st.session_state:
-        stored = searches.load_last_search(ui.get_engine(), actor=team_ui.current_actor())
+        stored = ui.workspace().searches.load_last_search()
         st.session_state[SESSION_KEY] = None if stored is None else form_from_json(stored)
     form: FormInput | None = st.session_state[SESSION_KEY]
     return form
@@ -123,7 +122,7 @@ def current_form() -> FormInput | None:
 def remember(form: FormInput) -> None:
     """Make ``form`` the search shown, in this session and in the local store."""
     st.session_state[SESSION_KEY] = form
-    searches.save_last_search(ui.get_engine(), form.to_json(), actor=team_ui.current_actor())
+    ui.workspace().searches.save_last_search(form.to_json())
 
 
 def search_form(shown: FormInput | None) -> FormInput | None:
@@ -243,9 +242,7 @@ def _after_care_label(care: str | None) -> str:
 def to_query(form: FormInput) -> SearchQuery:
     """Locate the place and build the query; raise LocationError or QueryError with a sentence."""
     geocoder = (
-        NominatimGeocoder(
-            cache_path=privacy.geocode_cache_path(ui.get_engine(), actor=team_ui.current_actor())
-        )
+        NominatimGeocoder(cache_path=ui.workspace().privacy.geocode_cache_path())
         if form.online
         else None
     )

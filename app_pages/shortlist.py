@@ -4,34 +4,34 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
-from app_pages import team_ui, ui
+from app_pages import ui
 from app_pages.links import phone_links, plain
 from matching.errors import QueryError, StoreError
 from matching.records import shortlist
+from matching.records.workspace import Workspace
 from matching.render import exports
 
 
 def main() -> None:
     """Draw the page: which shortlist, its facilities in calling order, the downloads."""
     ui.init_state()
-    engine = ui.get_engine()
+    workspace = ui.workspace()
     st.title("Shortlist")
     st.caption(
         "Put the facilities in the order you will call them, note what you learn, then download "
         "or print the list. Availability shown is the latest you or a feed reported."
     )
     ui.flash()
-    current = choose_shortlist(engine)
-    items = shortlist.shortlist_items_frame(engine, current.id, actor=team_ui.current_actor())
+    current = choose_shortlist(workspace)
+    items = workspace.shortlists.shortlist_items_frame(current.id)
     view = shortlist.shortlist_view(items, ui.active_directory())
     table = exports.shortlist_table(view, now=ui.now(), tz=ui.browser_timezone())
     if items.empty:
         st.info("This shortlist is empty. Select facilities on the Search page and add them here.")
         st.page_link(ui.SEARCH_PAGE, label="Go to Search", icon=":material/search:")
     for position, record in enumerate(table.to_dict("records")):
-        show_item(engine, current.id, view, position, record, last=len(table) - 1)
+        show_item(workspace, current.id, view, position, record, last=len(table) - 1)
     if not items.empty:
         # Downloads keep the report times but no "3 h ago (fresh)" that a copy would freeze.
         downloads(
@@ -42,9 +42,9 @@ def main() -> None:
 # ----------------------------------------------------------------------------- which shortlist
 
 
-def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
+def choose_shortlist(workspace: Workspace) -> shortlist.Shortlist:
     """Let the user pick a shortlist or create one; return the one being built."""
-    shortlists = shortlist.list_shortlists(engine, actor=team_ui.current_actor())
+    shortlists = workspace.shortlists.list_shortlists()
     by_id = {s.id: s for s in shortlists}
     if st.session_state["shortlist_id"] not in by_id:
         st.session_state["shortlist_id"] = shortlists[0].id
@@ -60,7 +60,7 @@ def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
         name = st.text_input("Name", placeholder="e.g. Sam - December")
         if st.form_submit_button("Create"):
             try:
-                created = shortlist.create_shortlist(engine, name, actor=team_ui.current_actor())
+                created = workspace.shortlists.create_shortlist(name)
             except QueryError as exc:
                 st.error(str(exc))
             else:
@@ -73,28 +73,24 @@ def choose_shortlist(engine: Engine) -> shortlist.Shortlist:
 # ----------------------------------------------------------------------------- the list
 
 
-def _save_note(engine: Engine, shortlist_id: int, facility_id: str, key: str) -> None:
-    shortlist.set_note(
-        engine, shortlist_id, facility_id, st.session_state[key], actor=team_ui.current_actor()
-    )
+def _save_note(workspace: Workspace, shortlist_id: int, facility_id: str, key: str) -> None:
+    workspace.shortlists.set_note(shortlist_id, facility_id, st.session_state[key])
 
 
-def _move(engine: Engine, shortlist_id: int, facility_id: str, offset: int) -> None:
+def _move(workspace: Workspace, shortlist_id: int, facility_id: str, offset: int) -> None:
     try:
-        shortlist.move_facility(
-            engine, shortlist_id, facility_id, offset, actor=team_ui.current_actor()
-        )
+        workspace.shortlists.move_facility(shortlist_id, facility_id, offset)
     except StoreError as exc:
         st.session_state["flash"] = str(exc)
 
 
-def _remove(engine: Engine, shortlist_id: int, facility_id: str, name: str) -> None:
-    shortlist.remove_facility(engine, shortlist_id, facility_id, actor=team_ui.current_actor())
+def _remove(workspace: Workspace, shortlist_id: int, facility_id: str, name: str) -> None:
+    workspace.shortlists.remove_facility(shortlist_id, facility_id)
     st.session_state["flash"] = f"Removed {plain(name)}."
 
 
 def show_item(
-    engine: Engine,
+    workspace: Workspace,
     shortlist_id: int,
     view: pd.DataFrame,
     position: int,
@@ -124,14 +120,14 @@ def show_item(
             "Note",
             key=note_key,
             on_change=_save_note,
-            args=(engine, shortlist_id, facility_id, note_key),
+            args=(workspace, shortlist_id, facility_id, note_key),
             placeholder="e.g. hold until 5 pm; ask for Maria",
         )
-        item_buttons(engine, shortlist_id, facility_id, record[exports.FACILITY], position, last)
+        item_buttons(workspace, shortlist_id, facility_id, record[exports.FACILITY], position, last)
 
 
 def item_buttons(
-    engine: Engine, shortlist_id: int, facility_id: str, name: str, position: int, last: int
+    workspace: Workspace, shortlist_id: int, facility_id: str, name: str, position: int, last: int
 ) -> None:
     """Show the Up, Down and Remove buttons of one facility of the list."""
     with st.container(horizontal=True):
@@ -140,7 +136,7 @@ def item_buttons(
             key=f"up_{facility_id}",
             icon=":material/arrow_upward:",
             on_click=_move,
-            args=(engine, shortlist_id, facility_id, -1),
+            args=(workspace, shortlist_id, facility_id, -1),
             disabled=position == 0,
         )
         st.button(
@@ -148,7 +144,7 @@ def item_buttons(
             key=f"down_{facility_id}",
             icon=":material/arrow_downward:",
             on_click=_move,
-            args=(engine, shortlist_id, facility_id, 1),
+            args=(workspace, shortlist_id, facility_id, 1),
             disabled=position == last,
         )
         st.button(
@@ -156,7 +152,7 @@ def item_buttons(
             key=f"remove_{facility_id}",
             icon=":material/delete:",
             on_click=_remove,
-            args=(engine, shortlist_id, facility_id, name),
+            args=(workspace, shortlist_id, facility_id, name),
         )
 
 

@@ -14,11 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import cases_ui, team_ui, ui
-from matching.case import access
-from matching.case.access import CASE_ROLES, CaseRole
+from matching.case.permissions import CASE_ROLES, CaseRole
 from matching.errors import StoreError
-from matching.records import audit
-from matching.records.team import Actor
+from matching.records.members import Member
+from matching.records.workspace import Workspace
 from matching.render.safe_text import md_escape
 
 ROLE_LABELS: dict[CaseRole, str] = {
@@ -44,10 +43,10 @@ def main() -> None:
         )
         return
     assert case.id is not None  # a stored case
-    actor = team_ui.current_actor()
-    members(case.id, actor)
-    invitations(case.id, actor)
-    trail(case.id, actor)
+    workspace = ui.workspace()
+    members(case.id, workspace)
+    invitations(case.id, workspace)
+    trail(case.id, workspace)
 
 
 def local_explanation() -> None:
@@ -75,15 +74,15 @@ def _done(message: str) -> None:
 # ------------------------------------------------------------------------------- members
 
 
-def members(case_id: int, actor: Actor) -> None:
+def members(case_id: int, workspace: Workspace) -> None:
     """List the team with each role; the lead changes a role or removes someone."""
     st.header("People on this case")
     problem = st.session_state.pop("team_problem", "")
     if problem:
         st.error(problem)
-    for member in access.list_members(ui.get_engine(), case_id, actor=actor):
+    for member in workspace.members.list_members(case_id):
         shown = md_escape(member.display_name or member.email)
-        you = " (you)" if member.user_id == actor.user_id else ""
+        you = " (you)" if member.user_id == workspace.actor.user_id else ""
         role_key = f"member_role_{case_id}_{member.user_id}"
         with st.container(border=True):
             st.markdown(f"**{shown}**{you} · {md_escape(member.email)}")
@@ -97,13 +96,13 @@ def members(case_id: int, actor: Actor) -> None:
                 format_func=SHORT_LABELS.__getitem__,
                 key=role_key,
                 on_change=change_role,
-                args=(case_id, member, role_key, actor),
+                args=(case_id, member, role_key, workspace),
             )
             right.button(
                 "Remove",
                 key=f"remove_member_{case_id}_{member.user_id}",
                 on_click=remove,
-                args=(case_id, member, actor),
+                args=(case_id, member, workspace),
             )
     st.caption(
         "Roles: " + " · ".join(ROLE_LABELS.values()) + ". A removed person loses the case the "
@@ -111,11 +110,11 @@ def members(case_id: int, actor: Actor) -> None:
     )
 
 
-def change_role(case_id: int, member: access.Member, role_key: str, actor: Actor) -> None:
+def change_role(case_id: int, member: Member, role_key: str, workspace: Workspace) -> None:
     """Give ``member`` the role picked; the data layer refuses to leave the case without a lead."""
     role: CaseRole = st.session_state[role_key]
     try:
-        access.set_member_role(ui.get_engine(), case_id, member.user_id, role, actor=actor)
+        workspace.members.set_member_role(case_id, member.user_id, role)
     except StoreError as error:
         st.session_state[role_key] = member.role
         st.session_state["team_problem"] = f"Not changed: {error}"
@@ -123,10 +122,10 @@ def change_role(case_id: int, member: access.Member, role_key: str, actor: Actor
     st.session_state["case_flash"] = f"{member.email} is now {SHORT_LABELS[role].lower()}."
 
 
-def remove(case_id: int, member: access.Member, actor: Actor) -> None:
+def remove(case_id: int, member: Member, workspace: Workspace) -> None:
     """Take ``member`` off the case (not the last lead)."""
     try:
-        access.remove_member(ui.get_engine(), case_id, member.user_id, actor=actor)
+        workspace.members.remove_member(case_id, member.user_id)
     except StoreError as error:
         st.session_state["team_problem"] = f"Not removed: {error}"
         return
@@ -136,7 +135,7 @@ def remove(case_id: int, member: access.Member, actor: Actor) -> None:
 # --------------------------------------------------------------------------- invitations
 
 
-def invitations(case_id: int, actor: Actor) -> None:
+def invitations(case_id: int, workspace: Workspace) -> None:
     """Invite someone by e-mail with a role; list the pending invitations with a revoke."""
     st.header("Invite someone")
     with st.form(f"invite_form_{case_id}", clear_on_submit=True):
@@ -154,14 +153,8 @@ def invitations(case_id: int, actor: Actor) -> None:
         )
         if st.form_submit_button("Invite", type="primary", icon=":material/person_add:"):
             try:
-                invited = access.invite(
-                    ui.get_engine(),
-                    case_id,
-                    email=email,
-                    role=role,
-                    join_org=join_org,
-                    actor=actor,
-                    now=ui.now(),
+                invited = workspace.members.invite(
+                    case_id, email=email, role=role, join_org=join_org, now=ui.now()
                 )
             except StoreError as error:
                 st.error(f"Not invited: {error}")
@@ -171,9 +164,7 @@ def invitations(case_id: int, actor: Actor) -> None:
                     "with that address. ReadyBed sends no e-mail; tell them yourself."
                 )
     pending = [
-        each
-        for each in access.list_invitations(ui.get_engine(), case_id, actor=actor)
-        if each.accepted_at is None
+        each for each in workspace.members.list_invitations(case_id) if each.accepted_at is None
     ]
     if not pending:
         st.caption("No pending invitations.")
@@ -187,7 +178,7 @@ def invitations(case_id: int, actor: Actor) -> None:
         )
         if right.button("Revoke", key=f"revoke_{invitation.id}"):
             try:
-                access.revoke_invitation(ui.get_engine(), invitation.id, actor=actor)
+                workspace.members.revoke_invitation(invitation.id)
             except StoreError as error:
                 st.error(f"Not revoked: {error}")
             else:
@@ -197,10 +188,10 @@ def invitations(case_id: int, actor: Actor) -> None:
 # ------------------------------------------------------------------------------ the trail
 
 
-def trail(case_id: int, actor: Actor) -> None:
+def trail(case_id: int, workspace: Workspace) -> None:
     """Show who changed what in this case and when (which parts, never the typed text)."""
     st.header("Change history")
-    entries = audit.trail(ui.get_engine(), case_id, actor=actor)
+    entries = workspace.audit.trail(case_id)
     if not entries:
         st.caption("No changes recorded yet.")
         return

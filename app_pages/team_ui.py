@@ -21,9 +21,6 @@ from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
 import streamlit as st
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from matching.errors import StoreError
 from matching.records import store, team
@@ -123,17 +120,14 @@ def _keys(value: object) -> tuple[str, ...]:
 
 
 def _is_sqlite(url: str) -> bool:
-    try:
-        return make_url(url).get_backend_name() == "sqlite"
-    except ArgumentError:
-        # Not a URL at all: not a local file either; treat it as a shared server.
-        return False
+    # Not a URL at all: not a local file either; treat it as a shared server.
+    return store.is_sqlite_url(url)
 
 
 # ------------------------------------------------------------------------------ the gate
 
 
-def gate(get_engine: Callable[[], Engine]) -> None:
+def gate(get_engine: Callable[[], store.Engine]) -> None:
     """Stop the run unless the app may serve: local mode, or team mode and signed in.
 
     Refused mode shows why (and never opens the store); team mode without a sign-in shows
@@ -153,7 +147,7 @@ def gate(get_engine: Callable[[], Engine]) -> None:
         actor = sign_in_actor(get_engine())
     except StoreError as error:  # a bad key, an unusable e-mail
         stop_signed_in(f"You are signed in, but ReadyBed cannot open your account: {error}")
-    except SQLAlchemyError:
+    except store.DatabaseError:
         # Not the driver's message: it can name the server and the user.
         stop_signed_in(
             "You are signed in, but ReadyBed cannot reach its database right now. Try again in "

@@ -2,7 +2,10 @@
 
 Pages call these instead of loading anything themselves, so the caches are in one place:
 
-* :func:`get_engine` - the local store (``st.cache_resource``: one engine per database URL).
+* :func:`workspace` - the store and the person every call acts for, bound once: the one way a
+  page reaches the store (``ui.workspace().shortlists.list_shortlists()``). The engine is
+  ``st.cache_resource`` (one per database URL); the person is :func:`team_ui.current_actor`
+  (the signed-in person in team mode, the local person on a laptop).
 * :func:`active_entry` / :func:`active_index` / :func:`active_directory` - the directory the
   user chose, with their logged calls applied. The file load is ``st.cache_data`` keyed on
   the file's path and modification time; the search index is ``st.cache_resource`` keyed on
@@ -22,13 +25,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from app_pages import team_ui
 from matching.directory.demo import is_demo_directory
 from matching.directory.io import read_directory
-from matching.records import calllog, library, sealing, store
-from matching.records.team import Actor
+from matching.records import library, sealing, store
+from matching.records.workspace import Workspace
 from matching.render.crisis import crisis_links
 from matching.search.index import FacilityIndex
 
@@ -45,7 +47,16 @@ def init_state() -> None:
     st.session_state.setdefault("flash", "")  # a success message to show after a rerun
 
 
-def get_engine() -> Engine:
+def workspace() -> Workspace:
+    """Return the workspace of this run: the store and whom the app acts for.
+
+    Every page reaches the store through this, so no call can forget the signed-in person (in
+    local mode the actor is the local person, lead of every local case).
+    """
+    return Workspace(get_engine(), team_ui.current_actor())
+
+
+def get_engine() -> store.Engine:
     """Return the engine of the store (``READYBED_DB_URL``, the secrets, or the default file).
 
     In team mode the engine has the encryption keys bound, so what is stored is sealed.
@@ -55,7 +66,7 @@ def get_engine() -> Engine:
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str, keys: tuple[str, ...] = ()) -> Engine:
+def _engine(url: str, keys: tuple[str, ...] = ()) -> store.Engine:
     engine = store.open_engine(url)
     if keys:
         # Once per engine: bind_keys raises StoreError (a sentence) for a key that is not one.
@@ -65,18 +76,23 @@ def _engine(url: str, keys: tuple[str, ...] = ()) -> Engine:
 
 def active_entry() -> library.DirectoryEntry:
     """Return the directory the organisation chose (the demo set until they import one)."""
-    return library.active_entry(get_engine(), actor=team_ui.current_actor())
+    return workspace().library.active_entry()
 
 
 def active_index() -> FacilityIndex:
     """Return the search index of the active directory with the call log applied."""
     entry = active_entry()
     path = str(entry.path)
-    engine = get_engine()
-    actor = team_ui.current_actor()
-    revision = calllog.revision(engine, actor=actor)
+    current = workspace()
+    revision = current.calls.revision()
     return _overlaid_index(
-        engine.url.render_as_string(), actor.org_id, entry.key, path, _mtime(path), revision, actor
+        current.engine.url.render_as_string(),
+        current.actor.org_id,
+        entry.key,
+        path,
+        _mtime(path),
+        revision,
+        current,
     )
 
 
@@ -100,14 +116,20 @@ def _base_index(key: str, path: str, mtime: float) -> FacilityIndex:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _overlaid_index(
-    url: str, org_id: int, key: str, path: str, mtime: float, revision: str, _actor: Actor
+    url: str,
+    org_id: int,
+    key: str,
+    path: str,
+    mtime: float,
+    revision: str,
+    _workspace: Workspace,
 ) -> FacilityIndex:
-    # Keyed by the organisation (whose call log) and its revision; ``_actor`` (not hashed) is
-    # the signed-in person of that organisation, for the query.
+    # Keyed by the organisation (whose call log) and its revision; ``_workspace`` (not hashed)
+    # is the signed-in person of that organisation and the store, for the query.
     base = _base_index(key, path, mtime)
     if not revision:
         return base
-    overlaid = calllog.overlay_call_log(base.directory, get_engine(), actor=_actor)
+    overlaid = _workspace.calls.overlay_call_log(base.directory)
     return base.with_directory(overlaid)
 
 

@@ -98,15 +98,16 @@ def main(runs: int = 7) -> None:
 
     _share_script_cache()
     from matching.directory.io import read_directory
-    from matching.records import library
     from matching.records.store import open_engine
+    from matching.records.team import LOCAL
+    from matching.records.workspace import Workspace
 
     frame, label = _directory()
-    engine = open_engine()
-    entry = library.save_import(engine, frame, name=label, format="benchmark")
-    library.set_active(engine, entry.key)
+    library = Workspace(open_engine(), LOCAL).library
+    entry = library.save_import(frame, name=label, format="benchmark")
+    library.set_active(entry.key)
     print(f"directory: {label}, {len(frame):,} facilities; medians of {runs} runs")
-    read_directory(library.active_entry(engine).path)  # fills the directory cache
+    read_directory(library.active_entry().path)  # fills the directory cache
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     measured = {"cold start": _timed(at.run)}

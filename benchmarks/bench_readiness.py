@@ -35,6 +35,8 @@ from matching import case as cases  # noqa: E402
 from matching.case import pipeline, readiness  # noqa: E402
 from matching.case.letters import review_letter  # noqa: E402
 from matching.records.store import open_engine  # noqa: E402
+from matching.records.team import LOCAL  # noqa: E402
+from matching.records.workspace import Workspace  # noqa: E402
 from matching.render.calendar import case_to_ics  # noqa: E402
 from matching.render.packet import readiness_packet_pdf  # noqa: E402
 
@@ -73,11 +75,12 @@ def main(runs: int) -> None:
     exported = cases.case_to_json(case, now=now)
     with tempfile.TemporaryDirectory() as folder:
         engine = open_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
-        stored = cases.create_case(engine, case, now=now)
+        store = Workspace(engine, LOCAL).cases
+        stored = store.create_case(case, now=now)
         holder = {"case": stored}
 
         def save() -> None:
-            holder["case"] = cases.save_case(engine, holder["case"], now=now)
+            holder["case"] = store.save_case(holder["case"], now=now)
 
         figures = {
             "checks + verdict": median_ms(
@@ -91,7 +94,7 @@ def main(runs: int) -> None:
             "JSON export": median_ms(lambda: cases.case_to_json(case, now=now), runs),
             "JSON import (validated)": median_ms(lambda: cases.case_from_json(exported), runs),
             "store save": median_ms(save, runs),
-            "store load": median_ms(lambda: cases.load_case(engine, stored.id), runs),
+            "store load": median_ms(lambda: store.load_case(stored.id), runs),
         }
         engine.dispose()
     for name, value in figures.items():

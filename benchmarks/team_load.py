@@ -57,18 +57,13 @@ from case_factory import ready_case  # noqa: E402
 from sqlalchemy import Engine, func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from matching.case import (  # noqa: E402
-    TeamMember,
-    create_case,
-    invite,
-    load_case,
-    save_case,
-    save_own_letter,
-)
+from matching.case import TeamMember  # noqa: E402
 from matching.case.readiness import run_checks  # noqa: E402
 from matching.errors import ConflictError  # noqa: E402
 from matching.records import sealing  # noqa: E402
 from matching.records.calllog import CallReport, log_call  # noqa: E402
+from matching.records.cases import create_case, load_case, save_case  # noqa: E402
+from matching.records.members import invite, save_own_letter  # noqa: E402
 from matching.records.store import call_log, open_engine  # noqa: E402
 from matching.records.team import Actor, sign_in  # noqa: E402
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 
 from case_factory import NOW, ready_case
 
-from matching.case import Case, TeamMember, create_case, invite
+from matching.case import Case, TeamMember
+from matching.records.cases import create_case
+from matching.records.members import invite
 from matching.records.team import Actor, sign_in
 
 LETTERS = {

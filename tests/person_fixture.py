@@ -14,6 +14,7 @@ from matching.directory import columns as col
 from matching.directory.schema import coerce_directory, validate_directory
 from matching.records import library
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "person_profile.csv"
 PLACE = "80218"
@@ -37,9 +38,13 @@ def save_person_directory(store_url: str) -> str:
     engine = open_engine(store_url)
     try:
         entry = library.save_import(
-            engine, person_directory(), name=FIXTURE.name, format="generic-csv"
+            engine,
+            person_directory(),
+            name=FIXTURE.name,
+            format="generic-csv",
+            actor=LOCAL,
         )
-        library.set_active(engine, entry.key)
+        library.set_active(engine, entry.key, actor=LOCAL)
     finally:
         engine.dispose()
     return entry.key

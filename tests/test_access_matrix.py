@@ -1,8 +1,11 @@
 """The membership matrix: every role (and non-members of both organisations) x every action.
 
-Each cell either does what was asked or is refused with AccessError (listing and counting
-"refuse" by leaving the case out). The expected cells are written here independently of
-matching.case.access.PERMISSIONS, so a wrong permission table fails.
+Each cell either does what was asked or is refused, and the refusal is asserted as itself: an
+AccessError with the sentence of that refusal (not a member; a role that may not; someone
+else's letter), or, for the case list only, the case left out. A function that returns
+nothing (an empty audit trail, a False) instead of refusing fails its cell. The expected
+cells are written here independently of matching.case.permissions.PERMISSIONS, so a wrong
+permission table fails.
 """
 
 from __future__ import annotations
@@ -14,25 +17,28 @@ import pytest
 from access_team import EMAILS, LETTERS, PEOPLE, Team, build_team
 from case_factory import NOW
 
-from matching.case import (
-    case_to_json,
+from matching.case import case_to_json
+from matching.errors import AccessError
+from matching.records.audit import trail
+from matching.records.cases import (
     count_cases,
     delete_case,
     import_case,
-    invite,
     list_cases,
+    load_case,
+    save_case,
+)
+from matching.records.members import (
+    invite,
     list_invitations,
     list_members,
-    load_case,
     remove_member,
     revoke_invitation,
     role_in_case,
-    save_case,
     save_own_letter,
     set_member_role,
 )
-from matching.errors import AccessError
-from matching.records.audit import trail
+from matching.records.team import LOCAL
 
 
 @pytest.fixture
@@ -150,34 +156,70 @@ def team(engine) -> Team:  # type: ignore[no-untyped-def]
     return build_team(engine)
 
 
+NOT_A_MEMBER = "refused: not a member"
+BY_ROLE = "refused: not for this role"
+NOT_THEIRS = "refused: not their letter"
+LEFT_OUT = "refused: left out of the list"
+NON_MEMBERS = {"same_org", "other_org"}
+
+
+def _refusal(error: AccessError) -> str:
+    """Name the refusal ``error`` is; fail on an AccessError that is none of them."""
+    message = str(error)
+    if "does not exist or you are not a member of it" in message or (
+        "does not exist or is not to a case of yours" in message
+    ):
+        return NOT_A_MEMBER
+    if message.startswith("Only the lead") or message.startswith("Only the lead or member"):
+        return BY_ROLE
+    if message.startswith("You can save only your own letter"):
+        return NOT_THEIRS
+    raise AssertionError(f"an AccessError that is no known refusal: {message}")
+
+
+def _expected(action: str, who: str) -> str:
+    if who in EXPECTED[action]:
+        return "allowed"
+    if action == "list":
+        return LEFT_OUT
+    if who in NON_MEMBERS:
+        return NOT_A_MEMBER
+    if action == "save_others_letter" and who != "viewer":
+        return NOT_THEIRS  # they may write letters, only not this one
+    return BY_ROLE
+
+
 def _outcome(engine, team: Team, action: str, who: str) -> str:  # type: ignore[no-untyped-def]
     if action == "revoke_invitation" and who != "lead":
         invitation_id = _pending(engine, team)
         try:
-            revoke_invitation(engine, invitation_id, actor=team.actors[who])
-        except AccessError:
-            return "refused"
+            result = revoke_invitation(engine, invitation_id, actor=team.actors[who])
+        except AccessError as error:
+            return _refusal(error)
+        assert result is None
         return "allowed"
     try:
         done = ACTIONS[action](engine, team, who)
-    except AccessError:
-        return "refused"
-    assert done in (True, False), f"{action} by {who} returned {done!r}"
-    return "allowed" if done else "refused"
+    except AccessError as error:
+        return _refusal(error)
+    if action == "list" and done is False:
+        return LEFT_OUT  # the case list refuses by leaving the case out, never by raising
+    # Anything else that neither did it nor raised the refusal is a bug (an empty trail...).
+    assert done is True, f"{action} by {who} neither did it nor refused: {done!r}"
+    return "allowed"
 
 
 @pytest.mark.parametrize("who", PEOPLE)
 @pytest.mark.parametrize("action", sorted(ACTIONS))
 def test_membership_matrix(engine, team: Team, action: str, who: str) -> None:  # type: ignore[no-untyped-def]
-    expected = "allowed" if who in EXPECTED[action] else "refused"
-    assert _outcome(engine, team, action, who) == expected
+    assert _outcome(engine, team, action, who) == _expected(action, who)
 
 
 def test_each_person_counts_only_the_cases_they_are_on(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
     counts = {who: count_cases(engine, actor=team.actors[who]) for who in PEOPLE}
     # The lead made both cases; the colleague is on the other one only.
     assert counts == {"lead": 2, "member": 1, "viewer": 1, "same_org": 1, "other_org": 0}
-    assert count_cases(engine) == 0  # the local person is on no team case
+    assert count_cases(engine, actor=LOCAL) == 0  # the local person is on no team case
 
 
 def test_the_matrix_covers_every_action_and_person() -> None:
@@ -206,7 +248,7 @@ READERS: dict[str, Act] = {
         actor=actor,
     ),
     "save_case": lambda engine, case_id, actor: save_case(
-        engine, replace(load_case(engine, case_id), id=case_id), actor=actor
+        engine, replace(load_case(engine, case_id, actor=LOCAL), id=case_id), actor=actor
     ),
     "delete_case": lambda engine, case_id, actor: delete_case(engine, case_id, actor=actor),
 }
@@ -238,10 +280,10 @@ def test_an_outsider_lists_and_counts_nothing_of_the_team(engine, team: Team) ->
 
 
 def test_the_local_person_and_a_team_never_see_each_others_cases(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
-    local_case = import_case(engine, case_to_json(team.case, now=NOW))
-    assert [summary.id for summary in list_cases(engine)] == [local_case.id]
+    local_case = import_case(engine, case_to_json(team.case, now=NOW), actor=LOCAL)
+    assert [summary.id for summary in list_cases(engine, actor=LOCAL)] == [local_case.id]
     with pytest.raises(AccessError):
-        load_case(engine, team.case.id)
+        load_case(engine, team.case.id, actor=LOCAL)
     with pytest.raises(AccessError):
         load_case(engine, local_case.id, actor=team.actors["lead"])
     assert local_case.id not in {s.id for s in list_cases(engine, actor=team.actors["lead"])}
@@ -252,3 +294,12 @@ def test_list_cases_says_the_role(engine, team: Team) -> None:  # type: ignore[n
     assert roles == {team.case.id: "viewer"}
     colleague = {s.id: s.role for s in list_cases(engine, actor=team.actors["same_org"])}
     assert colleague == {team.other_case.id: "member"}
+
+
+def test_an_empty_answer_is_not_taken_for_a_refusal(engine, team: Team, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The mutant of issue 18: an audit trail that returns [] instead of refusing must fail."""
+    import sys
+
+    monkeypatch.setattr(sys.modules[__name__], "trail", lambda *_args, **_kwargs: [])
+    with pytest.raises(AssertionError, match="neither did it nor refused"):
+        _outcome(engine, team, "audit_trail", "member")

@@ -10,18 +10,11 @@ from access_team import LETTERS, Team, build_team
 from case_factory import NOW
 from sqlalchemy import text
 
-from matching.case import (
-    INSURER_HIDDEN,
-    Case,
-    create_case,
-    load_case,
-    readiness,
-    remove_member,
-    save_case,
-    save_own_letter,
-)
+from matching.case import INSURER_HIDDEN, Case, readiness
 from matching.case.pipeline import PaymentArrangement, arrange_payment
 from matching.errors import AccessError, CaseError, ConflictError
+from matching.records.cases import create_case, load_case, save_case
+from matching.records.members import remove_member, save_own_letter
 from matching.records.sealing import PREFIX, bind_keys, generate_key
 
 

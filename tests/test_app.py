@@ -14,6 +14,7 @@ from matching.ingest import import_bytes
 from matching.records import library, shortlist
 from matching.records.calllog import CallReport, call_history, log_call
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 from matching.render import display, exports
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -86,7 +87,9 @@ def test_added_facility_is_in_the_shortlist_and_its_csv(app: AppTest, store_url:
     assert [b.label for b in app.get("download_button")] == ["CSV", "Excel", "PDF (printable)"]
 
     engine = open_engine(store_url)
-    items = shortlist.shortlist_items_frame(engine, shortlist.default_shortlist(engine).id)
+    items = shortlist.shortlist_items_frame(
+        engine, shortlist.default_shortlist(engine, actor=LOCAL).id, actor=LOCAL
+    )
     view = shortlist.shortlist_view(items, library.load_entry(library.demo_entry()))
     data = exports.csv_bytes(exports.shortlist_table(view))
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
@@ -137,12 +140,12 @@ def test_failed_upload_says_why_and_keeps_the_previous_directory(
     app: AppTest, fixtures: Path, store_url: str
 ) -> None:
     _upload(app, "listing.csv", (fixtures / "import_findtreatment.csv").read_bytes())
-    active_before = library.active_entry(open_engine(store_url)).key
+    active_before = library.active_entry(open_engine(store_url), actor=LOCAL).key
 
     _upload(app, "broken.csv", b"this,is\nnot,a listing\n")
     assert not app.exception
     assert "broken.csv was not imported" in app.error[0].value
-    assert library.active_entry(open_engine(store_url)).key == active_before
+    assert library.active_entry(open_engine(store_url), actor=LOCAL).key == active_before
     assert "Fictional facilities" not in _texts(app)
 
 
@@ -166,11 +169,13 @@ def test_shortlist_page_reorders_annotates_and_removes(app: AppTest, store_url: 
 
 
 def _default_id(store_url: str) -> int:
-    return shortlist.default_shortlist(open_engine(store_url)).id
+    return shortlist.default_shortlist(open_engine(store_url), actor=LOCAL).id
 
 
 def _items(store_url: str) -> pd.DataFrame:
-    return shortlist.shortlist_items_frame(open_engine(store_url), _default_id(store_url))
+    return shortlist.shortlist_items_frame(
+        open_engine(store_url), _default_id(store_url), actor=LOCAL
+    )
 
 
 @pytest.mark.realdata
@@ -236,18 +241,18 @@ def test_data_page_deletes_a_listing_and_the_call_log(
 ) -> None:
     _upload(app, "listing.csv", (fixtures / "import_findtreatment.csv").read_bytes())
     engine = open_engine(store_url)
-    log_call(engine, CallReport(facility_id="x", availability_status="openings"))
+    log_call(engine, CallReport(facility_id="x", availability_status="openings"), actor=LOCAL)
 
     app.button(key="delete_listing_submit").click().run()
     assert not app.exception
-    assert library.active_entry(engine).is_demo
+    assert library.active_entry(engine, actor=LOCAL).is_demo
     assert "Fictional facilities" in _texts(app)
 
     app.button(key="clear_calls_submit").click().run()
     assert "nothing was deleted" in app.error[0].value
     app.checkbox[-1].check()
     app.button(key="clear_calls_submit").click().run()
-    assert call_history(engine).empty
+    assert call_history(engine, actor=LOCAL).empty
 
 
 def test_data_page_forgets_the_last_search(app: AppTest, store_url: str) -> None:
@@ -256,10 +261,10 @@ def test_data_page_forgets_the_last_search(app: AppTest, store_url: str) -> None
 
     _search(app, "10001")
     engine = open_engine(store_url)
-    assert searches.load_last_search(engine)["place"] == "10001"
+    assert searches.load_last_search(engine, actor=LOCAL)["place"] == "10001"
     app.switch_page("app_pages/data.py").run()
     app.button(key="forget_search").click().run()
     assert not app.exception
-    assert searches.load_last_search(engine) is None
+    assert searches.load_last_search(engine, actor=LOCAL) is None
     app.switch_page("app_pages/search.py").run()
     assert app.text_input(key="place").value == ""

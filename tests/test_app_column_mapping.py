@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from matching.records import library
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FEED = (
@@ -31,7 +32,7 @@ def test_missing_fields_offer_a_mapping_and_the_mapped_import_succeeds(
 ) -> None:
     assert not app.exception
     assert "state-feed.csv was not imported" in app.error[0].value
-    assert library.active_entry(open_engine(store_url)).is_demo  # nothing changed yet
+    assert library.active_entry(open_engine(store_url), actor=LOCAL).is_demo  # nothing changed yet
     # The one-line address is recognised by its header; only the name needs naming.
     assert [box.key for box in app.selectbox if box.form_id == "column_mapping"] == [
         "column_map_name"
@@ -40,7 +41,7 @@ def test_missing_fields_offer_a_mapping_and_the_mapped_import_succeeds(
     app.button(key="column_mapping_submit").click()
     app.run()
     assert not app.exception
-    entry = library.active_entry(open_engine(store_url))
+    entry = library.active_entry(open_engine(store_url), actor=LOCAL)
     assert entry.name == "state-feed.csv"
     row = library.load_entry(entry).iloc[0]
     assert (row["name"], row["city"], row["state"], row["zip"]) == (
@@ -58,4 +59,4 @@ def test_a_mapping_that_still_misses_a_field_keeps_the_old_directory(
     app.run()
     assert not app.exception
     assert any("was not imported" in error.value for error in app.error)
-    assert library.active_entry(open_engine(store_url)).is_demo
+    assert library.active_entry(open_engine(store_url), actor=LOCAL).is_demo

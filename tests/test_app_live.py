@@ -19,6 +19,7 @@ from werkzeug import Request, Response
 from matching.live.findtreatment_api import ENDPOINT
 from matching.records import library
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SBAT_NAME = "fabriceyhc_SUD-BedWatch/sudhelpla_agencies_20250814_094001.csv"
@@ -50,7 +51,7 @@ def _serve_sample(server: HTTPServer) -> None:
 
 
 def _active_name(store_url: str) -> str:
-    return library.active_entry(open_engine(store_url)).name
+    return library.active_entry(open_engine(store_url), actor=LOCAL).name
 
 
 def test_data_page_refresh_merges_the_area_into_a_new_active_directory(

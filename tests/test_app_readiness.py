@@ -14,7 +14,9 @@ from streamlit.testing.v1 import AppTest
 from matching import case as cases
 from matching.case import SafetyScreen
 from matching.directory import columns as col
+from matching.records import cases as case_records
 from matching.records import library, shortlist
+from matching.records.team import LOCAL
 from matching.search.geo import resolve_location
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -40,7 +42,7 @@ def open_page(page: str) -> AppTest:
 @pytest.fixture
 def stored_case(engine):
     """A case that is ready right now (built around the real clock, as the app uses it)."""
-    return cases.create_case(engine, ready_case(datetime.now(UTC)))
+    return case_records.create_case(engine, ready_case(datetime.now(UTC)), actor=LOCAL)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -68,7 +70,9 @@ def test_first_case_is_created_from_the_button(engine):
     at = open_page("app_pages/plan.py")
     next(b for b in at.button if b.label == "Create my first case").click().run()
     assert not at.exception
-    assert [summary.title for summary in cases.list_cases(engine)] == ["Our case"]
+    assert [summary.title for summary in case_records.list_cases(engine, actor=LOCAL)] == [
+        "Our case"
+    ]
 
 
 def test_readiness_page_says_ready_for_a_ready_case(stored_case):
@@ -80,7 +84,7 @@ def test_readiness_page_says_ready_for_a_ready_case(stored_case):
 
 def test_readiness_page_lists_what_is_missing(engine):
     case = replace(ready_case(datetime.now(UTC)), team=(), placements=())
-    cases.create_case(engine, case)
+    case_records.create_case(engine, case, actor=LOCAL)
     at = open_page("app_pages/readiness.py")
     assert not at.exception
     assert "Not ready — 2 things missing" in at.error[0].value
@@ -91,7 +95,9 @@ def test_readiness_page_lists_what_is_missing(engine):
 
 def test_safety_yes_shows_call_now_with_crisis_lines(engine):
     case = ready_case(datetime.now(UTC))
-    cases.create_case(engine, replace(case, safety=replace(case.safety, recent_overdose=True)))
+    case_records.create_case(
+        engine, replace(case, safety=replace(case.safety, recent_overdose=True)), actor=LOCAL
+    )
     at = open_page("app_pages/plan.py")
     alert = at.error[0].value
     assert "Call now — do not stage an intervention" in alert
@@ -104,27 +110,30 @@ def test_saving_the_plan_stores_it(engine, stored_case):
     at.text_input(key=f"interventionist_{suffix}").input("Robin Ames")
     at.button(key=f"save_lead_{suffix}").click().run()
     assert not at.exception
-    assert cases.load_case(engine, stored_case.id).lead.interventionist_name == "Robin Ames"
+    assert (
+        case_records.load_case(engine, stored_case.id, actor=LOCAL).lead.interventionist_name
+        == "Robin Ames"
+    )
     assert "Saved who leads." in texts(at)
 
 
 def test_edit_from_a_stale_window_shows_the_conflict_and_keeps_the_input(engine, stored_case):
     at = open_page("app_pages/plan.py")
     # Another window saves first.
-    cases.save_case(engine, replace(stored_case, title="Changed elsewhere"))
+    case_records.save_case(engine, replace(stored_case, title="Changed elsewhere"), actor=LOCAL)
     suffix = f"{stored_case.id}_{stored_case.version}"
     at.text_input(key=f"interventionist_{suffix}").input("Robin Ames")
     at.button(key=f"save_lead_{suffix}").click().run()
     assert not at.exception
     assert "changed in another window" in texts(at)
     assert at.text_input(key=f"interventionist_{suffix}").value == "Robin Ames"
-    stored = cases.load_case(engine, stored_case.id)
+    stored = case_records.load_case(engine, stored_case.id, actor=LOCAL)
     assert (stored.title, stored.lead.interventionist_name) == ("Changed elsewhere", "Pat Lee")
 
 
 def test_reload_after_a_conflict_shows_the_other_windows_changes(engine, stored_case):
     at = open_page("app_pages/plan.py")
-    cases.save_case(engine, replace(stored_case, loved_one_alias="Jay"))
+    case_records.save_case(engine, replace(stored_case, loved_one_alias="Jay"), actor=LOCAL)
     suffix = f"{stored_case.id}_{stored_case.version}"
     at.button(key=f"save_lead_{suffix}").click().run()
     next(b for b in at.button if b.label == "Reload the latest version").click().run()
@@ -137,13 +146,15 @@ def test_new_case_becomes_the_active_one(engine, stored_case):
     next(t for t in at.text_input if t.label == "Case title (only you see it)").input("Family B")
     next(b for b in at.button if b.label == "Create case").click().run()
     assert not at.exception
-    created = next(s for s in cases.list_cases(engine) if s.title == "Family B")
+    created = next(s for s in case_records.list_cases(engine, actor=LOCAL) if s.title == "Family B")
     assert at.selectbox(key="case_select").value == created.id
     assert at.text_input(key=f"alias_{created.id}_1").value == ""
 
 
 def test_switching_case_shows_the_other_plan(engine, stored_case):
-    other = cases.create_case(engine, replace(ready_case(datetime.now(UTC)), loved_one_alias="Jo"))
+    other = case_records.create_case(
+        engine, replace(ready_case(datetime.now(UTC)), loved_one_alias="Jo"), actor=LOCAL
+    )
     at = open_page("app_pages/plan.py")
     at.selectbox(key="case_select").set_value(stored_case.id).run()
     assert at.text_input(key=f"alias_{stored_case.id}_1").value == "Sam"
@@ -156,7 +167,7 @@ def test_delete_case_from_the_sidebar_removes_it(engine, stored_case):
     at = open_page("app_pages/readiness.py")
     at.button(key="delete_case").click().run()
     assert not at.exception
-    assert cases.count_cases(engine) == 0
+    assert case_records.count_cases(engine, actor=LOCAL) == 0
     assert "The case was deleted." in texts(at)
 
 
@@ -167,7 +178,7 @@ def test_logging_a_call_on_the_placement_page_adds_to_the_contact_log(engine, st
     note.input("Spoke to Dana; bed still held.")
     next(b for b in at.button if b.label == "Log the call").click().run()
     assert not at.exception
-    primary = cases.load_case(engine, stored_case.id).primary()
+    primary = case_records.load_case(engine, stored_case.id, actor=LOCAL).primary()
     assert len(primary.log) == before + 1
     assert primary.log[-1].note == "Spoke to Dana; bed still held."
 
@@ -175,7 +186,7 @@ def test_logging_a_call_on_the_placement_page_adds_to_the_contact_log(engine, st
 def test_plan_page_warns_about_a_time_skipped_by_spring_forward(engine):
     case = ready_case(datetime.now(UTC))
     skipped = replace(case.intervention, local_date=date(2027, 3, 14), local_time=time(2, 30))
-    cases.create_case(engine, replace(case, intervention=skipped))
+    case_records.create_case(engine, replace(case, intervention=skipped), actor=LOCAL)
     at = open_page("app_pages/plan.py")
     assert not at.exception
     assert any("does not exist" in w.value for w in at.warning)
@@ -191,8 +202,10 @@ def test_importing_a_backup_creates_and_opens_a_new_case(engine, stored_case):
     backup = cases.case_to_json(replace(stored_case, title="From backup"))
     at = import_file(open_page("app_pages/readiness.py"), backup)
     assert not at.exception
-    assert cases.count_cases(engine) == 2
-    imported = next(s for s in cases.list_cases(engine) if s.title == "From backup")
+    assert case_records.count_cases(engine, actor=LOCAL) == 2
+    imported = next(
+        s for s in case_records.list_cases(engine, actor=LOCAL) if s.title == "From backup"
+    )
     assert at.selectbox(key="case_select").value == imported.id
     assert "Imported From backup as a new case." in texts(at)
 
@@ -203,7 +216,7 @@ def test_importing_a_truncated_backup_shows_why_and_changes_nothing(engine, stor
     assert not at.exception
     assert "Nothing was imported" in at.error[0].value
     assert "truncated" in at.error[0].value
-    assert cases.count_cases(engine) == 1
+    assert case_records.count_cases(engine, actor=LOCAL) == 1
 
 
 # --- The whole journey through the pages, from an empty store to "Ready" --------------------
@@ -228,7 +241,9 @@ def shortlist_two_demo_facilities(engine) -> list[str]:  # type: ignore[no-untyp
     usable = directory[directory[opioid_detox].fillna(False).astype(bool)].copy()
     usable["_d"] = (usable[col.LAT] - origin.lat) ** 2 + (usable[col.LON] - origin.lon) ** 2
     nearest = usable.nsmallest(2, "_d").drop(columns="_d")
-    shortlist.add_facilities(engine, shortlist.default_shortlist(engine).id, nearest)
+    shortlist.add_facilities(
+        engine, shortlist.default_shortlist(engine, actor=LOCAL).id, nearest, actor=LOCAL
+    )
     return list(nearest[col.FACILITY_ID])
 
 
@@ -313,7 +328,10 @@ def test_saving_a_letter_keeps_that_letter_open_and_shows_its_review(engine, sto
     widget(at, "text_area", "Letter").input("You always lie. It's your fault.")
     click(at, "Review and save")
     assert widget(at, "selectbox", "Letter of").value == "Member2"
-    assert cases.load_case(engine, stored_case.id).team[2].letter_status == "drafted"
+    assert (
+        case_records.load_case(engine, stored_case.id, actor=LOCAL).team[2].letter_status
+        == "drafted"
+    )
     flagged = " ".join(w.value for w in at.warning)
     assert "You always lie" in flagged and "your fault" in flagged
 
@@ -322,10 +340,16 @@ def test_a_reviewed_letter_that_is_changed_must_be_reviewed_again(engine, stored
     at = open_page("app_pages/plan.py")
     widget(at, "text_area", "Letter").input("I love you. On Monday you scared me.")
     click(at, "Review and save")
-    assert cases.load_case(engine, stored_case.id).team[0].letter_status == "drafted"
+    assert (
+        case_records.load_case(engine, stored_case.id, actor=LOCAL).team[0].letter_status
+        == "drafted"
+    )
     widget(at, "checkbox", "I have read the review and the letter is ready").check()
     click(at, "Review and save")
-    assert cases.load_case(engine, stored_case.id).team[0].letter_status == "reviewed"
+    assert (
+        case_records.load_case(engine, stored_case.id, actor=LOCAL).team[0].letter_status
+        == "reviewed"
+    )
 
 
 # --- Issue 11: what the forms say and keep -----------------------------------------------------
@@ -337,7 +361,7 @@ def test_a_flagged_letter_is_ready_only_when_its_author_keeps_it_as_written(engi
     click(at, "Review and save")
     widget(at, "checkbox", "I have read the review and the letter is ready").check()
     click(at, "Review and save")
-    member = cases.load_case(engine, stored_case.id).team[0]
+    member = case_records.load_case(engine, stored_case.id, actor=LOCAL).team[0]
     assert member.letter_status == "drafted"
     assert "Keep as written" in texts(at)
     widget(at, "checkbox", "I have read the review and the letter is ready").check()
@@ -345,7 +369,7 @@ def test_a_flagged_letter_is_ready_only_when_its_author_keeps_it_as_written(engi
         at, "checkbox", "Keep as written: I read what the review flagged and choose these words"
     ).check()
     click(at, "Review and save")
-    member = cases.load_case(engine, stored_case.id).team[0]
+    member = case_records.load_case(engine, stored_case.id, actor=LOCAL).team[0]
     assert (member.letter_status, member.keep_as_written) == ("reviewed", True)
 
 
@@ -359,7 +383,7 @@ def test_the_hold_form_says_what_expiry_is_needed_and_warns_before_saving_less(e
     click(at, "Save the hold")
     assert any("Not saved yet" in w.value for w in at.warning)
     before = stored_case.primary().hold
-    assert cases.load_case(engine, stored_case.id).primary().hold == before
+    assert case_records.load_case(engine, stored_case.id, actor=LOCAL).primary().hold == before
 
 
 def test_the_insurance_form_is_filled_in_from_the_saved_verification(stored_case):
@@ -370,7 +394,9 @@ def test_the_insurance_form_is_filled_in_from_the_saved_verification(stored_case
 
 def test_the_alert_says_which_answer_triggered_it_and_what_to_do(engine):
     case = ready_case(datetime.now(UTC))
-    cases.create_case(engine, replace(case, safety=replace(case.safety, violence=True)))
+    case_records.create_case(
+        engine, replace(case, safety=replace(case.safety, violence=True)), actor=LOCAL
+    )
     at = open_page("app_pages/readiness.py")
     alert = at.error[0].value
     assert "Violence or weapons: if anyone is in danger, call 911 now" in alert
@@ -380,7 +406,9 @@ def test_the_alert_says_which_answer_triggered_it_and_what_to_do(engine):
 
 def test_using_alone_gives_naloxone_guidance_without_stopping_the_plan(engine):
     case = ready_case(datetime.now(UTC))
-    cases.create_case(engine, replace(case, safety=replace(case.safety, uses_alone=True)))
+    case_records.create_case(
+        engine, replace(case, safety=replace(case.safety, uses_alone=True)), actor=LOCAL
+    )
     at = open_page("app_pages/readiness.py")
     assert not at.exception
     assert "1-800-484-3731" in texts(at)

@@ -13,6 +13,7 @@ from app_pages.links import plain
 from matching.records import searches
 from matching.records.calllog import call_history
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SEARCH = "app_pages/search.py"
@@ -52,7 +53,7 @@ def test_last_search_comes_back_after_a_reload_from_the_local_store(
     app: AppTest, store_url: str
 ) -> None:
     _search(app, "columbus oh")
-    stored = searches.load_last_search(open_engine(store_url))
+    stored = searches.load_last_search(open_engine(store_url), actor=LOCAL)
     assert stored is not None and stored["place"] == "columbus oh"
 
     reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a new browser session
@@ -95,7 +96,9 @@ def test_cards_show_tel_links_and_open_details_in_place(app: AppTest, store_url:
     app.number_input(key="log_detox_beds").set_value(2)
     app.button(key="log_submit").click().run()
     assert not app.exception
-    assert call_history(open_engine(store_url), facility_id)["beds_open_detox"].tolist() == [2]
+    assert call_history(open_engine(store_url), facility_id, actor=LOCAL)[
+        "beds_open_detox"
+    ].tolist() == [2]
     # The view and the open card are kept; "Show 10 more" adds cards.
     assert app.radio(key="results_view_choice").value == "Cards"
     app.button(key="cards_more").click().run()

@@ -17,10 +17,9 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from app_pages.links import plain
-from matching import case as cases
-from matching.case import access
 from matching.directory import columns as col
-from matching.records import audit, library, sealing, shortlist, store, team
+from matching.records import audit, library, members, sealing, shortlist, store, team
+from matching.records import cases as case_records
 from matching.records.store import open_engine
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -79,7 +78,7 @@ def lead_case(team_engine):  # type: ignore[no-untyped-def]
     lead = team.sign_in(team_engine, email=LEAD, display_name="Pat Lee")
     built = ready_case(datetime.now(UTC))
     sams = replace(built.team[0], name="Sam", letter="", letter_status="not_started", account=SAM)
-    return cases.create_case(
+    return case_records.create_case(
         team_engine,
         replace(built, title="The Rivera family", team=(sams, *built.team[1:])),
         actor=lead,
@@ -136,7 +135,9 @@ def test_an_invited_member_sees_the_case_writes_only_their_letter_and_no_insuran
     widget(sam, "text_area", "Letter").input(SAMS_LETTER)
     widget(sam, "button", "Review and save").click().run()
     assert not sam.exception
-    stored = cases.load_case(team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD))
+    stored = case_records.load_case(
+        team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD)
+    )
     assert stored.team[0].letter == SAMS_LETTER
     assert stored.team[1].letter.startswith("I love you")  # the others' letters untouched
 
@@ -189,9 +190,9 @@ def test_the_last_lead_cannot_be_demoted_and_the_page_says_why(lead_case, team_e
     assert not lead.exception
     assert "only lead" in texts(lead)
     assert lead.selectbox(key=own).value == "lead"
-    assert cases.list_cases(team_engine, actor=team.sign_in(team_engine, email=LEAD))[0].role == (
-        "lead"
-    )
+    assert case_records.list_cases(team_engine, actor=team.sign_in(team_engine, email=LEAD))[
+        0
+    ].role == ("lead")
 
 
 def test_the_audit_trail_lists_the_changes_for_the_lead_only(lead_case, key) -> None:
@@ -227,7 +228,9 @@ def test_the_lead_links_a_letter_to_a_sign_in_e_mail(lead_case, team_engine, key
     ).input("VIC@family.example ")
     widget(lead, "button", "Add to the team").click().run()
     assert not lead.exception
-    stored = cases.load_case(team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD))
+    stored = case_records.load_case(
+        team_engine, lead_case.id, actor=team.sign_in(team_engine, email=LEAD)
+    )
     assert stored.team[-1].name == "Vic" and stored.team[-1].account == VIC
 
 
@@ -259,8 +262,8 @@ def test_a_colleague_shares_the_shortlist_a_family_member_does_not(lead_case, te
     first = directory.head(1)
     target = shortlist.default_shortlist(team_engine, actor=lead)
     shortlist.add_facilities(team_engine, target.id, first, actor=lead)
-    access.invite(team_engine, lead_case.id, email=VIC, role="viewer", join_org=True, actor=lead)
-    access.invite(team_engine, lead_case.id, email=SAM, role="member", actor=lead)
+    members.invite(team_engine, lead_case.id, email=VIC, role="viewer", join_org=True, actor=lead)
+    members.invite(team_engine, lead_case.id, email=SAM, role="member", actor=lead)
     name = plain(str(first[col.NAME].iloc[0]))
 
     colleague = session(VIC, key, "app_pages/shortlist.py")

@@ -11,18 +11,11 @@ from access_team import EMAILS, Team, build_team
 from case_factory import NOW, ready_case
 from sqlalchemy import func, select
 
-from matching.case import (
-    SafetyScreen,
-    case_to_json,
-    create_case,
-    delete_case,
-    import_case,
-    load_case,
-    save_case,
-    save_own_letter,
-)
+from matching.case import SafetyScreen, case_to_json
 from matching.case.pipeline import add_note, hold_bed
 from matching.records import audit
+from matching.records.cases import create_case, delete_case, import_case, load_case, save_case
+from matching.records.members import save_own_letter
 from matching.records.store import audit_log
 from matching.records.team import LOCAL
 
@@ -136,9 +129,9 @@ def test_deleting_a_case_deletes_its_trail_and_counts_it(engine, team: Team) -> 
 
 
 def test_import_and_local_cases_are_audited_too(engine) -> None:  # type: ignore[no-untyped-def]
-    local = create_case(engine, replace(ready_case(), title="Local"), now=NOW)
-    imported = import_case(engine, case_to_json(local, now=NOW), now=NOW)
+    local = create_case(engine, replace(ready_case(), title="Local"), now=NOW, actor=LOCAL)
+    imported = import_case(engine, case_to_json(local, now=NOW), now=NOW, actor=LOCAL)
     assert [e.action for e in audit.trail(engine, local.id, actor=LOCAL)] == ["created"]
     (entry,) = audit.trail(engine, imported.id, actor=LOCAL)
     assert (entry.action, entry.actor_email, entry.detail) == ("imported", "local", "")
-    assert load_case(engine, imported.id).title == "Local"
+    assert load_case(engine, imported.id, actor=LOCAL).title == "Local"

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from matching.directory import columns as col
 from matching.records import library, shortlist
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 from matching.search.geo import resolve_location
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,9 @@ def seed_shortlist(db_url: str) -> str:
     usable["_d"] = (usable[col.LAT] - origin.lat) ** 2 + (usable[col.LON] - origin.lon) ** 2
     nearest = usable.nsmallest(1, "_d").drop(columns="_d")
     engine = open_engine(db_url)
-    shortlist.add_facilities(engine, shortlist.default_shortlist(engine).id, nearest)
+    shortlist.add_facilities(
+        engine, shortlist.default_shortlist(engine, actor=LOCAL).id, nearest, actor=LOCAL
+    )
     engine.dispose()
     return str(nearest[col.NAME].iloc[0])
 

@@ -18,9 +18,8 @@ from case_factory import ready_case
 from oidc_provider import auth_secrets, oidc_provider
 from playwright.sync_api import Browser, Page
 
-from matching import case as cases
-from matching.case import access
-from matching.records import team
+from matching.records import cases as case_records
+from matching.records import members, team
 from matching.records.sealing import bind_keys, generate_key
 from matching.records.store import open_engine
 
@@ -84,11 +83,11 @@ def seed_team_case(db_url: str, key: str) -> None:
     lead = team.sign_in(engine, email=LEAD, display_name="Pat Lee")
     built = ready_case(datetime.now(UTC))
     sams = replace(built.team[0], name="Sam", letter="", letter_status="not_started", account=SAM)
-    stored = cases.create_case(
+    stored = case_records.create_case(
         engine, replace(built, title="The Rivera family", team=(sams, *built.team[1:])), actor=lead
     )
     assert stored.id is not None
-    access.invite(engine, stored.id, email=SAM, role="member", actor=lead)
+    members.invite(engine, stored.id, email=SAM, role="member", actor=lead)
     engine.dispose()
 
 

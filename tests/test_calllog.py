@@ -20,6 +20,7 @@ from matching.records.calllog import (
     revision,
 )
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 from tests.search_frames import directory, facility
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # set again at each test's start (below)
@@ -43,47 +44,56 @@ def _call(facility_id: str = "f001", **values) -> CallReport:  # type: ignore[no
 
 def test_logged_call_is_kept_after_reopening_the_store(db_url: str) -> None:
     first = open_engine(db_url)
-    log_call(first, _call(answered_by="intake nurse", note="call back at 6"))
+    log_call(first, _call(answered_by="intake nurse", note="call back at 6"), actor=LOCAL)
     first.dispose()
 
     reopened = open_engine(db_url)
-    history = call_history(reopened, "f001")
+    history = call_history(reopened, "f001", actor=LOCAL)
     reopened.dispose()
     assert history[["answered_by", "note"]].iloc[0].tolist() == ["intake nurse", "call back at 6"]
     assert history["reported_at"].iloc[0] == pd.Timestamp(NOW - timedelta(hours=1))
 
 
 def test_call_source_names_who_logged_it(db_engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(db_engine, _call(logged_by="Dana"))
-    log_call(db_engine, _call("f002"))
+    log_call(db_engine, _call(logged_by="Dana"), actor=LOCAL)
+    log_call(db_engine, _call("f002"), actor=LOCAL)
     sources = dict(
-        zip(*[call_history(db_engine)[c] for c in ("facility_id", "source")], strict=True)
+        zip(
+            *[call_history(db_engine, actor=LOCAL)[c] for c in ("facility_id", "source")],
+            strict=True,
+        )
     )
     assert sources == {"f001": "phone call logged by Dana", "f002": "phone call logged by you"}
 
 
 def test_history_lists_newest_report_first(db_engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=5), availability_status="waitlist"))
-    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=1)))
     log_call(
-        db_engine, _call(reported_at=NOW - timedelta(hours=3), availability_status="no_openings")
+        db_engine,
+        _call(reported_at=NOW - timedelta(hours=5), availability_status="waitlist"),
+        actor=LOCAL,
     )
-    statuses = call_history(db_engine, "f001")["availability_status"].tolist()
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=1)), actor=LOCAL)
+    log_call(
+        db_engine,
+        _call(reported_at=NOW - timedelta(hours=3), availability_status="no_openings"),
+        actor=LOCAL,
+    )
+    statuses = call_history(db_engine, "f001", actor=LOCAL)["availability_status"].tolist()
     assert statuses == ["openings", "no_openings", "waitlist"]
 
 
 def test_latest_report_per_facility_is_the_newest_not_the_last_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=1), beds_open_detox=4))
-    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=9), beds_open_detox=0))
-    latest = latest_reports(db_engine)
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=1), beds_open_detox=4), actor=LOCAL)
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=9), beds_open_detox=0), actor=LOCAL)
+    latest = latest_reports(db_engine, actor=LOCAL)
     assert len(latest) == 1
     assert latest[col.BEDS_OPEN_DETOX].iloc[0] == 4
 
 
 def test_overlay_shows_the_logged_call_in_the_directory(db_engine) -> None:  # type: ignore[no-untyped-def]
     table = directory(facility(1), facility(2))
-    log_call(db_engine, _call(beds_open_detox=3))
-    overlaid = overlay_call_log(table, db_engine)
+    log_call(db_engine, _call(beds_open_detox=3), actor=LOCAL)
+    overlaid = overlay_call_log(table, db_engine, actor=LOCAL)
     row = overlaid.set_index(col.FACILITY_ID).loc["f001"]
     assert (row[col.BEDS_OPEN_DETOX], row[col.AVAILABILITY_STATUS]) == (3, "openings")
     assert row[col.AVAILABILITY_SOURCE] == "phone call logged by you"
@@ -98,15 +108,15 @@ def test_overlay_never_replaces_newer_directory_availability(db_engine) -> None:
         beds_open_detox=0,
         availability_source="state registry",
     )
-    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=2), beds_open_detox=5))
-    overlaid = overlay_call_log(directory(newer), db_engine)
+    log_call(db_engine, _call(reported_at=NOW - timedelta(hours=2), beds_open_detox=5), actor=LOCAL)
+    overlaid = overlay_call_log(directory(newer), db_engine, actor=LOCAL)
     assert overlaid[col.AVAILABILITY_STATUS].iloc[0] == "no_openings"
 
 
 def test_revision_changes_when_a_call_is_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
-    before = revision(db_engine)
-    log_call(db_engine, _call())
-    assert revision(db_engine) != before
+    before = revision(db_engine, actor=LOCAL)
+    log_call(db_engine, _call(), actor=LOCAL)
+    assert revision(db_engine, actor=LOCAL) != before
 
 
 def test_feed_rows_matched_by_name_and_zip_are_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
@@ -122,9 +132,9 @@ def test_feed_rows_matched_by_name_and_zip_are_logged(db_engine) -> None:  # typ
             col.AVAILABILITY_SOURCE: ["county feed", "county feed"],
         }
     )
-    report = log_feed(db_engine, table, feed)
+    report = log_feed(db_engine, table, feed, actor=LOCAL)
     assert len(report.unmatched) == 1
-    assert call_history(db_engine)[["facility_id", "source"]].values.tolist() == [
+    assert call_history(db_engine, actor=LOCAL)[["facility_id", "source"]].values.tolist() == [
         ["f002", "county feed"]
     ]
 
@@ -145,16 +155,16 @@ def test_bad_call_is_refused_with_a_sentence(values: dict, words: str) -> None:
 
 
 def test_clearing_the_log_deletes_every_report(db_engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(db_engine, _call())
-    log_call(db_engine, _call("f002"))
-    assert clear_call_log(db_engine) == 2
-    assert call_history(db_engine).empty
+    log_call(db_engine, _call(), actor=LOCAL)
+    log_call(db_engine, _call("f002"), actor=LOCAL)
+    assert clear_call_log(db_engine, actor=LOCAL) == 2
+    assert call_history(db_engine, actor=LOCAL).empty
 
 
 def test_revision_differs_after_clearing_and_logging_again(db_engine) -> None:  # type: ignore[no-untyped-def]
-    log_call(db_engine, _call(), now=NOW - timedelta(minutes=5))
-    first = revision(db_engine)
-    clear_call_log(db_engine)
-    assert revision(db_engine) == ""
-    log_call(db_engine, _call("f002"), now=NOW)
-    assert revision(db_engine) not in ("", first)
+    log_call(db_engine, _call(), now=NOW - timedelta(minutes=5), actor=LOCAL)
+    first = revision(db_engine, actor=LOCAL)
+    clear_call_log(db_engine, actor=LOCAL)
+    assert revision(db_engine, actor=LOCAL) == ""
+    log_call(db_engine, _call("f002"), now=NOW, actor=LOCAL)
+    assert revision(db_engine, actor=LOCAL) not in ("", first)

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, insert, select
 
-from matching.case import Case, TeamMember, create_case, load_case
+from matching.case import Case, TeamMember
 from matching.cli.main import main
 from matching.errors import StoreError
 from matching.records import sealing
 from matching.records.calllog import CallReport, log_call
+from matching.records.cases import create_case, load_case
 from matching.records.store import call_log, cases, open_engine, orgs, users
-from matching.records.team import sign_in
+from matching.records.team import LOCAL, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = datetime(2026, 11, 30, 12, 0)
@@ -70,15 +71,18 @@ def test_migrate_keeps_every_row_of_an_existing_store(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'readybed.sqlite3'}"
     engine = open_engine(url)
     team = (TeamMember(name="Ana", letter="Dear Sam, I remember the lake."),)
-    saved = create_case(engine, Case(title="Sam", loved_one_alias="Sam", team=team))
-    log_call(engine, CallReport(facility_id="F1", availability_status="openings"))
+    saved = create_case(engine, Case(title="Sam", loved_one_alias="Sam", team=team), actor=LOCAL)
+    log_call(engine, CallReport(facility_id="F1", availability_status="openings"), actor=LOCAL)
     engine.dispose()
 
     assert main(["team", "migrate", "--db", url]) == 0
     capsys.readouterr()
     engine = open_engine(url)
     try:
-        assert load_case(engine, saved.id).team[0].letter == "Dear Sam, I remember the lake."
+        assert (
+            load_case(engine, saved.id, actor=LOCAL).team[0].letter
+            == "Dear Sam, I remember the lake."
+        )
         with engine.connect() as connection:
             assert connection.execute(select(func.count()).select_from(call_log)).scalar() == 1
     finally:
@@ -96,8 +100,10 @@ def test_status_counts_without_naming_anyone(tmp_path, capsys):
             connection.execute(
                 insert(users).values(email=email, display_name="Dana Reyes", created_at=STAMP)
             )
-    create_case(engine, Case(title="Local family"))
-    team_case = create_case(engine, Case(title="The Rivera family", loved_one_alias="Sam"))
+    create_case(engine, Case(title="Local family"), actor=LOCAL)
+    team_case = create_case(
+        engine, Case(title="The Rivera family", loved_one_alias="Sam"), actor=LOCAL
+    )
     with engine.begin() as connection:
         connection.execute(cases.update().where(cases.c.id == team_case.id).values(org_id=org_id))
     engine.dispose()
@@ -185,7 +191,7 @@ def _store_with_sealed_notes(url: str, key: str, notes: int) -> None:
         report = CallReport(
             facility_id=f"F{number}", availability_status="openings", note="Ask for Maria."
         )
-        log_call(engine, report)
+        log_call(engine, report, actor=LOCAL)
     engine.dispose()
 
 

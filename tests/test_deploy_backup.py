@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from matching.case import Case, TeamMember, create_case, load_case
+from matching.case import Case, TeamMember
 from matching.cli.main import main
 from matching.errors import StoreError
 from matching.records import sealing
 from matching.records.calllog import CallReport, log_call
+from matching.records.cases import create_case, load_case
 from matching.records.store import open_engine
 from matching.records.team import sign_in
 from tests.postgres_support import pg_ctl_path

@@ -12,6 +12,7 @@ from matching.errors import FacilityDataError
 from matching.ingest.availability import read_feed
 from matching.ingest.text import parse_report_times
 from matching.records.calllog import CallReport, call_history, log_call, log_feed
+from matching.records.team import LOCAL
 
 HEADER = "facility_id,availability_status,availability_reported_at,availability_source\n"
 
@@ -63,11 +64,12 @@ def test_a_call_logged_now_is_not_overridden_by_a_future_feed(engine) -> None:  
     log_call(
         engine,
         CallReport(facility_id="F-1", availability_status="no_openings", answered_by="nurse"),
+        actor=LOCAL,
     )
     future = HEADER + f"F-1,openings,{stamp(timedelta(hours=23, minutes=50))},registry\n"
     with pytest.raises(FacilityDataError):
-        log_feed(engine, directory, read_feed(future.encode()))
-    history = call_history(engine, "F-1")
+        log_feed(engine, directory, read_feed(future.encode()), actor=LOCAL)
+    history = call_history(engine, "F-1", actor=LOCAL)
     assert history[col.AVAILABILITY_STATUS].tolist() == ["no_openings"]
 
 

@@ -10,13 +10,15 @@ from case_factory import ready_case
 from test_app_readiness import import_file, open_page
 
 from matching import case as cases
+from matching.records import cases as case_records
+from matching.records.team import LOCAL
 
 DEEP = b"[" * 50_000 + b"]" * 50_000
 
 
 @pytest.fixture
 def stored_case(engine):  # type: ignore[no-untyped-def]
-    return cases.create_case(engine, ready_case(datetime.now(UTC)))
+    return case_records.create_case(engine, ready_case(datetime.now(UTC)), actor=LOCAL)
 
 
 def _backup_with(stored_case, path: tuple[str, ...], value: str) -> bytes:  # type: ignore[no-untyped-def]
@@ -51,7 +53,7 @@ def test_the_readiness_page_shows_a_sentence(engine, stored_case, kind: str) -> 
     at = import_file(open_page("app_pages/readiness.py"), data)
     assert not at.exception
     assert "Nothing was imported" in at.error[0].value
-    assert cases.count_cases(engine) == 1
+    assert case_records.count_cases(engine, actor=LOCAL) == 1
 
 
 def test_the_data_page_refuses_deep_json_with_a_sentence(store_url: str) -> None:

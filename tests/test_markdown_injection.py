@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from matching.records import library, shortlist
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 from matching.render.safe_text import WORD_JOINER, md_escape, safe_link, safe_url
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -114,8 +115,10 @@ def test_no_page_renders_a_hostile_listing_as_markup(store_url: str) -> None:
     engine = open_engine(store_url)
     results = at.dataframe[0].value
     assert results["Website"].tolist() == [""]  # no link column target from a crafted website
-    chosen = library.load_entry(library.active_entry(engine))
-    shortlist.add_facilities(engine, shortlist.default_shortlist(engine).id, chosen)
+    chosen = library.load_entry(library.active_entry(engine, actor=LOCAL))
+    shortlist.add_facilities(
+        engine, shortlist.default_shortlist(engine, actor=LOCAL).id, chosen, actor=LOCAL
+    )
     for page in ("shortlist", "data"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception

@@ -17,8 +17,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from matching import case as case_store
 from matching.errors import StoreError
+from matching.records import cases as case_records
 from matching.records import migrate
 from matching.records.store import (
     LOCAL_EMAIL,
@@ -30,6 +30,7 @@ from matching.records.store import (
     schema_version,
     users,
 )
+from matching.records.team import LOCAL
 from tests.conftest import FIXTURES
 
 V1_DUMP = FIXTURES / "store_v1.sql"
@@ -176,16 +177,16 @@ def test_upgraded_old_store_still_opens_its_cases_calls_and_shortlists(v1_url: s
     from matching.records import calllog, shortlist
 
     engine = open_engine(v1_url)
-    first = case_store.load_case(engine, 1)
+    first = case_records.load_case(engine, 1, actor=LOCAL)
     assert (first.title, first.version) == ("Case A", 1)
     assert [placement.facility.facility_id for placement in first.placements] == ["F1", "F2"]
     assert first.placements[0].log[-1].note == "Intake nurse says call back at 6"
     assert len(first.placements[0].log) == 7
-    assert case_store.load_case(engine, 2).title == "Case B, renamed"
-    assert sorted(summary.id for summary in case_store.list_cases(engine)) == [1, 2]
-    history = calllog.call_history(engine, "f001")
+    assert case_records.load_case(engine, 2, actor=LOCAL).title == "Case B, renamed"
+    assert sorted(summary.id for summary in case_records.list_cases(engine, actor=LOCAL)) == [1, 2]
+    history = calllog.call_history(engine, "f001", actor=LOCAL)
     assert history["note"].tolist() == ["call back at 6"]
-    names = sorted(item.name for item in shortlist.list_shortlists(engine))
+    names = sorted(item.name for item in shortlist.list_shortlists(engine, actor=LOCAL))
     assert names == ["My shortlist", "Near Aunt's"]
     engine.dispose()
 
@@ -312,7 +313,7 @@ def test_old_store_opened_by_the_groundwork_build_is_upgraded_too(tmp_path: Path
         leads = connection.execute(select(case_members.c.case_id, case_members.c.role)).all()
         assert connection.execute(select(users.c.id)).scalars().all() == [1]
     assert sorted(leads) == [(1, "lead"), (2, "lead")]
-    assert case_store.load_case(engine, 2).title == "Case B, renamed"
+    assert case_records.load_case(engine, 2, actor=LOCAL).title == "Case B, renamed"
     engine.dispose()
 
 

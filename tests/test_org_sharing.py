@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, insert, select
 
-from matching.case import pipeline, sharing
+from matching.case import pipeline
 from matching.directory import columns as col
 from matching.errors import QueryError, StoreError
-from matching.records import calllog, library, privacy, sealing, searches, shortlist, store
+from matching.records import calllog, library, privacy, sealing, searches, sharing, shortlist, store
 from matching.records.team import LOCAL, Actor
 from tests.search_frames import directory, facility
 
@@ -300,7 +300,9 @@ def test_each_org_chooses_its_own_active_directory(engine, team) -> None:  # typ
 
 
 def test_org_files_live_in_owner_only_folders_that_never_collide(engine, team) -> None:  # type: ignore[no-untyped-def]
-    local = library.save_import(engine, TABLE, name="listing", format="generic-csv", now=NOW)
+    local = library.save_import(
+        engine, TABLE, name="listing", format="generic-csv", now=NOW, actor=LOCAL
+    )
     ours = library.save_import(
         engine, TABLE.iloc[[0]], name="listing", format="generic-csv", now=NOW, actor=team.ana
     )
@@ -331,7 +333,7 @@ def test_a_server_database_keeps_files_in_the_data_folder(
     assert (
         library.library_folder(server, actor=actor) == tmp_path / "data" / "org-3" / "directories"
     )
-    assert library.library_folder(server) == tmp_path / "data" / "directories"
+    assert library.library_folder(server, actor=LOCAL) == tmp_path / "data" / "directories"
     monkeypatch.delenv(library.DATA_DIR_ENV)
     from platformdirs import user_data_path
 
@@ -358,7 +360,7 @@ def test_the_last_search_is_each_persons_own(engine, team) -> None:  # type: ign
 
 def test_typed_addresses_are_each_persons_own(engine, team) -> None:  # type: ignore[no-untyped-def]
     root = library.data_root(engine)
-    assert privacy.geocode_cache_path(engine) == root / privacy.GEOCODE_CACHE_NAME
+    assert privacy.geocode_cache_path(engine, actor=LOCAL) == root / privacy.GEOCODE_CACHE_NAME
     paths = {who: privacy.geocode_cache_path(engine, actor=who) for who in (team.ana, team.ben)}
     assert paths[team.ana] != paths[team.ben]
     assert paths[team.ana].parent.parent == root / f"org-{team.ana.org_id}"

@@ -15,11 +15,12 @@ import pytest
 from case_factory import NOW, ready_case
 from sqlalchemy import func, select
 
-from matching import case as case_store
 from matching.case import Case
 from matching.errors import ConflictError
+from matching.records import cases as case_records
 from matching.records.calllog import CallReport, call_history, log_call
 from matching.records.store import call_log, case_contact_log, case_placements, open_engine
+from matching.records.team import LOCAL
 
 ROUNDS = 3
 CALL_WRITERS = 6
@@ -47,7 +48,7 @@ def _save_together(url: str, edits: list[Case]) -> list[Case | ConflictError]:
         engine = open_engine(url)
         try:
             barrier.wait(timeout=30)
-            return case_store.save_case(engine, edit, now=NOW)
+            return case_records.save_case(engine, edit, now=NOW, actor=LOCAL)
         except ConflictError as conflict:
             return conflict
         finally:
@@ -62,8 +63,10 @@ def test_two_writers_from_one_version_one_wins_the_other_is_told(
     db_url: str, round_number: int
 ) -> None:
     setup = open_engine(db_url)
-    bystander = case_store.create_case(setup, replace(ready_case(), title="Other family"), now=NOW)
-    base = case_store.create_case(setup, ready_case(), now=NOW)
+    bystander = case_records.create_case(
+        setup, replace(ready_case(), title="Other family"), now=NOW, actor=LOCAL
+    )
+    base = case_records.create_case(setup, ready_case(), now=NOW, actor=LOCAL)
     setup.dispose()
     children = _children(db_url, base.id)  # type: ignore[arg-type]
     edits = [
@@ -78,13 +81,13 @@ def test_two_writers_from_one_version_one_wins_the_other_is_told(
     assert (len(saved), len(refused)) == (1, 1)
     assert "changed in another window" in str(refused[0])
     reader = open_engine(db_url)
-    stored = case_store.load_case(reader, base.id)  # type: ignore[arg-type]
+    stored = case_records.load_case(reader, base.id, actor=LOCAL)  # type: ignore[arg-type]
     assert stored == saved[0]  # the winner's case, whole, at version 2
     assert stored.version == 2
     winner = outcomes.index(saved[0])
     expected_children = children if winner == 0 else _children_of(edits[1])
     assert _children(db_url, base.id) == expected_children  # type: ignore[arg-type]
-    assert case_store.load_case(reader, bystander.id) == bystander  # type: ignore[arg-type]
+    assert case_records.load_case(reader, bystander.id, actor=LOCAL) == bystander  # type: ignore[arg-type]
     reader.dispose()
 
 
@@ -94,16 +97,16 @@ def _children_of(case: Case) -> tuple[int, int]:
 
 def test_the_refused_writer_saves_after_reloading(db_url: str) -> None:
     setup = open_engine(db_url)
-    base = case_store.create_case(setup, ready_case(), now=NOW)
+    base = case_records.create_case(setup, ready_case(), now=NOW, actor=LOCAL)
     setup.dispose()
     outcomes = _save_together(db_url, [replace(base, title="A"), replace(base, title="B")])
     loser = next(
         edit for edit, got in zip(("A", "B"), outcomes, strict=True) if not isinstance(got, Case)
     )
     engine = open_engine(db_url)
-    fresh = case_store.load_case(engine, base.id)  # type: ignore[arg-type]
-    saved = case_store.save_case(engine, replace(fresh, title=loser), now=NOW)
-    assert (saved.version, case_store.load_case(engine, base.id).title) == (3, loser)  # type: ignore[arg-type]
+    fresh = case_records.load_case(engine, base.id, actor=LOCAL)  # type: ignore[arg-type]
+    saved = case_records.save_case(engine, replace(fresh, title=loser), now=NOW, actor=LOCAL)
+    assert (saved.version, case_records.load_case(engine, base.id, actor=LOCAL).title) == (3, loser)  # type: ignore[arg-type]
     engine.dispose()
 
 
@@ -125,6 +128,7 @@ def test_calls_logged_at_once_by_many_people_are_all_kept(db_url: str) -> None:
                         reported_at=reported,
                         note=f"call {number} by writer {writer}",
                     ),
+                    actor=LOCAL,
                 )
                 for number in range(CALLS_EACH)
             ]
@@ -138,7 +142,7 @@ def test_calls_logged_at_once_by_many_people_are_all_kept(db_url: str) -> None:
     engine = open_engine(db_url)
     with engine.connect() as connection:
         stored_ids = set(connection.execute(select(call_log.c.id)).scalars())
-    history = call_history(engine)
+    history = call_history(engine, actor=LOCAL)
     engine.dispose()
     assert stored_ids == set(ids)
     notes = set(history["note"])

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from matching.records.calllog import CallReport, call_history, log_call
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 from tests import postgres_support
 
 
@@ -26,12 +27,14 @@ def test_times_round_trip_on_a_server_set_to_another_time_zone(postgresql_empty_
     engine = open_engine(postgresql_empty_url)
     reported = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
     log_call(
-        engine, CallReport(facility_id="f001", availability_status="openings", reported_at=reported)
+        engine,
+        CallReport(facility_id="f001", availability_status="openings", reported_at=reported),
+        actor=LOCAL,
     )
     with engine.connect() as connection:
         assert connection.execute(text("SHOW timezone")).scalar() == "UTC"
         stored = connection.execute(text("SELECT reported_at FROM call_log")).one()
-    history = call_history(engine, "f001")
+    history = call_history(engine, "f001", actor=LOCAL)
     engine.dispose()
     assert stored[0] == reported.replace(tzinfo=None)  # naive UTC in the column itself
     assert history["reported_at"].iloc[0] == reported

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from matching.records import privacy, shortlist
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
+from matching.records.workspace import Workspace
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TYPED = "12 Elm Street, Springfield, IL"
@@ -20,8 +21,8 @@ def data_page() -> AppTest:
 
 
 def test_typed_addresses_can_be_forgotten(store_url: str) -> None:
-    engine = open_engine(store_url)
-    path = privacy.geocode_cache_path(engine)
+    workspace = Workspace(open_engine(store_url), LOCAL)  # the one the app makes in local mode
+    path = workspace.privacy.geocode_cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({TYPED.casefold(): [39.8, -89.6, TYPED]}))
     at = data_page()
@@ -30,23 +31,26 @@ def test_typed_addresses_can_be_forgotten(store_url: str) -> None:
     at.run()
     assert not at.exception
     assert not path.exists()
-    assert privacy.geocoded_address_count(engine) == 0
+    assert workspace.privacy.geocoded_address_count() == 0
     assert any("Forgot 1 looked-up address" in s.value for s in at.success)
 
 
 def test_a_shortlist_can_be_deleted_with_confirmation(store_url: str) -> None:
-    engine = open_engine(store_url)
-    shortlist.default_shortlist(engine)
-    doomed = shortlist.create_shortlist(engine, "Sam - December")
+    shortlists = Workspace(open_engine(store_url), LOCAL).shortlists
+    shortlists.default_shortlist()
+    doomed = shortlists.create_shortlist("Sam - December")
     at = data_page()
     at.selectbox(key="doomed_list").set_value(doomed.id)
     at.button(key="delete_shortlist_submit").click()
     at.run()
-    assert [s.name for s in shortlist.list_shortlists(engine)] == ["My shortlist", "Sam - December"]
+    assert [s.name for s in shortlists.list_shortlists()] == [
+        "My shortlist",
+        "Sam - December",
+    ]
     assert any("Tick the box" in e.value for e in at.error)
     at.selectbox(key="doomed_list").set_value(doomed.id)
     at.checkbox(key="delete_list_sure").check()
     at.button(key="delete_shortlist_submit").click()
     at.run()
     assert not at.exception
-    assert [s.name for s in shortlist.list_shortlists(engine)] == ["My shortlist"]
+    assert [s.name for s in shortlists.list_shortlists()] == ["My shortlist"]

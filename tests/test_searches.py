@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import date, time
 
 from app_pages.search_form import FormInput, form_from_json
-from matching.records import searches
+from matching.records.team import LOCAL
+from matching.records.workspace import Workspace
 
 
 def test_last_search_round_trips_and_is_replaced(engine) -> None:  # type: ignore[no-untyped-def]
-    assert searches.load_last_search(engine) is None
-    searches.save_last_search(engine, {"place": "10001"})
-    searches.save_last_search(engine, {"place": "Columbus, Ohio", "radius": 25})
-    assert searches.load_last_search(engine) == {"place": "Columbus, Ohio", "radius": 25}
-    assert searches.forget_last_search(engine) is True
-    assert searches.load_last_search(engine) is None
+    searches = Workspace(engine, LOCAL).searches
+    assert searches.load_last_search() is None
+    searches.save_last_search({"place": "10001"})
+    searches.save_last_search({"place": "Columbus, Ohio", "radius": 25})
+    assert searches.load_last_search() == {
+        "place": "Columbus, Ohio",
+        "radius": 25,
+    }
+    assert searches.forget_last_search() is True
+    assert searches.load_last_search() is None
 
 
 def test_form_survives_json_with_dates_times_and_choices() -> None:

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from matching.case import pipeline, sharing
+from matching.case import pipeline
 from matching.directory import columns as col
+from matching.records import sharing
 from matching.records.calllog import call_history, log_call, overlay_call_log
+from matching.records.team import LOCAL
 from matching.search.engine import search
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
@@ -32,13 +34,15 @@ def _confirm(engine, facility_id: str, beds: int, bed_type: str = "detox"):  # t
     availability = pipeline.Availability(
         beds_open=beds, bed_type=bed_type, confirmed_by="nurse Ana", confirmed_at=NOW
     )
-    return sharing.confirm_and_share(engine, _placement(facility_id), availability, now=NOW)
+    return sharing.confirm_and_share(
+        engine, _placement(facility_id), availability, now=NOW, actor=LOCAL
+    )
 
 
 def test_confirmed_bed_on_placement_reaches_the_call_log(engine) -> None:  # type: ignore[no-untyped-def]
     placement = _confirm(engine, "f002", 3)
     assert placement.stage == "availability_confirmed"
-    history = call_history(engine, "f002")
+    history = call_history(engine, "f002", actor=LOCAL)
     assert history[col.AVAILABILITY_STATUS].tolist() == ["openings"]
     assert history[col.BEDS_OPEN_DETOX].tolist() == [3]
     assert history["answered_by"].tolist() == ["nurse Ana"]
@@ -52,7 +56,7 @@ def test_confirmed_bed_ranks_the_facility_first_on_search(engine) -> None:  # ty
     assert search(FacilityIndex(base), query, now=NOW).empty  # nothing reported yet
 
     _confirm(engine, "f002", 2)
-    shown = overlay_call_log(base, engine)
+    shown = overlay_call_log(base, engine, actor=LOCAL)
     results = search(FacilityIndex(shown), query, now=NOW)
     assert results[col.FACILITY_ID].tolist() == ["f002"]
     assert results[col.AVAILABILITY_SOURCE].iloc[0] == "phone call logged by you"
@@ -60,17 +64,29 @@ def test_confirmed_bed_ranks_the_facility_first_on_search(engine) -> None:  # ty
 
 def test_zero_beds_is_reported_as_no_openings(engine) -> None:  # type: ignore[no-untyped-def]
     _confirm(engine, "f001", 0, bed_type="residential")
-    assert call_history(engine, "f001")[col.AVAILABILITY_STATUS].tolist() == ["no_openings"]
+    assert call_history(engine, "f001", actor=LOCAL)[col.AVAILABILITY_STATUS].tolist() == [
+        "no_openings"
+    ]
 
 
 def test_waitlist_is_shared_but_a_decline_is_not(engine) -> None:  # type: ignore[no-untyped-def]
     sharing.close_and_share(
-        engine, _placement("f001"), stage="waitlisted", reason="two weeks out", now=NOW
+        engine,
+        _placement("f001"),
+        stage="waitlisted",
+        reason="two weeks out",
+        now=NOW,
+        actor=LOCAL,
     )
     sharing.close_and_share(
-        engine, _placement("f002"), stage="declined", reason="no Medicaid", now=NOW
+        engine,
+        _placement("f002"),
+        stage="declined",
+        reason="no Medicaid",
+        now=NOW,
+        actor=LOCAL,
     )
-    history = call_history(engine)
+    history = call_history(engine, actor=LOCAL)
     assert history[col.FACILITY_ID].tolist() == ["f001"]
     assert history[col.AVAILABILITY_STATUS].tolist() == ["waitlist"]
 
@@ -84,6 +100,6 @@ def test_a_newer_search_call_wins_over_an_older_placement_confirmation(engine) -
         availability_status="no_openings",
         reported_at=NOW + timedelta(minutes=5),
     )
-    log_call(engine, later, now=NOW + timedelta(minutes=5))
-    shown = overlay_call_log(directory(facility(1)), engine)
+    log_call(engine, later, now=NOW + timedelta(minutes=5), actor=LOCAL)
+    shown = overlay_call_log(directory(facility(1)), engine, actor=LOCAL)
     assert shown[col.AVAILABILITY_STATUS].tolist() == ["no_openings"]

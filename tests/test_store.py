@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 
 from matching.records.shortlist import add_facilities, default_shortlist, shortlist_items_frame
 from matching.records.store import default_url, open_engine, schema_version
+from matching.records.team import LOCAL
 from tests.search_frames import directory, facility
 
 
@@ -31,11 +32,13 @@ def test_empty_store_gets_the_app_tables_and_a_schema_version(db_engine) -> None
 
 def test_shortlist_survives_closing_and_reopening_the_store(db_url: str) -> None:
     first = open_engine(db_url)
-    shortlist = default_shortlist(first)
-    add_facilities(first, shortlist.id, directory(facility(1), facility(2)))
+    shortlist = default_shortlist(first, actor=LOCAL)
+    add_facilities(first, shortlist.id, directory(facility(1), facility(2)), actor=LOCAL)
     first.dispose()
 
     reopened = open_engine(db_url)
-    items = shortlist_items_frame(reopened, default_shortlist(reopened).id)
+    items = shortlist_items_frame(
+        reopened, default_shortlist(reopened, actor=LOCAL).id, actor=LOCAL
+    )
     reopened.dispose()
     assert items["facility_id"].tolist() == ["f001", "f002"]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from matching.records import shortlist
 from matching.records.store import open_engine, shortlist_items, shortlists
+from matching.records.team import LOCAL
 
 PROCESSES = 5
 ROUNDS = 2
@@ -25,10 +26,10 @@ def _first_use(url: str, worker: int, barrier, errors) -> None:  # type: ignore[
     try:
         barrier.wait(timeout=60)
         engine = open_engine(url)
-        target = shortlist.default_shortlist(engine)
+        target = shortlist.default_shortlist(engine, actor=LOCAL)
         for number in range(ADDS):
             rows = directory(facility(worker * 100 + number), facility(999))  # 999: shared
-            shortlist.add_facilities(engine, target.id, rows)
+            shortlist.add_facilities(engine, target.id, rows, actor=LOCAL)
         engine.dispose()
     except Exception as exc:  # reported to the parent, which fails the test with it
         errors.put(f"worker {worker}: {type(exc).__name__}: {exc}")

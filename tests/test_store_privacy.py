@@ -11,9 +11,10 @@ import pytest
 from case_factory import ready_case, team
 from sqlalchemy import text
 
-from matching import case as cases
+from matching.records import cases as case_records
 from matching.records.calllog import CallReport, clear_call_log, log_call
 from matching.records.store import open_engine
+from matching.records.team import LOCAL
 
 MARKER = "Zanzibar-7731 I love you and I was scared at the wedding"
 
@@ -44,15 +45,19 @@ def test_every_connection_overwrites_deleted_rows(engine) -> None:  # type: igno
 def test_a_deleted_case_letter_does_not_stay_in_the_file(store_url: str, tmp_path: Path) -> None:
     engine = open_engine(store_url)
     members = tuple(replace(member, letter=MARKER * 20) for member in team())
-    stored = cases.create_case(engine, replace(ready_case(), team=members))
-    log_call(engine, CallReport(facility_id="F1", availability_status="waitlist", note=MARKER))
+    stored = case_records.create_case(engine, replace(ready_case(), team=members), actor=LOCAL)
+    log_call(
+        engine,
+        CallReport(facility_id="F1", availability_status="waitlist", note=MARKER),
+        actor=LOCAL,
+    )
     database = tmp_path / "store" / "readybed.sqlite3"
     engine.dispose()
     assert MARKER.encode() in database.read_bytes()  # the test can see it while it exists
 
     engine = open_engine(store_url)
-    cases.delete_case(engine, stored.id)
-    clear_call_log(engine)
+    case_records.delete_case(engine, stored.id, actor=LOCAL)
+    clear_call_log(engine, actor=LOCAL)
     engine.dispose()
     assert MARKER.encode() not in database.read_bytes()
 

@@ -10,8 +10,10 @@ from access_team import EMAILS, Team, build_team, team_plan
 from case_factory import NOW
 from sqlalchemy import select
 
-from matching.case import (
-    create_case,
+from matching.errors import AccessError, CaseError, StoreError
+from matching.records.audit import trail
+from matching.records.cases import create_case
+from matching.records.members import (
     invite,
     list_invitations,
     list_members,
@@ -20,8 +22,6 @@ from matching.case import (
     role_in_case,
     set_member_role,
 )
-from matching.errors import AccessError, CaseError, StoreError
-from matching.records.audit import trail
 from matching.records.store import cases, users
 from matching.records.team import LOCAL, list_org_members, org_of, sign_in
 

@@ -1,38 +1,18 @@
-"""Case: the intervention plan, its placements and the readiness check.
+"""Case: the intervention plan, its placements and the readiness check (pure domain).
 
 ``model`` is the plan as frozen dataclasses (safety screen, intervention, lead, team,
 logistics); ``codec`` turns a case into JSON and back with every problem reported;
-``repository`` saves and loads cases in the store under an optimistic version check, for the
-person who asks (``access``: roles, permissions, redaction, the team and its invitations;
-``rows`` the stored form; ``changes`` what a save changed, for the audit log);
-``pipeline`` is one placement's stages (called, availability, insurance, hold, intake);
-``readiness`` is the small pure rules and their verdict; ``letters`` the offline letter
-review. Case builds on records (the store) and the directory columns.
+``permissions`` is who may do what in a case (one role x action table, one ``require``, the
+redaction of what a role may not see); ``changes`` says which parts a save changed, for the
+audit log; ``pipeline`` is one placement's stages (called, availability, insurance, hold,
+intake); ``readiness`` is the small pure rules and their verdict; ``letters`` the offline
+letter review. Nothing here touches the store: saving, loading and sharing a case are
+:mod:`matching.records` (``cases``, ``members``, ``sharing``), which builds on this layer.
 
-The model, codec and repository names are re-exported here, so ``from matching.case import
-Case, save_case`` works.
+The model, codec and permission names are re-exported here, so ``from matching.case import
+Case, case_to_json`` works.
 """
 
-from matching.case.access import (
-    ACTIONS,
-    CASE_ROLES,
-    INSURER_HIDDEN,
-    PERMISSIONS,
-    Action,
-    CaseRole,
-    Invitation,
-    Member,
-    allowed,
-    invite,
-    list_invitations,
-    list_members,
-    redact,
-    remove_member,
-    revoke_invitation,
-    role_in_case,
-    save_own_letter,
-    set_member_role,
-)
 from matching.case.codec import EXPORT_FORMAT, EXPORT_SCHEMA_VERSION, case_from_json, case_to_json
 from matching.case.model import (
     DEFAULT_AVERAGE_SPEED_MPH,
@@ -50,15 +30,15 @@ from matching.case.model import (
     TeamMember,
     check_time_zone,
 )
-from matching.case.repository import (
-    CaseSummary,
-    count_cases,
-    create_case,
-    delete_case,
-    import_case,
-    list_cases,
-    load_case,
-    save_case,
+from matching.case.permissions import (
+    ACTIONS,
+    CASE_ROLES,
+    INSURER_HIDDEN,
+    PERMISSIONS,
+    Action,
+    CaseRole,
+    allowed,
+    redact,
 )
 
 __all__ = [
@@ -68,18 +48,8 @@ __all__ = [
     "PERMISSIONS",
     "Action",
     "CaseRole",
-    "Invitation",
-    "Member",
     "allowed",
-    "invite",
-    "list_invitations",
-    "list_members",
     "redact",
-    "remove_member",
-    "revoke_invitation",
-    "role_in_case",
-    "save_own_letter",
-    "set_member_role",
     "DEFAULT_AVERAGE_SPEED_MPH",
     "DEFAULT_SUBSTANCE",
     "DEFAULT_TIME_ZONE",
@@ -90,7 +60,6 @@ __all__ = [
     "Case",
     "CaseError",
     "CaseFormatError",
-    "CaseSummary",
     "Intervention",
     "Lead",
     "Logistics",
@@ -99,11 +68,4 @@ __all__ = [
     "case_from_json",
     "case_to_json",
     "check_time_zone",
-    "count_cases",
-    "create_case",
-    "delete_case",
-    "import_case",
-    "list_cases",
-    "load_case",
-    "save_case",
 ]

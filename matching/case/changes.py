@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from matching.case.codec import to_plain
+from matching.case.codec import placement_plain, plan_plain, to_plain
 from matching.case.model import Case
-from matching.case.rows import placement_plain, plan_plain
 
 # The plan's top-level fields as the audit log names them.
 SECTIONS: Final[dict[str, str]] = {

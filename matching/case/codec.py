@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Final
 
 from matching.case.model import Case, CaseFormatError
+from matching.case.pipeline import Placement
 from matching.errors import ReadyBedError
 from matching.ingest.safe_json import JsonShapeError, load_json_safely
 
@@ -144,6 +145,21 @@ def _json_type(value: object) -> str:
     if isinstance(value, int | float):
         return "a number"
     return names.get(type(value), type(value).__name__)
+
+
+def plan_plain(case: Case) -> dict[str, Any]:
+    """Return the plan of ``case`` as plain JSON data (no id, version or placements)."""
+    plain = to_plain(case)
+    for key in ("id", "version", "placements"):
+        plain.pop(key)
+    return typing.cast(dict[str, Any], plain)
+
+
+def placement_plain(placement: Placement) -> dict[str, Any]:
+    """Return ``placement`` as plain JSON data without its contact log (stored apart)."""
+    plain = to_plain(placement)
+    plain.pop("log")
+    return typing.cast(dict[str, Any], plain)
 
 
 def case_to_json(case: Case, *, now: datetime | None = None) -> bytes:

@@ -70,6 +70,7 @@ def _run_new_key(_args: argparse.Namespace) -> int:
 
 
 def _run_migrate(args: argparse.Namespace) -> int:
+    from matching.records import admin
     from matching.records.store import open_engine
 
     url = database_url(args.db)
@@ -77,12 +78,12 @@ def _run_migrate(args: argparse.Namespace) -> int:
     try:
         engine = open_engine(url)
     except Exception as exc:
-        raise _store_error(url, exc) from exc
+        raise admin.store_error(url, exc) from exc
     try:
-        after = _revision_of(engine, url)
+        after = admin.revision_of(engine, url)
     finally:
         engine.dispose()
-    print(f"Store {_shown(url)}:")
+    print(f"Store {admin.shown(url)}:")
     if before == after:
         print(f"  schema at revision {_label(after)}; nothing to do.")
     else:
@@ -91,25 +92,27 @@ def _run_migrate(args: argparse.Namespace) -> int:
 
 
 def _run_status(args: argparse.Namespace) -> int:
+    from matching.records import admin
+
     url = database_url(args.db)
-    engine = _plain_engine(url, must_exist=True)
+    engine = admin.plain_engine(url, must_exist=True)
     try:
-        revision = _revision_of(engine, url)
+        revision = admin.revision_of(engine, url)
         if revision is None:
             raise StoreError(
-                f"The store {_shown(url)} has no ReadyBed tables yet; create them with "
+                f"The store {admin.shown(url)} has no ReadyBed tables yet; create them with "
                 "`python -m matching team migrate`."
             )
         freshness = _freshness(revision)
         if not freshness.startswith("(up to date"):
             # An older or newer schema may lack the tables counted below, or read differently.
-            print(f"Store {_shown(url)}: schema at revision {_label(revision)} {freshness}.")
+            print(f"Store {admin.shown(url)}: schema at revision {_label(revision)} {freshness}.")
             return 0
-        counts = _counts(engine, url)
-        sealed, unopened = _check_sealed(engine, url, configured_keys())
+        counts = admin.counts(engine, url)
+        sealed, unopened = admin.check_sealed(engine, url, configured_keys())
     finally:
         engine.dispose()
-    print(f"Store {_shown(url)}: schema at revision {_label(revision)} {freshness}.")
+    print(f"Store {admin.shown(url)}: schema at revision {_label(revision)} {freshness}.")
     print(
         f"  {counts['orgs']} organisation(s), {counts['people']} person(s) who signed in, "
         f"{counts['cases']} case(s) ({counts['local_cases']} of them local); "
@@ -128,7 +131,7 @@ def _run_status(args: argparse.Namespace) -> int:
 
 
 def _run_reseal(args: argparse.Namespace) -> int:
-    from matching.records import sealing
+    from matching.records import admin, sealing
 
     url = database_url(args.db)
     keys = configured_keys()
@@ -137,21 +140,21 @@ def _run_reseal(args: argparse.Namespace) -> int:
             f"No [readybed] encryption_keys in {SECRETS_FILE}; run this in the app's folder "
             "on the server, with the new key first and the old ones after it."
         )
-    engine = _plain_engine(url, must_exist=True)
+    engine = admin.plain_engine(url, must_exist=True)
     try:
-        revision = _revision_of(engine, url)
+        revision = admin.revision_of(engine, url)
         if revision is None:
-            raise StoreError(f"The store {_shown(url)} has no ReadyBed tables yet.")
+            raise StoreError(f"The store {admin.shown(url)} has no ReadyBed tables yet.")
         if revision != _current_head():
             raise StoreError(
-                f"The store {_shown(url)} is at revision {revision} "
+                f"The store {admin.shown(url)} is at revision {revision} "
                 f"{_freshness(revision)}; bring it to {_current_head()} before re-encrypting."
             )
         sealing.bind_keys(engine, keys)
-        resealed = _reseal(engine, url)
+        resealed = admin.reseal(engine, url)
     finally:
         engine.dispose()
-    print(f"Store {_shown(url)}:")
+    print(f"Store {admin.shown(url)}:")
     print(
         f"  re-encrypted {sum(resealed.values())} value(s) in {len(resealed)} table(s) with "
         "the first key; the other keys are needed now only for backups made before this."
@@ -161,6 +164,7 @@ def _run_reseal(args: argparse.Namespace) -> int:
 
 def database_url(given: str | None) -> str:
     """Return the store a ``team`` command acts on (see the module docstring for the order)."""
+    from matching.records import admin
     from matching.records.store import DB_URL_ENV, default_url
 
     if given and given.strip():
@@ -169,22 +173,8 @@ def database_url(given: str | None) -> str:
         url = default_url()
     else:
         url = _secrets_database_url(SECRETS_FILE) or default_url()
-    _check_url(url)
+    admin.check_url(url)
     return url
-
-
-def _check_url(url: str) -> None:
-    """Raise StoreError when ``url`` is not a database URL SQLAlchemy can open."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        make_url(url).get_dialect()
-    except ArgumentError:
-        raise StoreError(
-            "The database URL is not one ReadyBed can open; use e.g. "
-            "postgresql+psycopg://readybed@localhost:5432/readybed or sqlite:///path/to/file."
-        ) from None
 
 
 def _secrets(path: Path) -> dict[str, Any]:
@@ -204,112 +194,18 @@ def _secrets_database_url(path: Path) -> str:
     return value.strip()
 
 
-def _shown(url: str) -> str:
-    """Return ``url`` as it may be printed: the password replaced by ``***``."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(an unreadable URL)"
-
-
-def _store_error(url: str, exc: Exception) -> Exception:
-    """Return ``exc`` as one sentence naming the store (no password), or ``exc`` itself."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if isinstance(exc, StoreError | ValueError | OSError):
-        return exc
-    if isinstance(exc, SQLAlchemyError):
-        cause = getattr(exc, "orig", None) or exc
-        first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-        return StoreError(
-            f"Could not use the store {_shown(url)}: {first}. Check the database URL "
-            "(--db or READYBED_DB_URL) and that the database server is running."
-        )
-    return exc
-
-
-def _sqlite_path(url: str) -> Path | None:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
-
-
-def _plain_engine(url: str, *, must_exist: bool) -> Any:
-    """Return an engine that creates nothing (no file, no table, no migration)."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        path = _sqlite_path(url)
-        if must_exist and path is not None and not path.is_file():
-            raise StoreError(
-                f"There is no store at {path}; create it with `python -m matching team migrate "
-                f"--db {url}`."
-            )
-        return create_engine(url)
-    except ArgumentError as exc:
-        raise _store_error(url, exc) from exc
-
-
 def _read_revision(url: str) -> str | None:
     """Return the revision of the store at ``url`` without creating anything (None: empty)."""
-    path = _sqlite_path(url)
+    from matching.records import admin
+
+    path = admin.sqlite_path(url)
     if path is not None and not path.is_file():
         return None
-    engine = _plain_engine(url, must_exist=False)
+    engine = admin.plain_engine(url, must_exist=False)
     try:
-        return _revision_of(engine, url)
+        return admin.revision_of(engine, url)
     finally:
         engine.dispose()
-
-
-def _revision_of(engine: Any, url: str) -> str | None:
-    """Return the store's Alembic revision, its pre-migration schema version, or None."""
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import inspect, text
-
-    try:
-        with engine.connect() as connection:
-            revision = MigrationContext.configure(connection).get_current_revision()
-            if revision is not None:
-                return str(revision)
-            if not inspect(connection).has_table("schema_meta"):
-                return None
-            version = connection.execute(
-                text("SELECT value FROM schema_meta WHERE key = 'schema_version'")
-            ).scalar_one_or_none()
-    except Exception as exc:
-        raise _store_error(url, exc) from exc
-    # A store written before the migrations existed records only its schema version.
-    return None if version is None else f"schema-{version} (before migrations)"
-
-
-def _counts(engine: Any, url: str) -> dict[str, int]:
-    from sqlalchemy import func, select
-
-    from matching.records.store import LOCAL_ORG_ID, LOCAL_USER_ID, cases, orgs, users
-
-    queries = {
-        "orgs": select(func.count()).select_from(orgs).where(orgs.c.id != LOCAL_ORG_ID),
-        "people": select(func.count()).select_from(users).where(users.c.id != LOCAL_USER_ID),
-        "cases": select(func.count()).select_from(cases),
-        "local_cases": select(func.count())
-        .select_from(cases)
-        .where(cases.c.org_id == LOCAL_ORG_ID),
-    }
-    try:
-        with engine.connect() as connection:
-            return {
-                name: int(connection.execute(query).scalar_one()) for name, query in queries.items()
-            }
-    except Exception as exc:
-        raise _store_error(url, exc) from exc
 
 
 def configured_keys() -> list[str]:
@@ -323,89 +219,6 @@ def configured_keys() -> list[str]:
     if not isinstance(value, list):
         raise StoreError(f"[readybed] encryption_keys in {SECRETS_FILE} must be a list of keys.")
     return [str(key).strip() for key in value if str(key).strip()]
-
-
-def _sealable_columns(connection: Any) -> list[tuple[Any, Any]]:
-    """Return every (table, text column) of the store that may hold an encrypted value."""
-    from sqlalchemy import String, inspect
-
-    from matching.records.store import metadata
-
-    present = set(inspect(connection).get_table_names())
-    return [
-        (table, column)
-        for table in metadata.sorted_tables
-        if table.name in present
-        for column in table.columns
-        if isinstance(column.type, String) and not column.primary_key
-    ]
-
-
-def _check_sealed(engine: Any, url: str, keys: list[str]) -> tuple[int, int | None]:
-    """Return how many values are encrypted and how many of them ``keys`` cannot open.
-
-    The second figure is None when no keys are given (nothing to check them with).
-    """
-    from sqlalchemy import select
-
-    from matching.records import sealing
-
-    if keys:
-        sealing.bind_keys(engine, keys)
-    sealed = unopened = 0
-    try:
-        with engine.connect() as connection:
-            for _table, column in _sealable_columns(connection):
-                for (stored,) in connection.execute(
-                    select(column).where(column.like(sealing.PREFIX + "%"))
-                ):
-                    sealed += 1
-                    if keys and not _opens(engine, stored):
-                        unopened += 1
-    except Exception as exc:
-        raise _store_error(url, exc) from exc
-    return sealed, unopened if keys else None
-
-
-def _opens(engine: Any, stored: str) -> bool:
-    from matching.records import sealing
-
-    try:
-        sealing.unseal(engine, stored)
-    except StoreError:
-        return False
-    return True
-
-
-def _reseal(engine: Any, url: str) -> dict[str, int]:
-    """Re-encrypt every encrypted value with the first bound key, in one transaction.
-
-    A value that no key opens stops everything before the end, and nothing is changed.
-    """
-    from sqlalchemy import and_, select, update
-
-    from matching.records import sealing
-    from matching.records.store import write_transaction
-
-    counts: dict[str, int] = {}
-    try:
-        with write_transaction(engine) as connection:
-            for table, column in _sealable_columns(connection):
-                keys = list(table.primary_key.columns)
-                rows = connection.execute(
-                    select(*keys, column).where(column.like(sealing.PREFIX + "%"))
-                ).all()
-                for row in rows:
-                    text = sealing.unseal(engine, row[-1])
-                    match = and_(*(key == row[number] for number, key in enumerate(keys)))
-                    connection.execute(
-                        update(table).where(match).values({column.name: sealing.seal(engine, text)})
-                    )
-                if rows:
-                    counts[table.name] = counts.get(table.name, 0) + len(rows)
-    except Exception as exc:
-        raise _store_error(url, exc) from exc
-    return counts
 
 
 def _current_head() -> str:

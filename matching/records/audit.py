@@ -6,7 +6,7 @@ parts changed (section and field names such as ``safety (violence)`` or ``placem
 the family. Rows are only ever added, by :func:`append` inside the transaction of the change
 they describe, so a change and its audit row commit or fail together. This module has no
 function that updates or deletes a row; deleting a case deletes its rows with it
-(:func:`matching.case.delete_case`, which says how many).
+(:func:`matching.records.cases.delete_case`, which says how many).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from matching.errors import AccessError
-from matching.records.store import audit_log, case_members, from_naive_utc, to_naive_utc
+from matching.case.permissions import require
+from matching.records.case_rows import role_of
+from matching.records.store import audit_log, from_naive_utc, to_naive_utc
 
 
 class Who(Protocol):
@@ -69,17 +70,13 @@ def append(
 
 
 def trail(engine: Engine, case_id: int, *, actor: Who) -> list[AuditEntry]:
-    """Return the audit trail of case ``case_id``, newest first; only its lead may read it."""
+    """Return the audit trail of case ``case_id``, newest first, as the permission table allows.
+
+    Raises AccessError when the actor is not on the case's team or their role may not
+    ``audit_trail`` (:data:`matching.case.permissions.PERMISSIONS`: only the lead).
+    """
     with engine.connect() as connection:
-        role = connection.execute(
-            select(case_members.c.role).where(
-                case_members.c.case_id == case_id, case_members.c.user_id == actor.user_id
-            )
-        ).scalar_one_or_none()
-        if role is None:
-            raise AccessError(f"Case {case_id} does not exist or you are not a member of it.")
-        if role != "lead":
-            raise AccessError("Only the lead of this case can see its audit trail.")
+        require(role_of(connection, case_id, actor.user_id), "audit_trail", case_id)
         rows = connection.execute(
             select(audit_log)
             .where(audit_log.c.case_id == case_id)

@@ -6,8 +6,8 @@ history. Search sees the newest report per facility through :func:`overlay_call_
 hands the reports to :func:`matching.availability.apply_reports` (an older report never
 overwrites a newer one, whatever its source).
 
-The log is shared within an organisation: every function acts for an ``actor`` (the local
-person by default) and reads or writes only the rows of ``actor.org_id``, so colleagues see
+The log is shared within an organisation: every function acts for an ``actor`` (required; the
+workspace binds it) and reads or writes only the rows of ``actor.org_id``, so colleagues see
 each other's calls and another organisation sees none of them. A call's note is what someone
 typed, so it is sealed at rest in team mode (:mod:`matching.records.sealing`).
 """
@@ -28,7 +28,7 @@ from matching.errors import QueryError
 from matching.ingest.availability import MergeReport, apply_reports
 from matching.records.sealing import seal, unseal
 from matching.records.store import LOCAL_ORG_ID, call_log, to_naive_utc
-from matching.records.team import LOCAL, Actor
+from matching.records.team import Actor
 
 # A phone clock a few minutes ahead of the server's is normal; a report from the future is not.
 FUTURE_TOLERANCE: Final = timedelta(minutes=10)
@@ -100,7 +100,7 @@ class CallReport:
 
 
 def log_call(
-    engine: Engine, report: CallReport, *, now: datetime | None = None, actor: Actor = LOCAL
+    engine: Engine, report: CallReport, *, now: datetime | None = None, actor: Actor
 ) -> int:
     """Store ``report`` in the call log of ``actor``'s organisation and return its id."""
     logged_at = now or datetime.now(UTC)
@@ -123,7 +123,7 @@ def log_call(
 
 
 def log_reports(
-    engine: Engine, reports: pd.DataFrame, *, now: datetime | None = None, actor: Actor = LOCAL
+    engine: Engine, reports: pd.DataFrame, *, now: datetime | None = None, actor: Actor
 ) -> int:
     """Store every row of an availability-report frame (e.g. a feed) and return how many.
 
@@ -161,7 +161,7 @@ def log_reports(
 
 
 def log_feed(
-    engine: Engine, directory: pd.DataFrame, feed: pd.DataFrame, *, actor: Actor = LOCAL
+    engine: Engine, directory: pd.DataFrame, feed: pd.DataFrame, *, actor: Actor
 ) -> MergeReport:
     """Apply a feed (:func:`matching.availability.read_feed`) to ``directory`` and log what applied.
 
@@ -178,9 +178,7 @@ def log_feed(
     return merged.report
 
 
-def call_history(
-    engine: Engine, facility_id: str | None = None, *, actor: Actor = LOCAL
-) -> pd.DataFrame:
+def call_history(engine: Engine, facility_id: str | None = None, *, actor: Actor) -> pd.DataFrame:
     """Return the organisation's logged reports, newest first; only ``facility_id``'s when given."""
     statement = _newest_first(actor, HISTORY_COLUMNS)
     if facility_id is not None:
@@ -192,7 +190,7 @@ def call_history(
     return frame
 
 
-def latest_reports(engine: Engine, *, actor: Actor = LOCAL) -> pd.DataFrame:
+def latest_reports(engine: Engine, *, actor: Actor) -> pd.DataFrame:
     """Return the newest logged report per facility, in the availability-report format."""
     # Without the note: Search reads this on every change of the log, and the notes would only
     # be unsealed to be dropped.
@@ -212,7 +210,7 @@ def latest_reports(engine: Engine, *, actor: Actor = LOCAL) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def clear_call_log(engine: Engine, *, actor: Actor = LOCAL) -> int:
+def clear_call_log(engine: Engine, *, actor: Actor) -> int:
     """Delete the organisation's logged reports for good and return how many there were."""
     with engine.begin() as connection:
         return int(
@@ -220,7 +218,7 @@ def clear_call_log(engine: Engine, *, actor: Actor = LOCAL) -> int:
         )
 
 
-def revision(engine: Engine, *, actor: Actor = LOCAL) -> str:
+def revision(engine: Engine, *, actor: Actor) -> str:
     """Return a key that changes whenever the organisation's log changes ("" when it is empty).
 
     Ids alone are not enough: after the log is cleared SQLite may hand out the same ids again.
@@ -239,9 +237,7 @@ def revision(engine: Engine, *, actor: Actor = LOCAL) -> str:
     return f"{owner}{count}:{latest_id}:{latest_logged}"
 
 
-def overlay_call_log(
-    directory: pd.DataFrame, engine: Engine, *, actor: Actor = LOCAL
-) -> pd.DataFrame:
+def overlay_call_log(directory: pd.DataFrame, engine: Engine, *, actor: Actor) -> pd.DataFrame:
     """Return ``directory`` with the newest report of each facility in the org's log applied."""
     reports = latest_reports(engine, actor=actor)
     # A hash lookup in the (unique, validated) ids: Series.isin on text costs ~0.2 s at 12k.

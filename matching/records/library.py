@@ -9,8 +9,8 @@ database (owner-only, like the database), and recorded in the store's ``director
 the active choice lives in ``app_settings``. Saving is atomic, so a failed import never
 replaces anything and the previous directory stays active.
 
-The library is shared within an organisation: every function acts for an ``actor`` (the local
-person by default) and sees only the listings and the active choice of ``actor.org_id``.
+The library is shared within an organisation: every function acts for an ``actor`` (required; the
+workspace binds it) and sees only the listings and the active choice of ``actor.org_id``.
 Another organisation's files live in their own ``org-<id>`` folder (:func:`data_folder`), so
 file names never collide and no key reaches another organisation's file.
 """
@@ -38,7 +38,7 @@ from matching.records.store import (
     from_naive_utc,
     to_naive_utc,
 )
-from matching.records.team import LOCAL, Actor
+from matching.records.team import Actor
 
 DEMO_KEY: Final = "demo"
 DEMO_NAME: Final = "Demo directory (fictional facilities)"
@@ -92,14 +92,14 @@ def data_root(engine: Engine) -> Path:
     return user_data_path("readybed", appauthor=False)
 
 
-def data_folder(engine: Engine, *, actor: Actor = LOCAL) -> Path:
+def data_folder(engine: Engine, *, actor: Actor) -> Path:
     """Return the folder of ``actor``'s organisation's files (the root itself in local mode)."""
     root = data_root(engine)
     # The local organisation keeps today's layout, so an existing store finds its files.
     return root if actor.org_id == LOCAL_ORG_ID else root / f"org-{actor.org_id}"
 
 
-def library_folder(engine: Engine, *, actor: Actor = LOCAL) -> Path:
+def library_folder(engine: Engine, *, actor: Actor) -> Path:
     """Return the folder the organisation's imported listings are saved in."""
     return data_folder(engine, actor=actor) / FOLDER_NAME
 
@@ -143,7 +143,7 @@ def builtin_entry() -> DirectoryEntry:
     return demo_entry() if demo_mode or not entry.path.is_file() else entry
 
 
-def list_directories(engine: Engine, *, actor: Actor = LOCAL) -> list[DirectoryEntry]:
+def list_directories(engine: Engine, *, actor: Actor) -> list[DirectoryEntry]:
     """Return the built-in entries (active default first), then the org's imports newest first."""
     with engine.connect() as connection:
         rows = connection.execute(
@@ -167,7 +167,7 @@ def save_import(
     format: str,
     summary: str = "",
     now: datetime | None = None,
-    actor: Actor = LOCAL,
+    actor: Actor,
 ) -> DirectoryEntry:
     """Save an imported (validated) listing in the organisation's library; return its entry.
 
@@ -194,7 +194,7 @@ def save_import(
     return get_entry(engine, str(new_id), actor=actor)
 
 
-def get_entry(engine: Engine, key: str, *, actor: Actor = LOCAL) -> DirectoryEntry:
+def get_entry(engine: Engine, key: str, *, actor: Actor) -> DirectoryEntry:
     """Return the entry for ``key``; StoreError when the organisation has no such directory."""
     if key == DEMO_KEY:
         return demo_entry()
@@ -210,7 +210,7 @@ def get_entry(engine: Engine, key: str, *, actor: Actor = LOCAL) -> DirectoryEnt
     return _entry(row, library_folder(engine, actor=actor))
 
 
-def active_entry(engine: Engine, *, actor: Actor = LOCAL) -> DirectoryEntry:
+def active_entry(engine: Engine, *, actor: Actor) -> DirectoryEntry:
     """Return the org's active directory; the built-in one when none was chosen or it is gone."""
     with engine.connect() as connection:
         key = connection.execute(
@@ -225,7 +225,7 @@ def active_entry(engine: Engine, *, actor: Actor = LOCAL) -> DirectoryEntry:
     return entry if entry.is_demo or entry.path.exists() else builtin_entry()
 
 
-def set_active(engine: Engine, key: str, *, actor: Actor = LOCAL) -> DirectoryEntry:
+def set_active(engine: Engine, key: str, *, actor: Actor) -> DirectoryEntry:
     """Make ``key`` the organisation's active directory and return its entry."""
     entry = get_entry(engine, key, actor=actor)
     if not entry.path.exists():
@@ -246,7 +246,7 @@ def set_active(engine: Engine, key: str, *, actor: Actor = LOCAL) -> DirectoryEn
     return entry
 
 
-def delete_directory(engine: Engine, key: str, *, actor: Actor = LOCAL) -> None:
+def delete_directory(engine: Engine, key: str, *, actor: Actor) -> None:
     """Delete one of the org's imported listings (file and record); built-in sets stay."""
     entry = get_entry(engine, key, actor=actor)
     if entry.is_builtin:

@@ -21,12 +21,12 @@ from typing import Final
 from sqlalchemy import Engine
 
 from matching.records.library import data_folder, private_folder
-from matching.records.team import LOCAL, Actor
+from matching.records.team import Actor
 
 GEOCODE_CACHE_NAME: Final = "geocode.json"
 
 
-def geocode_cache_path(engine: Engine, *, actor: Actor = LOCAL) -> Path:
+def geocode_cache_path(engine: Engine, *, actor: Actor) -> Path:
     """Return the file the person's online address lookups are cached in (its folder created).
 
     The folder is created owner-only here: the lookup writes the file, and would otherwise make
@@ -37,7 +37,7 @@ def geocode_cache_path(engine: Engine, *, actor: Actor = LOCAL) -> Path:
     return path
 
 
-def geocoded_address_count(engine: Engine, *, actor: Actor = LOCAL) -> int:
+def geocoded_address_count(engine: Engine, *, actor: Actor) -> int:
     """Return how many typed addresses the person's lookup cache holds (0 when there is none)."""
     path = _cache_file(engine, actor)
     try:
@@ -47,7 +47,7 @@ def geocoded_address_count(engine: Engine, *, actor: Actor = LOCAL) -> int:
     return len(cached) if isinstance(cached, dict) else 0
 
 
-def forget_geocoded_addresses(engine: Engine, *, actor: Actor = LOCAL) -> int:
+def forget_geocoded_addresses(engine: Engine, *, actor: Actor) -> int:
     """Delete the person's lookup cache (every address in it); return how many it held.
 
     The file is overwritten with zeros before it is removed, so its text is not left in the

@@ -23,13 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from matching.errors import StoreError
 from matching.records.sealing import seal, unseal
 from matching.records.store import saved_searches
-from matching.records.team import LOCAL, Actor
+from matching.records.team import Actor
 
 LAST: Final = "last"
 
 
 def save_last_search(
-    engine: Engine, form: dict[str, Any], *, now: datetime | None = None, actor: Actor = LOCAL
+    engine: Engine, form: dict[str, Any], *, now: datetime | None = None, actor: Actor
 ) -> None:
     """Store ``form`` (JSON-serialisable values) as the person's last search, replacing theirs."""
     text = seal(engine, json.dumps(form, sort_keys=True))
@@ -55,7 +55,7 @@ def save_last_search(
                 ) from None
 
 
-def load_last_search(engine: Engine, *, actor: Actor = LOCAL) -> dict[str, Any] | None:
+def load_last_search(engine: Engine, *, actor: Actor) -> dict[str, Any] | None:
     """Return the person's last search form, or None when there is none (or it is unreadable)."""
     with engine.connect() as connection:
         text = connection.execute(
@@ -70,7 +70,7 @@ def load_last_search(engine: Engine, *, actor: Actor = LOCAL) -> dict[str, Any] 
     return form if isinstance(form, dict) else None
 
 
-def forget_last_search(engine: Engine, *, actor: Actor = LOCAL) -> bool:
+def forget_last_search(engine: Engine, *, actor: Actor) -> bool:
     """Delete the person's stored last search; return True when there was one."""
     with engine.begin() as connection:
         return bool(connection.execute(delete(saved_searches).where(_last_of(actor))).rowcount)

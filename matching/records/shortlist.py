@@ -7,8 +7,8 @@ today's availability and services where the facility is still listed.
 
 Positions run 1..n with no gaps; moving and removing keep them that way.
 
-Shortlists are shared within an organisation: every function acts for an ``actor`` (the local
-person by default) and reaches only the shortlists of ``actor.org_id``. Another organisation's
+Shortlists are shared within an organisation: every function acts for an ``actor`` (required; the
+workspace binds it) and reaches only the shortlists of ``actor.org_id``. Another organisation's
 shortlist id behaves exactly like a shortlist that does not exist: nothing is shown, nothing is
 changed. Names are unique per organisation; a note is typed text and is sealed at rest in team
 mode (:mod:`matching.records.sealing`).
@@ -34,7 +34,7 @@ from matching.records.store import (
     to_naive_utc,
     write_transaction,
 )
-from matching.records.team import LOCAL, Actor
+from matching.records.team import Actor
 
 DEFAULT_SHORTLIST_NAME: Final = "My shortlist"
 MAX_NAME_LENGTH: Final = 200
@@ -72,7 +72,7 @@ class Shortlist:
     created_at: datetime
 
 
-def list_shortlists(engine: Engine, *, actor: Actor = LOCAL) -> list[Shortlist]:
+def list_shortlists(engine: Engine, *, actor: Actor) -> list[Shortlist]:
     """Return the organisation's shortlists, the default one first (creating it when none)."""
     default_shortlist(engine, actor=actor)
     with engine.connect() as connection:
@@ -82,7 +82,7 @@ def list_shortlists(engine: Engine, *, actor: Actor = LOCAL) -> list[Shortlist]:
     return [_shortlist(row) for row in rows]
 
 
-def default_shortlist(engine: Engine, *, actor: Actor = LOCAL) -> Shortlist:
+def default_shortlist(engine: Engine, *, actor: Actor) -> Shortlist:
     """Return the organisation's first shortlist, creating "My shortlist" when it has none."""
     first = (
         select(shortlists)
@@ -119,7 +119,7 @@ def default_shortlist(engine: Engine, *, actor: Actor = LOCAL) -> Shortlist:
     return _shortlist(row)
 
 
-def get_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor = LOCAL) -> Shortlist:
+def get_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor) -> Shortlist:
     """Return the organisation's shortlist ``shortlist_id``; StoreError when it has no such one."""
     with engine.connect() as connection:
         row = connection.execute(select(shortlists).where(_owned(shortlist_id, actor))).first()
@@ -130,7 +130,7 @@ def get_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor = LOCAL) ->
 
 
 def create_shortlist(
-    engine: Engine, name: str, *, now: datetime | None = None, actor: Actor = LOCAL
+    engine: Engine, name: str, *, now: datetime | None = None, actor: Actor
 ) -> Shortlist:
     """Create an empty shortlist called ``name`` (names are unique within an organisation)."""
     cleaned = " ".join(str(name).split())
@@ -155,7 +155,7 @@ def create_shortlist(
     return get_shortlist(engine, new_id, actor=actor)
 
 
-def delete_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor = LOCAL) -> None:
+def delete_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor) -> None:
     """Delete one of the organisation's shortlists and its items for good."""
     with engine.begin() as connection:
         if not _lock(connection, shortlist_id, actor):
@@ -173,7 +173,7 @@ def add_facilities(
     *,
     origin_label: str = "",
     now: datetime | None = None,
-    actor: Actor = LOCAL,
+    actor: Actor,
 ) -> int:
     """Append the rows of ``facilities`` (directory or search rows) and return how many were new.
 
@@ -218,9 +218,7 @@ def add_facilities(
     return added
 
 
-def remove_facility(
-    engine: Engine, shortlist_id: int, facility_id: str, *, actor: Actor = LOCAL
-) -> None:
+def remove_facility(engine: Engine, shortlist_id: int, facility_id: str, *, actor: Actor) -> None:
     """Remove one facility and close the gap in positions."""
     with engine.begin() as connection:
         if not _lock(connection, shortlist_id, actor):
@@ -235,7 +233,7 @@ def remove_facility(
 
 
 def move_facility(
-    engine: Engine, shortlist_id: int, facility_id: str, offset: int, *, actor: Actor = LOCAL
+    engine: Engine, shortlist_id: int, facility_id: str, offset: int, *, actor: Actor
 ) -> None:
     """Move one facility ``offset`` places (negative = up); the ends are a hard stop."""
     with engine.begin() as connection:
@@ -250,7 +248,7 @@ def move_facility(
 
 
 def set_note(
-    engine: Engine, shortlist_id: int, facility_id: str, note: str, *, actor: Actor = LOCAL
+    engine: Engine, shortlist_id: int, facility_id: str, note: str, *, actor: Actor
 ) -> None:
     """Replace the note on one shortlisted facility."""
     with engine.begin() as connection:
@@ -266,9 +264,7 @@ def set_note(
         )
 
 
-def shortlist_items_frame(
-    engine: Engine, shortlist_id: int, *, actor: Actor = LOCAL
-) -> pd.DataFrame:
+def shortlist_items_frame(engine: Engine, shortlist_id: int, *, actor: Actor) -> pd.DataFrame:
     """Return the items of one of the organisation's shortlists in order, with their snapshots."""
     with engine.connect() as connection:
         rows = connection.execute(

@@ -36,6 +36,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from matching.records import migrate
 
@@ -312,6 +313,20 @@ audit_log = Table(
     # Which parts changed (section and field names), never what was typed in them.
     Column("detail", Text, nullable=False, default=""),
 )
+
+
+# What the front ends name without importing SQLAlchemy (only this layer touches it): the
+# engine type (``store.Engine``, imported above), and the base of the driver's errors (whose
+# messages can name the server).
+DatabaseError = SQLAlchemyError
+
+
+def is_sqlite_url(url: str) -> bool:
+    """Return whether ``url`` is a SQLite database (False for what is not a URL at all)."""
+    try:
+        return make_url(url).get_backend_name() == "sqlite"
+    except ArgumentError:
+        return False
 
 
 def default_url() -> str:

@@ -1,12 +1,13 @@
 """Team mode's people and organisations: who is asking (:class:`Actor`).
 
-Every function of the records and case layers that reads or writes shared data takes the
-``actor`` it acts for. Local mode has one person in one organisation (:data:`LOCAL`), the
-default everywhere, so a laptop works as before; on a team server every call names the
-signed-in person, and what they get is filtered by their organisation (directories, call
-reports, shortlists) or their case membership (cases, placements, letters, contact logs).
-A call that forgets its actor acts as the local person, who belongs to no team case: it
-sees nothing of the team's, rather than everything.
+Every function of the records layer that reads or writes shared data takes the ``actor`` it
+acts for, always given (never a default). Local mode has one person in one organisation
+(:data:`LOCAL`), bound once in the app's and the CLI's workspace
+(:class:`~matching.records.workspace.Workspace`), so a laptop works as before; on a team
+server the workspace's actor is the signed-in person, and what they get is filtered by their
+organisation (directories, call reports, shortlists) or their case membership (cases,
+placements, letters, contact logs). The local person belongs to no team case: they see
+nothing of the team's.
 """
 
 from __future__ import annotations

@@ -1,18 +1,10 @@
-"""Who may see and do what in a case: roles, the permission table, redaction and the team.
+"""A case's team in the store: who is on it (roles), invitations, a member's own letter.
 
-A case is seen only by its members (``case_members``), whatever their organisation; each has
-one role. What a role may do is :data:`PERMISSIONS`, one table consulted by every function of
-the data layer (never only hidden in a page):
-
-- *lead* - everything: edit the plan and placements, see insurance, manage the team, read the
-  audit trail, export, delete.
-- *member* - sees the plan (the safety screen too, so a crisis alert reaches them) and the
-  placement status, writes only their own letter (team entries whose ``account`` is their
-  sign-in e-mail); insurance details, payment notes, contact-log notes and other people's
-  letter text are blanked by :func:`redact`.
-- *viewer* - like a member, but writes no letter and sees no letter text.
-
-Local mode has one person, lead of every case, so nothing changes on a laptop.
+Every function acts for an ``actor`` (required: a :class:`~matching.records.team.Actor`; pages
+and the CLI pass one through :class:`~matching.records.workspace.Workspace`). What the actor's
+role may do is decided by the one permission table, :mod:`matching.case.permissions`, through
+:func:`require_in` here: the role is read from ``case_members`` in the caller's transaction and
+handed to :func:`matching.case.permissions.require`.
 """
 
 from __future__ import annotations
@@ -20,15 +12,15 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Final, Literal
 
 from sqlalchemy import Connection, Engine, RowMapping, delete, func, insert, select, update
 
+from matching.case.codec import plan_plain
 from matching.case.model import LETTER_STATUSES, Case, CaseError
-from matching.case.pipeline import ContactEvent, Placement
-from matching.case.rows import case_of, plan_plain, read_plain, sealed_plan
+from matching.case.permissions import CASE_ROLES, Action, CaseRole, not_a_member, redact, require
 from matching.errors import AccessError, StoreError
 from matching.records import audit
+from matching.records.case_rows import case_of, read_plain, role_of, sealed_plan
 from matching.records.store import (
     case_members,
     cases,
@@ -38,128 +30,18 @@ from matching.records.store import (
     users,
     write_transaction,
 )
-from matching.records.team import LOCAL, Actor, check_email
-
-CaseRole = Literal["lead", "member", "viewer"]
-CASE_ROLES: Final[tuple[CaseRole, ...]] = typing.get_args(CaseRole)
-
-Action = Literal[
-    "view",
-    "save",
-    "write_own_letter",
-    "see_own_letter",
-    "see_others_letters",
-    "see_insurance",
-    "see_contact_notes",
-    "manage_members",
-    "audit_trail",
-    "export",
-    "delete",
-]
-ACTIONS: Final[tuple[Action, ...]] = typing.get_args(Action)
-
-_ALL: Final = frozenset(CASE_ROLES)
-_LEAD: Final = frozenset({"lead"})
-_WRITERS: Final = frozenset({"lead", "member"})
-
-# The role x action table: who may do each action, and the words of the refusal.
-PERMISSIONS: Final[dict[Action, tuple[frozenset[str], str]]] = {
-    "view": (_ALL, "open this case"),
-    "save": (_LEAD, "change the plan and the placements"),
-    "write_own_letter": (_WRITERS, "write a letter in this case"),
-    "see_own_letter": (_WRITERS, "read letters in this case"),
-    "see_others_letters": (_LEAD, "read the other team members' letters"),
-    "see_insurance": (_LEAD, "see the insurance details"),
-    "see_contact_notes": (_LEAD, "read the contact-log notes"),
-    "manage_members": (_LEAD, "manage the team and its invitations"),
-    "audit_trail": (_LEAD, "see the audit trail"),
-    "export": (_LEAD, "export the case"),
-    "delete": (_LEAD, "delete the case"),
-}
-
-# What a member sees of an insurer: readiness still reads "prior authorisation from the insurer".
-INSURER_HIDDEN: Final = "the insurer"
+from matching.records.team import Actor, check_email
 
 
-def allowed(role: CaseRole, action: Action) -> bool:
-    """Return whether ``role`` may do ``action`` (see :data:`PERMISSIONS`)."""
-    return role in PERMISSIONS[action][0]
-
-
-def not_a_member(case_id: int) -> AccessError:
-    """Return the one refusal for a case that is missing or not the actor's (no existence leak)."""
-    return AccessError(
-        f"Case {case_id} does not exist or you are not a member of it (it may have been "
-        "deleted, or your access removed)."
-    )
-
-
-def role_of(connection: Connection, case_id: int, user_id: int) -> CaseRole | None:
-    """Return the role of ``user_id`` in case ``case_id``, or None when not a member."""
-    role = connection.execute(
-        select(case_members.c.role).where(
-            case_members.c.case_id == case_id, case_members.c.user_id == user_id
-        )
-    ).scalar_one_or_none()
-    return typing.cast(CaseRole | None, role)
-
-
-def require(connection: Connection, case_id: int, actor: Actor, action: Action) -> CaseRole:
+def require_in(connection: Connection, case_id: int, actor: Actor, action: Action) -> CaseRole:
     """Return the actor's role in the case; raise AccessError unless it may do ``action``."""
-    role = role_of(connection, case_id, actor.user_id)
-    if role is None:
-        raise not_a_member(case_id)
-    if not allowed(role, action):
-        roles, doing = PERMISSIONS[action]
-        who = " or ".join(sorted(roles, key=CASE_ROLES.index))
-        raise AccessError(f"Only the {who} of case {case_id} can {doing}; you are a {role}.")
-    return role
+    return require(role_of(connection, case_id, actor.user_id), action, case_id)
 
 
-def role_in_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> CaseRole:
+def role_in_case(engine: Engine, case_id: int, *, actor: Actor) -> CaseRole:
     """Return the actor's role in case ``case_id``; AccessError when they are not a member."""
     with engine.connect() as connection:
-        return require(connection, case_id, actor, "view")
-
-
-# --- Redaction ---------------------------------------------------------------------------
-
-
-def redact(case: Case, role: CaseRole, email: str) -> Case:
-    """Return ``case`` as ``role`` may see it (``email``: whose letters are theirs)."""
-    if allowed(role, "see_others_letters"):
-        return case
-    own = email.strip().lower()
-    team = tuple(
-        member
-        if allowed(role, "see_own_letter") and member.account.strip().lower() == own
-        else replace(member, letter="")
-        for member in case.team
-    )
-    placements = case.placements
-    if not allowed(role, "see_insurance") or not allowed(role, "see_contact_notes"):
-        placements = tuple(_redact_placement(placement, role) for placement in placements)
-    return replace(case, team=team, placements=placements)
-
-
-def _redact_placement(placement: Placement, role: CaseRole) -> Placement:
-    vob, payment, log = placement.vob, placement.payment, placement.log
-    if not allowed(role, "see_insurance"):
-        if vob is not None:
-            # Only what readiness needs: network, prior authorisation, when to verify again.
-            vob = type(vob)(
-                insurer=INSURER_HIDDEN,
-                in_network=vob.in_network,
-                prior_auth_required=vob.prior_auth_required,
-                prior_auth_obtained=vob.prior_auth_obtained,
-                verified_at=vob.verified_at,
-                reverify_by=vob.reverify_by,
-            )
-        if payment is not None:
-            payment = replace(payment, note="")
-    if not allowed(role, "see_contact_notes"):
-        log = tuple(ContactEvent(at=event.at, stage=event.stage, note="") for event in log)
-    return replace(placement, vob=vob, payment=payment, log=log)
+        return require_in(connection, case_id, actor, "view")
 
 
 # --- The team: members and invitations (the lead manages them) ---------------------------
@@ -205,10 +87,10 @@ def _org_of_case(connection: Connection, case_id: int) -> int:
     return int(connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar_one())
 
 
-def list_members(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> list[Member]:
+def list_members(engine: Engine, case_id: int, *, actor: Actor) -> list[Member]:
     """Return the team of case ``case_id``: leads first, then members and viewers."""
     with engine.connect() as connection:
-        require(connection, case_id, actor, "manage_members")
+        require_in(connection, case_id, actor, "manage_members")
         rows = connection.execute(
             select(users.c.id, users.c.email, users.c.display_name, case_members)
             .join(case_members, case_members.c.user_id == users.c.id)
@@ -248,7 +130,7 @@ def invite(
     email: str,
     role: str,
     join_org: bool = False,
-    actor: Actor = LOCAL,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Invitation:
     """Invite ``email`` to case ``case_id`` as ``role``; they join when they next sign in.
@@ -260,7 +142,7 @@ def invite(
     checked = _check_role(role)
     stamp = to_naive_utc(now or datetime.now(UTC))
     with write_transaction(engine) as connection:
-        require(connection, case_id, actor, "manage_members")
+        require_in(connection, case_id, actor, "manage_members")
         _clear_the_way(connection, case_id, address)
         result = connection.execute(
             insert(invitations).values(
@@ -322,10 +204,10 @@ def _clear_the_way(connection: Connection, case_id: int, address: str) -> None:
         connection.execute(delete(invitations).where(invitations.c.id == earlier["id"]))
 
 
-def list_invitations(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> list[Invitation]:
+def list_invitations(engine: Engine, case_id: int, *, actor: Actor) -> list[Invitation]:
     """Return the invitations to case ``case_id``, oldest first (pending and accepted)."""
     with engine.connect() as connection:
-        require(connection, case_id, actor, "manage_members")
+        require_in(connection, case_id, actor, "manage_members")
         rows = connection.execute(
             select(invitations)
             .where(invitations.c.case_id == case_id)
@@ -334,7 +216,7 @@ def list_invitations(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> l
         return [_invitation(row) for row in rows]
 
 
-def revoke_invitation(engine: Engine, invitation_id: int, *, actor: Actor = LOCAL) -> None:
+def revoke_invitation(engine: Engine, invitation_id: int, *, actor: Actor) -> None:
     """Withdraw a pending invitation; an accepted one is undone by removing the member."""
     with write_transaction(engine) as connection:
         row = (
@@ -346,7 +228,7 @@ def revoke_invitation(engine: Engine, invitation_id: int, *, actor: Actor = LOCA
             raise AccessError(
                 f"Invitation {invitation_id} does not exist or is not to a case of yours."
             )
-        require(connection, row["case_id"], actor, "manage_members")
+        require_in(connection, row["case_id"], actor, "manage_members")
         if row["accepted_at"] is not None:
             raise StoreError(
                 "That invitation was already accepted; remove the person from the team instead."
@@ -379,13 +261,11 @@ def _member_role(connection: Connection, case_id: int, user_id: int) -> CaseRole
     return role
 
 
-def set_member_role(
-    engine: Engine, case_id: int, user_id: int, role: str, *, actor: Actor = LOCAL
-) -> None:
+def set_member_role(engine: Engine, case_id: int, user_id: int, role: str, *, actor: Actor) -> None:
     """Give team member ``user_id`` the ``role``; the last lead cannot stop being lead."""
     checked = _check_role(role)
     with write_transaction(engine) as connection:
-        require(connection, case_id, actor, "manage_members")
+        require_in(connection, case_id, actor, "manage_members")
         old = _member_role(connection, case_id, user_id)
         if old == "lead" and checked != "lead" and _leads(connection, case_id) == 1:
             raise StoreError(
@@ -407,10 +287,10 @@ def set_member_role(
         )
 
 
-def remove_member(engine: Engine, case_id: int, user_id: int, *, actor: Actor = LOCAL) -> None:
+def remove_member(engine: Engine, case_id: int, user_id: int, *, actor: Actor) -> None:
     """Take ``user_id`` off the case's team (from their next page load on); never the last lead."""
     with write_transaction(engine) as connection:
-        require(connection, case_id, actor, "manage_members")
+        require_in(connection, case_id, actor, "manage_members")
         old = _member_role(connection, case_id, user_id)
         if old == "lead" and _leads(connection, case_id) == 1:
             raise StoreError(
@@ -443,7 +323,7 @@ def save_own_letter(
     letter: str,
     letter_status: str,
     keep_as_written: bool,
-    actor: Actor = LOCAL,
+    actor: Actor,
     now: datetime | None = None,
 ) -> Case:
     """Save the actor's own letter (team entry ``member_name`` linked to their e-mail).
@@ -459,7 +339,7 @@ def save_own_letter(
         locked = connection.execute(
             select(cases.c.version, cases.c.org_id).where(cases.c.id == case_id).with_for_update()
         ).first()
-        role = require(connection, case_id, actor, "write_own_letter")
+        role = require_in(connection, case_id, actor, "write_own_letter")
         plain = read_plain(connection, case_id)
         if locked is None or plain is None:
             raise not_a_member(case_id)

@@ -4,7 +4,8 @@ What a family typed (the plan with its letters and safety answers, each placemen
 the contact-log notes) goes through :func:`~matching.records.sealing.seal` on the way in and
 :func:`~matching.records.sealing.unseal` on the way out, so a team server stores it encrypted
 and a laptop stores it plain. Every function here works inside the caller's transaction;
-who may call them is decided by :mod:`matching.case.access` and the repository.
+who may call them is decided by :mod:`matching.records.members` and
+:mod:`matching.records.cases`.
 """
 
 from __future__ import annotations
@@ -15,33 +16,19 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from matching.case.codec import from_plain, to_plain
+from matching.case.codec import from_plain, placement_plain, to_plain
 from matching.case.model import Case
-from matching.case.pipeline import Placement
+from matching.case.permissions import CaseRole
 from matching.errors import StoreError
 from matching.records.sealing import seal, unseal
 from matching.records.store import (
     case_contact_log,
+    case_members,
     case_placements,
     cases,
     from_naive_utc,
     to_naive_utc,
 )
-
-
-def plan_plain(case: Case) -> dict[str, Any]:
-    """Return the plan of ``case`` as plain JSON data (no id, version or placements)."""
-    plain = to_plain(case)
-    for key in ("id", "version", "placements"):
-        plain.pop(key)
-    return typing.cast(dict[str, Any], plain)
-
-
-def placement_plain(placement: Placement) -> dict[str, Any]:
-    """Return ``placement`` as plain JSON data without its contact log (stored apart)."""
-    plain = to_plain(placement)
-    plain.pop("log")
-    return typing.cast(dict[str, Any], plain)
 
 
 def sealed_plan(connection: Connection, plain: dict[str, Any]) -> str:
@@ -118,3 +105,13 @@ def case_of(case_id: int, plain_case: dict[str, Any]) -> Case:
     if problems or case is None:
         raise StoreError(f"Case {case_id} in the store is damaged: " + "; ".join(problems[:5]))
     return typing.cast(Case, case)
+
+
+def role_of(connection: Connection, case_id: int, user_id: int) -> CaseRole | None:
+    """Return the role of ``user_id`` in case ``case_id``, or None when not a member."""
+    role = connection.execute(
+        select(case_members.c.role).where(
+            case_members.c.case_id == case_id, case_members.c.user_id == user_id
+        )
+    ).scalar_one_or_none()
+    return typing.cast(CaseRole | None, role)

@@ -22,7 +22,7 @@ from matching.case.pipeline import (
     confirm_availability,
 )
 from matching.records.calllog import CallReport, log_call
-from matching.records.team import LOCAL, Actor
+from matching.records.team import Actor
 from matching.wording import count_of
 
 PLACEMENT_NOTE = "Logged from the Placement page."
@@ -49,7 +49,7 @@ def confirm_and_share(
     availability: Availability,
     *,
     now: datetime,
-    actor: Actor = LOCAL,
+    actor: Actor,
 ) -> Placement:
     """Confirm ``availability`` on the placement and log it for Search and the Shortlist."""
     confirmed = confirm_availability(placement, availability, now=now)
@@ -65,7 +65,7 @@ def close_and_share(
     stage: ClosedStage,
     reason: str,
     now: datetime,
-    actor: Actor = LOCAL,
+    actor: Actor,
 ) -> Placement:
     """Close the placement; a waitlist is also logged, as the facility's current availability.
 

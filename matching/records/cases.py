@@ -1,9 +1,10 @@
 """Save and load cases in the store, for the person who asks and as their role allows.
 
-Every function takes the ``actor`` it acts for (default: the local person, lead of every
+Every function takes the ``actor`` it acts for, always given (pages and the CLI pass it
+through :class:`~matching.records.workspace.Workspace`; the local person is lead of every
 local case). A case is found only through its ``case_members`` row for the actor, in the SQL
 itself, so a case of someone else's is never read, let alone returned; what a member or viewer
-may not see is blanked by :func:`matching.case.access.redact`. Saves are under an optimistic
+may not see is blanked by :func:`matching.case.permissions.redact`. Saves are under an optimistic
 version check, and each write (the case, its placements and contact log, its audit row) is
 one transaction.
 """
@@ -16,13 +17,14 @@ from typing import Literal
 
 from sqlalchemy import Connection, Engine, Join, delete, func, insert, select, update
 
-from matching.case.access import CaseRole, not_a_member, redact, require
 from matching.case.changes import describe_changes
-from matching.case.codec import case_from_json
+from matching.case.codec import case_from_json, plan_plain
 from matching.case.model import Case
-from matching.case.rows import case_of, plan_plain, read_plain, sealed_plan, write_children
+from matching.case.permissions import CaseRole, not_a_member, redact
 from matching.errors import ConflictError, StoreError
 from matching.records import audit
+from matching.records.case_rows import case_of, read_plain, sealed_plan, write_children
+from matching.records.members import require_in
 from matching.records.store import (
     audit_log,
     case_contact_log,
@@ -35,7 +37,7 @@ from matching.records.store import (
     to_naive_utc,
     write_transaction,
 )
-from matching.records.team import LOCAL, Actor
+from matching.records.team import Actor
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -82,9 +84,7 @@ def _insert_case(
     return replace(case, id=case_id, version=1)
 
 
-def create_case(
-    engine: Engine, case: Case, *, now: datetime | None = None, actor: Actor = LOCAL
-) -> Case:
+def create_case(engine: Engine, case: Case, *, now: datetime | None = None, actor: Actor) -> Case:
     """Insert ``case`` as a new case led by ``actor``; return it with its id and version 1."""
     return _insert_case(engine, case, actor=actor, action="created", now=now or datetime.now(UTC))
 
@@ -95,7 +95,7 @@ def save_case(
     *,
     expected_version: int | None = None,
     now: datetime | None = None,
-    actor: Actor = LOCAL,
+    actor: Actor,
 ) -> Case:
     """Save ``case`` if the stored version is still ``expected_version`` (default: case.version).
 
@@ -107,7 +107,7 @@ def save_case(
     expected = case.version if expected_version is None else expected_version
     moment = now or datetime.now(UTC)
     with write_transaction(engine) as connection:
-        require(connection, case.id, actor, "save")
+        require_in(connection, case.id, actor, "save")
         before = _locked(connection, case.id)
         changed = connection.execute(
             update(cases)
@@ -149,13 +149,13 @@ def _locked(connection: Connection, case_id: int) -> dict:
     return {**stored, "org_id": row.org_id}
 
 
-def load_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> Case:
+def load_case(engine: Engine, case_id: int, *, actor: Actor) -> Case:
     """Load a case with its placements and contact logs, as the actor's role may see it.
 
     Raises AccessError when the case is gone or the actor is not (or no longer) on its team.
     """
     with read_transaction(engine) as connection:
-        role = require(connection, case_id, actor, "view")
+        role = require_in(connection, case_id, actor, "view")
         plain = read_plain(connection, case_id)
     if plain is None:
         raise not_a_member(case_id)
@@ -170,7 +170,7 @@ def _member_cases(actor: Actor) -> Join:
     )
 
 
-def list_cases(engine: Engine, *, actor: Actor = LOCAL) -> list[CaseSummary]:
+def list_cases(engine: Engine, *, actor: Actor) -> list[CaseSummary]:
     """Return the cases the actor is on the team of, most recently updated first."""
     with engine.connect() as connection:
         rows = connection.execute(
@@ -191,13 +191,13 @@ def list_cases(engine: Engine, *, actor: Actor = LOCAL) -> list[CaseSummary]:
     ]
 
 
-def delete_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> int:
+def delete_case(engine: Engine, case_id: int, *, actor: Actor) -> int:
     """Delete a case and every row that belongs to it (its audit trail too): gone, not flagged.
 
     Only the lead may. Returns how many audit rows were deleted with it, so the page can say so.
     """
     with write_transaction(engine) as connection:
-        require(connection, case_id, actor, "delete")
+        require_in(connection, case_id, actor, "delete")
         audit_rows = connection.execute(
             delete(audit_log).where(audit_log.c.case_id == case_id)
         ).rowcount
@@ -207,7 +207,7 @@ def delete_case(engine: Engine, case_id: int, *, actor: Actor = LOCAL) -> int:
     return int(audit_rows)
 
 
-def count_cases(engine: Engine, *, actor: Actor = LOCAL) -> int:
+def count_cases(engine: Engine, *, actor: Actor) -> int:
     """Return how many cases the actor is on the team of."""
     with engine.connect() as connection:
         return int(
@@ -216,7 +216,7 @@ def count_cases(engine: Engine, *, actor: Actor = LOCAL) -> int:
 
 
 def import_case(
-    engine: Engine, raw: bytes | str, *, now: datetime | None = None, actor: Actor = LOCAL
+    engine: Engine, raw: bytes | str, *, now: datetime | None = None, actor: Actor
 ) -> Case:
     """Validate a case backup and store it as a new case led by ``actor`` (nothing if invalid)."""
     case = case_from_json(raw)
