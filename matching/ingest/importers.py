@@ -1,12 +1,16 @@
-"""importers (split from importers.py)."""
+"""The import entry points: `import_file` and `import_bytes` make a listing the canonical table.
+
+They check the file (empty, forced into the wrong format, lines too long), run the format's reader
+from ``registry``, the shared steps of ``normalize``, and place rows without coordinates
+(``locate``), reporting each step to ``progress``.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 import pandas as pd
 
@@ -16,23 +20,13 @@ from matching.directory.io import read_directory
 from matching.directory.schema import has_location, validate_directory
 from matching.directory.service_codes import load_mapping
 from matching.errors import ImportFormatError, ReadyBedError
-from matching.ingest.api_json import _read_findtreatment_json
-from matching.ingest.ca_dhcs import _read_ca_dhcs
-from matching.ingest.directory_2015 import _read_directory_2015
-from matching.ingest.findtreatment import _read_findtreatment_csv, _read_findtreatment_xlsx
+from matching.ingest.formats import FormatChoice
 from matching.ingest.generic_csv import _read_generic_csv
 from matching.ingest.locate import locate
-from matching.ingest.national_directory import _read_national_directory
 from matching.ingest.normalize import _build_table
-from matching.ingest.report import ImportReport, ImportResult, Progress, _Raw
-from matching.ingest.sniff import (
-    FORMATS,
-    FormatChoice,
-    ImportFormat,
-    _check_forced_format,
-    _is_csv_format,
-    detect_format,
-)
+from matching.ingest.registry import BY_NAME, FORMATS
+from matching.ingest.report import ImportReport, ImportResult, Progress
+from matching.ingest.sniff import _check_forced_format, _is_csv_format, detect_format
 from matching.ingest.text import (
     _SNIFF_BYTES,
     _XLSX_MAGIC,
@@ -173,7 +167,7 @@ def _import(
     raw = (
         _read_generic_csv(data, filename, column_map)
         if column_map
-        else _READERS[chosen](data, filename)
+        else BY_NAME[chosen].reader(data, filename)
     )
     report_progress(0.5, "Mapping services")
     report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
@@ -237,14 +231,3 @@ def _reference(item: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
         return import_file(item, locating=Locating(enabled=False)).frame
     except ReadyBedError as exc:
         raise ImportFormatError(f"--locate-with {Path(item).name}: {exc}") from exc
-
-
-_READERS: Final[dict[ImportFormat, Callable[[bytes, str], _Raw]]] = {
-    "findtreatment-csv": _read_findtreatment_csv,
-    "findtreatment-xlsx": _read_findtreatment_xlsx,
-    "findtreatment-json": _read_findtreatment_json,
-    "directory-2015": _read_directory_2015,
-    "generic-csv": _read_generic_csv,
-    "national-directory": _read_national_directory,
-    "ca-dhcs-licensing": _read_ca_dhcs,
-}
