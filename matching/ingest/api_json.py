@@ -1,4 +1,9 @@
-"""api_json (split from importers.py)."""
+"""Read FindTreatment.gov's API JSON (a page with "rows", as the locator's search API returns it).
+
+Each row's services come as category/name lists; they become the long ``keys`` frame that
+``normalize`` maps through the one service mapping. ``api_rows_to_raw`` is shared with the live
+refresh (``matching.live.findtreatment_api``).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""directory_2015 (split from importers.py)."""
+"""Read SAMHSA's 2015 National Directory CSV, whose services are one "Keys" column of codes.
+
+The codes become the long ``keys`` frame; the contact column is split into phone and intake
+phone.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""findtreatment (split from importers.py)."""
+"""Read FindTreatment.gov exports (CSV or Excel): one wide row per facility, one column per service.
+
+The service columns (a code per column, "1" where offered) become the long ``keys`` frame.
+"""
 
 from __future__ import annotations
 

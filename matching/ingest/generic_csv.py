@@ -1,4 +1,8 @@
-"""generic_csv (split from importers.py)."""
+"""Read any CSV with names and addresses: columns guessed from their headers, or named by --map.
+
+Such a file names no services, so ``keys`` is None and every service stays unknown, never "no".
+``choose_columns`` and ``missing_fields`` also serve the Data page's column-mapping form.
+"""
 
 from __future__ import annotations
 

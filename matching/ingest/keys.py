@@ -1,4 +1,4 @@
-"""keys (split from importers.py)."""
+"""Build the long ``keys`` frame (row, key, kind) that every coded reader hands to ``normalize``."""
 
 from __future__ import annotations
 

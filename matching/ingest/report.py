@@ -1,4 +1,7 @@
-"""report (split from importers.py)."""
+"""What an import says back: ``ImportReport`` (counts, rejected rows with reasons, unmapped codes,
+notes), ``ImportResult`` (the canonical table and its report) and ``_Raw``, a reader's output
+before the shared steps.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""text (split from importers.py)."""
+"""Safe reading of other people's bytes: text decoding with a named encoding error, line-length
+checks before parsing, JSON and workbook sniffing, and feed report times.
+"""
 
 from __future__ import annotations
 
