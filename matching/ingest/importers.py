@@ -21,20 +21,20 @@ from matching.directory.schema import has_location, validate_directory
 from matching.directory.service_codes import load_mapping
 from matching.errors import ImportFormatError, ReadyBedError
 from matching.ingest.formats import FormatChoice
-from matching.ingest.generic_csv import _read_generic_csv
+from matching.ingest.generic_csv import read_generic_csv
 from matching.ingest.locate import locate
-from matching.ingest.normalize import _build_table
+from matching.ingest.normalize import build_table
 from matching.ingest.registry import BY_NAME, FORMATS
 from matching.ingest.report import ImportReport, ImportResult, Progress
-from matching.ingest.sniff import _check_forced_format, _is_csv_format, detect_format
+from matching.ingest.sniff import check_forced_format, detect_format, is_csv_format
 from matching.ingest.text import (
-    _SNIFF_BYTES,
-    _XLSX_MAGIC,
     MAX_JSON_BYTES,
-    _chunks_of_bytes,
-    _chunks_of_file,
-    _looks_like_json,
-    _scan_lines,
+    SNIFF_BYTES,
+    XLSX_MAGIC,
+    chunks_of_bytes,
+    chunks_of_file,
+    looks_like_json,
+    scan_lines,
 )
 
 
@@ -109,16 +109,16 @@ def import_file(
     if size == 0:
         raise ImportFormatError(f"{path.name} is empty (0 bytes); export the listing again")
     with path.open("rb") as stream:
-        head = stream.read(_SNIFF_BYTES)
-    if _looks_like_json(head):
+        head = stream.read(SNIFF_BYTES)
+    if looks_like_json(head):
         if size > MAX_JSON_BYTES:
             raise ImportFormatError(
                 f"{path.name} is {size / 1e6:.0f} MB; a JSON page over "
                 f"{MAX_JSON_BYTES / 1e6:.0f} MB is not supported (split it into pages)"
             )
-    elif not head.startswith(_XLSX_MAGIC):
+    elif not head.startswith(XLSX_MAGIC):
         # Checked on the file in bounded chunks, before the whole file is read into memory.
-        _scan_lines(_chunks_of_file(path), path.name)
+        scan_lines(chunks_of_file(path), path.name)
     return _import(
         path.read_bytes(), path.name, fmt, progress, locating, column_map, lines_checked=True
     )
@@ -155,23 +155,23 @@ def _import(
     report_progress(0.05, f"Reading {filename}")
     detected = detect_format(data, filename)
     if fmt != "auto":
-        _check_forced_format(fmt, detected)
+        check_forced_format(fmt, detected)
     chosen = detected if fmt == "auto" else fmt
-    if _is_csv_format(chosen) and not lines_checked:
-        _scan_lines(_chunks_of_bytes(data), filename)
+    if is_csv_format(chosen) and not lines_checked:
+        scan_lines(chunks_of_bytes(data), filename)
     if column_map and chosen != "generic-csv":
         raise ImportFormatError(
             f"--map is for CSV files whose headers ReadyBed cannot guess; {filename} is read "
             f"as {chosen}, whose columns are known (leave --map out or use --format generic-csv)"
         )
     raw = (
-        _read_generic_csv(data, filename, column_map)
+        read_generic_csv(data, filename, column_map)
         if column_map
         else BY_NAME[chosen].reader(data, filename)
     )
     report_progress(0.5, "Mapping services")
     report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
-    frame = _build_table(raw, chosen, filename, report, load_mapping())
+    frame = build_table(raw, chosen, filename, report, load_mapping())
     if not has_location(frame).all():
         report_progress(0.8, "Locating facilities without coordinates")
         frame = _locate(frame, locating or Locating(), report)

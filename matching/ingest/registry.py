@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from matching.ingest.api_json import _read_findtreatment_json
-from matching.ingest.ca_dhcs import _read_ca_dhcs
-from matching.ingest.directory_2015 import _read_directory_2015
-from matching.ingest.findtreatment import _read_findtreatment_csv, _read_findtreatment_xlsx
+from matching.ingest.api_json import read_findtreatment_json
+from matching.ingest.ca_dhcs import read_ca_dhcs
+from matching.ingest.directory_2015 import read_directory_2015
+from matching.ingest.findtreatment import read_findtreatment_csv, read_findtreatment_xlsx
 from matching.ingest.formats import FormatChoice, ImportFormat
-from matching.ingest.generic_csv import _read_generic_csv
-from matching.ingest.national_directory import _read_national_directory
-from matching.ingest.report import _Raw
+from matching.ingest.generic_csv import read_generic_csv
+from matching.ingest.national_directory import read_national_directory
+from matching.ingest.report import Raw
 
 Container = Literal["csv", "xlsx", "json"]
 
@@ -43,36 +43,36 @@ class Format:
     hint: str
     container: Container
     expects: str
-    reader: Callable[[bytes, str], _Raw]
+    reader: Callable[[bytes, str], Raw]
 
 
 REGISTRY: Final[tuple[Format, ...]] = (
     Format(name="findtreatment-csv", label="FindTreatment.gov export (CSV)",
            source_name="FindTreatment.gov export", hint="a FindTreatment.gov CSV export",
            container="csv", expects="the columns name1, latitude and longitude",
-           reader=_read_findtreatment_csv),
+           reader=read_findtreatment_csv),
     Format(name="findtreatment-xlsx", label="FindTreatment.gov export (Excel)",
            source_name="FindTreatment.gov export", hint="a FindTreatment.gov Excel export",
-           container="xlsx", expects="an Excel workbook", reader=_read_findtreatment_xlsx),
+           container="xlsx", expects="an Excel workbook", reader=read_findtreatment_xlsx),
     Format(name="findtreatment-json", label="FindTreatment.gov API (JSON)",
            source_name="FindTreatment.gov data", hint="a FindTreatment.gov API JSON page",
            container="json", expects="a JSON object with 'rows'",
-           reader=_read_findtreatment_json),
+           reader=read_findtreatment_json),
     Format(name="directory-2015", label="National Directory 2015 (CSV)",
            source_name="SAMHSA directory (2015 format)", hint="the 2015 National Directory",
-           container="csv", expects="a 'Keys' column", reader=_read_directory_2015),
+           container="csv", expects="a 'Keys' column", reader=read_directory_2015),
     Format(name="generic-csv", label="Other CSV (name, address, ZIP, latitude, longitude)",
            source_name="Imported listing", hint="a generic CSV", container="csv", expects="",
-           reader=_read_generic_csv),
+           reader=read_generic_csv),
     Format(name="national-directory", label="National Directory 2022-2025 (Excel)",
            source_name="SAMHSA National Directory",
            hint="SAMHSA's National Directory workbook (2022-2025)", container="xlsx",
-           expects="an Excel workbook", reader=_read_national_directory),
+           expects="an Excel workbook", reader=read_national_directory),
     Format(name="ca-dhcs-licensing", label="California DHCS licensing list (CSV)",
            source_name="California DHCS licensing list",
            hint="California DHCS's licensing list", container="csv",
            expects="the columns license_number, setting_code and treatment_capacity",
-           reader=_read_ca_dhcs),
+           reader=read_ca_dhcs),
 )  # fmt: skip
 
 BY_NAME: Final[dict[str, Format]] = {entry.name: entry for entry in REGISTRY}

@@ -1,5 +1,5 @@
 """What an import says back: ``ImportReport`` (counts, rejected rows with reasons, unmapped codes,
-notes), ``ImportResult`` (the canonical table and its report) and ``_Raw``, a reader's output
+notes), ``ImportResult`` (the canonical table and its report) and ``Raw``, a reader's output
 before the shared steps.
 """
 
@@ -81,7 +81,7 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
-class _Raw:
+class Raw:
     """What a format reader hands to the shared steps."""
 
     table: pd.DataFrame  # canonical column names, str values, RangeIndex

@@ -13,22 +13,22 @@ from matching.ingest.formats import ImportFormat
 from matching.ingest.national_directory import looks_like_national_directory
 from matching.ingest.registry import BY_NAME
 from matching.ingest.text import (
-    _SNIFF_BYTES,
-    _XLSX_MAGIC,
-    _header_of,
-    _looks_like_json,
+    SNIFF_BYTES,
+    XLSX_MAGIC,
     decode_text,
+    header_of,
+    looks_like_json,
 )
 
 
 def detect_format(data: bytes, filename: str) -> ImportFormat:
     """Return the format of ``data`` judged from its bytes, header and file extension."""
     suffix = Path(filename).suffix.lower()
-    if data.startswith(_XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
+    if data.startswith(XLSX_MAGIC) or suffix in (".xlsx", ".xlsm"):
         return "national-directory" if looks_like_national_directory(data) else "findtreatment-xlsx"
-    if _looks_like_json(data[:_SNIFF_BYTES]) or suffix == ".json":
+    if looks_like_json(data[:SNIFF_BYTES]) or suffix == ".json":
         return "findtreatment-json"
-    header = _header_of(decode_text(data[:_SNIFF_BYTES], filename, partial=True))
+    header = header_of(decode_text(data[:SNIFF_BYTES], filename, partial=True))
     return _csv_format_of(header)
 
 
@@ -42,11 +42,11 @@ def _csv_format_of(header: list[str]) -> ImportFormat:
     return "generic-csv"
 
 
-def _is_csv_format(fmt: str) -> bool:
+def is_csv_format(fmt: str) -> bool:
     return BY_NAME[fmt].container == "csv"
 
 
-def _check_forced_format(fmt: str, detected: ImportFormat) -> None:
+def check_forced_format(fmt: str, detected: ImportFormat) -> None:
     """Refuse a file forced into a format it is not, naming the format it looks like."""
     if fmt == detected or (fmt, detected) == ("national-directory", "findtreatment-xlsx"):
         # A workbook without the directory's sheets gets the reader's own, specific error.
