@@ -18,12 +18,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 import streamlit as st
 
 from matching.errors import StoreError
-from matching.records import store, team
+from matching.records import config, store, team
 from matching.records.team import LOCAL, Actor
 from matching.render.safe_text import md_escape
 
@@ -67,17 +68,25 @@ def secrets() -> dict[str, Any]:
 
 
 def server_mode() -> ServerMode:
-    """Decide the mode from the secrets and ``READYBED_DB_URL`` (see the module docstring)."""
+    """Decide the mode from the secrets and ``READYBED_DB_URL`` (see the module docstring).
+
+    A secrets file that cannot be read, or settings of the wrong kind (``config``, the one
+    reader the CLI uses too), refuse to serve before anything else is looked at.
+    """
+    from_file, errors = config.read_secrets_file(Path(SECRETS_FILE))
     found = secrets()
+    # The file as it is on disk, then what Streamlit holds (the same, or set by a test).
+    errors = errors or config.config_errors(from_file, SECRETS_FILE)
+    errors = errors or config.config_errors(found, SECRETS_FILE)
+    if errors:
+        return ServerMode(mode="refused", database_url="", problems=tuple(errors))
     auth = found.get("auth")
-    readybed = found.get("readybed")
-    settings: Mapping[str, Any] = readybed if isinstance(readybed, Mapping) else {}
     url = (
         os.environ.get(store.DB_URL_ENV, "").strip()
-        or str(settings.get("database_url", "") or "").strip()
+        or config.secrets_database_url(found)
+        or store.default_url()
     )
-    url = url or store.default_url()
-    keys = _keys(settings.get("encryption_keys"))
+    keys = config.encryption_keys(found)
     problems: list[str] = []
     if isinstance(auth, Mapping) and auth:
         missing = [name for name in AUTH_SHARED_KEYS if not str(auth.get(name, "")).strip()]
@@ -110,15 +119,6 @@ def mode() -> Mode:
     return server_mode().mode
 
 
-def _keys(value: object) -> tuple[str, ...]:
-    """Return the configured keys: a list of strings, or one string."""
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list | tuple):
-        return ()
-    return tuple(str(key).strip() for key in value if str(key).strip())
-
-
 def _is_sqlite(url: str) -> bool:
     # Not a URL at all: not a local file either; treat it as a shared server.
     return store.is_sqlite_url(url)
@@ -136,6 +136,8 @@ def gate(get_engine: Callable[[], store.Engine]) -> None:
     server = server_mode()
     if server.mode == "local":
         return
+    # A member never sees a stack trace (it can hold a case's text or the database's address).
+    st.set_option("client.showErrorDetails", "none")
     if server.mode == "refused":
         refused_page(server.problems)
         st.stop()

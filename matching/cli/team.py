@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from matching.errors import StoreError
 
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+class ConfigError(StoreError, ValueError):
+    """The secrets file is wrong (``matching.records.config``): the command exits with status 2."""
 
 
 def add_team_commands(commands: Any) -> None:
@@ -167,6 +170,7 @@ def database_url(given: str | None) -> str:
     from matching.records import admin
     from matching.records.store import DB_URL_ENV, default_url
 
+    _settings()  # a wrong secrets file here is refused whichever store is named
     if given and given.strip():
         url = given.strip()
     elif os.environ.get(DB_URL_ENV, "").strip():
@@ -177,21 +181,21 @@ def database_url(given: str | None) -> str:
     return url
 
 
-def _secrets(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{path} is not valid TOML ({exc}); fix it or pass --db URL.") from None
+def _settings() -> dict[str, Any]:
+    """Return the secrets file here, refused (exit 2) when ``config`` finds it wrong."""
+    from matching.records import config
+
+    secrets, errors = config.read_secrets_file(SECRETS_FILE)
+    errors = errors or config.config_errors(secrets, SECRETS_FILE)
+    if errors:
+        raise ConfigError(" ".join(errors))
+    return secrets
 
 
 def _secrets_database_url(path: Path) -> str:
-    if not path.is_file():
-        return ""
-    section = _secrets(path).get("readybed", {})
-    value = section.get("database_url", "") if isinstance(section, dict) else ""
-    if not isinstance(value, str):
-        raise StoreError(f"[readybed] database_url in {path} must be a string (a database URL).")
-    return value.strip()
+    from matching.records import config
+
+    return config.secrets_database_url(_settings()) if path.is_file() else ""
 
 
 def _read_revision(url: str) -> str | None:
@@ -210,15 +214,9 @@ def _read_revision(url: str) -> str | None:
 
 def configured_keys() -> list[str]:
     """Return ``[readybed] encryption_keys`` of the secrets file here ([] when there is none)."""
-    if not SECRETS_FILE.is_file():
-        return []
-    section = _secrets(SECRETS_FILE).get("readybed", {})
-    value = section.get("encryption_keys", []) if isinstance(section, dict) else []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise StoreError(f"[readybed] encryption_keys in {SECRETS_FILE} must be a list of keys.")
-    return [str(key).strip() for key in value if str(key).strip()]
+    from matching.records import config
+
+    return list(config.encryption_keys(_settings())) if SECRETS_FILE.is_file() else []
 
 
 def _current_head() -> str:
