@@ -68,11 +68,11 @@ def test_city_names_of_a_state_match_the_package() -> None:
 def test_shipped_file_is_current_for_the_installed_package() -> None:
     stored = ziptable._read(ziptable.TABLE_PATH)
     assert stored is not None, "data/zip_table.npz is missing or damaged"
-    if str(stored["version"]) != ziptable.table_version():
-        pytest.skip(
-            f"data/zip_table.npz is for {stored['version']}, installed "
-            f"{ziptable.table_version()}: regenerate with `python -m matching.search.ziptable`"
-        )
+    assert str(stored["version"]) == ziptable.table_version(), (
+        f"data/zip_table.npz is for {stored['version']}, but the installed package is "
+        f"{ziptable.table_version()}: rebuild it with `python -m matching.search.ziptable` "
+        "and commit the new file."
+    )
     fresh = ziptable.build_arrays(zipcodes.list_all(), ziptable.table_version())
     assert sorted(stored) == sorted(fresh)
     for name, values in fresh.items():
