@@ -11,21 +11,11 @@ from app_pages import column_mapping, live_ui, team_ui, ui
 from matching.errors import FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
-from matching.ingest.sniff import FORMATS, FormatChoice
+from matching.ingest.formats import FormatChoice
+from matching.ingest.registry import FORMATS, label_of
 from matching.records import library
 from matching.records.workspace import Workspace
 from matching.render.safe_text import md_escape
-
-FORMAT_LABELS = {
-    "auto": "Detect automatically",
-    "findtreatment-csv": "FindTreatment.gov export (CSV)",
-    "findtreatment-xlsx": "FindTreatment.gov export (Excel)",
-    "findtreatment-json": "FindTreatment.gov API (JSON)",
-    "directory-2015": "National Directory 2015 (CSV)",
-    "generic-csv": "Other CSV (name, address, ZIP, latitude, longitude)",
-    "national-directory": "National Directory 2022-2025 (Excel)",
-    "ca-dhcs-licensing": "California DHCS licensing list (CSV)",
-}
 
 
 def main() -> None:
@@ -100,9 +90,7 @@ def import_listing(workspace: Workspace) -> None:
     )
     with st.form("import_form", clear_on_submit=False):
         upload = st.file_uploader("Listing file", type=["csv", "xlsx", "json"], key="listing_file")
-        fmt = st.selectbox(
-            "Format", FORMATS, format_func=lambda name: FORMAT_LABELS.get(name, name)
-        )
+        fmt = st.selectbox("Format", FORMATS, format_func=label_of)
         import_clicked = st.form_submit_button(
             "Import", type="primary", icon=":material/upload:", key="import_submit"
         )

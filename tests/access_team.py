@@ -42,6 +42,18 @@ class Team:
     case: Case
     other_case: Case
 
+    @property
+    def case_id(self) -> int:
+        """The stored case's id (a stored case always has one)."""
+        assert self.case.id is not None
+        return self.case.id
+
+    @property
+    def other_case_id(self) -> int:
+        """The other organisation's stored case's id."""
+        assert self.other_case.id is not None
+        return self.other_case.id
+
 
 def team_plan() -> Case:
     """Return the ready case with one team entry per person, each linked to their e-mail."""
@@ -58,13 +70,16 @@ def team_plan() -> Case:
     return replace(ready_case(), title="Family A", team=entries)
 
 
-def build_team(engine) -> Team:  # type: ignore[no-untyped-def]
+def build_team(engine) -> Team:
     """Sign everyone in and create the case as described in the module docstring."""
     lead = sign_in(engine, email=EMAILS["lead"], display_name="Pat", now=NOW)
     case = create_case(engine, team_plan(), actor=lead, now=NOW)
     other = create_case(engine, replace(ready_case(), title="Family C"), actor=lead, now=NOW)
+    assert case.id is not None
     invite(engine, case.id, email=EMAILS["member"], role="member", actor=lead, now=NOW)
+    assert case.id is not None
     invite(engine, case.id, email=EMAILS["viewer"], role="viewer", actor=lead, now=NOW)
+    assert other.id is not None
     invite(engine, other.id, email=EMAILS["same_org"], role="member", join_org=True, actor=lead)
     actors = {"lead": lead}
     for who in ("member", "viewer", "same_org", "other_org"):

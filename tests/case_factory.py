@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from matching.case import Case, Intervention, Lead, Logistics, SafetyScreen, TeamMember, pipeline
@@ -43,7 +44,7 @@ def facility(facility_id: str = "F1", name: str = "Harbor Detox", **flags: objec
 
 
 def held_primary(
-    *, expires_at: datetime | None = None, now: datetime = NOW, **flags: object
+    *, expires_at: datetime | None = None, now: datetime = NOW, **flags: Any
 ) -> pipeline.Placement:
     start = start_for(now)
     if expires_at is None:
@@ -97,6 +98,13 @@ def team(size: int = 4) -> tuple[TeamMember, ...]:
         )
         for index in range(size)
     )
+
+
+def primary_of(case: Case) -> pipeline.Placement:
+    """Return the case's primary placement; the test's case has one."""
+    placement = case.primary()
+    assert placement is not None, "the case has no primary facility"
+    return placement
 
 
 def ready_case(now: datetime = NOW) -> Case:

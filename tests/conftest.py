@@ -28,7 +28,7 @@ def real_data() -> Path:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     """When a browser test fails, screenshot every page it left open and name the files.
 
     The App helper already screenshots a failed wait; this also covers a failed click or
@@ -37,7 +37,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     report = yield
     browser = getattr(item, "funcargs", {}).get("browser")
     if report.when == "call" and report.failed and browser is not None:
-        from tests.browser_support import ARTIFACTS
+        from browser_support import ARTIFACTS
 
         ARTIFACTS.mkdir(exist_ok=True)
         saved = []
@@ -57,9 +57,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     """Debian's Chromium through Playwright, one for the session's browser tests."""
-    from tests.browser_support import launched_chromium
+    from browser_support import launched_chromium
 
     with launched_chromium() as launched:
         yield launched
@@ -81,7 +81,7 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def engine(store_url: str):  # type: ignore[no-untyped-def]
+def engine(store_url: str):
     """Return an engine over a fresh real SQLite store in tmp_path."""
     from matching.records.store import open_engine
 
@@ -102,7 +102,7 @@ POSTGRESQL_TEMPLATE = "readybed_template"
 @pytest.fixture(scope="session")
 def postgresql_server() -> Iterator[object]:
     """Return pytest-postgresql's executor of the session's server (skip, or fail in CI)."""
-    from tests.postgres_support import postgresql_server as start
+    from postgres_support import postgresql_server as start
 
     with start() as executor:
         yield executor
@@ -113,7 +113,7 @@ def postgresql_url(server: object, dbname: str) -> str:
     return f"postgresql+psycopg://{server.user}@{server.host}:{server.port}/{dbname}"  # type: ignore[attr-defined]
 
 
-def _janitor(server: object, dbname: str, template: str | None = None):  # type: ignore[no-untyped-def]
+def _janitor(server: object, dbname: str, template: str | None = None):
     from pytest_postgresql.janitor import DatabaseJanitor
 
     return DatabaseJanitor(
@@ -166,7 +166,7 @@ def db_url(
 
 
 @pytest.fixture
-def db_engine(db_url: str):  # type: ignore[no-untyped-def]
+def db_engine(db_url: str):
     """Return an engine over a fresh store, on SQLite and on PostgreSQL (two runs of a test)."""
     from matching.records.store import open_engine
 

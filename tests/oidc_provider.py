@@ -45,7 +45,7 @@ class Provider:
     key: rsa.RSAPrivateKey = field(
         default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
     )
-    codes: dict[str, dict[str, object]] = field(default_factory=dict)
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property

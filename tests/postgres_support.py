@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -36,7 +37,7 @@ def pg_ctl_path() -> str | None:
     return max(found, key=lambda path: int(Path(path).parts[-3])) if found else None
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Skip the test for ``reason``, but fail in CI, which must provide PostgreSQL."""
     message = f"PostgreSQL is not available: {reason}"
     if os.environ.get("CI"):

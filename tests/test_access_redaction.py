@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from access_team import LETTERS, Team, build_team
-from case_factory import NOW
+from case_factory import NOW, primary_of
 from sqlalchemy import text
 
 from matching.case import INSURER_HIDDEN, Case, readiness
@@ -19,13 +20,13 @@ from matching.records.sealing import PREFIX, bind_keys, generate_key
 
 
 @pytest.fixture
-def engine(db_engine):  # type: ignore[no-untyped-def]
+def engine(db_engine):
     """Run this file's tests on SQLite and on a real PostgreSQL (conftest's db_engine)."""
     return db_engine
 
 
 @pytest.fixture
-def team(engine) -> Team:  # type: ignore[no-untyped-def]
+def team(engine) -> Team:
     return build_team(engine)
 
 
@@ -33,14 +34,15 @@ def _letters(case: Case) -> dict[str, str]:
     return {entry.name.removeprefix("Entry-"): entry.letter for entry in case.team}
 
 
-def test_the_lead_sees_everything(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
-    case = load_case(engine, team.case.id, actor=team.actors["lead"])
+def test_the_lead_sees_everything(engine, team: Team) -> None:
+    case = load_case(engine, team.case_id, actor=team.actors["lead"])
     assert case == team.case
-    assert case.primary().vob.insurer == "Aetna"
+    vob = primary_of(case).vob
+    assert vob is not None and vob.insurer == "Aetna"
 
 
-def test_a_member_sees_their_own_letter_only(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
-    case = load_case(engine, team.case.id, actor=team.actors["member"])
+def test_a_member_sees_their_own_letter_only(engine, team: Team) -> None:
+    case = load_case(engine, team.case_id, actor=team.actors["member"])
     assert _letters(case) == {
         who: (LETTERS[who] if who == "member" else "") for who in _letters(team.case)
     }
@@ -50,22 +52,27 @@ def test_a_member_sees_their_own_letter_only(engine, team: Team) -> None:  # typ
     ]
 
 
-def test_a_viewer_sees_no_letter_text_at_all(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
-    case = load_case(engine, team.case.id, actor=team.actors["viewer"])
+def test_a_viewer_sees_no_letter_text_at_all(engine, team: Team) -> None:
+    case = load_case(engine, team.case_id, actor=team.actors["viewer"])
     assert set(_letters(case).values()) == {""}
 
 
 @pytest.mark.parametrize("who", ["member", "viewer"])
-def test_insurance_details_and_notes_are_blank_for_non_leads(engine, team: Team, who: str) -> None:  # type: ignore[no-untyped-def]
-    case = load_case(engine, team.case.id, actor=team.actors[who])
-    vob = case.primary().vob
+def test_insurance_details_and_notes_are_blank_for_non_leads(engine, team: Team, who: str) -> None:
+    case = load_case(engine, team.case_id, actor=team.actors[who])
+    vob = primary_of(case).vob
+    assert vob is not None
     assert vob.insurer == INSURER_HIDDEN
+    assert vob is not None
     assert (vob.plan_type, vob.level_of_care, vob.reference_number, vob.verified_by) == ("",) * 4
+    assert vob is not None
     assert (vob.deductible_remaining_usd, vob.out_of_pocket_remaining_usd, vob.covered_days) == (
         None,
     ) * 3
-    stored = team.case.primary().vob
+    stored = primary_of(team.case).vob
     # What readiness needs stays: network, prior authorisation, when to verify again.
+    assert stored is not None
+    assert vob is not None
     assert (vob.in_network, vob.prior_auth_required, vob.reverify_by) == (
         stored.in_network,
         stored.prior_auth_required,
@@ -83,30 +90,31 @@ def test_insurance_details_and_notes_are_blank_for_non_leads(engine, team: Team,
     assert "REF-1" not in repr(case) and "Aetna" not in repr(case)
 
 
-def test_readiness_reads_the_same_for_a_member(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
-    lead_view = load_case(engine, team.case.id, actor=team.actors["lead"])
-    member_view = load_case(engine, team.case.id, actor=team.actors["member"])
+def test_readiness_reads_the_same_for_a_member(engine, team: Team) -> None:
+    lead_view = load_case(engine, team.case_id, actor=team.actors["lead"])
+    member_view = load_case(engine, team.case_id, actor=team.actors["member"])
     assert readiness.run_checks(member_view, NOW) == readiness.run_checks(lead_view, NOW)
 
 
-def test_a_payment_note_is_blank_for_a_member(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+def test_a_payment_note_is_blank_for_a_member(engine, team: Team) -> None:
     lead = team.actors["lead"]
     paid = arrange_payment(
-        team.case.primary(),
+        primary_of(team.case),
         PaymentArrangement(method="scholarship", note="Grandma pays $4,000", arranged_at=NOW),
         now=NOW,
     )
     save_case(engine, team.case.with_placement(paid), actor=lead)
-    seen = load_case(engine, team.case.id, actor=team.actors["member"]).primary().payment
+    seen = primary_of(load_case(engine, team.case_id, actor=team.actors["member"])).payment
+    assert seen is not None
     assert (seen.method, seen.note) == ("scholarship", "")
 
 
-def test_a_member_saves_their_letter_and_a_stale_lead_save_conflicts(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_saves_their_letter_and_a_stale_lead_save_conflicts(engine, team: Team) -> None:
     lead, member = team.actors["lead"], team.actors["member"]
-    lead_window = load_case(engine, team.case.id, actor=lead)
+    lead_window = load_case(engine, team.case_id, actor=lead)
     saved = save_own_letter(
         engine,
-        team.case.id,
+        team.case_id,
         member_name="Entry-member",
         letter="I love you and I am scared.",
         letter_status="reviewed",
@@ -117,7 +125,7 @@ def test_a_member_saves_their_letter_and_a_stale_lead_save_conflicts(engine, tea
     assert _letters(saved)["member"] == "I love you and I am scared."
     with pytest.raises(ConflictError):
         save_case(engine, replace(lead_window, title="Lead's rename"), actor=lead)
-    stored = load_case(engine, team.case.id, actor=lead)
+    stored = load_case(engine, team.case_id, actor=lead)
     entry = next(e for e in stored.team if e.name == "Entry-member")
     assert (entry.letter, entry.letter_status, entry.keep_as_written) == (
         "I love you and I am scared.",
@@ -127,30 +135,30 @@ def test_a_member_saves_their_letter_and_a_stale_lead_save_conflicts(engine, tea
     assert _letters(stored)["lead"] == LETTERS["lead"]
 
 
-def test_a_member_cannot_save_anothers_letter_or_a_bad_status(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_cannot_save_anothers_letter_or_a_bad_status(engine, team: Team) -> None:
     member = team.actors["member"]
-    args = {"letter": "forged", "keep_as_written": False, "actor": member}
+    args: dict[str, Any] = {"letter": "forged", "keep_as_written": False, "actor": member}
     with pytest.raises(AccessError, match="only your own letter"):
         save_own_letter(
-            engine, team.case.id, member_name="Entry-lead", letter_status="drafted", **args
+            engine, team.case_id, member_name="Entry-lead", letter_status="drafted", **args
         )
     with pytest.raises(CaseError, match="Letter status"):
         save_own_letter(
-            engine, team.case.id, member_name="Entry-member", letter_status="done", **args
+            engine, team.case_id, member_name="Entry-member", letter_status="done", **args
         )
-    assert load_case(engine, team.case.id, actor=team.actors["lead"]) == team.case
+    assert load_case(engine, team.case_id, actor=team.actors["lead"]) == team.case
 
 
-def test_removal_takes_effect_on_the_next_load(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+def test_removal_takes_effect_on_the_next_load(engine, team: Team) -> None:
     member = team.actors["member"]
-    assert load_case(engine, team.case.id, actor=member).id == team.case.id
-    remove_member(engine, team.case.id, member.user_id, actor=team.actors["lead"])
+    assert load_case(engine, team.case_id, actor=member).id == team.case_id
+    remove_member(engine, team.case_id, member.user_id, actor=team.actors["lead"])
     with pytest.raises(AccessError, match="not a member"):
-        load_case(engine, team.case.id, actor=member)
+        load_case(engine, team.case_id, actor=member)
     with pytest.raises(AccessError):
         save_own_letter(
             engine,
-            team.case.id,
+            team.case_id,
             member_name="Entry-member",
             letter="still here?",
             letter_status="drafted",
@@ -162,7 +170,7 @@ def test_removal_takes_effect_on_the_next_load(engine, team: Team) -> None:  # t
 # --- Sealing at rest ------------------------------------------------------------------
 
 
-def _raw(engine, case_id: int) -> str:  # type: ignore[no-untyped-def]
+def _raw(engine, case_id: int) -> str:
     with engine.connect() as connection:
         parts = [
             connection.execute(
@@ -176,15 +184,18 @@ def _raw(engine, case_id: int) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
-def test_with_keys_bound_the_database_holds_no_letter_or_insurance_text(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+def test_with_keys_bound_the_database_holds_no_letter_or_insurance_text(engine, team: Team) -> None:
     bind_keys(engine, [generate_key()])
     lead = team.actors["lead"]
     sealed = create_case(engine, team.case, actor=lead, now=NOW)
+    assert sealed.id is not None
     raw = _raw(engine, sealed.id)
     for secret in (*LETTERS.values(), "Aetna", "REF-1", "Spoke to intake"):
         assert secret not in raw
     assert all(part.startswith(PREFIX) for part in raw.split("\n") if part)
+    assert sealed.id is not None
     assert load_case(engine, sealed.id, actor=lead) == replace(team.case, id=sealed.id, version=1)
+    assert sealed.id is not None
     save_own_letter(
         engine,
         sealed.id,
@@ -194,23 +205,24 @@ def test_with_keys_bound_the_database_holds_no_letter_or_insurance_text(engine, 
         keep_as_written=False,
         actor=lead,
     )
+    assert sealed.id is not None
     assert "Sealed too." not in _raw(engine, sealed.id)
 
 
-def test_without_keys_local_mode_stores_plain_text(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
-    raw = _raw(engine, team.case.id)
+def test_without_keys_local_mode_stores_plain_text(engine, team: Team) -> None:
+    raw = _raw(engine, team.case_id)
     assert LETTERS["lead"] in raw and "Aetna" in raw and "Spoke to intake" in raw
     assert PREFIX not in raw
 
 
-def test_letters_saved_at_the_same_time_by_two_people_are_both_kept(engine, team: Team) -> None:  # type: ignore[no-untyped-def]
+def test_letters_saved_at_the_same_time_by_two_people_are_both_kept(engine, team: Team) -> None:
     rounds = 6
 
     def write(who: str) -> None:
         for number in range(rounds):
             save_own_letter(
                 engine,
-                team.case.id,
+                team.case_id,
                 member_name=f"Entry-{who}",
                 letter=f"{who} draft {number}",
                 letter_status="drafted",
@@ -221,7 +233,7 @@ def test_letters_saved_at_the_same_time_by_two_people_are_both_kept(engine, team
     with ThreadPoolExecutor(max_workers=2) as pool:
         for done in [pool.submit(write, who) for who in ("lead", "member")]:
             done.result()
-    stored = load_case(engine, team.case.id, actor=team.actors["lead"])
+    stored = load_case(engine, team.case_id, actor=team.actors["lead"])
     # Each save read, changed and wrote the plan under the case's lock: none undid another.
     assert stored.version == team.case.version + 2 * rounds
     assert (_letters(stored)["lead"], _letters(stored)["member"]) == (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest_helpers import file_uploader
 from streamlit.testing.v1 import AppTest
 
 from app_pages.links import plain
@@ -84,7 +85,8 @@ def test_added_facility_is_in_the_shortlist_and_its_csv(app: AppTest, store_url:
     app.switch_page("app_pages/shortlist.py").run()
     assert not app.exception
     assert f"1. {plain(first[display.RESULT_FACILITY])}" in _texts(app)
-    assert [b.label for b in app.get("download_button")] == ["CSV", "Excel", "PDF (printable)"]
+    labels = [getattr(b, "label", None) for b in app.get("download_button")]
+    assert labels == ["CSV", "Excel", "PDF (printable)"]
 
     engine = open_engine(store_url)
     items = shortlist.shortlist_items_frame(
@@ -121,7 +123,7 @@ def test_logged_call_changes_availability_and_rank(app: AppTest) -> None:
 
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.switch_page("app_pages/data.py").run()
-    at.get("file_uploader")[0].set_value((name, data, "text/csv"))
+    file_uploader(at).set_value((name, data, "text/csv"))
     at.button(key="import_submit").click()
     return at.run()
 
@@ -203,7 +205,7 @@ def test_availability_feed_reaches_the_search_results(app: AppTest) -> None:
         "no-such-id,1,,openings,2026-11-26T08:00:00Z,county registry\n"
     ).encode()
     app.switch_page("app_pages/data.py").run()
-    app.get("file_uploader")[1].set_value(("feed.csv", feed, "text/csv"))
+    file_uploader(app, 1).set_value(("feed.csv", feed, "text/csv"))
     app.button(key="feed_submit").click().run()
     assert not app.exception
     assert "1 applied" in _texts(app) + "\n".join(c.value for c in app.code)
@@ -261,7 +263,8 @@ def test_data_page_forgets_the_last_search(app: AppTest, store_url: str) -> None
 
     _search(app, "10001")
     engine = open_engine(store_url)
-    assert searches.load_last_search(engine, actor=LOCAL)["place"] == "10001"
+    last = searches.load_last_search(engine, actor=LOCAL)
+    assert last is not None and last["place"] == "10001"
     app.switch_page("app_pages/data.py").run()
     app.button(key="forget_search").click().run()
     assert not app.exception

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest_helpers import file_uploader
 from streamlit.testing.v1 import AppTest
 
 from matching.records import library
@@ -22,7 +23,7 @@ FEED = (
 def app(store_url: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("app_pages/data.py").run()
-    at.get("file_uploader")[0].set_value(("state-feed.csv", FEED, "text/csv"))
+    file_uploader(at).set_value(("state-feed.csv", FEED, "text/csv"))
     at.button(key="import_submit").click()
     return at.run()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from api_fixture import api_rows
+from apptest_helpers import file_uploader
 from pytest_httpserver import HTTPServer
 from streamlit.testing.v1 import AppTest
 from werkzeug import Request, Response
@@ -32,7 +33,7 @@ def _texts(at: AppTest) -> str:
 
 
 @pytest.fixture
-def app(store_url: str, httpserver: HTTPServer, tmp_path: Path, monkeypatch) -> AppTest:  # type: ignore[no-untyped-def]
+def app(store_url: str, httpserver: HTTPServer, tmp_path: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("READYBED_FINDTREATMENT_URL", httpserver.url_for("/").rstrip("/"))
     monkeypatch.setenv("READYBED_CACHE_DIR", str(tmp_path / "http-cache"))
     monkeypatch.setenv("READYBED_HTTP_BACKOFF_SECONDS", "0")
@@ -106,7 +107,7 @@ def test_sbat_export_becomes_a_directory_with_beds_by_sex(
 ) -> None:
     sbat = real_data / SBAT_NAME
     app.switch_page("app_pages/data.py").run()
-    app.get("file_uploader")[2].set_value((sbat.name, sbat.read_bytes(), "text/csv"))
+    file_uploader(app, 2).set_value((sbat.name, sbat.read_bytes(), "text/csv"))
     app.radio(key="sbat_mode").set_value("directory")
     app.button(key="sbat_submit").click().run()
     assert not app.exception

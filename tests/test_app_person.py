@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -30,7 +31,7 @@ def app(store_url: str) -> AppTest:
     return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
 
 
-def _widget(widgets, label: str):  # type: ignore[no-untyped-def]
+def _widget(widgets, label: str):
     return next(widget for widget in widgets if widget.label == label)
 
 
@@ -39,10 +40,11 @@ def _search(at: AppTest, **person: object) -> AppTest:
     _widget(at.multiselect, "Insurance or payment (any of)").set_value(["medicaid"])
     _widget(at.selectbox, "Detox needed").set_value("any")
     for key, value in person.items():
-        widget = at.text_input(key=key) if key == "person_other_language" else None
+        widget: Any = at.text_input(key=key) if key == "person_other_language" else None
         if widget is None:
             kind = at.checkbox if isinstance(value, bool) else at.selectbox
             widget = kind(key=key)
+        assert widget is not None
         widget.set_value(value)
     at.button(key="search_submit").click()
     return at.run()

@@ -8,7 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from case_factory import ready_case
+from apptest_helpers import file_uploader
+from case_factory import primary_of, ready_case
 from streamlit.testing.v1 import AppTest
 
 from matching import case as cases
@@ -173,12 +174,12 @@ def test_delete_case_from_the_sidebar_removes_it(engine, stored_case):
 
 def test_logging_a_call_on_the_placement_page_adds_to_the_contact_log(engine, stored_case):
     at = open_page("app_pages/placement.py")
-    before = len(stored_case.primary().log)
+    before = len(primary_of(stored_case).log)
     note = next(t for t in at.text_area if t.label.startswith("What was said"))
     note.input("Spoke to Dana; bed still held.")
     next(b for b in at.button if b.label == "Log the call").click().run()
     assert not at.exception
-    primary = case_records.load_case(engine, stored_case.id, actor=LOCAL).primary()
+    primary = primary_of(case_records.load_case(engine, stored_case.id, actor=LOCAL))
     assert len(primary.log) == before + 1
     assert primary.log[-1].note == "Spoke to Dana; bed still held."
 
@@ -193,7 +194,7 @@ def test_plan_page_warns_about_a_time_skipped_by_spring_forward(engine):
 
 
 def import_file(at: AppTest, data: bytes) -> AppTest:
-    at.get("file_uploader")[0].set_value(("case.json", data, "application/json"))
+    file_uploader(at).set_value(("case.json", data, "application/json"))
     next(b for b in at.button if b.label == "Import as a new case").click()
     return at.run()
 
@@ -222,7 +223,7 @@ def test_importing_a_truncated_backup_shows_why_and_changes_nothing(engine, stor
 # --- The whole journey through the pages, from an empty store to "Ready" --------------------
 
 
-def widget(at: AppTest, kind: str, label: str, index: int = 0):  # type: ignore[no-untyped-def]
+def widget(at: AppTest, kind: str, label: str, index: int = 0):
     matches = [w for w in getattr(at, kind) if w.label == label]
     return matches[index]
 
@@ -234,7 +235,7 @@ def click(at: AppTest, label: str, index: int = 0) -> AppTest:
     return at
 
 
-def shortlist_two_demo_facilities(engine) -> list[str]:  # type: ignore[no-untyped-def]
+def shortlist_two_demo_facilities(engine) -> list[str]:
     directory = library.load_entry(library.demo_entry())
     origin = resolve_location("10001")
     opioid_detox = col.DETOX_COLUMNS[-1]
@@ -382,13 +383,15 @@ def test_the_hold_form_says_what_expiry_is_needed_and_warns_before_saving_less(e
     widget(at, "time_input", "Hold expires: time").set_value(start.local_time)
     click(at, "Save the hold")
     assert any("Not saved yet" in w.value for w in at.warning)
-    before = stored_case.primary().hold
-    assert case_records.load_case(engine, stored_case.id, actor=LOCAL).primary().hold == before
+    before = primary_of(stored_case).hold
+    assert primary_of(case_records.load_case(engine, stored_case.id, actor=LOCAL)).hold == before
 
 
 def test_the_insurance_form_is_filled_in_from_the_saved_verification(stored_case):
     at = open_page("app_pages/placement.py")
-    assert widget(at, "text_input", "Insurer").value == stored_case.primary().vob.insurer
+    vob = primary_of(stored_case).vob
+    assert vob is not None
+    assert widget(at, "text_input", "Insurer").value == vob.insurer
     assert widget(at, "text_input", "Reference number").value == "REF-1"
 
 

@@ -87,6 +87,7 @@ def test_cards_show_tel_links_and_open_details_in_place(app: AppTest, store_url:
     assert "](tel:+1" in cards and "miles" in cards and "**Beds:**" in cards
     details = [b for b in app.button if b.label == "Details"]
     assert len(details) == 10
+    assert details[1].key is not None
     facility_id = details[1].key.removeprefix("open_")
     details[1].click().run()
     assert [b.label for b in app.button if b.key == f"open_{facility_id}"] == ["Hide details"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from case_factory import ready_case
@@ -64,7 +65,7 @@ def key() -> str:
 
 
 @pytest.fixture
-def team_engine(db_url: str, key: str):  # type: ignore[no-untyped-def]
+def team_engine(db_url: str, key: str):
     """The team store, on SQLite and then on a real PostgreSQL (each test runs on both)."""
     opened = open_engine(db_url)
     sealing.bind_keys(opened, [key])
@@ -73,7 +74,7 @@ def team_engine(db_url: str, key: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def lead_case(team_engine):  # type: ignore[no-untyped-def]
+def lead_case(team_engine):
     """A ready case led by LEAD; its first team entry's letter is Sam's to write."""
     lead = team.sign_in(team_engine, email=LEAD, display_name="Pat Lee")
     built = ready_case(datetime.now(UTC))
@@ -96,7 +97,7 @@ def session(email: str, key: str, page: str = "app_pages/plan.py") -> AppTest:
     return at
 
 
-def widget(at: AppTest, kind: str, label: str):  # type: ignore[no-untyped-def]
+def widget(at: Any, kind: str, label: str) -> Any:
     """Return the one widget of ``kind`` with ``label`` on the page (fails when not exactly one)."""
     (found,) = [w for w in getattr(at, kind) if w.label == label]
     return found

@@ -127,7 +127,7 @@ def test_results_table_says_which_beds_a_figure_is_about() -> None:
     assert "women 2, men 0" in table[display.RESULT_AVAILABILITY].iloc[0]
 
 
-def test_cli_search_counts_the_beds_for_the_persons_sex(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_search_counts_the_beds_for_the_persons_sex(tmp_path, capsys) -> None:
     from matching.cli.main import main
     from matching.directory.io import write_directory
 

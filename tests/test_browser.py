@@ -13,14 +13,16 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser
+from browser_support import App, streamlit_server
+from playwright.sync_api import Browser, ViewportSize
 from pypdf import PdfReader
-
-from tests.browser_support import App, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "desktop": {"width": 1440, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from browser_support import App, streamlit_server
 from playwright.sync_api import Browser, Page, expect
-
-from tests.browser_support import App, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +58,7 @@ class Journey(App):
         # "Details of" is a long list that draws only the options in view: narrow it first.
         self.choose(label, option, search=option[:30] if label == "Details of" else None)
 
-    def pick_date(self, label: str, day) -> None:  # type: ignore[no-untyped-def]
+    def pick_date(self, label: str, day) -> None:
         self.page.get_by_role("spinbutton", name=f"year, {label}", exact=True).click()
         self.page.keyboard.type(day.strftime("%Y%m%d"))
         self.page.keyboard.press("Tab")
@@ -88,6 +87,7 @@ def check_crisis_bar(journey: Journey) -> None:
     journey.scroll_main("bottom")
     journey.check("the crisis bar", lambda: expect(page.locator(".crisis-bar")).to_be_visible())
     box = page.locator(".crisis-bar").bounding_box()
+    assert page.viewport_size is not None
     height = page.viewport_size["height"]
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
     journey.scroll_main("top")

@@ -11,14 +11,16 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_support import App, streamlit_server
 from person_fixture import PLACE, save_person_directory
-from playwright.sync_api import Browser
-
-from tests.browser_support import App, streamlit_server
+from playwright.sync_api import Browser, ViewportSize
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 900},
+}
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -58,10 +58,10 @@ def test_plan_hold_secured_and_packet(browser: Browser, tmp_path: Path) -> None:
         app = App(context.new_page(), "readiness")
         page, shot, field, open_tab = app.page, app.shot, app.field, app.tab
 
-        def form_with(label: str):  # type: ignore[no-untyped-def]
+        def form_with(label: str):
             return page.locator('[data-testid="stForm"]').filter(has=field(label))
 
-        def pick_date(label: str, day) -> None:  # type: ignore[no-untyped-def]
+        def pick_date(label: str, day) -> None:
             # A react-aria date field: type into the year segment and it moves on by itself.
             page.get_by_role("spinbutton", name=f"year, {label}", exact=True).click()
             page.keyboard.type(day.strftime("%Y%m%d"))

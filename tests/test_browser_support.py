@@ -6,9 +6,8 @@ import socket
 import urllib.request
 from pathlib import Path
 
+import browser_support
 import pytest
-
-from tests import browser_support
 
 pytestmark = pytest.mark.browser
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import pytest
+from search_frames import directory, facility
 
 from matching.directory import columns as col
 from matching.errors import QueryError
@@ -21,7 +23,6 @@ from matching.records.calllog import (
 )
 from matching.records.store import open_engine
 from matching.records.team import LOCAL
-from tests.search_frames import directory, facility
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # set again at each test's start (below)
 
@@ -32,8 +33,8 @@ def _now_is_the_tests_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(globals(), "NOW", datetime.now(UTC).replace(microsecond=0))
 
 
-def _call(facility_id: str = "f001", **values) -> CallReport:  # type: ignore[no-untyped-def]
-    base = {
+def _call(facility_id: str = "f001", **values) -> CallReport:
+    base: dict[str, Any] = {
         "facility_id": facility_id,
         "availability_status": "openings",
         "beds_open_detox": 2,
@@ -54,7 +55,7 @@ def test_logged_call_is_kept_after_reopening_the_store(db_url: str) -> None:
     assert history["reported_at"].iloc[0] == pd.Timestamp(NOW - timedelta(hours=1))
 
 
-def test_call_source_names_who_logged_it(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_call_source_names_who_logged_it(db_engine) -> None:
     log_call(db_engine, _call(logged_by="Dana"), actor=LOCAL)
     log_call(db_engine, _call("f002"), actor=LOCAL)
     sources = dict(
@@ -66,7 +67,7 @@ def test_call_source_names_who_logged_it(db_engine) -> None:  # type: ignore[no-
     assert sources == {"f001": "phone call logged by Dana", "f002": "phone call logged by you"}
 
 
-def test_history_lists_newest_report_first(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_newest_report_first(db_engine) -> None:
     log_call(
         db_engine,
         _call(reported_at=NOW - timedelta(hours=5), availability_status="waitlist"),
@@ -82,7 +83,7 @@ def test_history_lists_newest_report_first(db_engine) -> None:  # type: ignore[n
     assert statuses == ["openings", "no_openings", "waitlist"]
 
 
-def test_latest_report_per_facility_is_the_newest_not_the_last_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_latest_report_per_facility_is_the_newest_not_the_last_logged(db_engine) -> None:
     log_call(db_engine, _call(reported_at=NOW - timedelta(hours=1), beds_open_detox=4), actor=LOCAL)
     log_call(db_engine, _call(reported_at=NOW - timedelta(hours=9), beds_open_detox=0), actor=LOCAL)
     latest = latest_reports(db_engine, actor=LOCAL)
@@ -90,7 +91,7 @@ def test_latest_report_per_facility_is_the_newest_not_the_last_logged(db_engine)
     assert latest[col.BEDS_OPEN_DETOX].iloc[0] == 4
 
 
-def test_overlay_shows_the_logged_call_in_the_directory(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_overlay_shows_the_logged_call_in_the_directory(db_engine) -> None:
     table = directory(facility(1), facility(2))
     log_call(db_engine, _call(beds_open_detox=3), actor=LOCAL)
     overlaid = overlay_call_log(table, db_engine, actor=LOCAL)
@@ -100,7 +101,7 @@ def test_overlay_shows_the_logged_call_in_the_directory(db_engine) -> None:  # t
     assert table[col.AVAILABILITY_STATUS].eq("unknown").all()  # input untouched
 
 
-def test_overlay_never_replaces_newer_directory_availability(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_overlay_never_replaces_newer_directory_availability(db_engine) -> None:
     newer = facility(
         1,
         availability_status="no_openings",
@@ -113,13 +114,13 @@ def test_overlay_never_replaces_newer_directory_availability(db_engine) -> None:
     assert overlaid[col.AVAILABILITY_STATUS].iloc[0] == "no_openings"
 
 
-def test_revision_changes_when_a_call_is_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_revision_changes_when_a_call_is_logged(db_engine) -> None:
     before = revision(db_engine, actor=LOCAL)
     log_call(db_engine, _call(), actor=LOCAL)
     assert revision(db_engine, actor=LOCAL) != before
 
 
-def test_feed_rows_matched_by_name_and_zip_are_logged(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_feed_rows_matched_by_name_and_zip_are_logged(db_engine) -> None:
     table = directory(facility(1), facility(2))
     feed = pd.DataFrame(
         {
@@ -154,14 +155,14 @@ def test_bad_call_is_refused_with_a_sentence(values: dict, words: str) -> None:
         _call(**values)
 
 
-def test_clearing_the_log_deletes_every_report(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_clearing_the_log_deletes_every_report(db_engine) -> None:
     log_call(db_engine, _call(), actor=LOCAL)
     log_call(db_engine, _call("f002"), actor=LOCAL)
     assert clear_call_log(db_engine, actor=LOCAL) == 2
     assert call_history(db_engine, actor=LOCAL).empty
 
 
-def test_revision_differs_after_clearing_and_logging_again(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_revision_differs_after_clearing_and_logging_again(db_engine) -> None:
     log_call(db_engine, _call(), now=NOW - timedelta(minutes=5), actor=LOCAL)
     first = revision(db_engine, actor=LOCAL)
     clear_call_log(db_engine, actor=LOCAL)

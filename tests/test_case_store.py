@@ -28,6 +28,7 @@ def test_schema_is_created_on_an_empty_file(tmp_path):
 def test_created_case_round_trips_through_the_store(db_engine):
     created = case_records.create_case(db_engine, ready_case(), now=NOW, actor=LOCAL)
     assert (created.id is not None, created.version) == (True, 1)
+    assert created.id is not None
     assert case_records.load_case(db_engine, created.id, actor=LOCAL) == created
 
 
@@ -37,6 +38,7 @@ def test_round_trip_survives_reopening_the_store(db_url):
     created = case_records.create_case(first, ready_case(), now=NOW, actor=LOCAL)
     first.dispose()
     second = open_engine(url)
+    assert created.id is not None
     assert case_records.load_case(second, created.id, actor=LOCAL) == created
     second.dispose()
 
@@ -47,28 +49,34 @@ def test_save_bumps_the_version(db_engine):
         db_engine, replace(created, title="Renamed"), now=NOW, actor=LOCAL
     )
     assert saved.version == 2
+    assert created.id is not None
     assert case_records.load_case(db_engine, created.id, actor=LOCAL).title == "Renamed"
 
 
 def test_two_writers_on_one_case_lose_no_update(db_engine):
     created = case_records.create_case(db_engine, ready_case(), now=NOW, actor=LOCAL)
+    assert created.id is not None
     window_a = case_records.load_case(db_engine, created.id, actor=LOCAL)
+    assert created.id is not None
     window_b = case_records.load_case(db_engine, created.id, actor=LOCAL)
     case_records.save_case(db_engine, replace(window_a, title="A's title"), now=NOW, actor=LOCAL)
     with pytest.raises(ConflictError, match="changed in another window"):
         case_records.save_case(
             db_engine, replace(window_b, title="B's title"), now=NOW, actor=LOCAL
         )
+    assert created.id is not None
     assert case_records.load_case(db_engine, created.id, actor=LOCAL).title == "A's title"
 
 
 def test_writer_who_reloads_after_a_conflict_can_save(db_engine):
     created = case_records.create_case(db_engine, ready_case(), now=NOW, actor=LOCAL)
     case_records.save_case(db_engine, replace(created, title="A"), now=NOW, actor=LOCAL)
+    assert created.id is not None
     fresh = case_records.load_case(db_engine, created.id, actor=LOCAL)
     saved = case_records.save_case(
         db_engine, replace(fresh, loved_one_alias="Jay"), now=NOW, actor=LOCAL
     )
+    assert created.id is not None
     assert (saved.version, case_records.load_case(db_engine, created.id, actor=LOCAL).title) == (
         3,
         "A",
@@ -77,6 +85,7 @@ def test_writer_who_reloads_after_a_conflict_can_save(db_engine):
 
 def test_saving_a_deleted_case_says_so(db_engine):
     created = case_records.create_case(db_engine, ready_case(), now=NOW, actor=LOCAL)
+    assert created.id is not None
     case_records.delete_case(db_engine, created.id, actor=LOCAL)
     with pytest.raises(StoreError, match="deleted"):
         case_records.save_case(db_engine, created, now=NOW, actor=LOCAL)
@@ -100,12 +109,14 @@ def test_delete_really_deletes_every_row(db_engine):
     kept = case_records.create_case(db_engine, ready_case(), now=NOW, actor=LOCAL)
     doomed = case_records.create_case(db_engine, ready_case(), now=NOW, actor=LOCAL)
     assert count_rows(db_engine, doomed.id)["case_contact_log"] > 0
+    assert doomed.id is not None
     case_records.delete_case(db_engine, doomed.id, actor=LOCAL)
     assert count_rows(db_engine, doomed.id) == {
         "cases": 0,
         "case_placements": 0,
         "case_contact_log": 0,
     }
+    assert kept.id is not None
     assert case_records.load_case(db_engine, kept.id, actor=LOCAL) == kept
 
 
@@ -169,5 +180,6 @@ def test_concurrent_saves_of_one_version_let_exactly_one_win(db_engine):
     with ThreadPoolExecutor(max_workers=4) as pool:
         winners = [t for t in pool.map(attempt, [f"writer {i}" for i in range(4)]) if t]
     assert len(winners) == 1
+    assert created.id is not None
     stored = case_records.load_case(db_engine, created.id, actor=LOCAL)
     assert (stored.title, stored.version) == (winners[0], 2)

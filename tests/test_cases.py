@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from case_factory import NOW, ready_case
+from case_factory import NOW, primary_of, ready_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,7 +95,7 @@ def test_team_member_needs_a_name():
 
 def test_new_primary_demotes_the_old_one_to_backup():
     case = ready_case().with_role("F2", "primary", now=NOW)
-    assert case.primary().facility.facility_id == "F2"
+    assert primary_of(case).facility.facility_id == "F2"
     assert case.placement("F1").role == "backup"
 
 
@@ -131,7 +131,8 @@ def test_round_trip_holds_for_any_text_and_speed(alias, letter, speed):
 )
 def test_round_trip_keeps_instants_to_the_microsecond(confirmed):
     case = ready_case()
-    primary = case.primary()
+    primary = primary_of(case)
+    assert primary.availability is not None
     availability = replace(primary.availability, confirmed_at=confirmed)
     case = case.with_placement(replace(primary, availability=availability))
     assert case_from_json(case_to_json(case, now=NOW)) == case

@@ -79,6 +79,7 @@ def test_migrate_keeps_every_row_of_an_existing_store(tmp_path, capsys):
     capsys.readouterr()
     engine = open_engine(url)
     try:
+        assert saved.id is not None
         assert (
             load_case(engine, saved.id, actor=LOCAL).team[0].letter
             == "Dear Sam, I remember the lake."
@@ -93,9 +94,11 @@ def test_status_counts_without_naming_anyone(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'readybed.sqlite3'}"
     engine = open_engine(url)
     with engine.begin() as connection:
-        org_id = connection.execute(
+        created = connection.execute(
             insert(orgs).values(name="Harbor Interventions", created_at=STAMP)
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert created is not None
+        org_id = created[0]
         for email in ("dana@harbor.example", "ana@family.example"):
             connection.execute(
                 insert(users).values(email=email, display_name="Dana Reyes", created_at=STAMP)

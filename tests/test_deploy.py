@@ -40,6 +40,7 @@ def test_secrets_template_holds_placeholders_not_secrets():
     assert secrets["readybed"]["encryption_keys"][0].startswith("REPLACE")
     url = make_url(secrets["readybed"]["database_url"])
     assert (url.get_backend_name(), url.get_driver_name()) == ("postgresql", "psycopg")
+    assert url.password is not None
     assert url.password.startswith("REPLACE")
     redirect = secrets["auth"]["redirect_uri"]
     assert redirect.startswith("https://") and redirect.endswith("/oauth2callback")
@@ -223,7 +224,7 @@ def test_readme_covers_running_backing_up_and_watching():
 
 def _caddy_in_front_of(upstream: str, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start the shipped Caddyfile (plain HTTP on loopback) in front of ``upstream``."""
-    from tests.browser_support import free_port
+    from browser_support import free_port
 
     caddy = shutil.which("caddy")
     if caddy is None:
@@ -272,7 +273,7 @@ def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
     Caddy keeps the Host header, so Streamlit's same-origin check of the WebSocket still works
     behind the proxy (a proxy that rewrote Host would break the app or that check).
     """
-    from tests.browser_support import streamlit_server
+    from browser_support import streamlit_server
 
     with streamlit_server(f"sqlite:///{tmp_path / 'store.sqlite3'}") as url:
         process, address = _caddy_in_front_of(url.removeprefix("http://"), tmp_path / "caddy.log")

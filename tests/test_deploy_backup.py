@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from postgres_support import pg_ctl_path
 from sqlalchemy.engine import make_url
 
 from matching.case import Case, TeamMember
@@ -19,8 +20,7 @@ from matching.records import sealing
 from matching.records.calllog import CallReport, log_call
 from matching.records.cases import create_case, load_case
 from matching.records.store import open_engine
-from matching.records.team import sign_in
-from tests.postgres_support import pg_ctl_path
+from matching.records.team import Actor, sign_in
 
 LETTER = "Sam, I remember the lake house. We love you and a bed is ready today."
 NOTE = "Ask for Maria at intake, she knows the family."
@@ -40,7 +40,7 @@ def _pg(server: object, program: str, *args: str) -> subprocess.CompletedProcess
     )
 
 
-def _team_store(url: str, key: str) -> tuple[int, object]:
+def _team_store(url: str, key: str) -> tuple[int, Actor]:
     engine = open_engine(url)
     sealing.bind_keys(engine, [key])
     lead = sign_in(engine, email="dana@practice.example", display_name="Dana")

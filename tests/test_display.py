@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from search_frames import NOW, directory, facility
 
 from matching.directory import columns as col
 from matching.render.display import address_text, availability_text, tel_link
-from tests.search_frames import NOW, directory, facility
 
 REPORTED = pd.Timestamp("2026-11-26T10:00Z")
 
@@ -22,7 +22,7 @@ REPORTED = pd.Timestamp("2026-11-26T10:00Z")
         (pd.NA, pd.NA, "waitlist", "Waitlist"),
     ],
 )
-def test_availability_says_beds_by_type(detox, residential, status, expected) -> None:  # type: ignore[no-untyped-def]
+def test_availability_says_beds_by_type(detox, residential, status, expected) -> None:
     row = facility(
         1,
         beds_open_detox=detox,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from search_frames import NOW, ORIGIN, directory, facility
+
 from matching.directory.schema import empty_directory
 from matching.search.engine import search
 from matching.search.explain import loosen_suggestions, nearest_miles
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
-from tests.search_frames import NOW, ORIGIN, directory, facility
 
 INDEX = FacilityIndex(
     directory(

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from search_frames import NOW, directory, facility
 
 from matching.directory.schema import FORMULA_PREFIXES
 from matching.render import exports
 from matching.render.pdf import ReadyBedPDF, latin1
-from tests.search_frames import NOW, directory, facility
 
 GENERATED = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
 

@@ -47,7 +47,7 @@ def test_a_clock_a_little_ahead_is_still_accepted() -> None:
     assert times["problem"].tolist()[1].startswith("is in the future")
 
 
-def test_a_call_logged_now_is_not_overridden_by_a_future_feed(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_call_logged_now_is_not_overridden_by_a_future_feed(engine) -> None:
     directory = pd.DataFrame(
         {
             col.FACILITY_ID: ["F-1"],

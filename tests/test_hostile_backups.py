@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from apptest_helpers import file_uploader
 from case_factory import ready_case
 from test_app_readiness import import_file, open_page
 
@@ -17,11 +18,11 @@ DEEP = b"[" * 50_000 + b"]" * 50_000
 
 
 @pytest.fixture
-def stored_case(engine):  # type: ignore[no-untyped-def]
+def stored_case(engine):
     return case_records.create_case(engine, ready_case(datetime.now(UTC)), actor=LOCAL)
 
 
-def _backup_with(stored_case, path: tuple[str, ...], value: str) -> bytes:  # type: ignore[no-untyped-def]
+def _backup_with(stored_case, path: tuple[str, ...], value: str) -> bytes:
     document = json.loads(cases.case_to_json(stored_case))
     target = document["case"]["placements"][0]
     for key in path[:-1]:
@@ -36,7 +37,7 @@ def test_a_deeply_nested_backup_is_refused_with_a_sentence() -> None:
 
 
 @pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
-def test_a_backup_dated_at_the_edge_of_time_is_refused(stored_case, stamp: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_dated_at_the_edge_of_time_is_refused(stored_case, stamp: str) -> None:
     backup = _backup_with(stored_case, ("hold", "expires_at"), stamp)
     with pytest.raises(cases.CaseFormatError) as raised:
         cases.case_from_json(backup)
@@ -44,7 +45,7 @@ def test_a_backup_dated_at_the_edge_of_time_is_refused(stored_case, stamp: str) 
 
 
 @pytest.mark.parametrize("kind", ["deep", "year one"])
-def test_the_readiness_page_shows_a_sentence(engine, stored_case, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_readiness_page_shows_a_sentence(engine, stored_case, kind: str) -> None:
     data = (
         DEEP
         if kind == "deep"
@@ -58,9 +59,7 @@ def test_the_readiness_page_shows_a_sentence(engine, stored_case, kind: str) -> 
 
 def test_the_data_page_refuses_deep_json_with_a_sentence(store_url: str) -> None:
     at = open_page("app_pages/data.py")
-    at.get("file_uploader")[0].set_value(
-        ("page.json", b'{"rows": ' + DEEP + b"}", "application/json")
-    )
+    file_uploader(at).set_value(("page.json", b'{"rows": ' + DEEP + b"}", "application/json"))
     at.button(key="import_submit").click()
     at.run()
     assert not at.exception

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
+from search_frames import directory, facility
 
 from matching.errors import StoreError
 from matching.records.library import (
@@ -19,18 +20,17 @@ from matching.records.library import (
 )
 from matching.records.store import open_engine
 from matching.records.team import LOCAL
-from tests.search_frames import directory, facility
 
 TABLE = directory(facility(1), facility(2))
 
 
-def test_demo_is_active_in_a_new_store(engine) -> None:  # type: ignore[no-untyped-def]
+def test_demo_is_active_in_a_new_store(engine) -> None:
     assert active_entry(engine, actor=LOCAL).key == DEMO_KEY
 
 
 def test_without_demo_mode_the_shipped_national_directory_is_active(
     engine, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.delenv("READYBED_DEMO")
     entry = active_entry(engine, actor=LOCAL)
     assert entry.key == DEFAULT_KEY and not entry.is_demo and entry.is_builtin
@@ -40,13 +40,13 @@ def test_without_demo_mode_the_shipped_national_directory_is_active(
     assert [e.key for e in list_directories(engine, actor=LOCAL)][:2] == [DEFAULT_KEY, DEMO_KEY]
 
 
-def test_built_in_directories_cannot_be_deleted(engine) -> None:  # type: ignore[no-untyped-def]
+def test_built_in_directories_cannot_be_deleted(engine) -> None:
     for key in (DEMO_KEY, DEFAULT_KEY):
         with pytest.raises(StoreError, match="built in"):
             delete_directory(engine, key, actor=LOCAL)
 
 
-def test_saved_import_is_listed_and_reads_back_equal(engine) -> None:  # type: ignore[no-untyped-def]
+def test_saved_import_is_listed_and_reads_back_equal(engine) -> None:
     entry = save_import(engine, TABLE, name="NY listing.csv", format="generic-csv", actor=LOCAL)
     assert [e.key for e in list_directories(engine, actor=LOCAL)] == [
         DEMO_KEY,
@@ -65,14 +65,14 @@ def test_active_choice_survives_reopening_the_store(store_url: str) -> None:
     assert active_entry(open_engine(store_url), actor=LOCAL).key == entry.key
 
 
-def test_active_falls_back_to_demo_when_its_file_is_gone(engine) -> None:  # type: ignore[no-untyped-def]
+def test_active_falls_back_to_demo_when_its_file_is_gone(engine) -> None:
     entry = save_import(engine, TABLE, name="listing", format="generic-csv", actor=LOCAL)
     set_active(engine, entry.key, actor=LOCAL)
     entry.path.unlink()
     assert active_entry(engine, actor=LOCAL).key == DEMO_KEY
 
 
-def test_deleting_the_active_listing_makes_demo_active(engine) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_the_active_listing_makes_demo_active(engine) -> None:
     entry = save_import(engine, TABLE, name="listing", format="generic-csv", actor=LOCAL)
     set_active(engine, entry.key, actor=LOCAL)
     delete_directory(engine, entry.key, actor=LOCAL)
@@ -80,6 +80,6 @@ def test_deleting_the_active_listing_makes_demo_active(engine) -> None:  # type:
     assert not entry.path.exists()
 
 
-def test_unknown_directory_cannot_be_made_active(engine) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_directory_cannot_be_made_active(engine) -> None:
     with pytest.raises(StoreError, match="not in the store"):
         set_active(engine, "42", actor=LOCAL)

@@ -137,6 +137,6 @@ def test_a_whole_session_serves_and_contacts_this_computer_only(
         listening = listening_addresses(process.pid, port)
     assert listening == {"127.0.0.1"}
     hosts = {urlsplit(address).hostname for address in requested if address.startswith("http")}
-    assert hosts == {"127.0.0.1"}, f"the browser was sent elsewhere: {sorted(hosts)}"
+    assert hosts == {"127.0.0.1"}, f"the browser was sent elsewhere: {sorted(map(str, hosts))}"
     assert net_log.exists(), "the audit hook recorded nothing: was the server audited?"
     assert outside_calls(net_log) == []

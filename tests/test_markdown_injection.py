@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from apptest_helpers import expander_labels, file_uploader
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -25,6 +26,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 _PARSER = MarkdownIt("gfm-like")
 # GitHub (remark-gfm, which Streamlit uses) autolinks www. and scheme:// URLs and e-mail
 # addresses, but not a bare "example.org".
+assert _PARSER.linkify is not None
 _PARSER.linkify.set({"fuzzy_link": False})
 RENDER = _PARSER.render
 MARKUP_RE = re.compile(r"<(?!/?p>)[a-z]")
@@ -83,7 +85,7 @@ def plain_text_with_joiners(markdown: str) -> str:
 def _shown_markdown(at: AppTest) -> list[str]:
     kinds = ("markdown", "caption", "warning", "error", "success", "info", "subheader", "title")
     texts = [str(element.value) for kind in kinds for element in getattr(at, kind)]
-    texts += [str(element.label) for element in at.get("expander")]
+    texts += expander_labels(at)
     return texts
 
 
@@ -100,7 +102,7 @@ def test_no_page_renders_a_hostile_listing_as_markup(store_url: str) -> None:
     )
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("app_pages/data.py").run()
-    at.get("file_uploader")[0].set_value(
+    file_uploader(at).set_value(
         ("![x](https://evil.example/f.png).csv", listing.encode(), "text/csv")
     )
     at.button(key="import_submit").click()

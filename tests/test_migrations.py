@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import FIXTURES
 from sqlalchemy import Engine, MetaData, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -31,7 +32,6 @@ from matching.records.store import (
     users,
 )
 from matching.records.team import LOCAL
-from tests.conftest import FIXTURES
 
 V1_DUMP = FIXTURES / "store_v1.sql"
 V1_TABLES = (
@@ -254,10 +254,11 @@ def test_next_organisation_and_person_do_not_collide_with_the_local_ones(
         user = connection.execute(
             insert(users).values(email="pat@example.org", display_name="Pat", created_at=stamp)
         )
+        assert org.inserted_primary_key is not None and user.inserted_primary_key is not None
         assert (org.inserted_primary_key[0], user.inserted_primary_key[0]) == (2, 2)
 
 
-def _open_at_once(url: str, barrier, errors) -> None:  # type: ignore[no-untyped-def]
+def _open_at_once(url: str, barrier, errors) -> None:
     try:
         barrier.wait(timeout=60)
         open_engine(url).dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -55,7 +56,7 @@ def write_workbook(
     rows: list[list[str]] | None = None,
     *,
     header: list[str] | None = None,
-    reference: list[tuple[str, ...]] | None = None,
+    reference: Sequence[tuple[str, ...]] | None = None,
     sheets: tuple[str, str] = ("Facilities List", "Service Code Reference"),
     title: str | None = "2023 SU Facilities for All Cities",
 ) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from search_frames import directory, facility
 from sqlalchemy import create_engine, insert, select
 
 from matching.case import pipeline
@@ -23,11 +24,10 @@ from matching.directory import columns as col
 from matching.errors import QueryError, StoreError
 from matching.records import calllog, library, privacy, sealing, searches, sharing, shortlist, store
 from matching.records.team import LOCAL, Actor
-from tests.search_frames import directory, facility
 
 
 @pytest.fixture
-def engine(db_engine):  # type: ignore[no-untyped-def]
+def engine(db_engine):
     """Run this file's tests on SQLite and on a real PostgreSQL (conftest's db_engine)."""
     return db_engine
 
@@ -45,7 +45,7 @@ TABLE = directory(facility(1), facility(2), facility(3))
 SECRET = "mother says he keeps a gun in the truck"
 
 
-def _person(engine, email: str, org_id: int | None = None) -> Actor:  # type: ignore[no-untyped-def]
+def _person(engine, email: str, org_id: int | None = None) -> Actor:
     """Insert a person (and a new organisation unless ``org_id`` is given) and return them."""
     stamp = store.to_naive_utc(NOW)
     with engine.begin() as connection:
@@ -76,7 +76,7 @@ class Team:
 
 
 @pytest.fixture
-def team(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:  # type: ignore[no-untyped-def]
+def team(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:
     # A server database keeps its files in the data folder (a SQLite store beside its file).
     monkeypatch.setenv(library.DATA_DIR_ENV, str(tmp_path / "data"))
     ana = _person(engine, "ana@practice.example")
@@ -87,7 +87,7 @@ def team(engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:  # ty
     )
 
 
-def _call(facility_id: str, status: str = "openings", **values) -> calllog.CallReport:  # type: ignore[no-untyped-def]
+def _call(facility_id: str, status: str = "openings", **values) -> calllog.CallReport:
     base = {
         "facility_id": facility_id,
         "availability_status": status,
@@ -100,7 +100,7 @@ def _call(facility_id: str, status: str = "openings", **values) -> calllog.CallR
 # --- Call log ------------------------------------------------------------------------------
 
 
-def test_calls_are_shared_with_colleagues_and_invisible_to_another_org(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_calls_are_shared_with_colleagues_and_invisible_to_another_org(engine, team) -> None:
     calllog.log_call(engine, _call("f001", note="ask for Maria"), actor=team.ana)
     calllog.log_call(engine, _call("f002", "waitlist"), actor=team.ben)
 
@@ -126,7 +126,7 @@ def test_calls_are_shared_with_colleagues_and_invisible_to_another_org(engine, t
         assert calllog.revision(engine, actor=outsider) == ""
 
 
-def test_revision_follows_the_org_log_only(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_revision_follows_the_org_log_only(engine, team) -> None:
     calllog.log_call(engine, _call("f001"), actor=team.ana)
     before = calllog.revision(engine, actor=team.ana)
     assert before and before != calllog.revision(engine, actor=team.cho)
@@ -140,7 +140,7 @@ def test_revision_follows_the_org_log_only(engine, team) -> None:  # type: ignor
     assert calllog.revision(engine, actor=team.ana) != before  # a colleague's call: new key
 
 
-def test_clearing_the_log_clears_only_the_own_org(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_clearing_the_log_clears_only_the_own_org(engine, team) -> None:
     calllog.log_call(engine, _call("f001"), actor=team.ana)
     calllog.log_call(engine, _call("f002"), actor=team.ben)
     calllog.log_call(engine, _call("f003"), actor=team.cho)
@@ -152,7 +152,7 @@ def test_clearing_the_log_clears_only_the_own_org(engine, team) -> None:  # type
     assert calllog.call_history(engine, actor=team.ana).empty
 
 
-def test_feed_and_report_rows_land_in_the_actor_org(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_feed_and_report_rows_land_in_the_actor_org(engine, team) -> None:
     feed = pd.DataFrame(
         {
             col.NAME: ["Facility 2"],
@@ -170,7 +170,7 @@ def test_feed_and_report_rows_land_in_the_actor_org(engine, team) -> None:  # ty
     assert calllog.call_history(engine, actor=LOCAL).empty
 
 
-def test_placement_news_reaches_only_the_actor_org(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_placement_news_reaches_only_the_actor_org(engine, team) -> None:
     snapshot = pipeline.FacilitySnapshot(facility_id="f002", name="Facility 2")
     placement = pipeline.new_placement(snapshot, now=NOW - timedelta(hours=2))
     availability = pipeline.Availability(
@@ -192,13 +192,13 @@ def test_placement_news_reaches_only_the_actor_org(engine, team) -> None:  # typ
 # --- Shortlists ----------------------------------------------------------------------------
 
 
-def _ids(engine, shortlist_id: int, actor: Actor) -> list[str]:  # type: ignore[no-untyped-def]
+def _ids(engine, shortlist_id: int, actor: Actor) -> list[str]:
     return shortlist.shortlist_items_frame(engine, shortlist_id, actor=actor)[
         col.FACILITY_ID
     ].tolist()
 
 
-def test_colleagues_share_shortlists_and_another_org_has_its_own(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_colleagues_share_shortlists_and_another_org_has_its_own(engine, team) -> None:
     ours = shortlist.create_shortlist(engine, "Sam - December", actor=team.ana)
     shortlist.add_facilities(engine, ours.id, TABLE.iloc[[0, 1]], actor=team.ana)
     shortlist.add_facilities(engine, ours.id, TABLE.iloc[[2]], actor=team.ben)
@@ -223,7 +223,7 @@ def test_colleagues_share_shortlists_and_another_org_has_its_own(engine, team) -
     ]
 
 
-def test_another_orgs_shortlist_behaves_as_missing(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_another_orgs_shortlist_behaves_as_missing(engine, team) -> None:
     ours = shortlist.create_shortlist(engine, "Sam", actor=team.ana)
     shortlist.add_facilities(engine, ours.id, TABLE, actor=team.ana)
     shortlist.set_note(engine, ours.id, "f002", "nice intake nurse", actor=team.ana)
@@ -259,7 +259,7 @@ def test_another_orgs_shortlist_behaves_as_missing(engine, team) -> None:  # typ
 # --- Directory library -----------------------------------------------------------------------
 
 
-def test_imported_directories_are_shared_within_the_org_only(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_imported_directories_are_shared_within_the_org_only(engine, team) -> None:
     ours = library.save_import(
         engine, TABLE, name="NY listing", format="generic-csv", actor=team.ana
     )
@@ -286,7 +286,7 @@ def test_imported_directories_are_shared_within_the_org_only(engine, team) -> No
     assert library.active_entry(engine, actor=team.ana).key == library.DEMO_KEY
 
 
-def test_each_org_chooses_its_own_active_directory(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_each_org_chooses_its_own_active_directory(engine, team) -> None:
     ours = library.save_import(engine, TABLE, name="ours", format="generic-csv", actor=team.ana)
     theirs = library.save_import(
         engine, TABLE.iloc[[0]], name="theirs", format="generic-csv", actor=team.cho
@@ -299,7 +299,7 @@ def test_each_org_chooses_its_own_active_directory(engine, team) -> None:  # typ
     assert library.active_entry(engine, actor=LOCAL).key == library.DEMO_KEY
 
 
-def test_org_files_live_in_owner_only_folders_that_never_collide(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_org_files_live_in_owner_only_folders_that_never_collide(engine, team) -> None:
     local = library.save_import(
         engine, TABLE, name="listing", format="generic-csv", now=NOW, actor=LOCAL
     )
@@ -343,7 +343,7 @@ def test_a_server_database_keeps_files_in_the_data_folder(
 # --- Last search and typed addresses (per person) ------------------------------------------
 
 
-def test_the_last_search_is_each_persons_own(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_search_is_each_persons_own(engine, team) -> None:
     searches.save_last_search(engine, {"place": "Albany, NY"}, actor=team.ana)
     searches.save_last_search(engine, {"place": "10001"}, actor=team.ben)
     searches.save_last_search(engine, {"place": "Queens"}, actor=team.ana)
@@ -358,7 +358,7 @@ def test_the_last_search_is_each_persons_own(engine, team) -> None:  # type: ign
     assert searches.load_last_search(engine, actor=team.ben) == {"place": "10001"}
 
 
-def test_typed_addresses_are_each_persons_own(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_typed_addresses_are_each_persons_own(engine, team) -> None:
     root = library.data_root(engine)
     assert privacy.geocode_cache_path(engine, actor=LOCAL) == root / privacy.GEOCODE_CACHE_NAME
     paths = {who: privacy.geocode_cache_path(engine, actor=who) for who in (team.ana, team.ben)}
@@ -379,7 +379,7 @@ def test_typed_addresses_are_each_persons_own(engine, team) -> None:  # type: ig
 # --- Sealed at rest ------------------------------------------------------------------------
 
 
-def test_typed_text_is_sealed_in_the_tables_and_read_back_plainly(engine, team) -> None:  # type: ignore[no-untyped-def]
+def test_typed_text_is_sealed_in_the_tables_and_read_back_plainly(engine, team) -> None:
     sealing.bind_keys(engine, [sealing.generate_key()])
     calllog.log_call(engine, _call("f001", note=SECRET), actor=team.ana)
     ours = shortlist.create_shortlist(engine, "Sam", actor=team.ana)
@@ -402,7 +402,7 @@ def test_typed_text_is_sealed_in_the_tables_and_read_back_plainly(engine, team) 
     assert searches.load_last_search(engine, actor=team.ana) == {"place": SECRET}
 
 
-def test_an_unknown_organisation_gets_a_sentence_not_a_shortlist(engine) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_organisation_gets_a_sentence_not_a_shortlist(engine) -> None:
     stranger = Actor(user_id=99, email="gone@practice.example", org_id=99)
     with pytest.raises(StoreError, match="Organisation 99 is not in the store"):
         shortlist.list_shortlists(engine, actor=stranger)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from typing import Any
 
 import openpyxl
 import pandas as pd
 import pytest
 from pypdf import PdfReader
+from search_frames import NOW, ORIGIN, directory, facility
 
 from matching.directory import columns as col
 from matching.render import display, exports
@@ -16,7 +18,6 @@ from matching.render.callscript import call_script, unrecorded_questions
 from matching.search.engine import search
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
-from tests.search_frames import NOW, ORIGIN, directory, facility
 
 LISTED_2023 = pd.Timestamp("2023-03-31", tz="UTC")
 
@@ -90,7 +91,7 @@ def test_results_warn_how_many_come_from_an_old_directory() -> None:
     assert display.results_listing_warning(results.iloc[1:], now=NOW) == ""
 
 
-def _results(*rows: dict, **query: object) -> pd.DataFrame:
+def _results(*rows: dict, **query: Any) -> pd.DataFrame:
     frame = directory(*rows)
     return search(FacilityIndex(frame), SearchQuery(origin=ORIGIN, **query), now=NOW)
 

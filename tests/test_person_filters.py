@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pandas as pd
 import pytest
@@ -17,7 +17,7 @@ from matching.search.engine import search
 from matching.search.explain import loosen_suggestions
 from matching.search.index import FacilityIndex
 from matching.search.person import ZIP_CENTROID_TOLERANCE_MILES
-from matching.search.query import AGE_GROUPS, SEXES, SearchQuery
+from matching.search.query import AGE_GROUPS, SearchQuery, Sex
 
 SETTINGS = settings(max_examples=60, deadline=None)
 tri = st.sampled_from([True, False, None])
@@ -45,7 +45,7 @@ def person_directories(draw: st.DrawFn) -> pd.DataFrame:
 
 @st.composite
 def person_queries(draw: st.DrawFn) -> SearchQuery:
-    sex = draw(st.one_of(st.none(), st.sampled_from(SEXES)))
+    sex: Sex | None = draw(st.one_of(st.none(), st.sampled_from(get_args(Sex))))
     return SearchQuery(
         origin=ORIGIN,
         radius_miles=draw(st.sampled_from([5.0, 20.0, 35.0])),

@@ -71,6 +71,7 @@ def test_hold_expiry_given_in_another_zone_is_stored_in_utc():
     placement = pipeline.hold_bed(
         start(), expires_at=datetime(2026, 11, 28, 9, 0, tzinfo=mountain), held_by="", now=NOW
     )
+    assert placement.hold is not None
     assert placement.hold.expires_at.isoformat() == "2026-11-28T16:00:00+00:00"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import postgres_support
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -11,7 +12,6 @@ from sqlalchemy.engine import make_url
 from matching.records.calllog import CallReport, call_history, log_call
 from matching.records.store import open_engine
 from matching.records.team import LOCAL
-from tests import postgres_support
 
 
 def test_times_round_trip_on_a_server_set_to_another_time_zone(postgresql_empty_url: str) -> None:

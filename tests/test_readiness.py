@@ -96,13 +96,16 @@ def test_team_size_rule(size, expected):
 def test_letters_missing_warns_and_names_the_member():
     members = (*team(3), TeamMember(name="Jo"))
     check = readiness.check_letters(replace(ready_case(), team=members), NOW)
+    assert check is not None
     assert check.status == WARN
+    assert check is not None
     assert "Jo" in check.message
 
 
 def test_letters_drafted_but_unreviewed_warns():
     members = (*team(3), replace(team(1)[0], name="Jo", letter_status="drafted"))
     check = readiness.check_letters(replace(ready_case(), team=members), NOW)
+    assert check is not None
     assert (check.status, "Jo" in check.message) == (WARN, True)
 
 
@@ -268,6 +271,7 @@ def test_placement_passes_with_self_pay_instead_of_insurance():
 
 def test_placement_fails_when_prior_authorisation_missing():
     primary = held_primary()
+    assert primary.vob is not None
     vob = replace(primary.vob, prior_auth_required=True, prior_auth_obtained=False)
     assert (
         status(with_primary(ready_case(), replace(primary, vob=vob)), readiness.check_placement)
@@ -328,7 +332,9 @@ def test_backup_with_stale_availability_warns():
 
 def test_primary_availability_older_than_72h_warns():
     check = readiness.check_availability_age(ready_case(), NOW + timedelta(hours=73))
+    assert check is not None
     assert check.status == WARN
+    assert check is not None
     assert "older than 72 h" in check.message
 
 
@@ -354,7 +360,9 @@ def test_hold_ending_more_than_12h_after_start_passes():
 def test_primary_without_opioid_detox_warns():
     primary = held_primary(detox_opioid=False)
     check = readiness.check_opioid_care(with_primary(ready_case(), primary), NOW)
+    assert check is not None
     assert check.status == WARN
+    assert check is not None
     assert "opioid detox" in check.message
 
 
@@ -363,6 +371,7 @@ def test_primary_without_any_moud_warns():
         methadone=False, buprenorphine=False, naltrexone=False, accepts_moud_clients=False
     )
     check = readiness.check_opioid_care(with_primary(ready_case(), primary), NOW)
+    assert check is not None
     assert (check.status, "MOUD" in check.message) == (WARN, True)
 
 
@@ -371,11 +380,13 @@ def test_primary_with_unknown_services_warns_to_ask():
         detox_opioid=None, methadone=None, buprenorphine=None, accepts_moud_clients=None
     )
     check = readiness.check_opioid_care(with_primary(ready_case(), primary), NOW)
+    assert check is not None
     assert (check.status, "Unknown" in check.message) == (WARN, True)
 
 
 def test_insurance_due_for_reverification_before_start_warns():
     primary = held_primary()
+    assert primary.vob is not None
     vob = replace(primary.vob, reverify_by=START_UTC - timedelta(hours=1))
     case = with_primary(ready_case(), replace(primary, vob=vob))
     assert status(case, readiness.check_insurance_current) == WARN
@@ -383,8 +394,10 @@ def test_insurance_due_for_reverification_before_start_warns():
 
 def test_intake_more_than_48h_after_the_start_warns():
     primary = held_primary(expires_at=START_UTC + timedelta(days=4))
+    assert primary.intake is not None
     primary = replace(primary, intake=replace(primary.intake, at=START_UTC + timedelta(hours=49)))
     check = readiness.check_intake(with_primary(ready_case(), primary), NOW)
+    assert check is not None
     assert (check.status, "48 h" in check.message) == (WARN, True)
 
 
@@ -399,6 +412,7 @@ def test_no_intake_scheduled_warns():
 
 def test_intake_paperwork_not_done_warns():
     primary = held_primary()
+    assert primary.intake is not None
     primary = replace(primary, intake=replace(primary.intake, paperwork_done=False))
     assert status(with_primary(ready_case(), primary), readiness.check_intake) == WARN
 
@@ -505,6 +519,7 @@ def test_the_hold_must_also_cover_two_hours_for_the_talk_by_default():
 
 def test_every_failing_condition_of_the_primary_is_listed_at_once():
     primary = held_primary(expires_at=START_UTC + timedelta(minutes=5))
+    assert primary.vob is not None
     vob = replace(primary.vob, prior_auth_required=True, prior_auth_obtained=False)
     check = readiness.check_placement(with_primary(ready_case(), replace(primary, vob=vob)), NOW)
     assert check.status == FAIL

@@ -9,7 +9,7 @@ from matching.records.team import LOCAL
 from matching.records.workspace import Workspace
 
 
-def test_last_search_round_trips_and_is_replaced(engine) -> None:  # type: ignore[no-untyped-def]
+def test_last_search_round_trips_and_is_replaced(engine) -> None:
     searches = Workspace(engine, LOCAL).searches
     assert searches.load_last_search() is None
     searches.save_last_search({"place": "10001"})

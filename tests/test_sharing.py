@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 import pytest
+from search_frames import ORIGIN, directory, facility
 
 from matching.case import pipeline
 from matching.directory import columns as col
@@ -14,7 +16,6 @@ from matching.records.team import LOCAL
 from matching.search.engine import search
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
-from tests.search_frames import ORIGIN, directory, facility
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # set again at each test's start (below)
 
@@ -30,7 +31,12 @@ def _placement(facility_id: str) -> pipeline.Placement:
     return pipeline.new_placement(snapshot, now=NOW - timedelta(hours=2))
 
 
-def _confirm(engine, facility_id: str, beds: int, bed_type: str = "detox"):  # type: ignore[no-untyped-def]
+def _confirm(
+    engine,
+    facility_id: str,
+    beds: int,
+    bed_type: Literal["detox", "residential", "other"] = "detox",
+):
     availability = pipeline.Availability(
         beds_open=beds, bed_type=bed_type, confirmed_by="nurse Ana", confirmed_at=NOW
     )
@@ -39,7 +45,7 @@ def _confirm(engine, facility_id: str, beds: int, bed_type: str = "detox"):  # t
     )
 
 
-def test_confirmed_bed_on_placement_reaches_the_call_log(engine) -> None:  # type: ignore[no-untyped-def]
+def test_confirmed_bed_on_placement_reaches_the_call_log(engine) -> None:
     placement = _confirm(engine, "f002", 3)
     assert placement.stage == "availability_confirmed"
     history = call_history(engine, "f002", actor=LOCAL)
@@ -49,7 +55,7 @@ def test_confirmed_bed_on_placement_reaches_the_call_log(engine) -> None:  # typ
     assert "Placement" in history["note"].iloc[0]
 
 
-def test_confirmed_bed_ranks_the_facility_first_on_search(engine) -> None:  # type: ignore[no-untyped-def]
+def test_confirmed_bed_ranks_the_facility_first_on_search(engine) -> None:
     detox = {col.DETOX_COLUMNS[0]: True}
     base = directory(facility(1, miles=1.0, **detox), facility(2, miles=3.0, **detox))
     query = SearchQuery(origin=ORIGIN, radius_miles=25.0, min_beds=1, detox="any")
@@ -62,14 +68,14 @@ def test_confirmed_bed_ranks_the_facility_first_on_search(engine) -> None:  # ty
     assert results[col.AVAILABILITY_SOURCE].iloc[0] == "phone call logged by you"
 
 
-def test_zero_beds_is_reported_as_no_openings(engine) -> None:  # type: ignore[no-untyped-def]
+def test_zero_beds_is_reported_as_no_openings(engine) -> None:
     _confirm(engine, "f001", 0, bed_type="residential")
     assert call_history(engine, "f001", actor=LOCAL)[col.AVAILABILITY_STATUS].tolist() == [
         "no_openings"
     ]
 
 
-def test_waitlist_is_shared_but_a_decline_is_not(engine) -> None:  # type: ignore[no-untyped-def]
+def test_waitlist_is_shared_but_a_decline_is_not(engine) -> None:
     sharing.close_and_share(
         engine,
         _placement("f001"),
@@ -91,7 +97,7 @@ def test_waitlist_is_shared_but_a_decline_is_not(engine) -> None:  # type: ignor
     assert history[col.AVAILABILITY_STATUS].tolist() == ["waitlist"]
 
 
-def test_a_newer_search_call_wins_over_an_older_placement_confirmation(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_newer_search_call_wins_over_an_older_placement_confirmation(engine) -> None:
     from matching.records.calllog import CallReport
 
     _confirm(engine, "f001", 2)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from search_frames import directory, facility
 from sqlalchemy import inspect
 
 from matching.records.shortlist import add_facilities, default_shortlist, shortlist_items_frame
 from matching.records.store import default_url, open_engine, schema_version
 from matching.records.team import LOCAL
-from tests.search_frames import directory, facility
 
 
 def test_store_url_comes_from_the_environment(db_url: str) -> None:
@@ -24,7 +24,7 @@ def test_new_store_file_and_folder_are_owner_only(store_url: str, tmp_path: Path
     assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
 
 
-def test_empty_store_gets_the_app_tables_and_a_schema_version(db_engine) -> None:  # type: ignore[no-untyped-def]
+def test_empty_store_gets_the_app_tables_and_a_schema_version(db_engine) -> None:
     tables = set(inspect(db_engine).get_table_names())
     assert {"call_log", "shortlists", "shortlist_items", "directories", "app_settings"} <= tables
     assert schema_version(db_engine) >= 1

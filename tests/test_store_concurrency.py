@@ -22,7 +22,7 @@ ROUNDS = 2
 ADDS = 5
 
 
-def _first_use(url: str, worker: int, barrier, errors) -> None:  # type: ignore[no-untyped-def]
+def _first_use(url: str, worker: int, barrier, errors) -> None:
     try:
         barrier.wait(timeout=60)
         engine = open_engine(url)

@@ -28,7 +28,7 @@ def upstream_sqlite_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     connect = sqlite3.connect
 
-    def connect_insecurely(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def connect_insecurely(*args, **kwargs):
         connection = connect(*args, **kwargs)
         connection.execute("PRAGMA secure_delete=OFF")
         return connection
@@ -37,7 +37,7 @@ def upstream_sqlite_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite3.dbapi2, "connect", connect_insecurely)
 
 
-def test_every_connection_overwrites_deleted_rows(engine) -> None:  # type: ignore[no-untyped-def]
+def test_every_connection_overwrites_deleted_rows(engine) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA secure_delete")).scalar_one() == 1
 
@@ -56,6 +56,7 @@ def test_a_deleted_case_letter_does_not_stay_in_the_file(store_url: str, tmp_pat
     assert MARKER.encode() in database.read_bytes()  # the test can see it while it exists
 
     engine = open_engine(store_url)
+    assert stored.id is not None
     case_records.delete_case(engine, stored.id, actor=LOCAL)
     clear_call_log(engine, actor=LOCAL)
     engine.dispose()

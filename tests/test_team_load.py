@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _benchmark():  # type: ignore[no-untyped-def]
+def _benchmark():
     spec = importlib.util.spec_from_file_location("team_load", ROOT / "benchmarks" / "team_load.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

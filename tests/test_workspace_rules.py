@@ -67,7 +67,7 @@ def _is_engine_like(node: ast.expr) -> bool:
 
 def _store_module_names(tree: ast.AST) -> set[str]:
     """Return the local names the module gives ``matching.records.store``."""
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "matching.records":
             names.update(
@@ -75,9 +75,10 @@ def _store_module_names(tree: ast.AST) -> set[str]:
             )
         elif isinstance(node, ast.Import):
             names.update(
-                alias.asname for alias in node.names if alias.name == "matching.records.store"
+                alias.asname
+                for alias in node.names
+                if alias.name == "matching.records.store" and alias.asname
             )
-    names.discard(None)  # type: ignore[arg-type]
     return names
 
 

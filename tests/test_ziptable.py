@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from matching.directory.ziptable import ZipTable, normalise_city, zip_table
 from matching.search.geo import resolve_location
 
 
-def _package_record(record: dict) -> tuple:  # type: ignore[type-arg]
+def _package_record(record: dict[str, Any]) -> tuple[Any, ...]:
     return (
         record["zip_code"],
         record["city"],
@@ -26,7 +27,7 @@ def _package_record(record: dict) -> tuple:  # type: ignore[type-arg]
     )
 
 
-def _table_record(entry: ziptable.ZipRecord) -> tuple:  # type: ignore[type-arg]
+def _table_record(entry: ziptable.ZipRecord) -> tuple[Any, ...]:
     return (entry.zip_code, entry.city, entry.state, entry.lat, entry.lon, entry.standard,
             entry.active, entry.aliases)  # fmt: skip
 

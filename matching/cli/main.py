@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
-from matching.ingest.sniff import FORMATS
+from matching.ingest.registry import FORMATS
 
 
 class _Parser(argparse.ArgumentParser):

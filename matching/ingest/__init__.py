@@ -14,7 +14,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from matching.ingest.sniff import FORMATS, detect_format
+from matching.ingest.registry import FORMATS
+from matching.ingest.sniff import detect_format
 
 if TYPE_CHECKING:
     from matching.ingest.importers import import_bytes, import_file

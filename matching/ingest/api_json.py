@@ -1,4 +1,9 @@
-"""api_json (split from importers.py)."""
+"""Read FindTreatment.gov's API JSON (a page with "rows", as the locator's search API returns it).
+
+Each row's services come as category/name lists; they become the long ``keys`` frame that
+``normalize`` maps through the one service mapping. ``api_rows_to_raw`` is shared with the live
+refresh (``matching.live.findtreatment_api``).
+"""
 
 from __future__ import annotations
 
@@ -11,22 +16,22 @@ import pandas as pd
 from matching.directory import columns as col
 from matching.errors import ImportFormatError
 from matching.ingest.findtreatment import (
-    _FINDTREATMENT_ADDRESS,
     ANSWERED_NAMES,
+    FINDTREATMENT_ADDRESS,
     PLACEMENT_CATEGORIES,
 )
-from matching.ingest.keys import _long_keys
-from matching.ingest.report import _Raw
+from matching.ingest.keys import long_keys
+from matching.ingest.report import Raw
 from matching.ingest.safe_json import JsonShapeError, load_json_safely
 
 # The API JSON names the same fields, except the facility type.
 _API_FIELDS: Final[dict[str, str]] = {
-    **{key: value for key, value in _FINDTREATMENT_ADDRESS.items() if value != col.FACILITY_TYPE},
+    **{key: value for key, value in FINDTREATMENT_ADDRESS.items() if value != col.FACILITY_TYPE},
     "typeFacility": col.FACILITY_TYPE,
 }
 
 
-def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
+def read_findtreatment_json(data: bytes, filename: str) -> Raw:
     try:
         document = load_json_safely(data)
     except JsonShapeError as exc:
@@ -48,7 +53,7 @@ def _read_findtreatment_json(data: bytes, filename: str) -> _Raw:
     return api_rows_to_raw(rows)
 
 
-def api_rows_to_raw(rows: list[object]) -> _Raw:
+def api_rows_to_raw(rows: list[object]) -> Raw:
     """Return the raw columns and listed services of API rows already parsed from JSON."""
     records = [row if isinstance(row, dict) else {} for row in rows]
     columns = {
@@ -73,9 +78,9 @@ def api_rows_to_raw(rows: list[object]) -> _Raw:
             positions.extend([position] * len(names))
             keys.extend(names)
             placement.extend(placed)
-    long = _long_keys(positions, keys, "name", placement)
+    long = long_keys(positions, keys, "name", placement)
     table = pd.DataFrame(columns, dtype="str")
-    return _Raw(table, np.arange(1, len(rows) + 1), long, answered_groups=ANSWERED_NAMES)
+    return Raw(table, np.arange(1, len(rows) + 1), long, answered_groups=ANSWERED_NAMES)
 
 
 def _split_names(category: object, names: object) -> tuple[list[str], list[bool]]:

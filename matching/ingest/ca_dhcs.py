@@ -21,8 +21,8 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError, Problem
-from matching.ingest.normalize import _join_text
-from matching.ingest.report import _Raw
+from matching.ingest.normalize import join_text
+from matching.ingest.report import Raw
 from matching.ingest.text import read_csv_text
 
 SOURCE_LABEL: Final = "California DHCS licensing list"
@@ -67,7 +67,7 @@ def looks_like_ca_dhcs(header: list[str]) -> bool:
     return set(header) >= HEADER_SIGNATURE
 
 
-def _read_ca_dhcs(data: bytes, filename: str) -> _Raw:
+def read_ca_dhcs(data: bytes, filename: str) -> Raw:
     frame = read_csv_text(data, filename)
     missing = [name for name in _REQUIRED if name not in frame.columns]
     if missing:
@@ -83,7 +83,7 @@ def _read_ca_dhcs(data: bytes, filename: str) -> _Raw:
             col.FACILITY_ID: ("CA-DHCS-" + number).where(number != "", ""),
             col.NAME: frame["facility_name"],
             col.NAME2: get("legal_entity", empty),
-            col.STREET: _join_text(frame["address_line1"], get("address_line2", empty)),
+            col.STREET: join_text(frame["address_line1"], get("address_line2", empty)),
             col.CITY: frame["city"],
             # DHCS licenses California facilities only: a garbled state ("C") is California.
             col.STATE: frame["state"].where(
@@ -109,7 +109,7 @@ def _read_ca_dhcs(data: bytes, filename: str) -> _Raw:
     table = table.join(_population(frame["target_population"]))
     waiver = _flag(get("adolescent_waiver", empty)).eq("true")
     table.loc[waiver, "accepts_adolescents"] = "true"
-    return _Raw(table.fillna(""), np.arange(1, len(frame) + 1), None, problems=_bad_cells(table))
+    return Raw(table.fillna(""), np.arange(1, len(frame) + 1), None, problems=_bad_cells(table))
 
 
 def _flag(text: pd.Series) -> pd.Series:

@@ -1,4 +1,8 @@
-"""directory_2015 (split from importers.py)."""
+"""Read SAMHSA's 2015 National Directory CSV, whose services are one "Keys" column of codes.
+
+The codes become the long ``keys`` frame; the contact column is split into phone and intake
+phone.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError, Problem
-from matching.ingest.keys import _long_keys
-from matching.ingest.normalize import _join_text
-from matching.ingest.report import _Raw
+from matching.ingest.keys import long_keys
+from matching.ingest.normalize import join_text
+from matching.ingest.report import Raw
 from matching.ingest.text import read_csv_text
 
 # The codes the 2015 edition prints. GeoDa's OCR legend (abbr_key.json) merges the legends of
@@ -35,7 +39,7 @@ ANSWERED_2015: Final = (
 )
 
 
-def _read_directory_2015(data: bytes, filename: str) -> _Raw:
+def read_directory_2015(data: bytes, filename: str) -> Raw:
     frame = read_csv_text(data, filename)
     needed = ["Name1", "Address1", "City", "State", "ZIP_Code", "Keys", "Latitude", "Longitude"]
     missing = [name for name in needed if name not in frame.columns]
@@ -50,8 +54,8 @@ def _read_directory_2015(data: bytes, filename: str) -> _Raw:
     table = pd.DataFrame(
         {
             col.NAME: frame["Name1"],
-            col.NAME2: _join_text(get("Name2", empty), get("Name3", empty), sep=" "),
-            col.STREET: _join_text(
+            col.NAME2: join_text(get("Name2", empty), get("Name3", empty), sep=" "),
+            col.STREET: join_text(
                 frame["Address1"], get("Address2", empty), get("Address3", empty)
             ),
             col.CITY: frame["City"],
@@ -65,8 +69,8 @@ def _read_directory_2015(data: bytes, filename: str) -> _Raw:
     )
     tokens = frame["Keys"].str.split("/").explode().str.strip()
     tokens = tokens[tokens.notna() & (tokens != "")]
-    long = _long_keys(tokens.index.to_numpy(), tokens.to_numpy(), "code", True)
-    return _Raw(
+    long = long_keys(tokens.index.to_numpy(), tokens.to_numpy(), "code", True)
+    return Raw(
         table.reset_index(drop=True),
         np.arange(1, len(frame) + 1),
         long,

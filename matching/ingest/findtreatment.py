@@ -1,4 +1,7 @@
-"""findtreatment (split from importers.py)."""
+"""Read FindTreatment.gov exports (CSV or Excel): one wide row per facility, one column per service.
+
+The service columns (a code per column, "1" where offered) become the long ``keys`` frame.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,13 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError, Problem
-from matching.ingest.keys import _long_keys
-from matching.ingest.report import _Raw
+from matching.ingest.keys import long_keys
+from matching.ingest.report import Raw
 from matching.ingest.text import read_csv_text
 from matching.ingest.workbook import read_sheet_frame
 
 # FindTreatment.gov locator export: address columns; every other column is a service code.
-_FINDTREATMENT_ADDRESS: Final[dict[str, str]] = {
+FINDTREATMENT_ADDRESS: Final[dict[str, str]] = {
     "frid": col.FACILITY_ID,
     "name1": col.NAME,
     "name2": col.NAME2,
@@ -47,7 +50,7 @@ PLACEMENT_CATEGORIES: Final = frozenset(
 )
 
 
-# Questions every facility answers with at least one service name (see _Raw.answered_groups):
+# Questions every facility answers with at least one service name (see Raw.answered_groups):
 # a mental-health row of the API often has no "Gender accepted" category at all.
 ANSWERED_NAMES: Final = (
     frozenset({"Female", "Male"}),
@@ -57,11 +60,11 @@ ANSWERED_NAMES: Final = (
 )
 
 
-def _read_findtreatment_csv(data: bytes, filename: str) -> _Raw:
+def read_findtreatment_csv(data: bytes, filename: str) -> Raw:
     return _findtreatment_wide(read_csv_text(data, filename), filename)
 
 
-def _read_findtreatment_xlsx(data: bytes, filename: str) -> _Raw:
+def read_findtreatment_xlsx(data: bytes, filename: str) -> Raw:
     frame = read_sheet_frame(data, filename)
     frame.columns = [str(name).strip() for name in frame.columns]
     if frame.empty:
@@ -69,7 +72,7 @@ def _read_findtreatment_xlsx(data: bytes, filename: str) -> _Raw:
     return _findtreatment_wide(frame, filename)
 
 
-def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
+def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> Raw:
     headers = {name.lower(): name for name in frame.columns}
     required = ("name1", "state", "zip", "latitude", "longitude")
     missing = [name for name in required if name not in headers]
@@ -81,14 +84,14 @@ def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
     table = pd.DataFrame(
         {
             target: frame[headers[source]].astype("str")
-            for source, target in _FINDTREATMENT_ADDRESS.items()
+            for source, target in FINDTREATMENT_ADDRESS.items()
             if source in headers
         }
     )
     service_columns = [
         name
         for lower, name in headers.items()
-        if lower not in _FINDTREATMENT_ADDRESS and lower not in _FINDTREATMENT_OTHER
+        if lower not in FINDTREATMENT_ADDRESS and lower not in _FINDTREATMENT_OTHER
     ]
     parts = []
     for name in service_columns:
@@ -98,17 +101,17 @@ def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> _Raw:
             names = cells.str.split(";").explode().str.strip()
             names = names[names.notna() & (names != "")]
             category = name[4:].upper()
-            parts.append(_long_keys(names.index, names, "name", category in PLACEMENT_CATEGORIES))
+            parts.append(long_keys(names.index, names, "name", category in PLACEMENT_CATEGORIES))
         else:
             offered = cells.str.lower().isin({"1", "1.0", "true", "yes", "y", "x"})
             positions = offered.to_numpy().nonzero()[0]
-            parts.append(_long_keys(positions, [name.upper()] * len(positions), "code", True))
-    long = pd.concat(parts, ignore_index=True) if parts else _long_keys([], [], "code", True)
+            parts.append(long_keys(positions, [name.upper()] * len(positions), "code", True))
+    long = pd.concat(parts, ignore_index=True) if parts else long_keys([], [], "code", True)
     # The export's vocabulary is its code columns: a mental-health export has no detox or
     # MOUD column, so it says nothing about them; a flattened API page lists names (None).
     flattened = any(name.lower().startswith("svc_") for name in service_columns)
     vocabulary = None if flattened else frozenset(name.upper() for name in service_columns)
-    return _Raw(
+    return Raw(
         table.reset_index(drop=True),
         np.arange(1, len(frame) + 1),
         long,

@@ -1,4 +1,8 @@
-"""generic_csv (split from importers.py)."""
+"""Read any CSV with names and addresses: columns guessed from their headers, or named by --map.
+
+Such a file names no services, so ``keys`` is None and every service stays unknown, never "no".
+``choose_columns`` and ``missing_fields`` also serve the Data page's column-mapping form.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from matching.directory import columns as col
 from matching.directory.service_codes import MAPPABLE_COLUMNS
 from matching.errors import ImportFormatError, Problem
 from matching.ingest.address import split_addresses
-from matching.ingest.report import _Raw
+from matching.ingest.report import Raw
 from matching.ingest.text import read_csv_text
 
 # A whole address in one cell, split into street, city, state and ZIP when those are missing.
@@ -44,16 +48,16 @@ _GENERIC_REQUIRED: Final = (col.NAME, col.STATE, col.ZIP)
 
 
 # Canonical columns a generic CSV may carry under their own names (e.g. a ReadyBed export).
-_GENERIC_PASSTHROUGH: Final = tuple(
+GENERIC_PASSTHROUGH: Final = tuple(
     dict.fromkeys(
         (*MAPPABLE_COLUMNS, *col.AVAILABILITY_COLUMNS, col.SOURCE, *col.SECOND_ROUND_COLUMNS)
     )
 )
 
 
-def _read_generic_csv(
+def read_generic_csv(
     data: bytes, filename: str, column_map: Mapping[str, str] | None = None
-) -> _Raw:
+) -> Raw:
     frame = read_csv_text(data, filename)
     chosen = choose_columns(list(frame.columns), filename, column_map)
     table = pd.DataFrame({target: frame[source] for target, source in chosen.items()})
@@ -68,14 +72,14 @@ def _read_generic_csv(
             + " (or name the column with --map FIELD=HEADER)",
             [Problem(None, target, None, "no column with this meaning") for target in missing],
         )
-    for name in _GENERIC_PASSTHROUGH:
+    for name in GENERIC_PASSTHROUGH:
         if name in frame.columns and name not in table.columns:
             table[name] = frame[name]
     for name in (col.LAT, col.LON):
         if name not in table.columns:
             table[name] = ""
     table = table.reset_index(drop=True)
-    return _Raw(table, np.arange(1, len(frame) + 1), None, problems=problems)
+    return Raw(table, np.arange(1, len(frame) + 1), None, problems=problems)
 
 
 def choose_columns(

@@ -1,12 +1,16 @@
-"""importers (split from importers.py)."""
+"""The import entry points: `import_file` and `import_bytes` make a listing the canonical table.
+
+They check the file (empty, forced into the wrong format, lines too long), run the format's reader
+from ``registry``, the shared steps of ``normalize``, and place rows without coordinates
+(``locate``), reporting each step to ``progress``.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 import pandas as pd
 
@@ -16,31 +20,21 @@ from matching.directory.io import read_directory
 from matching.directory.schema import has_location, validate_directory
 from matching.directory.service_codes import load_mapping
 from matching.errors import ImportFormatError, ReadyBedError
-from matching.ingest.api_json import _read_findtreatment_json
-from matching.ingest.ca_dhcs import _read_ca_dhcs
-from matching.ingest.directory_2015 import _read_directory_2015
-from matching.ingest.findtreatment import _read_findtreatment_csv, _read_findtreatment_xlsx
-from matching.ingest.generic_csv import _read_generic_csv
+from matching.ingest.formats import FormatChoice
+from matching.ingest.generic_csv import read_generic_csv
 from matching.ingest.locate import locate
-from matching.ingest.national_directory import _read_national_directory
-from matching.ingest.normalize import _build_table
-from matching.ingest.report import ImportReport, ImportResult, Progress, _Raw
-from matching.ingest.sniff import (
-    FORMATS,
-    FormatChoice,
-    ImportFormat,
-    _check_forced_format,
-    _is_csv_format,
-    detect_format,
-)
+from matching.ingest.normalize import build_table
+from matching.ingest.registry import BY_NAME, FORMATS
+from matching.ingest.report import ImportReport, ImportResult, Progress
+from matching.ingest.sniff import check_forced_format, detect_format, is_csv_format
 from matching.ingest.text import (
-    _SNIFF_BYTES,
-    _XLSX_MAGIC,
     MAX_JSON_BYTES,
-    _chunks_of_bytes,
-    _chunks_of_file,
-    _looks_like_json,
-    _scan_lines,
+    SNIFF_BYTES,
+    XLSX_MAGIC,
+    chunks_of_bytes,
+    chunks_of_file,
+    looks_like_json,
+    scan_lines,
 )
 
 
@@ -115,16 +109,16 @@ def import_file(
     if size == 0:
         raise ImportFormatError(f"{path.name} is empty (0 bytes); export the listing again")
     with path.open("rb") as stream:
-        head = stream.read(_SNIFF_BYTES)
-    if _looks_like_json(head):
+        head = stream.read(SNIFF_BYTES)
+    if looks_like_json(head):
         if size > MAX_JSON_BYTES:
             raise ImportFormatError(
                 f"{path.name} is {size / 1e6:.0f} MB; a JSON page over "
                 f"{MAX_JSON_BYTES / 1e6:.0f} MB is not supported (split it into pages)"
             )
-    elif not head.startswith(_XLSX_MAGIC):
+    elif not head.startswith(XLSX_MAGIC):
         # Checked on the file in bounded chunks, before the whole file is read into memory.
-        _scan_lines(_chunks_of_file(path), path.name)
+        scan_lines(chunks_of_file(path), path.name)
     return _import(
         path.read_bytes(), path.name, fmt, progress, locating, column_map, lines_checked=True
     )
@@ -161,23 +155,23 @@ def _import(
     report_progress(0.05, f"Reading {filename}")
     detected = detect_format(data, filename)
     if fmt != "auto":
-        _check_forced_format(fmt, detected)
+        check_forced_format(fmt, detected)
     chosen = detected if fmt == "auto" else fmt
-    if _is_csv_format(chosen) and not lines_checked:
-        _scan_lines(_chunks_of_bytes(data), filename)
+    if is_csv_format(chosen) and not lines_checked:
+        scan_lines(chunks_of_bytes(data), filename)
     if column_map and chosen != "generic-csv":
         raise ImportFormatError(
             f"--map is for CSV files whose headers ReadyBed cannot guess; {filename} is read "
             f"as {chosen}, whose columns are known (leave --map out or use --format generic-csv)"
         )
     raw = (
-        _read_generic_csv(data, filename, column_map)
+        read_generic_csv(data, filename, column_map)
         if column_map
-        else _READERS[chosen](data, filename)
+        else BY_NAME[chosen].reader(data, filename)
     )
     report_progress(0.5, "Mapping services")
     report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
-    frame = _build_table(raw, chosen, filename, report, load_mapping())
+    frame = build_table(raw, chosen, filename, report, load_mapping())
     if not has_location(frame).all():
         report_progress(0.8, "Locating facilities without coordinates")
         frame = _locate(frame, locating or Locating(), report)
@@ -237,14 +231,3 @@ def _reference(item: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
         return import_file(item, locating=Locating(enabled=False)).frame
     except ReadyBedError as exc:
         raise ImportFormatError(f"--locate-with {Path(item).name}: {exc}") from exc
-
-
-_READERS: Final[dict[ImportFormat, Callable[[bytes, str], _Raw]]] = {
-    "findtreatment-csv": _read_findtreatment_csv,
-    "findtreatment-xlsx": _read_findtreatment_xlsx,
-    "findtreatment-json": _read_findtreatment_json,
-    "directory-2015": _read_directory_2015,
-    "generic-csv": _read_generic_csv,
-    "national-directory": _read_national_directory,
-    "ca-dhcs-licensing": _read_ca_dhcs,
-}

@@ -1,4 +1,4 @@
-"""keys (split from importers.py)."""
+"""Build the long ``keys`` frame (row, key, kind) that every coded reader hands to ``normalize``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 
-def _long_keys(positions: Any, keys: Any, kind: str, placement: Any) -> pd.DataFrame:
+def long_keys(positions: Any, keys: Any, kind: str, placement: Any) -> pd.DataFrame:
     """Return the long form of listed services: one row per (row position, key)."""
     return pd.DataFrame(
         {

@@ -25,8 +25,8 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError, Problem
-from matching.ingest.keys import _long_keys
-from matching.ingest.report import _Raw
+from matching.ingest.keys import long_keys
+from matching.ingest.report import Raw
 
 FACILITIES_SHEET: Final = "Facilities List"
 REFERENCE_SHEET: Final = "Service Code Reference"
@@ -47,7 +47,7 @@ _CODES_HEADER: Final = "service_code_info"
 _REQUIRED: Final = ("name1", "street1", "city", "state", "zip", _CODES_HEADER)
 _REFERENCE_CODE: Final = "service_code"
 _REFERENCE_CATEGORY: Final = "category_code"
-# Reference categories every facility answers with at least one code (see _Raw).
+# Reference categories every facility answers with at least one code (see Raw).
 ANSWERED_CATEGORIES: Final = ("AGE", "GN", "PAY")
 
 _YEAR = re.compile(r"(?<!\d)(20[2-9]\d)(?!\d)")
@@ -63,7 +63,7 @@ def looks_like_national_directory(data: bytes) -> bool:
     return b'name="facilities list"' in index.lower()
 
 
-def _read_national_directory(data: bytes, filename: str) -> _Raw:
+def read_national_directory(data: bytes, filename: str) -> Raw:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # whatever the XML/zip parser trips on, the workbook is damaged
@@ -170,7 +170,7 @@ def _raw_of(
     vocabulary: frozenset[str],
     edition: int | None,
     groups: tuple[frozenset[str], ...],
-) -> _Raw:
+) -> Raw:
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     table = pd.DataFrame(
         {target: frame[source] for source, target in _COLUMNS.items() if source in frame.columns}
@@ -184,12 +184,12 @@ def _raw_of(
     codes = frame[_CODES_HEADER].str.replace("*", " ", regex=False).str.split().explode()
     codes = codes[codes.notna() & (codes != "")].str.upper()
     # Every code matters: a code outside the mapping is either new (reported) or known-unused.
-    keys = _long_keys(codes.index.to_numpy(), codes.to_numpy(), "code", True)
+    keys = long_keys(codes.index.to_numpy(), codes.to_numpy(), "code", True)
     table[col.FACILITY_TYPE] = np.where(
         frame[_CODES_HEADER].str.contains(r"(?:^|\s)SA(?:\s|$)", regex=True), "SA", ""
     )
     problems = _repeated_rows(frame)
-    return _Raw(
+    return Raw(
         table,
         np.arange(1, len(frame) + 1),
         keys,

@@ -41,13 +41,13 @@ from matching.directory.service_codes import (
     normalize_name,
 )
 from matching.errors import FacilityDataError, Problem
-from matching.ingest.generic_csv import _GENERIC_PASSTHROUGH
-from matching.ingest.report import ImportReport, _Raw
+from matching.ingest.generic_csv import GENERIC_PASSTHROUGH
+from matching.ingest.report import ImportReport, Raw
 from matching.ingest.text import parse_report_times
 
 
-def _build_table(
-    raw: _Raw, fmt: str, filename: str, report: ImportReport, mapping: ServiceMapping
+def build_table(
+    raw: Raw, fmt: str, filename: str, report: ImportReport, mapping: ServiceMapping
 ) -> pd.DataFrame:
     table = _clean_text(raw.table)
     table = table.assign(**_coordinates_as_text(table))
@@ -87,11 +87,11 @@ def _build_table(
 def _clean_text(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for name in out.columns:
-        if name in (col.LAT, col.LON) or name in _GENERIC_PASSTHROUGH:
+        if name in (col.LAT, col.LON) or name in GENERIC_PASSTHROUGH:
             continue
         out[name] = out[name].astype("str").fillna("").str.strip()
     if "street2" in out.columns:
-        out[col.STREET] = _join_text(out.get(col.STREET, ""), out["street2"])
+        out[col.STREET] = join_text(out.get(col.STREET, ""), out["street2"])
     out[col.STATE] = out[col.STATE].str.upper()
     out[col.ZIP] = _normalize_zip(out[col.ZIP])
     return out
@@ -105,7 +105,7 @@ def _normalize_zip(zips: pd.Series) -> pd.Series:
     return short.str.zfill(5).fillna(zip9).fillna(zips)
 
 
-def _join_text(*parts: Any, sep: str = ", ") -> pd.Series:
+def join_text(*parts: Any, sep: str = ", ") -> pd.Series:
     series = [p.astype("str").fillna("").str.strip() for p in parts if isinstance(p, pd.Series)]
     joined = series[0]
     for part in series[1:]:
@@ -180,7 +180,7 @@ def _fold(text: pd.Series) -> pd.Series:
     return text.astype("str").str.casefold().str.replace(r"[\W_]+", " ", regex=True).str.strip()
 
 
-def _service_flags(raw: _Raw, mapping: ServiceMapping, report: ImportReport) -> pd.DataFrame | None:
+def _service_flags(raw: Raw, mapping: ServiceMapping, report: ImportReport) -> pd.DataFrame | None:
     """Turn each row's listed keys into flags and label lists (NA where the source cannot say).
 
     A flag is True where the row lists a key that sets it; False where the row lists services

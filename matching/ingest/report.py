@@ -1,4 +1,7 @@
-"""report (split from importers.py)."""
+"""What an import says back: ``ImportReport`` (counts, rejected rows with reasons, unmapped codes,
+notes), ``ImportResult`` (the canonical table and its report) and ``Raw``, a reader's output
+before the shared steps.
+"""
 
 from __future__ import annotations
 
@@ -78,7 +81,7 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
-class _Raw:
+class Raw:
     """What a format reader hands to the shared steps."""
 
     table: pd.DataFrame  # canonical column names, str values, RangeIndex

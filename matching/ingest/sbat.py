@@ -32,8 +32,8 @@ from matching.directory.service_codes import load_mapping
 from matching.directory.zip_centroids import zip_centroid
 from matching.errors import ImportFormatError
 from matching.ingest.availability import MergeReport, apply_reports
-from matching.ingest.normalize import _build_table
-from matching.ingest.report import ImportReport, ImportResult, _Raw
+from matching.ingest.normalize import build_table
+from matching.ingest.report import ImportReport, ImportResult, Raw
 from matching.ingest.text import read_csv_text
 
 FORMAT: Final = "la-sbat"
@@ -336,9 +336,9 @@ def import_sbat_directory(data: bytes, filename: str) -> ImportResult:
             "detox_any": table[col.BEDS_OPEN_DETOX].notna().map({True: "true", False: ""}),
         }
     )
-    raw = _Raw(pd.concat([text, services], axis=1), np.arange(1, len(table) + 1), None)
+    raw = Raw(pd.concat([text, services], axis=1), np.arange(1, len(table) + 1), None)
     report = ImportReport(format=FORMAT, source=filename, rows_read=len(table))
-    frame = _build_table(raw, FORMAT, filename, report, load_mapping())
+    frame = build_table(raw, FORMAT, filename, report, load_mapping())
     if parsed.unknown_levels:
         report.notes.append(
             "levels not known to ReadyBed (ignored): " + _levels_text(parsed.unknown_levels)

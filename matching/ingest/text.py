@@ -1,4 +1,6 @@
-"""text (split from importers.py)."""
+"""Safe reading of other people's bytes: text decoding with a named encoding error, line-length
+checks before parsing, JSON and workbook sniffing, and feed report times.
+"""
 
 from __future__ import annotations
 
@@ -21,28 +23,28 @@ MAX_LINE_BYTES: Final = 1_000_000
 MAX_JSON_BYTES: Final = 64_000_000
 
 
-_SNIFF_BYTES: Final = 65_536
+SNIFF_BYTES: Final = 65_536
 
 
-_XLSX_MAGIC: Final = b"PK\x03\x04"
+XLSX_MAGIC: Final = b"PK\x03\x04"
 
 
-def _looks_like_json(head: bytes) -> bool:
+def looks_like_json(head: bytes) -> bool:
     return head.lstrip(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"[")
 
 
-def _chunks_of_file(path: Path) -> Iterator[bytes]:
+def chunks_of_file(path: Path) -> Iterator[bytes]:
     with path.open("rb") as stream:
         yield from iter(lambda: stream.read(MAX_LINE_BYTES), b"")
 
 
-def _chunks_of_bytes(data: bytes) -> Iterator[bytes]:
+def chunks_of_bytes(data: bytes) -> Iterator[bytes]:
     view = memoryview(data)
     for start in range(0, len(data), MAX_LINE_BYTES):
         yield bytes(view[start : start + MAX_LINE_BYTES])
 
 
-def _scan_lines(chunks: Iterable[bytes], name: str) -> None:
+def scan_lines(chunks: Iterable[bytes], name: str) -> None:
     """Raise ImportFormatError at the first line longer than MAX_LINE_BYTES."""
     current, line = 0, 1
     for chunk in chunks:
@@ -67,7 +69,7 @@ def decode_text(data: bytes, filename: str, *, partial: bool = False) -> str:
     """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="ignore" if partial else "strict")
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    if b"\x00" in data[:SNIFF_BYTES]:
         raise ImportFormatError(
             f"{filename} contains NUL bytes: it is a binary file, not a CSV listing"
         )
@@ -126,7 +128,7 @@ def parse_report_times(text: pd.Series, *, now: pd.Timestamp | None = None) -> p
     return pd.DataFrame({"stamp": usable, "problem": problem}, index=text.index)
 
 
-def _header_of(text: str) -> list[str]:
+def header_of(text: str) -> list[str]:
     first = text.split("\n", 1)[0].rstrip("\r")
     return [cell.strip().strip('"') for cell in first.split(_delimiter_of(first))]
 

@@ -32,7 +32,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from matching.errors import ImportFormatError
-from matching.ingest.text import _XLSX_MAGIC
+from matching.ingest.text import XLSX_MAGIC
 
 _DIMENSION_RE: Final = re.compile(
     rb'<(?:\w+:)?dimension\s+ref="([A-Z]{0,3})?(\d*):?([A-Z]{0,3})?(\d*)"'
@@ -68,7 +68,7 @@ def check_xlsx_archive(
     data: bytes, filename: str, limits: WorkbookLimits = DEFAULT_LIMITS
 ) -> zipfile.ZipFile:
     """Return the workbook's zip archive after checking its sizes and sheet dimensions."""
-    if not data.startswith(_XLSX_MAGIC):
+    if not data.startswith(XLSX_MAGIC):
         raise ImportFormatError(
             f"{filename} is not a valid Excel workbook (.xlsx); open it in a spreadsheet "
             "program and save it as .xlsx or CSV"

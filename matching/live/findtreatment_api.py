@@ -28,7 +28,7 @@ from matching.directory import columns as col
 from matching.directory.service_codes import load_mapping
 from matching.errors import FacilityDataError, OnlineSourceError
 from matching.ingest.api_json import api_rows_to_raw
-from matching.ingest.normalize import _build_table
+from matching.ingest.normalize import build_table
 from matching.ingest.report import ImportReport
 from matching.live.http import LiveClient, LiveSettings, Progress
 
@@ -202,7 +202,7 @@ def _import_rows(rows: list[object], fetched_at: datetime) -> tuple[pd.DataFrame
     # steps directly, not through a JSON text again.
     report = ImportReport(format=FORMAT, source=SOURCE, rows_read=len(rows))
     try:
-        imported = _build_table(api_rows_to_raw(rows), FORMAT, SOURCE, report, load_mapping())
+        imported = build_table(api_rows_to_raw(rows), FORMAT, SOURCE, report, load_mapping())
     except FacilityDataError as exc:
         raise OnlineSourceError(
             f"{SERVICE}'s answer could not be imported ({exc.one_line()}); nothing was changed"

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.ingest.registry import REGISTRY
 from matching.render.safe_text import safe_url
 from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 from matching.search.scoring import freshness
@@ -184,15 +185,8 @@ def _zip_centroid(frame: pd.DataFrame) -> pd.Series:
 
 # A listing older than this may have moved, closed or changed services (issue 9: 18 months).
 STALE_LISTING_MONTHS: Final = 18
-# How a row's ``source`` prefix (the import format) reads to a person.
-SOURCE_NAMES: Final[dict[str, str]] = {
-    "findtreatment-csv": "FindTreatment.gov export",
-    "findtreatment-xlsx": "FindTreatment.gov export",
-    "findtreatment-json": "FindTreatment.gov data",
-    "directory-2015": "SAMHSA directory (2015 format)",
-    "national-directory": "SAMHSA National Directory",
-    "generic-csv": "Imported listing",
-}
+# How a row's ``source`` prefix (the import format) reads to a person: from the format registry.
+SOURCE_NAMES: Final[dict[str, str]] = {entry.name: entry.source_name for entry in REGISTRY}
 
 
 def source_name(source: str) -> str:
