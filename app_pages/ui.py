@@ -41,8 +41,6 @@ SHORTLIST_PAGE = "app_pages/shortlist.py"
 
 def init_state() -> None:
     """Create the session-state keys pages share (never overwriting what is there)."""
-    st.session_state.setdefault("search_query", None)  # the last valid SearchQuery
-    st.session_state.setdefault("search_error", "")  # why the last search could not run
     st.session_state.setdefault("shortlist_id", None)  # the shortlist being built
     st.session_state.setdefault("flash", "")  # a success message to show after a rerun
 

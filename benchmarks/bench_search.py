@@ -41,11 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matching.directory import columns as col  # noqa: E402
+from matching.directory.ziptable import zip_table  # noqa: E402
 from matching.search.engine import search  # noqa: E402
 from matching.search.geo import resolve_location  # noqa: E402
 from matching.search.index import FacilityIndex, haversine_miles  # noqa: E402
 from matching.search.query import SearchQuery  # noqa: E402
-from matching.search.ziptable import zip_table  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 REAL_DATA = ROOT.parent / "shared" / "data" / "real"

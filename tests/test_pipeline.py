@@ -202,3 +202,12 @@ def test_the_contact_log_states_holds_and_intakes_on_the_case_wall_clock():
     )
     assert "Sat 28 Nov 2026 16:00 MST" in booked.log[-1].note
     assert "UTC" not in booked.log[-1].note
+
+
+def test_snapshot_from_row_converts_by_the_real_field_types() -> None:
+    row = {"facility_id": 7, "name": "Harbor House", "lat": "41.5", "lon": float("nan")}
+    row |= {"zip": 2139, "buprenorphine": 1}
+    snap = pipeline.snapshot_from_row(row)
+    assert snap.facility_id == "7" and snap.zip == "2139" and snap.city == ""
+    assert snap.lat == 41.5 and snap.lon is None
+    assert snap.buprenorphine is True and snap.naltrexone is None

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import zipcodes
 
-from matching.search import ziptable
+from matching.directory import ziptable
+from matching.directory.ziptable import ZipTable, normalise_city, zip_table
 from matching.search.geo import resolve_location
-from matching.search.ziptable import ZipTable, normalise_city, zip_table
 
 
 def _package_record(record: dict[str, Any]) -> tuple[Any, ...]:
@@ -69,11 +69,11 @@ def test_city_names_of_a_state_match_the_package() -> None:
 def test_shipped_file_is_current_for_the_installed_package() -> None:
     stored = ziptable._read(ziptable.TABLE_PATH)
     assert stored is not None, "data/zip_table.npz is missing or damaged"
-    if str(stored["version"]) != ziptable.table_version():
-        pytest.skip(
-            f"data/zip_table.npz is for {stored['version']}, installed "
-            f"{ziptable.table_version()}: regenerate with `python -m matching.search.ziptable`"
-        )
+    assert str(stored["version"]) == ziptable.table_version(), (
+        f"data/zip_table.npz is for {stored['version']}, but the installed package is "
+        f"{ziptable.table_version()}: rebuild it with `python -m matching.directory.ziptable` "
+        "and commit the new file."
+    )
     fresh = ziptable.build_arrays(zipcodes.list_all(), ziptable.table_version())
     assert sorted(stored) == sorted(fresh)
     for name, values in fresh.items():
@@ -111,3 +111,14 @@ def test_damaged_file_is_rebuilt_not_misread(
         assert resolve_location("43215").label == "43215 (Columbus, OH)"
     finally:
         ziptable.zip_table.cache_clear()
+
+
+def test_ingest_zip_centres_come_from_the_same_table() -> None:
+    from matching.directory.zip_centroids import zip_centroids
+
+    expected = {
+        record["zip_code"]: (float(record["lat"] or 0), float(record["long"] or 0))
+        for record in zipcodes.list_all()
+        if float(record["lat"] or 0) != 0.0 or float(record["long"] or 0) != 0.0
+    }
+    assert zip_centroids() == expected

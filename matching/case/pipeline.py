@@ -121,6 +121,10 @@ class FacilitySnapshot:
         return (self.lat, self.lon)
 
 
+# The real field types (the module uses postponed annotations, so fields hold strings).
+_SNAPSHOT_TYPES: Final = typing.get_type_hints(FacilitySnapshot)
+
+
 def snapshot_from_row(row: Mapping[str, object]) -> FacilitySnapshot:
     """Build a snapshot from a row with canonical column names (a shortlist item, a facility).
 
@@ -129,15 +133,21 @@ def snapshot_from_row(row: Mapping[str, object]) -> FacilitySnapshot:
     values: dict[str, object] = {}
     for spec in dataclasses.fields(FacilitySnapshot):
         value = row.get(spec.name)
-        if _missing(value):
-            value = None
-        if spec.type in ("str",):
-            values[spec.name] = "" if value is None else str(value)
-        elif spec.type == "float | None":
-            values[spec.name] = None if value is None else float(value)  # type: ignore[arg-type]
-        else:
-            values[spec.name] = None if value is None else bool(value)
+        values[spec.name] = _coerce(_SNAPSHOT_TYPES[spec.name], None if _missing(value) else value)
     return FacilitySnapshot(**values)  # type: ignore[arg-type]
+
+
+def _coerce(kind: object, value: object) -> object:
+    """Return ``value`` as the snapshot field type ``kind`` wants (None stays None if allowed)."""
+    if kind is str:
+        return "" if value is None else str(value)
+    if value is None:
+        return None
+    if kind == float | None:
+        return float(value)  # type: ignore[arg-type]
+    if kind == bool | None:
+        return bool(value)
+    raise TypeError(f"FacilitySnapshot has a field of type {kind!r} that rows cannot fill.")
 
 
 def snapshots_from_shortlist(

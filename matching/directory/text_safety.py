@@ -31,14 +31,6 @@ _ESCAPE_SEQUENCE_RE: Final = re.compile(
 _CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def neutralise_cell(text: str) -> str:
-    """Return ``text`` with a leading apostrophe when a spreadsheet would run it as a formula.
-
-    Leading spaces are looked past: some spreadsheets trim them before deciding.
-    """
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_PREFIXES) else text
-
-
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with every text cell that starts like a formula made plain text.
 

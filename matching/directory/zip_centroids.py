@@ -1,26 +1,22 @@
 """ZIP code centres, offline, from the ``zipcodes`` package (GeoNames coordinates, CC BY 4.0).
 
-Ingest uses them to place a facility whose address has no coordinates; search has its own
-richer ZIP table (:mod:`matching.search.geo`). A ZIP whose centre the package gives as 0,0
-(mostly military APO/FPO ZIPs) has no centre here, so nothing is ever placed at 0,0.
+Ingest uses them to place a facility whose address has no coordinates. They come from the ZIP
+table search uses too (:mod:`matching.directory.ziptable`), so the two never disagree. A ZIP
+whose centre the package gives as 0,0 (mostly military APO/FPO ZIPs) has no centre here, so
+nothing is ever placed at 0,0.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import zipcodes
+from matching.directory.ziptable import zip_table
 
 
 @lru_cache(maxsize=1)
 def zip_centroids() -> dict[str, tuple[float, float]]:
     """Return ``{zip: (lat, lon)}`` for every ZIP with a known, non-zero centre."""
-    table = {}
-    for record in zipcodes.list_all():
-        lat, lon = float(record["lat"] or 0), float(record["long"] or 0)
-        if not (lat == 0.0 and lon == 0.0):
-            table[record["zip_code"]] = (lat, lon)
-    return table
+    return zip_table().centroids()
 
 
 def zip_centroid(zip_code: str) -> tuple[float, float] | None:

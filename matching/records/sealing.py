@@ -51,11 +51,6 @@ def bind_keys(engine: Engine, keys: Sequence[str]) -> None:
     _SEALERS[engine] = MultiFernet(fernets)
 
 
-def is_bound(engine: Engine) -> bool:
-    """Return whether ``engine`` seals what it stores (team mode with a key)."""
-    return engine in _SEALERS
-
-
 def seal(engine: Engine, text: str) -> str:
     """Return ``text`` as it is stored: sealed when ``engine`` has keys, else unchanged."""
     sealer = _SEALERS.get(engine)

@@ -20,11 +20,6 @@ CRISIS_SUMMARY: Final = (
 )
 
 
-def crisis_lines_text() -> list[str]:
-    """Return one plain line per crisis service, for PDFs and text exports."""
-    return [f"{name}: {number} ({note})" for number, name, note in CRISIS_LINES]
-
-
 # What to do now, for each safety-screen answer that means "do not stage an intervention".
 SAFETY_ACTIONS: Final[dict[str, str]] = {
     "recent_overdose": (

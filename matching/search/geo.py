@@ -1,7 +1,7 @@
 """Turn what a user types about a place into a point on the map.
 
 Offline forms resolve from the ZIP centroids bundled in the ``zipcodes`` package (read
-through the compact table of :mod:`matching.search.ziptable`, which loads in milliseconds):
+through the compact table of :mod:`matching.directory.ziptable`, which loads in milliseconds):
 
 * ``10001`` or ``10001-1234`` (ZIP+4 keeps only the ZIP) - the ZIP's centroid;
 * ``Boston, MA``, ``columbus ohio`` or ``Columbus OH 43215`` (the comma is optional, the
@@ -36,8 +36,8 @@ from typing import Any, Final, Literal, Protocol
 
 import us
 
+from matching.directory.ziptable import ZipRecord, normalise_city, zip_table
 from matching.errors import LocationError
-from matching.search.ziptable import ZipRecord, normalise_city, zip_table
 
 LocationKind = Literal["zip", "city", "coordinates", "address"]
 LOCATION_KINDS: Final[tuple[LocationKind, ...]] = typing.get_args(LocationKind)

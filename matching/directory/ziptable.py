@@ -9,7 +9,7 @@ installed version differs, the table is rebuilt from the package once and saved 
 cache (:func:`matching.paths.cache_dir`), so the answer always matches the installed package.
 A test checks the table against the package record by record.
 
-Regenerate after upgrading ``zipcodes``: ``python -m matching.search.ziptable``.
+Regenerate after upgrading ``zipcodes``: ``python -m matching.directory.ziptable``.
 """
 
 from __future__ import annotations
@@ -144,6 +144,16 @@ class ZipTable:
         return {
             keys[i].split(_SEP, 1)[1]: self._names[int(self._city[rows[offsets[i + 1] - 1]])]
             for i in range(start, end)
+        }
+
+    def centroids(self) -> dict[str, tuple[float, float]]:
+        """Return ``{zip: (lat, lon)}`` for every ZIP the package gives a non-zero centre."""
+        located = ~((self._lat == 0.0) & (self._lon == 0.0))
+        return {
+            f"{int(code):05d}": (float(lat), float(lon))
+            for code, lat, lon in zip(
+                self._zip[located], self._lat[located], self._lon[located], strict=True
+            )
         }
 
     def records(self) -> list[ZipRecord]:
