@@ -16,6 +16,7 @@ from typing import Final, Literal
 
 from matching.ingest.api_json import read_findtreatment_json
 from matching.ingest.ca_dhcs import read_ca_dhcs
+from matching.ingest.co_ladders import read_co_ladders
 from matching.ingest.directory_2015 import read_directory_2015
 from matching.ingest.findtreatment import read_findtreatment_csv, read_findtreatment_xlsx
 from matching.ingest.formats import FormatChoice, ImportFormat
@@ -73,6 +74,11 @@ REGISTRY: Final[tuple[Format, ...]] = (
            hint="California DHCS's licensing list", container="csv",
            expects="the columns license_number, setting_code and treatment_capacity",
            reader=read_ca_dhcs),
+    Format(name="co-ladders", label="Colorado LADDERS provider directory (CSV)",
+           source_name="Colorado LADDERS provider directory",
+           hint="Colorado's LADDERS provider directory feed", container="csv",
+           expects="the columns AccountName, AddressOneLine and SubstanceUseServices",
+           reader=read_co_ladders),
 )  # fmt: skip
 
 BY_NAME: Final[dict[str, Format]] = {entry.name: entry for entry in REGISTRY}

@@ -110,6 +110,7 @@ def availability_text(
     residential_beds = frame[col.BEDS_OPEN_RESIDENTIAL].tolist()
     stamp_list, hour_list, label_list = stamps.tolist(), hours.tolist(), labels.tolist()
     by_sex = frame[[name for name in _BY_SEX_COLUMNS if name in frame.columns]]
+    accepting = accepting_text(frame).tolist()
     for position in range(len(frame)):
         status = str(statuses[position] or "unknown")
         beds = _beds_text(detox_beds[position], residential_beds[position]) + by_sex_text(
@@ -117,7 +118,7 @@ def availability_text(
         )
         stamp = stamp_list[position]
         if status == "unknown" and not beds:
-            texts.append("Not reported - call to check")
+            texts.append("Not reported - call to check" + accepting[position])
             continue
         head = col.STATUS_LABELS.get(status, status)
         if beds:
@@ -132,6 +133,22 @@ def availability_text(
         age = age_text(float(hour_list[position]))
         texts.append(f"{head} - reported {when}, {age} ({label_list[position]})")
     return pd.Series(texts, index=frame.index, dtype="str")
+
+
+def accepting_text(frame: pd.DataFrame) -> pd.Series:
+    """Return "; accepting new patients (state listing: <source>, <month>)" where a state listing
+    says so, '' elsewhere (the listing's own signal, as old as the listing; never a "no")."""
+    if col.ACCEPTING_NEW_PATIENTS not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    says = frame[col.ACCEPTING_NEW_PATIENTS].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    listed = (
+        pd.to_datetime(frame.get(col.LISTED_AT, pd.Series(pd.NaT, index=frame.index)), utc=True)
+        .dt.strftime(", %b %Y")
+        .fillna("")
+    )
+    sources = frame.get(col.SOURCE, pd.Series("", index=frame.index)).map(source_name)
+    text = "; accepting new patients (state listing: " + sources + listed + ")"
+    return text.where(says, "").astype("str")
 
 
 def services_text(row: pd.Series, names: tuple[str, ...] = KEY_SERVICES) -> str:

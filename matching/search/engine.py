@@ -396,6 +396,7 @@ def _fractions(
         status_for_need(index.beds, query, positions, index.status[positions]),
         usable,
         labels,
+        flags[col.ACCEPTING_NEW_PATIENTS],
     )
     detox_any = any_of([flags[name] for name in col.DETOX_COLUMNS])
     payers_chosen = bool(query.payers)
@@ -462,6 +463,8 @@ def _reasons(
         "distance_miles": distance_miles.tolist(),
         "age": age_hours.tolist(),
         "freshness": labels.tolist(),
+        "accepting": index.flags[col.ACCEPTING_NEW_PATIENTS][chosen].tolist(),
+        "listed": _listed_months(index, chosen),
     }
     person = person_reasons(index, query, chosen, distance_miles)
     out = []
@@ -470,6 +473,15 @@ def _reasons(
         missing = [_REQUIREMENT_WORDS[name] for name, flags in unknown.items() if flags[i]]
         out.append(" · ".join(merge_person_reasons(_row_reasons(row, query, missing), person[i])))
     return out
+
+
+def _listed_months(index: FacilityIndex, chosen: np.ndarray) -> list[str]:
+    """Return each chosen row's listing month ("Jun 2022"), '' where unknown."""
+    listed = index.column_arrays.get(col.LISTED_AT)
+    if listed is None:
+        return [""] * len(chosen)
+    stamps = pd.to_datetime(pd.Series(listed[chosen]), utc=True)
+    return stamps.dt.strftime("%b %Y").fillna("").tolist()
 
 
 def _is(flag: int) -> bool:
@@ -516,6 +528,11 @@ def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
         text = f"no {kind} open{note}"
     elif status != "unknown":
         text = col.STATUS_LABELS.get(status, status).lower()
+    elif _is(row["accepting"]):
+        listed = f", {row['listed']}" if row["listed"] else ""
+        return (
+            f"{kind} not reported; accepting new patients (state listing{listed}) - call to check"
+        )
     else:
         return f"{kind} not reported - call to check"
     if math.isfinite(age):
