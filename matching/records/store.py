@@ -108,6 +108,10 @@ call_log = Table(
     Column("note", Text, nullable=False, default=""),
     Column("logged_at", DateTime, nullable=False),
     _org_column(),
+    # What was asked and how the call ended (matching.directory.call_terms); '' = not recorded.
+    Column("need", String(16), nullable=False, server_default=""),
+    Column("payer", String(16), nullable=False, server_default=""),
+    Column("outcome", String(16), nullable=False, server_default=""),
 )
 
 shortlists = Table(

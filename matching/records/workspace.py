@@ -89,6 +89,11 @@ class CallLog(_Repository):
         """Return the newest logged report per facility, in the availability-report format."""
         return calllog.latest_reports(self.engine, actor=self.actor)
 
+    def export_calls(self, *, tz: str) -> tuple[pd.DataFrame, int]:
+        """Return the organisation's phone calls with need, payer and outcome (times in
+        ``tz``), and how many calls lacked one of them."""
+        return calllog.export_calls(self.engine, tz=tz, actor=self.actor)
+
     def clear_call_log(self) -> int:
         """Delete the organisation's logged reports for good and return how many there were."""
         return calllog.clear_call_log(self.engine, actor=self.actor)
