@@ -176,7 +176,9 @@ def _row_problems(number: int, row: dict[str, str]) -> list[str]:
 def write_call_log(frame: pd.DataFrame) -> str:
     """Return a call log frame as CSV text, ``called_at`` in ISO 8601 with its offset."""
     out = frame[list(LOG_COLUMNS)].copy()
-    out["called_at"] = [stamp.isoformat() for stamp in out["called_at"]]
+    out["called_at"] = [
+        pd.Timestamp(stamp).isoformat(timespec="seconds") for stamp in out["called_at"]
+    ]
     return out.to_csv(index=False, lineterminator="\n")
 
 
