@@ -192,9 +192,11 @@ def estimate(
     need: str,
     payer: str,
     at: datetime,
+    only: Sequence[str] | None = None,
 ) -> OddsReport:
     """Return every facility's chance that a call at ``at`` for ``need`` and ``payer`` ends
-    with a bed offered (see the module docstring)."""
+    with a bed offered (see the module docstring); only for the ids ``only`` when given (the
+    model still learns from the calls to every facility of ``directory``)."""
     if need not in NEEDS:
         raise QueryError(f"need {need!r} is not one of {', '.join(NEEDS)}")
     if payer not in CALL_PAYERS:
@@ -203,8 +205,9 @@ def estimate(
         raise QueryError("the time to estimate for must include its UTC offset")
     calls = calls[calls["facility_id"].isin(set(directory[col.FACILITY_ID]))]
     offered = (calls["outcome"] == "bed_offered").to_numpy()
-    ids = directory[col.FACILITY_ID].astype("str").to_numpy()
-    like, fitted = _like_it(directory, calls, offered, need=need, payer=payer, at=at)
+    scored = directory if only is None else directory[directory[col.FACILITY_ID].isin(only)]
+    ids = scored[col.FACILITY_ID].astype("str").to_numpy()
+    like, fitted = _like_it(directory, scored, calls, offered, need=need, payer=payer, at=at)
     weights = _decay(calls["called_at"], at)
     own_calls = pd.Series(weights).groupby(calls["facility_id"].to_numpy()).sum()
     own_beds = pd.Series(weights * offered).groupby(calls["facility_id"].to_numpy()).sum()
@@ -235,6 +238,7 @@ def estimate(
 
 def _like_it(
     directory: pd.DataFrame,
+    scored: pd.DataFrame,
     calls: pd.DataFrame,
     offered: np.ndarray,
     *,
@@ -242,12 +246,13 @@ def _like_it(
     payer: str,
     at: datetime,
 ) -> tuple[np.ndarray, bool]:
-    """Return the "programs like it" chance for every facility, and whether a model made it."""
-    rows = len(directory)
+    """Return the "programs like it" chance for each ``scored`` facility, and whether a model
+    made it (fit on the calls to every facility of ``directory``)."""
+    rows = len(scored)
     if not _enough(offered):
         rate = (offered.sum() + PRIOR_BED_OFFERED * PRIOR_CALLS) / (len(offered) + PRIOR_CALLS)
         return np.full(rows, float(rate)), False
-    position = pd.Series(np.arange(rows), index=directory[col.FACILITY_ID].astype("str"))
+    position = pd.Series(np.arange(len(directory)), index=directory[col.FACILITY_ID].astype("str"))
     at_rows = position.reindex(calls["facility_id"]).to_numpy()
     train = features(
         directory.iloc[at_rows],
@@ -257,7 +262,7 @@ def _like_it(
     )
     model = _fit(train, offered)
     now = pd.Series([pd.Timestamp(at)] * rows)
-    ask = features(directory, np.full(rows, need), np.full(rows, payer), now)
+    ask = features(scored, np.full(rows, need), np.full(rows, payer), now)
     return model.predict_proba(ask)[:, 1], True
 
 
