@@ -16,7 +16,6 @@ import streamlit as st
 from app_pages import ui
 from app_pages.links import phone_links, plain
 from matching.directory import columns as col
-from matching.render import display
 from matching.directory.call_terms import (
     CALL_PAYERS,
     NEED_LABELS,
@@ -25,6 +24,7 @@ from matching.directory.call_terms import (
     OUTCOME_LABELS,
     PAYER_LABELS,
 )
+from matching.render import display
 from matching.search.callodds import OddsReport, band_text, estimate
 from matching.search.query import SearchQuery
 
