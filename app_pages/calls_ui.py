@@ -159,13 +159,33 @@ def asked_questions(query: SearchQuery | None) -> tuple[str, str]:
 
 
 TABLE_COLUMN = "Call odds"
+LAST_CALL_TABLE_COLUMN = "Last call"
 
 
 def with_odds_column(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
-    """Return the results table with a "Call odds" column after the availability, when known."""
-    if ODDS_COLUMN not in shown.columns:
-        return table
-    at = list(table.columns).index(display.RESULT_AVAILABILITY) + 1
+    """Return the results table with "Call odds" and "Last call" columns after the
+    availability, where there are any."""
     out = table.copy()
-    out.insert(at, TABLE_COLUMN, shown[ODDS_COLUMN].to_numpy())
+    at = list(table.columns).index(display.RESULT_AVAILABILITY) + 1
+    if LAST_CALL_COLUMN in shown.columns and shown[LAST_CALL_COLUMN].ne("").any():
+        out.insert(at, LAST_CALL_TABLE_COLUMN, shown[LAST_CALL_COLUMN].to_numpy())
+    if ODDS_COLUMN in shown.columns:
+        out.insert(at, TABLE_COLUMN, shown[ODDS_COLUMN].to_numpy())
     return out
+
+
+LAST_CALL_COLUMN = "last_call"
+
+
+def with_last_call(frame: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
+    """Return ``frame`` with each facility's newest call note (``last_call_note``,
+    ``last_call_at``) and its text (``last_call``), read only for these facilities."""
+    ids = frame[col.FACILITY_ID].astype("str").tolist()
+    notes = ui.workspace().calls.latest_notes(ids).set_index(col.FACILITY_ID)
+    out = frame.drop(columns=[c for c in ("last_call_note", "last_call_at") if c in frame])
+    found = notes.reindex(ids)
+    out = out.assign(
+        last_call_note=found["last_call_note"].astype("object").fillna("").astype("str").to_numpy(),
+        last_call_at=pd.to_datetime(found["last_call_at"], utc=True).to_numpy(),
+    )
+    return out.assign(**{LAST_CALL_COLUMN: display.last_call_text(out, tz=tz).to_numpy()})

@@ -113,7 +113,7 @@ def run_search() -> Results | None:
     if shown.empty:
         show_no_results(index, query, now=now)
         return None
-    shown = calls_ui.with_call_odds(shown, query, now)
+    shown = calls_ui.with_last_call(calls_ui.with_call_odds(shown, query, now), tz=tz)
     return Results(
         query=query,
         shown=shown,
@@ -196,6 +196,8 @@ def show_cards(results: Results) -> None:
                 f"{plain(details[display.RESULT_DISTANCE])} · {plain(row[col.CITY])}"
             )
             st.markdown(f"**Beds:** {plain(details[display.RESULT_AVAILABILITY])}")
+            if row.get(calls_ui.LAST_CALL_COLUMN):
+                st.caption(f"Last call: {plain(row[calls_ui.LAST_CALL_COLUMN])}")
             if row.get(calls_ui.ODDS_COLUMN):
                 st.caption(f"Call odds: {plain(row[calls_ui.ODDS_COLUMN])}")
             phones = phone_links(("Call", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE]))
@@ -457,6 +459,8 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
         if details[display.RESULT_WEBSITE]:
             st.markdown(safe_link("Website", details[display.RESULT_WEBSITE]))
         st.markdown(f"**Availability:** {plain(details[display.RESULT_AVAILABILITY])}")
+        if row.get(calls_ui.LAST_CALL_COLUMN):
+            st.markdown(f"**Last call:** {plain(row[calls_ui.LAST_CALL_COLUMN])}")
         if row.get(calls_ui.ODDS_COLUMN):
             st.markdown(f"**Call odds:** {plain(row[calls_ui.ODDS_COLUMN])}")
         live_ui.facility_notes(row)

@@ -119,3 +119,29 @@ def test_every_choice_of_the_form_has_words(choice: str) -> None:
     assert said_label(choice)
     status, outcome = status_and_outcome(choice)
     assert (status, outcome) == (("openings", "") if choice == "openings" else ("unknown", choice))
+
+
+def test_the_note_of_a_call_follows_the_facility_to_its_card_and_the_shortlist(
+    store_url: str,
+) -> None:
+    at = _searched(store_url)
+    at.radio(key="results_view_choice").set_value("Cards").run()
+    [first_card, *_] = [b for b in at.button if str(b.key).startswith("open_")]
+    facility_id = str(first_card.key).removeprefix("open_")
+    first_card.click().run()
+    at.selectbox(key="log_status").set_value("openings")
+    [note] = [t for t in at.text_input if t.label == "Note"]
+    note.input("bed available, call back by 5pm")
+    at.button(key="log_submit").click().run()
+    assert not at.exception
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert 'Last call: "bed available, call back by 5pm"' in captions.replace("\\", "")
+    engine = open_engine(store_url)
+    workspace = Workspace(engine, LOCAL)
+    chosen = load_demo_directory().query("facility_id == @facility_id")
+    listed = workspace.shortlists.default_shortlist()
+    workspace.shortlists.add_facilities(listed.id, chosen, origin_label=PLACE)
+    engine.dispose()
+    at.switch_page("app_pages/shortlist.py").run()
+    shown = " ".join(str(m.value) for m in at.markdown).replace("\\", "")
+    assert '**Last call:** "bed available, call back by 5pm"' in shown

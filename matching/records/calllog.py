@@ -259,6 +259,34 @@ def export_calls(engine: Engine, *, tz: str, actor: Actor) -> tuple[pd.DataFrame
     return out, int((~complete).sum())
 
 
+LAST_CALL_COLUMNS: Final = (col.FACILITY_ID, "last_call_note", "last_call_at")
+
+
+def latest_notes(engine: Engine, facility_ids: Sequence[str], *, actor: Actor) -> pd.DataFrame:
+    """Return the newest logged call with a note for each of ``facility_ids`` (those that have
+    one): ``facility_id, last_call_note, last_call_at`` (UTC). Only these notes are unsealed."""
+    wanted = sorted({str(facility_id) for facility_id in facility_ids})
+    if not wanted:
+        return pd.DataFrame(columns=list(LAST_CALL_COLUMNS))
+    statement = (
+        _newest_first(actor, ("facility_id", "note", "reported_at"))
+        .where(call_log.c.facility_id.in_(wanted))
+        .where(call_log.c.note != "")
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    frame = pd.DataFrame(rows, columns=["facility_id", "note", "reported_at"])
+    frame = frame.drop_duplicates("facility_id", keep="first")
+    return pd.DataFrame(
+        {
+            col.FACILITY_ID: frame["facility_id"].astype("str"),
+            "last_call_note": [unseal(engine, note) for note in frame["note"]],
+            "last_call_at": pd.to_datetime(frame["reported_at"]).dt.tz_localize("UTC"),
+        },
+        columns=list(LAST_CALL_COLUMNS),
+    ).reset_index(drop=True)
+
+
 def latest_reports(engine: Engine, *, actor: Actor) -> pd.DataFrame:
     """Return the newest logged report per facility, in the availability-report format."""
     # Without the note: Search reads this on every change of the log, and the notes would only

@@ -23,6 +23,7 @@ default): the repositories here only bind it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +85,10 @@ class CallLog(_Repository):
         given.
         """
         return calllog.call_history(self.engine, facility_id, actor=self.actor)
+
+    def latest_notes(self, facility_ids: Sequence[str]) -> pd.DataFrame:
+        """Return the newest call note of each of ``facility_ids`` that has one, with its time."""
+        return calllog.latest_notes(self.engine, facility_ids, actor=self.actor)
 
     def latest_reports(self) -> pd.DataFrame:
         """Return the newest logged report per facility, in the availability-report format."""

@@ -20,7 +20,7 @@ from matching.render.safe_text import safe_url
 from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 from matching.search.scoring import freshness
 
-_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d+\s*$", re.IGNORECASE)
+_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
 
 # Services worth printing on a shortlist (the rest are on the detail view).
 KEY_SERVICES: Final = (
@@ -43,13 +43,15 @@ KEY_SERVICES: Final = (
 def tel_link(phone: str) -> str:
     """Return a ``tel:`` link for a US phone number ("" when it has no usable number).
 
-    An extension ("x123") is dropped: a dialler cannot use it and the caller is told by voice.
+    An extension ("x123") is kept after a comma ("tel:+19372686511,2188"): a phone's dialler
+    dials the number, pauses and then dials the extension.
     """
+    extension = _EXTENSION_RE.search(str(phone))
     digits = re.sub(r"\D", "", _EXTENSION_RE.sub("", str(phone)))
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) == 10:
-        return f"tel:+1{digits}"
+        return f"tel:+1{digits}" + (f",{extension.group(1)}" if extension else "")
     if len(digits) == 3:  # 988, 911
         return f"tel:{digits}"
     return ""
@@ -149,6 +151,25 @@ def accepting_text(frame: pd.DataFrame) -> pd.Series:
     sources = frame.get(col.SOURCE, pd.Series("", index=frame.index)).map(source_name)
     text = "; accepting new patients (state listing: " + sources + listed + ")"
     return text.where(says, "").astype("str")
+
+
+def last_call_text(frame: pd.DataFrame, *, tz: str | None = None) -> pd.Series:
+    """Return each row's newest call note with when it was said, e.g. '"bed available, call
+    back by 5pm" (Dec 05 14:05 EST)'; '' for rows without one."""
+    if "last_call_note" not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    zone = ZoneInfo(tz) if tz else UTC
+    notes = frame["last_call_note"].fillna("").astype("str")
+    stamps = pd.to_datetime(frame["last_call_at"], utc=True)
+    when = [
+        stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z") if pd.notna(stamp) else ""
+        for stamp in stamps
+    ]
+    texts = [
+        (f'"{note}" ({moment})' if moment else f'"{note}"') if note else ""
+        for note, moment in zip(notes, when, strict=True)
+    ]
+    return pd.Series(texts, index=frame.index, dtype="str")
 
 
 def services_text(row: pd.Series, names: tuple[str, ...] = KEY_SERVICES) -> str:

@@ -185,7 +185,10 @@ def search(
     points, score = _points(fractions, unverified_by, weights, len(positions))
 
     tier = person_priority(index, query, positions, unverified_by)
-    order = np.lexsort((index.id_rank[positions], miles, -score, -tier))
+    # A fresh "no openings" for the bed needed goes below every other row, those not reported
+    # included, until the report is no longer fresh.
+    closed = _closed_lately(index, query, positions, labels)
+    order = np.lexsort((index.id_rank[positions], miles, -score, -tier, closed))
     if top:
         order = order[:top]
     ranked = _Ranked(
@@ -198,6 +201,14 @@ def search(
         unknown={name: unknown[order] for name, unknown in unverified_by.items()},
     )
     return _result_frame(index, query, ranked, total=len(positions), now=now)
+
+
+def _closed_lately(
+    index: FacilityIndex, query: SearchQuery, positions: np.ndarray, labels: np.ndarray
+) -> np.ndarray:
+    """Return which rows have a fresh report of no open bed of the kind needed."""
+    status = status_for_need(index.beds, query, positions, index.status[positions])
+    return (status == "no_openings") & (labels == "fresh")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -538,6 +549,8 @@ def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
     if math.isfinite(age):
         label = row["freshness"]
         text += f", reported {_age_text(age)}" + ("" if label == "fresh" else f" ({label})")
+        if label == "fresh" and status == "no_openings":
+            text += " - listed below the programs not yet reported until this report is older"
     return text
 
 
