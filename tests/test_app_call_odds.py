@@ -138,7 +138,8 @@ def test_the_note_of_a_call_follows_the_facility_to_its_card_and_the_shortlist(
     assert 'Last call: "bed available, call back by 5pm"' in captions.replace("\\", "")
     engine = open_engine(store_url)
     workspace = Workspace(engine, LOCAL)
-    chosen = load_demo_directory().query("facility_id == @facility_id")
+    demo = load_demo_directory()
+    chosen = demo[demo["facility_id"] == facility_id]
     listed = workspace.shortlists.default_shortlist()
     workspace.shortlists.add_facilities(listed.id, chosen, origin_label=PLACE)
     engine.dispose()
