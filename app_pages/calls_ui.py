@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages import ui
 from app_pages.links import phone_links, plain
+from app_pages.search_form import current_form, to_query
 from matching.directory import columns as col
 from matching.directory.call_terms import (
     CALL_PAYERS,
@@ -24,6 +25,7 @@ from matching.directory.call_terms import (
     OUTCOME_LABELS,
     PAYER_LABELS,
 )
+from matching.errors import LocationError, QueryError
 from matching.render import display
 from matching.search.callodds import OddsReport, band_text, estimate
 from matching.search.query import SearchQuery
@@ -189,3 +191,16 @@ def with_last_call(frame: pd.DataFrame, *, tz: str | None = None) -> pd.DataFram
         last_call_at=pd.to_datetime(found["last_call_at"], utc=True).to_numpy(),
     )
     return out.assign(**{LAST_CALL_COLUMN: display.last_call_text(out, tz=tz).to_numpy()})
+
+
+def with_odds_of_last_search(view: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """Return a shortlist view with call odds for the need and payer of the search on the
+    Search page (none when there is no search, or it no longer reads)."""
+    form = current_form()
+    if form is None:
+        return view
+    try:
+        query = to_query(form)
+    except (LocationError, QueryError):
+        return view
+    return with_call_odds(view, query, now)

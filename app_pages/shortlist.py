@@ -28,6 +28,7 @@ def main() -> None:
     view = shortlist.shortlist_view(items, ui.active_directory())
     if not view.empty:
         view = calls_ui.with_last_call(view, tz=ui.browser_timezone())
+        view = calls_ui.with_odds_of_last_search(view, ui.now())
     table = exports.shortlist_table(view, now=ui.now(), tz=ui.browser_timezone())
     if items.empty:
         st.info("This shortlist is empty. Select facilities on the Search page and add them here.")
@@ -115,6 +116,9 @@ def show_item(
         st.markdown(f"**Availability:** {plain(record[exports.AVAILABILITY])}")
         if record[exports.LAST_CALL]:
             st.markdown(f"**Last call:** {plain(record[exports.LAST_CALL])}")
+        odds = view[calls_ui.ODDS_COLUMN].iloc[position] if calls_ui.ODDS_COLUMN in view else ""
+        if odds:
+            st.caption(f"Call odds: {plain(odds)}")
         if record[exports.SERVICES]:
             st.caption(plain(record[exports.SERVICES]))
         st.caption(f"Listing: {plain(record[exports.LISTING])}")

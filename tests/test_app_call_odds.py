@@ -146,3 +146,6 @@ def test_the_note_of_a_call_follows_the_facility_to_its_card_and_the_shortlist(
     at.switch_page("app_pages/shortlist.py").run()
     shown = " ".join(str(m.value) for m in at.markdown).replace("\\", "")
     assert '**Last call:** "bed available, call back by 5pm"' in shown
+    # The shortlist carries the odds too, for the need and payer of the search on Search.
+    odds = [str(c.value) for c in at.caption if str(c.value).startswith("Call odds:")]
+    assert odds and "1 to this one" in odds[0] and "for residential" in odds[0]
