@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from ladders_sample import ladders_bytes
 
 from matching.directory import columns as col
 from matching.errors import ImportFormatError
@@ -23,40 +24,17 @@ from matching.search.scoring import ACCEPTING_NEW_PATIENTS_FRACTION, availabilit
 
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 LADDERS = REAL_DATA / "bloom-works_ownpath" / "ladders_2023-04-13.csv"
-HEADER = (
-    "AcceptingNewPatients,AccountID,AccountName,DisplayName,AddressOneLine,HideAddress,Phone,"
-    "Website,Fees,LanguagesSpoken,PopulationServed,SubstanceUseServices,"
-    "OpioidTreatmentPrograms,OffersTelehealth,ActiveSUDLicense,"
-    "ProviderDirectoryFormModifiedDate,lat,lon"
-)
-ROWS = [
-    # A detox + residential program accepting new patients, listed in winter (MST, UTC-7).
-    'yes,A1,Peak Detox LLC,Peak Detox,"1245 East Colfax Avenue, Suite 203, Denver, Colorado '
-    '80218",0,(303) 555-0101,,Medicaid; Self Pay,English; Spanish,Men; Women,'
-    "Clinically Managed Residential Detoxification; Clinically Managed High Intensity "
-    "Residential Services,0,,1,1/15/2023 9:00 AM,39.7403,-104.9711",
-    # DUI classes only: says nothing about any level of care; no fees listed: payers unknown.
-    ',A2,Road Safe,Road Safe,"2531 Airport Road, Colorado Springs, CO 80910",0,(719) 555-0102,'
-    ",,,,DUI/DWI,0,No Telehealth Available,0,6/28/2022 5:27 PM,38.8171,-104.7557",
-    # Withheld address.
-    ",A3,Virtual Care,Virtual Care,Please contact this provider directly for location,1,"
-    "(720) 555-0103,,Self Pay,English,,Outpatient,0,Telehealth Only,1,6/1/2022 8:00 AM,,",
-]
-
-
-def _ladders_bytes(rows: list[str] = ROWS) -> bytes:
-    return ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
 
 
 @pytest.fixture(scope="module")
 def small() -> pd.DataFrame:
-    result = import_bytes(_ladders_bytes(), "ladders.csv")
+    result = import_bytes(ladders_bytes(), "ladders.csv")
     assert result.report.format == "co-ladders"
     return result.frame.set_index(col.FACILITY_ID)
 
 
 def test_the_feed_is_detected_and_a_withheld_address_is_counted_not_placed() -> None:
-    result = import_bytes(_ladders_bytes(), "ladders.csv")
+    result = import_bytes(ladders_bytes(), "ladders.csv")
     assert result.report.rows_read == 3 and result.report.rows_imported == 2
     assert result.report.rejected_count == 0
     assert any("HideAddress = 1" in note and "rows 3" in note for note in result.report.notes)
