@@ -72,6 +72,12 @@ def _add_import_command(commands: argparse._SubParsersAction) -> None:
         help="name the column of a canonical field (repeatable), e.g. name=AccountName or "
         "address_line=AddressOneLine for a one-line address",
     )
+    imp.add_argument(
+        "--into",
+        metavar="DIRECTORY",
+        help="merge into this canonical directory instead of writing the file alone: a row "
+        "that is the same facility updates it, new ones are added, ambiguous ones left out",
+    )
     imp.set_defaults(handler=_run_import)
 
 
@@ -185,8 +191,17 @@ def _run_import(args: argparse.Namespace) -> int:
     result = import_file(
         args.source, fmt=args.format, locating=locating, column_map=_column_map(args.map)
     )
-    write_directory(result.frame, args.out)
+    frame = result.frame
+    if args.into:
+        from matching.directory.io import read_directory
+        from matching.live.merge import merge_listings
+
+        merged = merge_listings(read_directory(args.into), frame)
+        frame = merged.frame
+    write_directory(frame, args.out)
     _say(result.report.summary_text())
+    if args.into:
+        _say(merged.summary_text())
     return 0
 
 
