@@ -356,7 +356,9 @@ def review_letter(text: str, language: str = "auto") -> LetterReview:
         raise ValueError(f"letter language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     text = unicodedata.normalize("NFC", text)
     folded = text.translate(_FOLD)
-    detected: Language = detect_language(text) if language == "auto" else language  # type: ignore[assignment]
+    detected: Language = (
+        detect_language(text) if language == "auto" else "es" if language == "es" else "en"
+    )
     languages: tuple[Language, ...] = ("en", "es") if language == "auto" else (detected,)
     hits: list[_Hit] = []
     for lang in languages:

@@ -35,7 +35,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"\b(?:tu )?(?:siempre|cada vez que) (?:me |nos |te |le |lo |la )?"
         r"(?!has sido|eres|puedes|\w+ras\b|te )\w+(?:as|es)\b",
         '"Always" ("siempre") invites an argument about the exceptions.',
-        'Nombra una vez: "El <dia>, cuando tu ..., yo senti ..."',
+        'Nombra una vez: "El <día>, cuando tú ..., yo sentí ..."',
     ),
     (
         "nunca_es",
@@ -44,7 +44,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"(?!estas sol[oa]s?\b|\w+ras\b|(?:olvides|dudes|dejes|pierdas|pienses|creas|sientas|temas"
         r"|es tarde)\b)\w+(?:as|es)\b",
         '"Never" ("nunca") invites an argument about the exceptions.',
-        'Di lo que extranas: "Extrano los dias en que nosotros ..."',
+        'Di lo que extrañas: "Extraño los días en que nosotros ..."',
     ),
     (
         "culpa_es",
@@ -52,7 +52,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"\b(?:(?:es|fue|todo es|todo fue|esto es) )?(?:por )?(?:tu culpa|culpa tuya)\b"
         r"|\b(?:todo|esto) (?:es|fue|pasa) por ti\b|\btu (?:hiciste|causaste) esto\b",
         "Blame makes the listener defend instead of hear.",
-        'Di como te afecto: "Cuando paso ..., me senti asustada y sola."',
+        'Di cómo te afectó: "Cuando pasó ..., me sentí asustada y sola."',
     ),
     (
         "me_haces_es",
@@ -60,7 +60,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"\bme (?:haces|hiciste|has hecho|obligas a|obligaste a) (?:llorar|sufrir|sentir|"
         r"perder|odiar|enfermar|gritar|mentir)\w*\b",
         "It puts your feelings on them as a charge.",
-        'Habla de lo que sientes: "Yo me senti ... cuando ..."',
+        'Habla de lo que sientes: "Yo me sentí ... cuando ..."',
     ),
     (
         "arruinaste_es",
@@ -69,7 +69,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\b(?:(?:me|nos|le|les) )?(?:arruinaste|destruiste|destrozaste|jodiste)\b"
         r"|\b(?:me|nos) (?:estas|esta) (?:matando|destruyendo|arruinando)\b",
         "A verdict on them, not a description of what happened.",
-        'Describe el momento: "El <dia>, ... y me dolio mucho."',
+        'Describe el momento: "El <día>, ... y me dolió mucho."',
     ),
     (
         "deberias_es",
@@ -111,7 +111,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\bme averguenzo de ser tu\b"
         r"|\bno (?:te )?mereces (?:a tus|a tu|a esta|a nosotros|nuestro|nuestra|mi|el amor)\b",
         "Rejection closes the door you want them to walk through today.",
-        'Deja la puerta abierta: "Si dices que no hoy, yo ... y te seguire queriendo."',
+        'Deja la puerta abierta: "Si dices que no hoy, yo ... y te seguiré queriendo."',
     ),
     (
         "desprecio_es",
@@ -130,7 +130,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\bhacerte (?:la|el) victima\b|\blo unico que sabes\b"
         r"|\b(?:me|nos) (?:canse|cansamos|tienes cansad[oa]s?) (?:de ti|de tus|de tu|con tus)\b",
         "Contempt tells them they are worthless; people who feel worthless keep using.",
-        'Describe lo que viste y sentiste: "Cuando vi ..., se me rompio el corazon."',
+        'Describe lo que viste y sentiste: "Cuando vi ..., se me rompió el corazón."',
     ),
     (
         "verguenza_es",
@@ -146,7 +146,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\btodos (?:lo saben|hablan de ti)\b|\bdeshonra\b"
         r"|\b(?:me|nos) averguenza (?:decir|que|ser|verte|tenerte)\b",
         "Shame makes people hide; hiding is how addiction survives.",
-        'Di lo que paso y lo que esperas: "El <dia> ... Quiero que sanemos juntos."',
+        'Di lo que pasó y lo que esperas: "El <día> ... Quiero que sanemos juntos."',
     ),
     (
         "amenaza_es",
@@ -159,7 +159,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\b(?:vas a|acabaras|terminaras) (?:terminar |acabar )?(?:muert[oa]|en la carcel|"
         r"en la calle|sol[oa]|en el cementerio)\b",
         "A threat said in anger sounds like punishment, and people dig in against punishment.",
-        'Di con calma lo que haras: "Si rechazas la ayuda hoy, yo ya no ..."',
+        'Di con calma lo que harás: "Si rechazas la ayuda hoy, yo ya no ..."',
     ),
     (
         "hostilidad_es",
@@ -173,7 +173,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\b(?:no|ya no) (?:soy|somos) tu (?:banco|cajero|sirvienta|criada|esclav[oa])\b"
         r"|\bharto de limpiar\b|\bharta de limpiar\b",
         "Hostility or coldness is heard as rejection, and rejection makes refusing easier.",
-        'Di el dolor que hay debajo: "Te extrano y tengo miedo de perderte."',
+        'Di el dolor que hay debajo: "Te extraño y tengo miedo de perderte."',
     ),
     (
         "juicio_es",
@@ -187,7 +187,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"(?:,? (?:y )?(?:tu )?(?:mientes|robas|manipulas|enga[nñ]as))*"
         r"\b(?! (?:cuando|porque))",
         "A judgement of their character starts an argument instead of a conversation.",
-        'Describe un momento y lo que sentiste: "El <dia>, cuando tu ..., yo senti ..."',
+        'Describe un momento y lo que sentiste: "El <día>, cuando tú ..., yo sentí ..."',
     ),
     (
         "enojo_es",
@@ -205,14 +205,14 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\b(?:vas a|lo vas a) perder(?:lo)? todo\b|\bperderas (?:todo|a tus \w+|a tu familia)\b"
         r"|\bo nos pierdes\b|\bo me pierdes\b",
         "An ultimatum or a prophecy of loss sounds like punishment, not a plan.",
-        'Di con calma lo que haras: "Si rechazas la ayuda hoy, yo ..."',
+        'Di con calma lo que harás: "Si rechazas la ayuda hoy, yo ..."',
     ),
     (
         "insulto_es",
         "insult",
         r"\b(?:" + "|".join(sorted(INSULTS_ES, key=len, reverse=True)) + r")\b",
         "A label shames; shame keeps people using.",
-        'Habla de la enfermedad y de la persona: "Se que esto no es quien eres."',
+        'Habla de la enfermedad y de la persona: "Sé que esto no es quien eres."',
     ),
 )
 
@@ -237,7 +237,7 @@ LOVE_ES: Final = (
 
 MISSING_INSTANCE_ES: Final = (
     "Add one specific instance — a day, a date or an occasion "
-    '("La Navidad pasada, tu ...") — so it is about what happened, not who they are.'
+    '("La Navidad pasada, tú ...") — so it is about what happened, not who they are.'
 )
 MISSING_LOVE_ES: Final = (
     'Say your love or concern in plain words ("Te quiero y tengo miedo por ti").'
