@@ -19,7 +19,7 @@ def test_zip_99999_suggests_no_far_away_zip_and_says_so():
     message = str(raised.value)
     assert message.startswith("ZIP 99999 does not exist.")
     assert "Nearby valid ZIPs" not in message
-    assert "No valid ZIP is close to it (ZIPs starting with 999 are in AK)" in message
+    assert "No valid ZIP is close to it (ZIPs starting with 999 are in Alaska)" in message
 
 
 def test_a_typo_next_to_real_zips_still_gets_them():

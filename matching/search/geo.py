@@ -280,11 +280,16 @@ def _zip_suggestion(zip_code: str) -> str:
     )[:3]
     if nearby:
         return f" Nearby valid ZIPs: {', '.join(sorted(nearby))}."
-    states = " or ".join(sorted({entry.state for entry in valid}))
+    states = " or ".join(sorted({_state_name(entry.state) for entry in valid}))
     return (
         f" No valid ZIP is close to it (ZIPs starting with {prefix} are in {states}); check the "
         f"number. {FORMS_HINT}"
     )
+
+
+def _state_name(code: str) -> str:
+    found = us.states.lookup(code)
+    return found.name if found is not None else code
 
 
 def _resolve_city(city: str, state: str) -> Location:
