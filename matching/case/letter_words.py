@@ -63,6 +63,7 @@ VERDICTS_EN: Final = frozenset(
         "poison", "liar", "loser", "failure", "disappointment", "embarrassment", "burden",
         "joke", "mess", "nothing", "junkie", "addict", "monster", "animal", "drunk", "bitch",
         "jerk", "bastard", "asshole", "hypocrite", "nightmare", "menace", "danger", "lost cause",
+        "dead weight",
     }
 )  # fmt: skip
 # Verdicts harsh enough to count in the past tense too ("you were cruel"); other past-tense
@@ -138,8 +139,8 @@ VERDICTS_ES: Final = INSULTS_ES | gendered(
     "peligro", "pesadilla", "insoportable", "cinico", "frio", "desalmado", "ingrato",
 ) | frozenset(
     {
-        "caso perdido", "mala persona", "mal hijo", "mala hija", "mal padre", "mala madre",
-        "mal hermano", "mala hermana", "mal ejemplo",
+        "caso perdido", "peso muerto", "mala persona", "mal hijo", "mala hija", "mal padre",
+        "mala madre", "mal hermano", "mala hermana", "mal ejemplo",
     }
 )  # fmt: skip
 # Hostile-tone words for a sentence said to them (see HOSTILE_EN).

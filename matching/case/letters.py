@@ -210,6 +210,8 @@ RULES: Final[tuple[LetterRule, ...]] = (
         r"|\bi (?:don't|do not) (?:even )?care\b"
         r"|\b(?:don't|do not) (?:even )?(?:know|recognize) (?:who )?you (?:are )?any ?more\b"
         r"|\b(?:don't|do not|never) (?:bother|ever) (?:calling|coming|contacting|talking|asking)\b"
+        r"|\b(?:don't|do not|no longer) recognize you\b"
+        r"|\bsomeone i (?:don't|do not) (?:know|recognize)\b"
         r"|\byou(?:'ll| will)? (?:deserve|deserved) (?:it|this|what)\b"
         r"|\byour own (?:doing|choice)\b"
         r"|\b(?:thrown|throwing|throw) (?:your life|it all|everything) away\b|\bhow low\b"
@@ -224,6 +226,8 @@ RULES: Final[tuple[LetterRule, ...]] = (
         r"|\bhow dare you\b|\bdon'?t you dare\b|\byou have no (?:shame|respect|heart|conscience)\b"
         r"|\b(?:acting|act|behaving) like a (?:child|baby|kid|teenager|brat|animal)\b"
         r"|\bwasting my (?:life|time|money) on you\b"
+        r"|\bshut up\b|\bget lost\b|\bgo to hell\b|\beverything you touch\b"
+        r"|\byou (?:destroy|ruin|wreck) everything\b"
         r"|\byou \w+ (?:every (?:single )?day|all the time|constantly)\b",
         "A judgement of their character starts an argument instead of a conversation.",
         'Describe one moment and your feeling: "On <day>, when you ..., I felt ..."',
@@ -414,7 +418,8 @@ def _rule_hits(folded: str, language: Language) -> list[_Hit]:
 # Words for what they are going through, said with compassion, not as a verdict.
 _SUFFERING: Final = SUFFERING_EN | SUFFERING_ES
 _ABOUT_THEM = re.compile(
-    r"\byou(?P<verb>'re| are| were|'ve become| have become| became| seem| sound| act)\b"
+    r"\byou(?P<verb>'re| are| were|'ve become| have become| became| seem| sound| act"
+    r"|'ve turned into| have turned into| turned into)\b"
     r"(?P<rest>(?:\s+[\w'-]+){1,4})",
     re.IGNORECASE,
 )

@@ -16,6 +16,7 @@ from matching.case.letter_words import INSULTS_ES
 # "eres", "estas", "te has vuelto", "te volviste", "sigues siendo": what follows is a verdict.
 YOU_ARE_ES: Final = (
     r"\b(?:(?:tu|usted) )?(?:eres|estas|te has vuelto|te volviste|te estas volviendo"
+    r"|te has convertido en|te convertiste en"
     r"|sigues siendo|has sido|fuiste|eras)\b"
 )
 _DAYS = r"(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
@@ -26,6 +27,11 @@ _MONTHS = (
 _FAMILY = (
     r"(?:hijo|hija|hermano|hermana|padre|madre|esposo|esposa|marido|mujer|nieto|nieta|familia)"
 )
+# "Siempre tendras un lugar aqui": the future is a promise, not a reproach.
+_FUTURES = (
+    r"(?:tendras|podras|seras|estaras|haras|sabras|vendras|saldras|querras|diras|contaras"
+    r"|encontraras|tendremos)\b"
+)
 _KIDS = r"(?:a )?(?:tus|los|mis|nuestros) (?:hijos|ni[nñ]os|nietos|hijas)|a tu (?:hijo|hija|bebe)"
 
 RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
@@ -33,7 +39,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         "siempre_es",
         "absolute",
         r"\b(?:tu )?(?:siempre|cada vez que) (?:me |nos |te |le |lo |la )?"
-        r"(?!has sido|eres|puedes|\w+ras\b|te )\w+(?:as|es)\b",
+        r"(?!has sido|eres|puedes|te |" + _FUTURES + r")\w+(?:as|es)\b",
         '"Always" ("siempre") invites an argument about the exceptions.',
         'Nombra una vez: "El <día>, cuando tú ..., yo sentí ..."',
     ),
@@ -41,7 +47,9 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         "nunca_es",
         "absolute",
         r"\b(?:tu )?(?:nunca|jamas) (?:me |nos |te |le |lo |la )?"
-        r"(?!estas sol[oa]s?\b|\w+ras\b|(?:olvides|dudes|dejes|pierdas|pienses|creas|sientas|temas"
+        r"(?!estas sol[oa]s?\b|"
+        + _FUTURES
+        + r"|(?:olvides|dudes|dejes|pierdas|pienses|creas|sientas|temas"
         r"|es tarde)\b)\w+(?:as|es)\b",
         '"Never" ("nunca") invites an argument about the exceptions.',
         'Di lo que extrañas: "Extraño los días en que nosotros ..."',
@@ -85,7 +93,9 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\bsi de verdad (?:me|nos|les|la|lo) (?:quisieras|amaras|importara)\b"
         r"|\belegiste (?:las drogas|la droga|drogarte|la heroina|esto)\b"
         r"|\bsolo piensas en ti\b|\bsolo te importas tu\b"
-        r"|\bpor (?:tu|tus) (?:adiccion|vicio|vicios|drogas|borracheras)\b",
+        r"|\bpor (?:tu|tus) (?:adiccion|vicio|vicios|drogas|borracheras)\b"
+        r"|\b(?:todo lo que tocas|lo) (?:destruyes|arruinas)\b"
+        r"|\b(?:destruyes|arruinas|echas a perder) todo\b",
         "It treats addiction as a choice they could simply stop making, and asks them to defend.",
         'Di lo que deseas: "Quiero que recibas la ayuda que hace posible dejarlo."',
     ),
@@ -108,7 +118,8 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\bya no cuentes con(?:migo| nosotros)\b|\bterminamos contigo\b"
         r"|\bse acabo\b(?!\s+(?:el|la|los|las|mi|su|tu)\b)"
         r"|\b(?:he|hemos) terminado contigo\b|\bcaso perdido\b"
-        r"|\bme averguenzo de ser tu\b"
+        r"|\bme averguenzo de ser tu\b|\bya no (?:se|sabemos) quien eres\b"
+        r"|\bno te molestes en (?:volver|regresar|llamar|venir|buscarnos|buscarme)\b"
         r"|\bno (?:te )?mereces (?:a tus|a tu|a esta|a nosotros|nuestro|nuestra|mi|el amor)\b",
         "Rejection closes the door you want them to walk through today.",
         'Deja la puerta abierta: "Si dices que no hoy, yo ... y te seguiré queriendo."',
@@ -125,6 +136,7 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|\btus (?:mentiras|excusas|estupideces|tonterias|porquerias|dramas)\b"
         r"|\bdesperdicio de (?:vida|espacio|tiempo)\b|\bno tienes (?:verguenza|corazon|respeto)\b"
         r"|\bno (?:te )?reconozco\b|\bcomo te atreves\b"
+        r"|\b(?:callate|largate)\b|\b(?:me|nos) (?:das|dais) (?:pena|lastima)\b"
         r"|\bque asco\b|\basco (?:me|nos) (?:da|das|dan)\b|\bno tienes (?:remedio|arreglo)\b"
         r"|\bno como tu\b|\bigual(?:ito|ita)? (?:a|que) tu (?:padre|madre|tio|tia)\b"
         r"|\bhacerte (?:la|el) victima\b|\blo unico que sabes\b"
@@ -144,7 +156,8 @@ RULES_ES: Final[tuple[tuple[str, str, str, str, str], ...]] = (
         r"|has humillado|deshonraste|has deshonrado)\b"
         r"|\b(?:me|nos) (?:averguenzo|avergonzamos) de ti\b|\bla verguenza de\b"
         r"|\btodos (?:lo saben|hablan de ti)\b|\bdeshonra\b"
-        r"|\b(?:me|nos) averguenza (?:decir|que|ser|verte|tenerte)\b",
+        r"|\b(?:me|nos) averguenza (?:decir|que|ser|verte|tenerte)\b"
+        r"|\bavergonzad[oa]s? de ti\b",
         "Shame makes people hide; hiding is how addiction survives.",
         'Di lo que pasó y lo que esperas: "El <día> ... Quiero que sanemos juntos."',
     ),
