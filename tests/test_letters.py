@@ -234,3 +234,13 @@ def test_the_word_lists_do_not_depend_on_vader():
 
     source = Path(letters.__file__).read_text(encoding="utf-8")
     assert "vader" not in source.lower()
+
+
+def test_the_spanish_rules_table_shows_plain_words_not_patterns():
+    from matching.case.letters import rules_table
+
+    rows = rules_table("es")
+    assert len(rows) == len(RULES_ES) + 3
+    for row in rows:
+        for cell in row.values():
+            assert not any(mark in cell for mark in ("\\b", "(?:", "\\w", "|", "[^")), cell
