@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import live_ui, person_ui, ui
+from app_pages import calls_ui, live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
 from app_pages.search_form import current_form, remember, search_form, to_query
 from matching.directory import columns as col
@@ -113,10 +113,11 @@ def run_search() -> Results | None:
     if shown.empty:
         show_no_results(index, query, now=now)
         return None
+    shown = calls_ui.with_last_call(calls_ui.with_call_odds(shown, query, now), tz=tz)
     return Results(
         query=query,
         shown=shown,
-        table=display.results_table(shown, now=now, tz=tz),
+        table=calls_ui.with_odds_column(display.results_table(shown, now=now, tz=tz), shown),
         total=shown.attrs["total_matches"],
         now=now,
         tz=tz,
@@ -158,6 +159,7 @@ def show_results(results: Results) -> list[int]:
     if results.total > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
     person_ui.results_notes(results.shown, results.query, results.now)
+    calls_ui.show_call_first(results.shown)
     st.session_state.setdefault("results_view", default_view())
     view = st.radio(
         "Show results as",
@@ -189,6 +191,10 @@ def show_cards(results: Results) -> None:
                 f"{plain(details[display.RESULT_DISTANCE])} · {plain(row[col.CITY])}"
             )
             st.markdown(f"**Beds:** {plain(details[display.RESULT_AVAILABILITY])}")
+            if row.get(calls_ui.LAST_CALL_COLUMN):
+                st.caption(f"Last call: {plain(row[calls_ui.LAST_CALL_COLUMN])}")
+            if row.get(calls_ui.ODDS_COLUMN):
+                st.caption(f"Call odds: {plain(row[calls_ui.ODDS_COLUMN])}")
             phones = phone_links(("Call", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE]))
             if phones:
                 st.markdown(phones)
@@ -428,7 +434,9 @@ def show_details(results: Results, facility_id: str, *, in_card: bool) -> None:
                 table = display.history_table(history, tz=results.tz)
                 st.dataframe(table, hide_index=True, width="stretch")
         with log_tab:
-            log_call_form(facility_id, row[col.NAME], now=results.now, tz=results.tz)
+            log_call_form(
+                facility_id, row[col.NAME], now=results.now, tz=results.tz, query=results.query
+            )
 
 
 def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
@@ -446,6 +454,10 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
         if details[display.RESULT_WEBSITE]:
             st.markdown(safe_link("Website", details[display.RESULT_WEBSITE]))
         st.markdown(f"**Availability:** {plain(details[display.RESULT_AVAILABILITY])}")
+        if row.get(calls_ui.LAST_CALL_COLUMN):
+            st.markdown(f"**Last call:** {plain(row[calls_ui.LAST_CALL_COLUMN])}")
+        if row.get(calls_ui.ODDS_COLUMN):
+            st.markdown(f"**Call odds:** {plain(row[calls_ui.ODDS_COLUMN])}")
         live_ui.facility_notes(row)
         if row[col.AVAILABILITY_SOURCE]:
             st.caption(f"Source: {plain(row[col.AVAILABILITY_SOURCE])}")
@@ -459,18 +471,21 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
             st.caption(f"Listed services: {plain(row[col.SERVICES])}")
 
 
-def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> None:
+def log_call_form(
+    facility_id: str, name: str, *, now: datetime, tz: str, query: SearchQuery | None = None
+) -> None:
     """Show the form that logs what a facility said; save it and rerun so the ranking uses it."""
     with st.form("log_call", clear_on_submit=True):
         # No default: the person picks what was said, so a hurried save never records "openings".
-        status = st.selectbox(
+        choice = st.selectbox(
             "What did they say?",
-            col.AVAILABILITY_STATUSES,
+            calls_ui.SAID_CHOICES,
             index=None,
             placeholder="Pick what they said",
-            format_func=col.STATUS_LABELS.__getitem__,
+            format_func=calls_ui.said_label,
             key="log_status",
         )
+        need, payer = calls_ui.asked_questions(query)
         beds_left, beds_right = st.columns(2)
         detox_beds = beds_left.number_input(
             "Detox beds open", min_value=0, max_value=1000, value=None, key="log_detox_beds"
@@ -492,13 +507,17 @@ def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> Non
         note = st.text_input("Note", placeholder="e.g. call back after 6 pm to confirm")
         if not st.form_submit_button("Save the call", icon=":material/call:", key="log_submit"):
             return
-        if status is None:
+        if choice is None:
             st.error("Pick what they said (openings, no openings, ...); nothing was saved.")
             return
+        status, outcome = calls_ui.status_and_outcome(choice)
         try:
             report = calllog.CallReport(
                 facility_id=facility_id,
                 availability_status=status,
+                need=need,
+                payer=payer,
+                outcome=outcome,
                 beds_open_detox=None if detox_beds is None else int(detox_beds),
                 beds_open_residential=None if residential_beds is None else int(residential_beds),
                 reported_at=datetime.combine(call_day, call_time, ZoneInfo(tz)),

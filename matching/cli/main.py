@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from matching.cli.calls import add_call_commands
 from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_live_commands(commands)
     _add_search_command(commands)
     add_team_commands(commands)
+    add_call_commands(commands)
     return parser
 
 

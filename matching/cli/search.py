@@ -72,7 +72,7 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
         co_occurring=args.co_occurring,
     )
     now = now or datetime.now(UTC)
-    index = FacilityIndex(_load_directory(args.data, now, demo=getattr(args, "demo", False)))
+    index = FacilityIndex(load_directory(args.data, now, demo=getattr(args, "demo", False)))
     # Only the rows shown are built (reasons and all); the total comes with them.
     results = search(index, query, now=now, top=args.top)
     if args.format == "csv":
@@ -83,7 +83,8 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
     return format_table(results, query, total=results.attrs["total_matches"], hints=hints, now=now)
 
 
-def _load_directory(path: str | None, now: datetime, *, demo: bool = False) -> pd.DataFrame:
+def load_directory(path: str | None, now: datetime, *, demo: bool = False) -> pd.DataFrame:
+    """Return the directory a command reads: ``path``, the demo set, or the shipped one."""
     if path:
         return read_directory(path)
     if demo:

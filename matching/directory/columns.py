@@ -173,9 +173,13 @@ BEDS_OPEN_YOUTH: Final = "beds_open_youth"
 # marks it expired (NA = unknown).
 LICENSE_EXPIRES: Final = "license_expires"
 LICENSE_EXPIRED: Final = "license_expired"
+# A state listing's own availability signal (Colorado's LADDERS "AcceptingNewPatients"): yes or
+# unknown (NA), never a no; as old as the row's listed_at.
+ACCEPTING_NEW_PATIENTS: Final = "accepting_new_patients"
 EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES, BEDS_OPEN_YOUTH) + (
     LICENSE_EXPIRES,
     LICENSE_EXPIRED,
+    ACCEPTING_NEW_PATIENTS,
 )
 ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + SECOND_ROUND_COLUMNS + EXTRA_COLUMNS
 
@@ -218,6 +222,7 @@ DTYPES: Final[dict[str, str]] = {
     BEDS_OPEN_YOUTH: "Int64",
     LICENSE_EXPIRES: "datetime64[ns, UTC]",
     LICENSE_EXPIRED: "boolean",
+    ACCEPTING_NEW_PATIENTS: "boolean",
 }
 
 # Plain words for each service column, for tables, detail views and exports.

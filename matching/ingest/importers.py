@@ -170,7 +170,8 @@ def _import(
         else BY_NAME[chosen].reader(data, filename)
     )
     report_progress(0.5, "Mapping services")
-    report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
+    report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table) + raw.withheld)
+    report.notes.extend(raw.notes)
     frame = build_table(raw, chosen, filename, report, load_mapping())
     if not has_location(frame).all():
         report_progress(0.8, "Locating facilities without coordinates")

@@ -20,7 +20,7 @@ from matching.render.safe_text import safe_url
 from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 from matching.search.scoring import freshness
 
-_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d+\s*$", re.IGNORECASE)
+_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
 
 # Services worth printing on a shortlist (the rest are on the detail view).
 KEY_SERVICES: Final = (
@@ -43,13 +43,15 @@ KEY_SERVICES: Final = (
 def tel_link(phone: str) -> str:
     """Return a ``tel:`` link for a US phone number ("" when it has no usable number).
 
-    An extension ("x123") is dropped: a dialler cannot use it and the caller is told by voice.
+    An extension ("x123") is kept after a comma ("tel:+19372686511,2188"): a phone's dialler
+    dials the number, pauses and then dials the extension.
     """
+    extension = _EXTENSION_RE.search(str(phone))
     digits = re.sub(r"\D", "", _EXTENSION_RE.sub("", str(phone)))
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) == 10:
-        return f"tel:+1{digits}"
+        return f"tel:+1{digits}" + (f",{extension.group(1)}" if extension else "")
     if len(digits) == 3:  # 988, 911
         return f"tel:{digits}"
     return ""
@@ -110,6 +112,7 @@ def availability_text(
     residential_beds = frame[col.BEDS_OPEN_RESIDENTIAL].tolist()
     stamp_list, hour_list, label_list = stamps.tolist(), hours.tolist(), labels.tolist()
     by_sex = frame[[name for name in _BY_SEX_COLUMNS if name in frame.columns]]
+    accepting = accepting_text(frame).tolist()
     for position in range(len(frame)):
         status = str(statuses[position] or "unknown")
         beds = _beds_text(detox_beds[position], residential_beds[position]) + by_sex_text(
@@ -117,7 +120,7 @@ def availability_text(
         )
         stamp = stamp_list[position]
         if status == "unknown" and not beds:
-            texts.append("Not reported - call to check")
+            texts.append("Not reported - call to check" + accepting[position])
             continue
         head = col.STATUS_LABELS.get(status, status)
         if beds:
@@ -131,6 +134,41 @@ def availability_text(
             continue
         age = age_text(float(hour_list[position]))
         texts.append(f"{head} - reported {when}, {age} ({label_list[position]})")
+    return pd.Series(texts, index=frame.index, dtype="str")
+
+
+def accepting_text(frame: pd.DataFrame) -> pd.Series:
+    """Return "; accepting new patients (state listing: <source>, <month>)" where a state listing
+    says so, '' elsewhere (the listing's own signal, as old as the listing; never a "no")."""
+    if col.ACCEPTING_NEW_PATIENTS not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    says = frame[col.ACCEPTING_NEW_PATIENTS].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    listed = (
+        pd.to_datetime(frame.get(col.LISTED_AT, pd.Series(pd.NaT, index=frame.index)), utc=True)
+        .dt.strftime(", %b %Y")
+        .fillna("")
+    )
+    sources = frame.get(col.SOURCE, pd.Series("", index=frame.index)).map(source_name)
+    text = "; accepting new patients (state listing: " + sources + listed + ")"
+    return text.where(says, "").astype("str")
+
+
+def last_call_text(frame: pd.DataFrame, *, tz: str | None = None) -> pd.Series:
+    """Return each row's newest call note with when it was said, e.g. '"bed available, call
+    back by 5pm" (Dec 05 14:05 EST)'; '' for rows without one."""
+    if "last_call_note" not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    zone = ZoneInfo(tz) if tz else UTC
+    notes = frame["last_call_note"].fillna("").astype("str")
+    stamps = pd.to_datetime(frame["last_call_at"], utc=True)
+    when = [
+        stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z") if pd.notna(stamp) else ""
+        for stamp in stamps
+    ]
+    texts = [
+        (f'"{note}" ({moment})' if moment else f'"{note}"') if note else ""
+        for note, moment in zip(notes, when, strict=True)
+    ]
     return pd.Series(texts, index=frame.index, dtype="str")
 
 

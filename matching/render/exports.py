@@ -28,6 +28,7 @@ from matching.render.display import (
     address_text,
     availability_text,
     distance_text,
+    last_call_text,
     listing_age_warning,
     listing_text,
     services_text,
@@ -49,6 +50,7 @@ REPORTED_AT: Final = "Reported at (UTC)"
 SOURCE: Final = "Reported by"
 SERVICES: Final = "Services"
 NOTE: Final = "Note"
+LAST_CALL: Final = "Last call"
 WEBSITE: Final = "Website"
 FACILITY_ID: Final = "Facility ID"
 
@@ -68,6 +70,7 @@ _WIDTHS: Final = {
     SOURCE: 26,
     SERVICES: 48,
     NOTE: 36,
+    LAST_CALL: 40,
     WEBSITE: 30,
     FACILITY_ID: 18,
 }
@@ -109,6 +112,7 @@ def shortlist_table(
                 [services_text(row) for _, row in view.iterrows()], index=view.index, dtype="str"
             ),
             NOTE: view["note"].astype("str"),
+            LAST_CALL: last_call_text(view, tz=tz),
             WEBSITE: view[col.WEBSITE].astype("str"),
             FACILITY_ID: view[col.FACILITY_ID].astype("str"),
             LISTING: _listing_texts(view, now),
@@ -205,6 +209,8 @@ def shortlist_pdf(
         pdf.field("Services", record[SERVICES] or "not listed - ask when you call")
         if record[NOTE]:
             pdf.field("Note", record[NOTE])
+        if record.get(LAST_CALL):
+            pdf.field("Last call", record[LAST_CALL])
         if record[WEBSITE]:
             pdf.field("Website", record[WEBSITE])
         pdf.field("Listing", record[LISTING])

@@ -154,11 +154,12 @@ class FacilityIndex:
         self.flags: dict[str, np.ndarray] = {
             name: _tri_state_of(directory, name, previous) for name in col.SERVICE_COLUMNS
         }
-        self.flags[col.ACCREDITED] = (
-            _tri_state_of(directory, col.ACCREDITED, previous)
-            if col.ACCREDITED in directory.columns
-            else np.full(len(directory), -1, dtype="int8")
-        )
+        for name in (col.ACCREDITED, col.ACCEPTING_NEW_PATIENTS):
+            self.flags[name] = (
+                _tri_state_of(directory, name, previous)
+                if name in directory.columns
+                else np.full(len(directory), -1, dtype="int8")
+            )
         self.beds: dict[str, np.ndarray] = bed_arrays(directory)
         self.status = directory[col.AVAILABILITY_STATUS].to_numpy(dtype="str", na_value="unknown")
         stamps = pd.to_datetime(directory[col.AVAILABILITY_REPORTED_AT], utc=True)
