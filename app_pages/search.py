@@ -26,7 +26,7 @@ from matching.render import basemap, display
 from matching.render.callscript import call_script
 from matching.render.safe_text import safe_link
 from matching.search.engine import search
-from matching.search.explain import loosen_suggestions, nearest_miles
+from matching.search.explain import loosen_suggestions, no_single_change
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
 from matching.wording import count_of
@@ -139,12 +139,7 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
             "\n".join(f"- {s.change}: **{count_of(s.count, 'facility')}**" for s in suggestions)
         )
     else:
-        nearest = nearest_miles(index, query.origin.lat, query.origin.lon)
-        st.markdown(
-            "No facility in this directory is in reach."
-            if nearest is None
-            else f"The nearest facility in this directory is {nearest:.0f} miles away."
-        )
+        st.markdown(no_single_change(index, query, now=now))
 
 
 def default_view() -> str:
