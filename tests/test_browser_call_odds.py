@@ -74,6 +74,9 @@ def test_call_these_first_after_logged_calls(
         listed = page.get_by_test_id("stExpander").filter(has_text="Call these first")
         assert "%" not in listed.inner_text()  # a band, never a bare percentage
         assert listed.get_by_role("link").count() >= 5  # tap-to-call phones
+        heights = [box["height"] for link in listed.get_by_role("link").all()
+                   if (box := link.bounding_box())]  # fmt: skip
+        assert heights and min(heights) >= 24  # tap targets at least 24 px tall
         listed.scroll_into_view_if_needed()
         app.shot("1-call-first", full_page=False)
         context.close()
