@@ -16,7 +16,8 @@ Street" / "1155 Cherokee St., Suite 2"), so no single field is trusted alone:
    word agree); the phone (1 when the last ten digits agree).
 4. **Decision:** a candidate is the same facility when its evidence reaches
    :data:`SAME_SCORE` (``name + street + phone``, with a street or phone needed besides a
-   name unless the name agrees entirely and the rows lie within :data:`NEAR_MILES`). One clear
+   name unless the name agrees entirely and the rows lie within :data:`NEAR_MILES` or in one
+   ZIP; never when both give house numbers that are not the same building). One clear
    winner is *matched*; two that both pass and are close (within :data:`TIE_MARGIN`), or a
    directory row claimed by two feed rows, are *ambiguous*: reported, never merged. Everything
    else is *new*.
@@ -131,15 +132,21 @@ class _Side:
         empty = pd.Series("", index=frame.index)
         located = _located(frame)
         return cls(
-            ids=frame[col.FACILITY_ID].astype("str").to_numpy(),
+            ids=frame.get(col.FACILITY_ID, empty).fillna("").astype("str").to_numpy(),
             names=name_tokens(frame[col.NAME]),
             names2=name_tokens(frame.get(col.NAME2, empty)),
             streets=street_parts(frame.get(col.STREET, empty)),
             phones=phone_digits(frame.get(col.PHONE, empty)),
             zips=frame.get(col.ZIP, empty).fillna("").astype("str").str[:5].to_numpy(),
-            lat=np.where(located, frame[col.LAT].astype("float64"), np.nan),
-            lon=np.where(located, frame[col.LON].astype("float64"), np.nan),
+            lat=np.where(located, _numbers(frame, col.LAT), np.nan),
+            lon=np.where(located, _numbers(frame, col.LON), np.nan),
         )
+
+
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").astype("float64").to_numpy()
 
 
 def _located(frame: pd.DataFrame) -> np.ndarray:
@@ -163,7 +170,7 @@ def match_facilities(directory: pd.DataFrame, feed: pd.DataFrame) -> FacilityMat
     score = np.zeros(len(new.ids))
     reason = [""] * len(new.ids)
     for row in range(len(new.ids)):
-        if new.ids[row] in by_id.index:
+        if new.ids[row] and new.ids[row] in by_id.index:
             target[row], status[row], score[row] = by_id[new.ids[row]], "matched", 9.0
             reason[row] = "same id"
             continue
@@ -219,9 +226,10 @@ def evidence(old: _Side, new: _Side, row: int, candidate: int) -> tuple[float, b
     near = bool(
         miles_between(new.lat[row], new.lon[row], old.lat[candidate : candidate + 1],
                       old.lon[candidate : candidate + 1])[0] <= NEAR_MILES
-    )  # fmt: skip
+    ) or bool(new.zips[row] and new.zips[row] == old.zips[candidate])  # fmt: skip
     # Two house numbers that disagree are two sites, whatever the name and phone (chains share
-    # a central phone). A name alone is enough only when it agrees entirely, close by.
+    # a central phone). A name alone is enough only when it agrees entirely, close by (within
+    # half a mile, or in the same ZIP) and no house numbers disagree.
     conflict = street == 0 and _numbers_differ(new.streets[row], old.streets[candidate])
     # Names must agree at least half, unless the same street address and phone say it all (a
     # program listed under its parent's name).
@@ -231,7 +239,11 @@ def evidence(old: _Side, new: _Side, row: int, candidate: int) -> tuple[float, b
         ["street"] if street == 1 else ["house number"] if street else []
     )
     said += ["phone"] if phone else []
-    return name + street + phone, enough, ", ".join(said)
+    score = name + street + phone
+    if enough and name == 1.0 and near:
+        # The whole name, in the same ZIP or next door, with no address against it.
+        score, said = max(score, SAME_SCORE), [*said, "same place"]
+    return score, enough, ", ".join(said)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
