@@ -66,8 +66,8 @@ def with_call_odds(shown: pd.DataFrame, query: SearchQuery, now: datetime) -> pd
     calls = ids.map(odds["calls"]).fillna(0).astype("int64")
     asked = f"for {NEED_LABELS[need].lower()}, {PAYER_LABELS[payer]}"
     texts = [
-        f"{band_text(p, n, report)} {asked}" if pd.notna(p) else ""
-        for p, n in zip(chance, calls, strict=True)
+        f"{band_text(p, n, report, report.offered.get(i, 0))} {asked}" if pd.notna(p) else ""
+        for p, n, i in zip(chance, calls, ids, strict=True)
     ]
     return shown.assign(**{CHANCE_COLUMN: chance.to_numpy(), ODDS_COLUMN: texts})
 

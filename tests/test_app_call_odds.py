@@ -78,7 +78,7 @@ def test_the_odds_order_calls_and_a_fresh_report_comes_first(store_url: str) -> 
     assert len(order) == 5
     names = load_demo_directory().set_index("facility_id")["name"]
     [line] = [line for line in order if names[second] in line]
-    assert "likely" in line and "3 to this one" in line
+    assert "likely" in line and "3 to this one, 3 found a bed" in line
     assert "too few calls logged to learn from (4)" in line and "for residential, Self-pay" in line
     assert not any("%" in line for line in order)  # a band, never a bare percentage
     table = at.dataframe[0].value

@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -87,6 +87,8 @@ class OddsReport:
     model: bool
     logged: int
     facilities_called: int
+    # facility_id -> how many of its logged calls ended with a bed offered (its own record).
+    offered: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         """Say in one sentence what the estimate rests on."""
@@ -109,10 +111,11 @@ def band(probability: float) -> str:
     return "maybe" if probability >= UNLIKELY else "unlikely"
 
 
-def band_text(probability: float, calls: int, report: OddsReport) -> str:
+def band_text(probability: float, calls: int, report: OddsReport, offered: int = 0) -> str:
     """Return the band with what drove it, e.g. "likely (from 37 calls your team logged to 12
-    programs; 3 to this one)"."""
-    own = f"; {calls} to this one" if calls else "; none to this one yet"
+    programs; 3 to this one, 2 found a bed)"."""
+    found = f", {offered} found a bed" if calls and offered else ", none found a bed"
+    own = f"; {calls} to this one{found if calls else ''}" if calls else "; none to this one yet"
     if report.model:
         basis = (
             f"from {report.logged} calls your team logged to {report.facilities_called} programs"
@@ -228,11 +231,13 @@ def estimate(
             "basis": basis,
         }
     )
+    beds = calls.loc[offered, "facility_id"].value_counts()
     return OddsReport(
         frame=frame,
         model=fitted,
         logged=len(calls),
         facilities_called=int(calls["facility_id"].nunique()),
+        offered={str(key): int(value) for key, value in beds.items()},
     )
 
 
