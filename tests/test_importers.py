@@ -184,7 +184,7 @@ def generic(fixtures):
     return import_file(fixtures / "import_generic.csv")
 
 
-def test_generic_aliases_are_recognised(generic):
+def test_generic_aliases_are_recognized(generic):
     river = _row(generic.frame, "Riverbend Recovery")
     assert river[col.FACILITY_ID] == "G-1"
     assert (river[col.LAT], river[col.LON]) == (45.5152, -122.6784)
@@ -220,7 +220,7 @@ def test_generic_cp1252_file_is_decoded(tmp_path):
     assert import_file(path).frame[col.NAME].tolist() == ["Caf\u00e9 Sobri\u00e9t\u00e9"]
 
 
-def test_generic_utf8_bom_header_is_recognised(tmp_path):
+def test_generic_utf8_bom_header_is_recognized(tmp_path):
     text = "Name,State,Zip,Latitude,Longitude\nBOM House,VT,05401,44.47,-73.21\n"
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
@@ -236,7 +236,7 @@ def test_generic_empty_coordinates_mean_unknown_location(tmp_path):
     assert "1 imported row(s) have no coordinates (0,0)" in result.report.notes
 
 
-def test_generic_empty_coordinates_are_placed_at_the_zip_centre(tmp_path):
+def test_generic_empty_coordinates_are_placed_at_the_zip_center(tmp_path):
     path = tmp_path / "noloc.csv"
     path.write_text("name,state,zip,lat,lon\nSomewhere,VT,05401,,\n")
     row = import_file(path, locating=Locating(references=())).frame.iloc[0]

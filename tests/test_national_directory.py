@@ -166,7 +166,7 @@ def test_repeated_rows_are_left_out_with_the_row_they_repeat(tmp_path: Path) -> 
     assert result.report.rejected == [(3, "repeats row 1 cell for cell; left out")]
 
 
-def test_zip_without_a_centre_stays_unlocated_never_at_a_place(tmp_path: Path) -> None:
+def test_zip_without_a_center_stays_unlocated_never_at_a_place(tmp_path: Path) -> None:
     rows = [ROWS[0][:6] + ["00000"] + ROWS[0][7:], ROWS[1]]
     result = import_file(write_workbook(tmp_path / "d.xlsx", rows), locating=no_locating())
     frame = result.frame.set_index(col.NAME)

@@ -49,7 +49,7 @@ def test_details_show_offered_not_offered_and_not_recorded_including_the_profile
     assert len(every) == len(display.LIST_LABELS) + 2
 
 
-def test_distance_says_about_for_zip_centre_rows_only() -> None:
+def test_distance_says_about_for_zip_center_rows_only() -> None:
     frame = pd.DataFrame(
         {"distance_miles": [2.34, 12.6], col.LOCATION_PRECISION: ["exact", "zip_centroid"]}
     )
@@ -96,7 +96,7 @@ def _results(*rows: dict, **query: Any) -> pd.DataFrame:
     return search(FacilityIndex(frame), SearchQuery(origin=ORIGIN, **query), now=NOW)
 
 
-def test_results_table_shows_zip_centre_distance_and_listing_age() -> None:
+def test_results_table_shows_zip_center_distance_and_listing_age() -> None:
     results = _results(
         facility(1, miles=3, location_precision="zip_centroid", source="SAMHSA National "
                  "Directory 2023", listed_at=LISTED_2023),
@@ -147,7 +147,7 @@ def _export_table() -> pd.DataFrame:
     return exports.shortlist_table(view, now=NOW)
 
 
-def test_exports_say_about_n_miles_for_zip_centres_and_how_old_the_listing_is() -> None:
+def test_exports_say_about_n_miles_for_zip_centers_and_how_old_the_listing_is() -> None:
     table = _export_table()
     assert table[exports.DISTANCE_TEXT].tolist() == ["about 3 miles (ZIP centre)", "5.2 miles"]
     assert table[exports.DISTANCE].tolist() == [3.4, 5.2]

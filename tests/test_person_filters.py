@@ -215,7 +215,7 @@ def test_the_person_filters_are_hard_and_say_what_is_unverified() -> None:
     assert result["unverified"].tolist() == [False, True]
 
 
-def test_a_zip_centre_row_is_kept_within_the_stated_tolerance_and_says_so() -> None:
+def test_a_zip_center_row_is_kept_within_the_stated_tolerance_and_says_so() -> None:
     frame = directory(
         facility(1, miles=22.0, location_precision="zip_centroid"),
         facility(2, miles=22.0),

@@ -113,19 +113,19 @@ def test_2023_languages_by_name(directory_2023, raw_codes_2023) -> None:
     assert int(korean.sum()) == _count(raw_codes_2023, "F47")
 
 
-def test_2023_is_located_by_address_then_zip_centre(directory_2023) -> None:
+def test_2023_is_located_by_address_then_zip_center(directory_2023) -> None:
     frame = directory_2023.frame
     counts = directory_2023.report.locate_counts
     assert counts is not None
     assert counts.address_match + counts.zip_centroid + counts.unlocated == 12_744
     assert counts.address_match / 12_744 > 0.72  # SOURCES.md: 72 % by street or name + ZIP
     assert (frame[col.LOCATION_PRECISION] == "address_match").sum() == counts.address_match
-    centred = frame[frame[col.LOCATION_PRECISION] == "zip_centroid"]
-    centres = zip_centroids()
+    centered = frame[frame[col.LOCATION_PRECISION] == "zip_centroid"]
+    centers = zip_centroids()
     assert all(
-        (lat, lon) == centres[zip_code]
+        (lat, lon) == centers[zip_code]
         for lat, lon, zip_code in zip(
-            centred[col.LAT], centred[col.LON], centred[col.ZIP], strict=True
+            centered[col.LAT], centered[col.LON], centered[col.ZIP], strict=True
         )
     )
     unlocated = frame[frame[col.LOCATION_PRECISION] == "none"]

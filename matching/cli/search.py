@@ -16,7 +16,7 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.directory.io import read_directory
-from matching.directory.text_safety import neutralise_formulas
+from matching.directory.text_safety import neutralize_formulas
 from matching.errors import QueryError
 from matching.render.crisis import CRISIS_SUMMARY
 from matching.render.display import listing_text, person_text, results_listing_warning
@@ -113,7 +113,7 @@ def format_csv(results: pd.DataFrame) -> str:
 
     Every text cell a spreadsheet could run as a formula gets a leading apostrophe (OWASP).
     """
-    return neutralise_formulas(_output_frame(results)).to_csv(index=False, lineterminator="\n")
+    return neutralize_formulas(_output_frame(results)).to_csv(index=False, lineterminator="\n")
 
 
 def format_json(results: pd.DataFrame) -> str:

@@ -110,7 +110,7 @@ def normalize_facility_name(name: pd.Series) -> pd.Series:
 
 
 def locate(
-    table: pd.DataFrame, references: Sequence[pd.DataFrame], *, zip_centres: bool = True
+    table: pd.DataFrame, references: Sequence[pd.DataFrame], *, zip_centers: bool = True
 ) -> tuple[pd.DataFrame, LocateCounts]:
     """Return ``table`` with unlocated rows placed by address match or ZIP centre, and counts."""
     located = has_location(table)
@@ -128,14 +128,14 @@ def locate(
             _place(out, hits[found], "address_match")
             matched += int(found.sum())
             need &= ~found
-    centres = out[col.ZIP].where(need).map(zip_centroids() if zip_centres else {})
-    centred = centres.notna()
-    _place(out, centres[centred], "zip_centroid")
+    centers = out[col.ZIP].where(need).map(zip_centroids() if zip_centers else {})
+    centered = centers.notna()
+    _place(out, centers[centered], "zip_centroid")
     counts = LocateCounts(
         exact=int(located.sum()),
         address_match=matched,
-        zip_centroid=int(centred.sum()),
-        unlocated=int((need & ~centred).sum()),
+        zip_centroid=int(centered.sum()),
+        unlocated=int((need & ~centered).sum()),
     )
     return out, counts
 

@@ -310,15 +310,15 @@ def import_sbat_directory(data: bytes, filename: str) -> ImportResult:
     """Import an SBAT export as a directory of its own, each agency at its ZIP's centre."""
     parsed = read_sbat(data, filename)
     table = parsed.frame.drop(columns="_reports_beds")
-    centres = table[col.ZIP].map(lambda zip_code: zip_centroid(zip_code) or (0.0, 0.0))
-    located = centres.map(lambda point: point != (0.0, 0.0))
+    centers = table[col.ZIP].map(lambda zip_code: zip_centroid(zip_code) or (0.0, 0.0))
+    located = centers.map(lambda point: point != (0.0, 0.0))
     stamps = table[col.AVAILABILITY_REPORTED_AT]
     text = table.astype("str").where(table.notna(), "")
     text[col.AVAILABILITY_REPORTED_AT] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(
         stamps.notna(), ""
     )
-    text[col.LAT] = centres.map(lambda point: str(point[0]))
-    text[col.LON] = centres.map(lambda point: str(point[1]))
+    text[col.LAT] = centers.map(lambda point: str(point[0]))
+    text[col.LON] = centers.map(lambda point: str(point[1]))
     text[col.LOCATION_PRECISION] = np.where(located, "zip_centroid", "none")
     text[col.SOURCE] = SOURCE
     # A level listed at all says the facility offers that care; other services are unknown.

@@ -5,7 +5,7 @@ into the columns a person reads; the three writers take any such frame.
 
 CSV cells that a spreadsheet would run as a formula (first character in
 :data:`matching.directory.FORMULA_PREFIXES`) get a leading apostrophe, the OWASP advice for CSV
-injection (:func:`matching.directory.text_safety.neutralise_formulas`, shared by every CSV
+injection (:func:`matching.directory.text_safety.neutralize_formulas`, shared by every CSV
 export). Only text cells are touched, so a negative number stays a number.
 """
 
@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from matching.directory import columns as col
 from matching.directory.schema import FORMULA_PREFIXES
-from matching.directory.text_safety import neutralise_formulas
+from matching.directory.text_safety import neutralize_formulas
 from matching.render.display import (
     address_text,
     availability_text,
@@ -132,7 +132,7 @@ def _listing_texts(view: pd.DataFrame, now: datetime) -> pd.Series:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Return ``frame`` as UTF-8 CSV (with a byte-order mark, so Excel reads accents right)."""
-    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return neutralize_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, *, sheet_name: str = "Shortlist") -> bytes:

@@ -37,7 +37,7 @@ from matching.directory import columns as col
 from matching.errors import QueryError
 from matching.search.beds import NEED_COLUMNS, need_labels, needed_beds, status_for_need
 from matching.search.index import FacilityIndex
-from matching.search.licensing import licence_notes
+from matching.search.licensing import license_notes
 from matching.search.person import (
     NO,
     PERSON_WORDS,
@@ -263,7 +263,7 @@ def _result_frame(
         "unverified": unverified,
     }
     added |= _need_columns(index, query, ranked.positions)
-    added |= _licence_columns(index, ranked.positions, now, added["reasons"])
+    added |= _license_columns(index, ranked.positions, now, added["reasons"])
     # Each column taken on its own and the frame built once: DataFrame.take + concat cost 5x
     # more, most of a search. A directory saved from earlier results carries old scores:
     # replace them, never duplicate.
@@ -289,11 +289,11 @@ def _need_columns(index: FacilityIndex, query: SearchQuery, chosen: np.ndarray) 
     }
 
 
-def _licence_columns(
+def _license_columns(
     index: FacilityIndex, chosen: np.ndarray, now: datetime, reasons: Any
 ) -> dict[str, object]:
     """Return the licensing note per result, also appended to its reasons."""
-    notes = licence_notes(index.directory, chosen, now)
+    notes = license_notes(index.directory, chosen, now)
     joined = [
         f"{text} · {note}" if note else text for text, note in zip(reasons, notes, strict=True)
     ]

@@ -36,7 +36,7 @@ from typing import Any, Final, Literal, Protocol
 
 import us
 
-from matching.directory.ziptable import ZipRecord, normalise_city, zip_table
+from matching.directory.ziptable import ZipRecord, normalize_city, zip_table
 from matching.errors import LocationError
 
 LocationKind = Literal["zip", "city", "coordinates", "address"]
@@ -293,7 +293,7 @@ def _state_name(code: str) -> str:
 
 
 def _resolve_city(city: str, state: str) -> Location:
-    table, key = zip_table(), (state, normalise_city(city))
+    table, key = zip_table(), (state, normalize_city(city))
     primary, alias = (table.city(*key, kind=kind) for kind in ("primary", "alias"))
     if not primary and not alias:
         raise LocationError(f"No city called {city.strip()!r} in {state}.{_city_suggestion(key)}")
