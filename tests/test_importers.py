@@ -34,7 +34,9 @@ def test_export_flags_follow_the_code_columns(export):
     assert harbor["detox_hospital"] and harbor["detox_any"] and harbor["buprenorphine"]
     assert harbor["pay_military"] and harbor["accredited"] and harbor["accepts_moud_clients"]
     assert not harbor["detox_residential"] and not harbor["methadone"]
-    assert harbor["pay_private"] and not harbor["pay_medicare"] and not harbor["sliding_fee"]
+    assert harbor["pay_private"] and not harbor["pay_medicare"]
+    # It lists no payment-assistance code, so it says nothing about a sliding fee (issue 20).
+    assert pd.isna(harbor["sliding_fee"])
 
 
 def test_export_blank_cell_is_false_not_unknown(export):
@@ -111,7 +113,9 @@ def test_api_names_set_flags_across_renamings(api):
     assert spruce["accredited"] and not spruce["methadone"]
     creek = _row(api.frame, "Quiet Creek Clinic")
     assert creek["buprenorphine"] and creek["naltrexone"] and creek["accepts_moud_clients"]
-    assert creek["sliding_fee"] and not creek["detox_any"] and not creek["pay_self"]
+    assert creek["sliding_fee"]
+    # It lists settings (outpatient), so detox is a no; no payment is listed: unknown (issue 20).
+    assert creek["detox_any"] == False and pd.isna(creek["pay_self"])  # noqa: E712
 
 
 def test_api_unmapped_placement_name_is_reported_and_others_counted(api):
@@ -154,7 +158,7 @@ def test_directory_keys_set_flags(directory):
 
 def test_directory_sf_is_self_pay_and_ss_is_sliding_fee(directory):
     first = directory.frame.iloc[1]
-    assert first["pay_self"] and not first["sliding_fee"]
+    assert first["pay_self"] and pd.isna(first["sliding_fee"])  # no assistance code listed
 
 
 def test_directory_contact_is_split_into_phone_and_intake(directory):
@@ -317,7 +321,8 @@ def test_export_with_category_name_columns_maps_names(tmp_path):
     result = import_file(path)
     row = result.frame.iloc[0]
     assert row["detox_residential"] and row["outpatient"] and row["pay_medicaid"]
-    assert not row["pay_self"] and not row["methadone"]
+    assert not row["pay_self"]  # it lists a payment (Medicaid): the others are a no
+    assert pd.isna(row["methadone"])  # it lists no medication at all: unknown
     assert result.report.unmapped == {}
     assert any("2 other service names (2 mentions" in note for note in result.report.notes)
 

@@ -120,7 +120,8 @@ def test_a_row_that_lists_no_sex_or_age_did_not_answer(tmp_path: Path) -> None:
     cedar = frame.loc["Cedar House"]
     assert pd.isna(cedar["accepts_female"]) and pd.isna(cedar["accepts_male"])
     assert pd.isna(cedar["accepts_adults"])
-    assert not cedar["program_pregnant_postpartum"]  # programs are optional: a real "no"
+    # It lists no special program at all: that says nothing about any (issue 20).
+    assert pd.isna(cedar["program_pregnant_postpartum"])
     assert frame.loc["Pine Clinic", "accepts_male"]
 
 

@@ -243,7 +243,7 @@ def listing_text(source: str, listed_at: object) -> str:
 
     The year or month of ``listed_at`` is added unless the source's name already says it.
     """
-    name = source_name(source)
+    name = survey_named(source_name(source))
     if str(source).strip() == col.DEMO_SOURCE:
         return f"{name} — not a real facility"
     stamp = _timestamp(listed_at)
@@ -252,6 +252,19 @@ def listing_text(source: str, listed_at: object) -> str:
     if str(stamp.year) in name:
         return f"{name} — call to confirm"
     return f"{name}, listed {stamp:%B %Y} — call to confirm"
+
+
+_EDITION = re.compile(r"^(SAMHSA National Directory) (\d{4})\b")
+
+
+def survey_named(name: str) -> str:
+    """Return a National Directory's name with the survey it comes from: an edition publishes
+    the previous year's N-SUMHSS ("SAMHSA National Directory 2023 (2022 survey)")."""
+    found = _EDITION.match(name)
+    if found is None or "survey" in name:
+        return name
+    edition = int(found.group(2))
+    return f"{found.group(0)} ({edition - 1} survey){name[found.end() :]}"
 
 
 def listing_months(listed_at: object, now: datetime) -> int | None:

@@ -1,0 +1,128 @@
+"""Data truth, round 2 (issue 20): a row denies a service only within a category it answers,
+lofexidine/clonidine detox is opioid withdrawal management, and every output says where each
+row comes from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+from search_frames import directory, facility
+
+from matching.cli.main import main
+from matching.directory import columns as col
+from matching.directory.default import load_default_directory
+from matching.directory.zip_centroids import zip_centroids
+from matching.ingest import import_bytes
+from matching.ingest.locate import far_from_zip, locate
+from matching.render.display import listing_text, survey_named
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_default_directory()
+
+
+def test_a_row_listing_only_ownership_says_nothing_about_detox(shipped: pd.DataFrame) -> None:
+    """Bryan W Whitfield Memorial Hosp lists no service-setting or medication code in the 2023
+    directory: detox, residential care and methadone are unknown there, never "not offered"."""
+    [row] = shipped[shipped[col.NAME].str.contains("Bryan W Whitfield", regex=False)].to_dict(
+        "records"
+    )
+    for name in ("detox_any", "detox_hospital", "residential", "outpatient", "methadone"):
+        assert pd.isna(row[name]), name
+
+
+def test_no_category_is_denied_on_a_row_that_lists_nothing_of_it(shipped: pd.DataFrame) -> None:
+    for group in col.DENIAL_GROUPS:
+        present = [name for name in group if name in shipped.columns]
+        values = shipped[present]
+        says_yes = values.fillna(False).astype(bool).any(axis=1)
+        says_no = values.eq(False).any(axis=1)
+        assert not (says_no & ~says_yes).any(), group  # a "no" only beside a "yes" of its group
+
+
+def test_a_listed_setting_still_denies_the_settings_it_does_not_list() -> None:
+    data = (
+        b"frid,name1,state,zip,latitude,longitude,svc_SET,svc_PAY\n"
+        b'f-1,Day Place,VT,05401,44.47,-73.21,"Outpatient",Medicaid\n'
+        b"f-2,Owner Only,VT,05401,44.48,-73.21,,\n"
+    )
+    frame = import_bytes(data, "export.csv").frame.set_index(col.FACILITY_ID)
+    assert frame.loc["f-1", "outpatient"] and frame.loc["f-1", "residential"] == False  # noqa: E712
+    assert frame.loc["f-1", "pay_medicaid"] and frame.loc["f-1", "pay_private"] == False  # noqa: E712
+    assert frame.loc[["f-2"], ["outpatient", "residential", "pay_private"]].isna().all().all()
+
+
+def test_lofexidine_or_clonidine_detox_is_opioid_withdrawal_management() -> None:
+    data = (
+        b"frid,name1,state,zip,latitude,longitude,svc_OT\n"
+        b"f-1,Quiet Detox,VT,05401,44.47,-73.21,Lofexidine or Clonidine detoxification\n"
+    )
+    row = import_bytes(data, "export.csv").frame.iloc[0]
+    assert row["detox_opioid"] and row["detox_any"]
+
+
+def test_search_outputs_carry_where_each_row_comes_from(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["search", "--near", "10001", "--top", "3", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    for name in (col.NAME2, col.SOURCE, col.LISTED_AT, col.LOCATION_PRECISION):
+        assert all(name in row for row in rows), name
+    assert rows[0][col.SOURCE] == "SAMHSA National Directory 2023"
+    assert rows[0][col.LISTED_AT] == "2023-01-01"
+    assert rows[0][col.LOCATION_PRECISION] in col.LOCATION_PRECISIONS
+    assert main(["search", "--near", "10001", "--top", "1", "--format", "json"]) == 0
+    [first] = json.loads(capsys.readouterr().out)
+    assert {col.NAME2, col.SOURCE, col.LISTED_AT, col.LOCATION_PRECISION} <= set(first)
+    assert main(["search", "--near", "10001", "--top", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "Directory: SAMHSA National Directory 2023, the 2022 survey published in 2023" in table
+    assert "SAMHSA National Directory 2023 (2022 survey) — call to confirm" in table
+
+
+def test_an_edition_names_the_survey_it_publishes() -> None:
+    assert survey_named("SAMHSA National Directory 2024 (d.xlsx)") == (
+        "SAMHSA National Directory 2024 (2023 survey) (d.xlsx)"
+    )
+    assert survey_named("FindTreatment.gov export") == "FindTreatment.gov export"
+    assert listing_text("Colorado LADDERS provider directory", "2022-07-01").startswith(
+        "Colorado LADDERS provider directory, listed July 2022"
+    )
+
+
+def test_no_street_level_location_lies_beyond_its_own_zip(shipped: pd.DataFrame) -> None:
+    matched = shipped[shipped[col.LOCATION_PRECISION] == "address_match"]
+    far = far_from_zip(
+        matched[col.LAT].to_numpy(), matched[col.LON].to_numpy(), matched[col.ZIP].to_numpy()
+    )
+    assert not far.any(), list(matched.loc[far, col.NAME][:5])
+    # The rows the audit found 10 to 143 miles off now sit at their own ZIP's centre, labelled.
+    for name in ("Logan Mingo", "Strive to Serenity", "Brockton Comprehensive Treatment"):
+        rows = shipped[shipped[col.NAME].str.startswith(name)]
+        assert (rows[col.LOCATION_PRECISION] == "zip_centroid").any(), name
+
+
+def test_a_match_far_from_its_zip_falls_back_to_the_zip_centre_and_is_reported() -> None:
+    rows = directory(
+        facility(1, name="Near Place", street="1 Main St", zip="10001", lat=0.0, lon=0.0),
+        facility(2, name="Far Place", street="2 Main St", zip="10001", lat=0.0, lon=0.0),
+    )
+    reference = directory(
+        facility(7, name="Near Place", street="1 Main St", zip="10001",
+                 location_precision="exact"),
+        facility(8, name="Far Place", street="2 Main St", zip="10001", lat=42.65, lon=-73.75,
+                 location_precision="exact"),  # Albany, 130 miles up the Hudson
+    )  # fmt: skip
+    placed, counts = locate(rows, [reference])
+    by_name = placed.set_index(col.NAME)
+    assert by_name.loc["Near Place", col.LOCATION_PRECISION] == "address_match"
+    assert by_name.loc["Far Place", col.LOCATION_PRECISION] == "zip_centroid"
+    assert (by_name.loc["Far Place", col.LAT], by_name.loc["Far Place", col.LON]) == (
+        zip_centroids()["10001"]
+    )
+    assert counts.too_far == ("Far Place (10001)",) and "Far Place (10001)" in counts.note()
