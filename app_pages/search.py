@@ -464,11 +464,10 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
         person_ui.listing_notes(row, now)
     with services_column:
         service_lists = display.service_lists(row)
+        # "Offered" already says what the listing offers: no second "Listed services" line.
         for heading, services in service_lists.items():
             if services:
                 st.markdown(f"**{heading.capitalize()}:** " + "; ".join(services))
-        if row[col.SERVICES]:
-            st.caption(f"Listed services: {plain(row[col.SERVICES])}")
 
 
 def log_call_form(

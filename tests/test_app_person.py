@@ -79,7 +79,7 @@ def test_pregnant_spanish_medicaid_detox_near_a_real_zip(app: AppTest) -> None:
     app.selectbox(key="detail_facility").set_value(ZIP_CENTER).run()
     texts = _texts(app)
     assert f"**{distance[ZIP_CENTER]}**" in texts
-    assert "Listing: SAMHSA National Directory 2023 — call to confirm" in texts
+    assert "Listing: SAMHSA National Directory 2023 (2022 survey) — call to confirm" in texts
     assert "**Not recorded by this source:**" in texts
 
 
@@ -138,4 +138,7 @@ def test_the_shortlist_says_about_n_miles_and_how_old_the_listing_is(app: AppTes
     assert not app.exception
     texts = _texts(app)
     assert re.search(r" - about \d+ miles \(ZIP centre\)", texts)
-    assert "Listing: SAMHSA National Directory 2023 — call to confirm. Listed March 2023" in texts
+    assert (
+        "Listing: SAMHSA National Directory 2023 (2022 survey) — call to confirm. Listed March 2023"
+        in texts
+    )

@@ -51,7 +51,7 @@ def test_pregnant_spanish_medicaid_detox_search(
             # The top result's details, opened in place from its card (a phone's default
             # view). On the desktop table the same details are covered by the AppTest.
             page.get_by_role("button", name="Details").first.click()
-            app.see("Listing: SAMHSA National Directory 2023 — call to confirm")
+            app.see("Listing: SAMHSA National Directory 2023 (2022 survey) — call to confirm")
             app.check(
                 "the list of what the source does not record",
                 lambda: page.get_by_text("Not recorded by this source:").last.wait_for(),

@@ -126,3 +126,30 @@ def test_a_match_far_from_its_zip_falls_back_to_the_zip_centre_and_is_reported()
         zip_centroids()["10001"]
     )
     assert counts.too_far == ("Far Place (10001)",) and "Far Place (10001)" in counts.note()
+
+
+def test_a_bed_line_only_for_a_level_the_facility_offers_or_may_offer() -> None:
+    from matching.render.display import needed_beds_text
+
+    results = directory(
+        facility(1, residential=False, outpatient=True),  # outpatient only
+        facility(2, residential=pd.NA),  # the listing does not say
+        facility(3, residential=True, beds_open_residential=2),
+    ).assign(beds_needed=[pd.NA, pd.NA, 2], beds_needed_kind="residential beds")
+    assert needed_beds_text(results).tolist() == [
+        "",
+        "residential beds: not reported",
+        "2 residential beds",
+    ]
+
+
+def test_a_listing_that_contradicts_itself_says_so_once() -> None:
+    from matching.render.display import CONTRADICTS, NOT_OFFERED, OFFERED, service_lists
+
+    row = directory(facility(1, accepts_seniors=False, program_seniors=True)).iloc[0]
+    lists = service_lists(row)
+    assert lists[CONTRADICTS] == [
+        "Seniors: 'accepts seniors' says no, 'program for seniors' says yes"
+    ]
+    assert "Accepts seniors" not in lists[NOT_OFFERED]
+    assert "Program for seniors" not in lists[OFFERED]

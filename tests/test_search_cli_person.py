@@ -143,5 +143,5 @@ def test_each_listing_says_where_it_comes_from_and_how_old_it_is(
     code = main(["search", "--data", str(path), "--near", "10001"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "     SAMHSA National Directory 2023 — call to confirm" in out
+    assert "     SAMHSA National Directory 2023 (2022 survey) — call to confirm" in out
     assert "All results come from a directory listed more than 18 months ago" in out

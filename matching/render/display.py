@@ -181,6 +181,16 @@ def services_text(row: pd.Series, names: tuple[str, ...] = KEY_SERVICES) -> str:
 OFFERED: Final = "offered"
 NOT_OFFERED: Final = "not offered"
 NOT_RECORDED: Final = "not recorded by this source"
+CONTRADICTS: Final = "the listing contradicts itself (ask)"
+# A "no" beside a "yes" about the same people: "accepts seniors: no", "program for seniors: yes".
+CONTRADICTION_PAIRS: Final = (
+    ("accepts_adolescents", "program_adolescents", "Adolescents"),
+    ("accepts_young_adults", "program_young_adults", "Young adults"),
+    ("accepts_seniors", "program_seniors", "Seniors"),
+    ("accepts_female", "program_women", "Women"),
+    ("accepts_female", "program_pregnant_postpartum", "Pregnant or postpartum women"),
+    ("accepts_male", "program_men", "Men"),
+)
 # Every flag a facility page lists: services, then who is accepted, programs and features.
 LIST_LABELS: Final[dict[str, str]] = col.SERVICE_LABELS | col.PROFILE_LABELS
 
@@ -192,8 +202,18 @@ def service_lists(row: pd.Series) -> dict[str, list[str]]:
     cannot say, which is not a "no"). Other languages and accreditations named by the source
     are added to OFFERED.
     """
-    out: dict[str, list[str]] = {OFFERED: [], NOT_OFFERED: [], NOT_RECORDED: []}
+    out: dict[str, list[str]] = {OFFERED: [], NOT_OFFERED: [], NOT_RECORDED: [], CONTRADICTS: []}
+    contradicted: set[str] = set()
+    for accepts, program, people in CONTRADICTION_PAIRS:
+        if _is_no(row.get(accepts)) and _is_yes(row.get(program)):
+            contradicted |= {accepts, program}
+            out[CONTRADICTS].append(
+                f"{people}: '{LIST_LABELS[accepts].lower()}' says no, "
+                f"'{LIST_LABELS[program].lower()}' says yes"
+            )
     for name, label in LIST_LABELS.items():
+        if name in contradicted:
+            continue
         value = row.get(name)
         key = (
             NOT_RECORDED if value is None or pd.isna(value) else (OFFERED if value else NOT_OFFERED)
@@ -370,8 +390,13 @@ def needed_beds_text(results: pd.DataFrame) -> pd.Series:
     if "beds_needed" not in results.columns:
         return pd.Series("", index=results.index, dtype="str")
     texts = []
-    for beds, kind in zip(results["beds_needed"], results["beds_needed_kind"], strict=True):
-        if pd.isna(beds):
+    offered = [offers_level(row, row.get("beds_needed_kind")) for _, row in results.iterrows()]
+    for beds, kind, offers in zip(
+        results["beds_needed"], results["beds_needed_kind"], offered, strict=True
+    ):
+        if pd.isna(beds) and not offers:
+            texts.append("")  # no bed line for a level the facility does not offer
+        elif pd.isna(beds):
             texts.append(f"{kind}: not reported")
         elif beds > 0:
             noun = kind.replace("beds", "bed", 1) if beds == 1 else kind
@@ -383,6 +408,20 @@ def needed_beds_text(results: pd.DataFrame) -> pd.Series:
 
 def _is_yes(value: object) -> bool:
     return value is not None and not pd.isna(value) and bool(value)
+
+
+def _is_no(value: object) -> bool:
+    return value is not None and not pd.isna(value) and not bool(value)
+
+
+# The column that says whether a facility offers the level of a bed kind ("detox beds ...").
+_LEVEL_OF_KIND: Final = {"detox": "detox_any", "residential": "residential"}
+
+
+def offers_level(row: pd.Series, kind: object) -> bool:
+    """Return whether a facility offers (or may offer: not recorded) the level of ``kind``."""
+    level = _LEVEL_OF_KIND.get(str(kind).split(" ", 1)[0])
+    return level is None or not _is_no(row.get(level))
 
 
 # ----------------------------------------------------------------------------- search choices
