@@ -153,3 +153,18 @@ def test_a_listing_that_contradicts_itself_says_so_once() -> None:
     ]
     assert "Accepts seniors" not in lists[NOT_OFFERED]
     assert "Program for seniors" not in lists[OFFERED]
+
+
+def test_a_person_who_is_not_a_veteran_never_sees_a_va_facility(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base = ["search", "--near", "Phoenix, AZ", "--radius-miles", "30", "--top", "0"]
+    assert main([*base, "--format", "csv"]) == 0
+    everyone = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert any("VA Health" in row[col.NAME] for row in everyone)  # veterans only
+    assert main([*base, "--format", "csv", "--not-veteran"]) == 0
+    others = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert not any("VA Health" in row[col.NAME] for row in others)
+    assert len(others) == len(everyone) - sum("VA Health" in row[col.NAME] for row in everyone)
+    assert main([*base, "--veteran", "--not-veteran"]) == 2
+    assert "contradict" in capsys.readouterr().err

@@ -146,6 +146,11 @@ def _add_person_arguments(find: argparse.ArgumentParser) -> None:
     )
     person.add_argument("--veteran", action="store_true", help="a program for veterans")
     person.add_argument(
+        "--not-veteran",
+        action="store_true",
+        help="the person is not a veteran: leave out VA facilities (veterans only)",
+    )
+    person.add_argument(
         "--co-occurring",
         dest="co_occurring",
         action="store_true",

@@ -75,6 +75,7 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
         pregnant=args.pregnant,
         language=args.language,
         veteran=args.veteran,
+        non_veteran=args.not_veteran,
         co_occurring=args.co_occurring,
     )
     now = now or datetime.now(UTC)

@@ -459,6 +459,8 @@ def person_text(query: SearchQuery) -> str:
         parts.append(f"in {LANGUAGE_LABELS.get(query.language, query.language.title())}")
     if query.veteran:
         parts.append("veteran")
+    if query.non_veteran:
+        parts.append("not a veteran (VA facilities left out)")
     if query.co_occurring:
         parts.append("co-occurring mental illness")
     return ", ".join(parts)

@@ -93,6 +93,11 @@ def tri_state(series: pd.Series) -> np.ndarray:
     return out
 
 
+# A facility of the Department of Veterans Affairs, by its name (the directory's VAMC code is
+# not kept per row): "Phoenix VA Healthcare System", "VA Medical Center", "Veterans Affairs".
+VA_NAME: Final = r"(?:^|[\s/(-])VA(?:$|[\s/),-])|Veterans Affairs|\bVAMC\b|Veterans Admin"
+
+
 class FacilityIndex:
     """A directory plus a spatial grid over its located rows, for fast radius searches.
 
@@ -180,6 +185,10 @@ class FacilityIndex:
         for name in col.PROFILE_COLUMNS:
             values = directory.get(name)
             self.flags[name] = tri_state(values) if values is not None else unknown
+        names = directory[col.NAME].fillna("").astype("str")
+        if col.NAME2 in directory.columns:
+            names = names + " / " + directory[col.NAME2].fillna("").astype("str")
+        self.veterans_only = names.str.contains(VA_NAME, regex=True).to_numpy(dtype=bool)
         languages = directory.get(col.LANGUAGES)
         # Case-folded once here, so a language search is a plain substring test per row.
         self.languages = (

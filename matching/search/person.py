@@ -49,7 +49,13 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.search.index import LAMBERT_ERROR_MILES, FacilityIndex, geodesic_miles, tri_state
+from matching.search.index import (
+    LAMBERT_ERROR_MILES,
+    VA_NAME,
+    FacilityIndex,
+    geodesic_miles,
+    tri_state,
+)
 from matching.search.query import SearchQuery
 
 # The encoding of matching.search.index.tri_state.
@@ -90,6 +96,9 @@ _SEX_COLUMNS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
 _LANGUAGE_FLAGS: Final = {"spanish": "lang_spanish", "sign": "lang_sign"}
 _LANGUAGE_WORDS: Final = {"spanish": "Spanish", "sign": "sign language"}
 _PROGRAM_TRAITS: Final = {"veteran": "program_veterans", "co_occurring": "program_co_occurring"}
+# Filters that only leave out, never add a reason: no veterans-only (VA) facility for a person
+# who is not a veteran.
+SILENT_TRAITS: Final = frozenset({"non_veteran"})
 
 
 def within_radius(index: FacilityIndex, query: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
@@ -121,11 +130,15 @@ class PersonColumns(Protocol):
     @property
     def languages(self) -> np.ndarray: ...  # case-folded ``languages`` texts
 
+    @property
+    def veterans_only(self) -> np.ndarray: ...  # a VA facility, serving veterans only
+
 
 @dataclass(frozen=True, kw_only=True)
 class _RowColumns:
     flags: dict[str, np.ndarray]
     languages: np.ndarray
+    veterans_only: np.ndarray
 
 
 def row_person_states(row: Mapping[str, object], query: SearchQuery) -> dict[str, int]:
@@ -136,7 +149,10 @@ def row_person_states(row: Mapping[str, object], query: SearchQuery) -> dict[str
     }
     text = row.get(col.LANGUAGES)
     languages = np.array([text.casefold() if isinstance(text, str) else ""], dtype="str")
-    states = person_states(_RowColumns(flags=flags, languages=languages), query, np.arange(1))
+    names = " ".join(str(row.get(name) or "") for name in (col.NAME, col.NAME2))
+    veterans_only = np.array([bool(re.search(VA_NAME, names))])
+    row_columns = _RowColumns(flags=flags, languages=languages, veterans_only=veterans_only)
+    states = person_states(row_columns, query, np.arange(1))
     return {name: int(state[0]) for name, state in states.items()}
 
 
@@ -149,6 +165,8 @@ def person_states(
     if query.age_group is not None:
         primary, upgrades = _AGE_COLUMNS[query.age_group]
         states["age_group"] = _upgraded(flags[primary], [flags[name] for name in upgrades])
+    if query.non_veteran:
+        states["non_veteran"] = np.where(index.veterans_only[positions], NO, YES).astype("int8")
     sex = query.person_sex
     if sex is not None:
         primary, upgrades = _SEX_COLUMNS[sex]
@@ -244,7 +262,11 @@ def person_reasons(
     out = []
     for i, miles in enumerate(distance_miles.tolist()):
         distance = zip_centroid_miles_text(miles, query.radius_miles) if approximate[i] else None
-        texts = [_trait_text(name, query) for name, values in states.items() if values[i] == YES]
+        texts = [
+            _trait_text(name, query)
+            for name, values in states.items()
+            if values[i] == YES and name not in SILENT_TRAITS
+        ]
         if query.pregnant and ranked_first[i]:
             texts.insert(
                 0,
