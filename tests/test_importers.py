@@ -344,3 +344,17 @@ def test_generic_row_with_future_report_time_is_rejected(tmp_path):
             "this computer's clock)",
         )
     ]
+
+
+def test_map_names_a_yes_no_column_and_unreadable_answers_stay_unknown(tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_text(
+        "Name,Zip,State,MAT,Medicaid\nA,10001,NY,yes,1\nB,10001,NY,No,0\nC,10001,NY,maybe,\n"
+    )
+    result = import_file(path, column_map={"methadone": "MAT", "pay_medicaid": "Medicaid"})
+    frame = result.frame.set_index("name")
+    assert frame.loc["A", "methadone"] and frame.loc["A", "pay_medicaid"]
+    assert frame.loc["B", "methadone"] == False and frame.loc["B", "pay_medicaid"] == False  # noqa: E712
+    assert pd.isna(frame.loc["C", "methadone"]) and pd.isna(frame.loc["C", "pay_medicaid"])
+    assert pd.isna(frame.loc["A", "buprenorphine"])  # a column nobody named: unknown
+    assert any("1 cell(s) of 'MAT'" in note for note in result.report.notes)
