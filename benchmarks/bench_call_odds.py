@@ -43,20 +43,6 @@ SEARCHES = 300
 CANDIDATES = 12
 
 
-def predict(world: callsim.World, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-    """Return the estimate for each test call (one fit per need, payer, day and time of day)."""
-    found, cache = np.zeros(len(test)), {}
-    for position, call in enumerate(test.itertuples()):
-        key = (call.need, call.payer, call.called_at.date(), callsim.time_of_day(call.called_at))
-        if key not in cache:
-            report = estimate(
-                world.directory, train, need=call.need, payer=call.payer, at=call.called_at
-            )
-            cache[key] = report.frame.set_index("facility_id")["p_bed_offered"]
-        found[position] = cache[key][call.facility_id]
-    return found
-
-
 def calls_until_bed(
     world: callsim.World, train: pd.DataFrame, rng: np.random.Generator, when: datetime
 ) -> tuple[float, float, float, float]:
@@ -123,7 +109,7 @@ def main() -> None:
     for size in SIZES:
         train = log.iloc[max(SIZES) - size : max(SIZES)]
         started = time.perf_counter()
-        predicted = predict(world, train, test)
+        predicted = callsim.estimates_for(world, train, test)
         elapsed = time.perf_counter() - started
         baseline = np.full(len(test), (train["outcome"] == "bed_offered").mean())
         order = calls_until_bed(

@@ -35,24 +35,10 @@ def simulated() -> tuple[callsim.World, pd.DataFrame]:
     return world, callsim.simulate_calls(world, calls=1600, start=START, days=150, seed=8)
 
 
-def _predict(world: callsim.World, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-    """Return the estimate for each test call, one fit per (need, payer, day, time of day)."""
-    found, cache = np.zeros(len(test)), {}
-    for position, call in enumerate(test.itertuples()):
-        key = (call.need, call.payer, call.called_at.date(), callsim.time_of_day(call.called_at))
-        if key not in cache:
-            report = estimate(
-                world.directory, train, need=call.need, payer=call.payer, at=call.called_at
-            )
-            cache[key] = report.frame.set_index("facility_id")["p_bed_offered"]
-        found[position] = cache[key][call.facility_id]
-    return found
-
-
 def test_the_model_beats_the_no_learning_baseline_and_is_calibrated(simulated) -> None:
     world, log = simulated
     train, test = log.iloc[:1200], log.iloc[1200:]
-    predicted = _predict(world, train, test)
+    predicted = callsim.estimates_for(world, train, test)
     happened = (test["outcome"] == "bed_offered").to_numpy()
     baseline = np.full(len(test), (train["outcome"] == "bed_offered").mean())
     assert brier(predicted, happened) < brier(baseline, happened)

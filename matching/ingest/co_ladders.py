@@ -34,10 +34,9 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.errors import ImportFormatError, Problem
 from matching.ingest.address import split_addresses
 from matching.ingest.report import Raw
-from matching.ingest.text import read_csv_text
+from matching.ingest.text import read_csv_text, require_columns
 
 SOURCE_LABEL: Final = "Colorado LADDERS provider directory"
 HEADER_SIGNATURE: Final = frozenset(
@@ -106,12 +105,7 @@ def looks_like_co_ladders(header: list[str]) -> bool:
 def read_co_ladders(data: bytes, filename: str) -> Raw:
     """Read the LADDERS feed into raw canonical columns (see the module docstring)."""
     frame = read_csv_text(data, filename)
-    missing = [name for name in _REQUIRED if name not in frame.columns]
-    if missing:
-        raise ImportFormatError(
-            f"{filename} is missing the LADDERS column(s) {', '.join(missing)}",
-            [Problem(None, name, None, "column is missing") for name in missing],
-        )
+    require_columns(frame.columns, _REQUIRED, filename, "the LADDERS column(s)")
     hidden = frame.get("HideAddress", pd.Series("", index=frame.index)).str.strip().eq("1")
     address = split_addresses(frame["AddressOneLine"].where(~hidden, ""))
     table = _listing(frame, address, hidden).join(_services(frame))

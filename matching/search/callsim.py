@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.search.callodds import NEED_COLUMNS, PAYER_COLUMNS
+from matching.search.callodds import NEED_COLUMNS, PAYER_COLUMNS, estimate
 
 ANSWER: Final[dict[str, float]] = {"business": 0.9, "evening": 0.6, "night": 0.3}
 PAYER_EFFECT: Final[dict[str, float]] = {
@@ -203,3 +203,18 @@ def _draw(
         ["no_answer", "not_accepted", "bed_offered", "waitlist"],
         default="no_bed",
     )
+
+
+def estimates_for(world: World, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Return the estimate, learned from ``train``, for each call of ``test`` (one fit per
+    need, payer, day and time of day): what the benchmark and the tests judge."""
+    found, cache = np.zeros(len(test)), {}
+    for position, call in enumerate(test.itertuples()):
+        key = (call.need, call.payer, call.called_at.date(), time_of_day(call.called_at))
+        if key not in cache:
+            report = estimate(
+                world.directory, train, need=call.need, payer=call.payer, at=call.called_at
+            )
+            cache[key] = report.frame.set_index("facility_id")["p_bed_offered"]
+        found[position] = cache[key][call.facility_id]
+    return found
