@@ -107,7 +107,7 @@ def test_no_street_level_location_lies_beyond_its_own_zip(shipped: pd.DataFrame)
         assert (rows[col.LOCATION_PRECISION] == "zip_centroid").any(), name
 
 
-def test_a_match_far_from_its_zip_falls_back_to_the_zip_centre_and_is_reported() -> None:
+def test_a_match_far_from_its_zip_falls_back_to_the_zip_center_and_is_reported() -> None:
     rows = directory(
         facility(1, name="Near Place", street="1 Main St", zip="10001", lat=0.0, lon=0.0),
         facility(2, name="Far Place", street="2 Main St", zip="10001", lat=0.0, lon=0.0),

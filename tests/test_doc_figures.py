@@ -41,12 +41,12 @@ def test_location_figures(shipped: pd.DataFrame) -> None:
     )
 
 
-def test_distance_from_the_zip_centre(shipped: pd.DataFrame) -> None:
+def test_distance_from_the_zip_center(shipped: pd.DataFrame) -> None:
     rows = shipped[shipped[col.LOCATION_PRECISION] == "address_match"]
-    centres = rows[col.ZIP].map(zip_centroids())
-    rows, centres = rows[centres.notna()], centres[centres.notna()]
-    lat0 = np.radians([point[0] for point in centres])
-    lon0 = np.radians([point[1] for point in centres])
+    centers = rows[col.ZIP].map(zip_centroids())
+    rows, centers = rows[centers.notna()], centers[centers.notna()]
+    lat0 = np.radians([point[0] for point in centers])
+    lon0 = np.radians([point[1] for point in centers])
     lat, lon = np.radians(rows[col.LAT].to_numpy()), np.radians(rows[col.LON].to_numpy())
     a = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
     miles = 2 * 3958.8 * np.arcsin(np.sqrt(a))
