@@ -73,7 +73,9 @@ def test_pregnant_spanish_medicaid_detox_near_a_real_zip(app: AppTest) -> None:
         "miles (ZIP centre)"
     )
     texts = _texts(app)
-    assert "For: pregnant or postpartum woman, in Spanish" in texts
+    assert (
+        "For: an adult (assumed: no age given), pregnant or postpartum woman, in Spanish" in texts
+    )
     assert "results come from a directory listed more than 18 months ago" in texts
 
     app.selectbox(key="detail_facility").set_value(ZIP_CENTER).run()

@@ -168,3 +168,74 @@ def test_a_person_who_is_not_a_veteran_never_sees_a_va_facility(
     assert len(others) == len(everyone) - sum("VA Health" in row[col.NAME] for row in everyone)
     assert main([*base, "--veteran", "--not-veteran"]) == 2
     assert "contradict" in capsys.readouterr().err
+
+
+# --- the same points on the shipped directory (built from the shared files) and a shared file
+
+
+def test_no_age_given_assumes_an_adult_and_the_nursery_is_not_second(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Phoenix, opioid detox, Medicaid, no age: Hushabye Nursery (a newborn nursery whose
+    listing gives no ages) came second; an adult is assumed and said, and every program that
+    says it takes adults comes before it."""
+    args = ["search", "--near", "Phoenix, AZ", "--detox", "opioid", "--payer", "medicaid"]
+    assert main([*args, "--top", "0", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    names = [row[col.NAME] for row in rows]
+    nursery = names.index("Hushabye Nursery")
+    assert nursery > 1
+    assert "an adult is assumed" in rows[nursery]["reasons"]
+    assert all("an adult is assumed" not in row["reasons"] for row in rows[:nursery][:5])
+    assert main([*args, "--top", "3"]) == 0
+    assert "For: an adult (assumed: no age given)" in capsys.readouterr().out
+
+
+def test_real_outpatient_only_programs_get_no_residential_bed_line(
+    shipped: pd.DataFrame,
+) -> None:
+    from matching.render.display import needed_beds_text
+    from matching.search.engine import search
+    from matching.search.geo import resolve_location
+    from matching.search.index import FacilityIndex
+    from matching.search.query import SearchQuery
+
+    query = SearchQuery(origin=resolve_location("10001"), radius_miles=10)
+    results = search(FacilityIndex(shipped), query, top=0)
+    lines = needed_beds_text(results)
+    outpatient_only = results["residential"].eq(False).fillna(False).to_numpy(dtype=bool)
+    assert outpatient_only.any() and (lines[outpatient_only] == "").all()
+    assert lines[~outpatient_only].str.contains("residential beds").all()
+
+
+def test_real_listings_that_contradict_themselves_say_so(shipped: pd.DataFrame) -> None:
+    from matching.render.display import CONTRADICTS, service_lists
+
+    both = shipped[shipped["accepts_seniors"].eq(False) & shipped["program_seniors"].eq(True)]
+    assert len(both) > 100  # the 2023 directory: "no seniors" beside "a program for seniors"
+    lists = service_lists(both.iloc[0])
+    assert any(line.startswith("Seniors:") for line in lists[CONTRADICTS])
+
+
+def test_a_real_state_file_read_as_a_generic_csv_keeps_its_yes_no_columns(tmp_path) -> None:
+    from pathlib import Path
+
+    from matching.ingest import import_file
+
+    ladders = (
+        Path(__file__).resolve().parents[2]
+        / "shared" / "data" / "real" / "bloom-works_ownpath" / "ladders_2023-04-13.csv"
+    )  # fmt: skip
+    if not ladders.is_file():
+        pytest.skip("../shared/data/real is not present beside this checkout")
+    raw = pd.read_csv(ladders, dtype="str", keep_default_na=False)
+    result = import_file(
+        ladders,
+        fmt="generic-csv",
+        column_map={"name": "DisplayName", "address_line": "AddressOneLine",
+                    "otp_certified": "OpioidTreatmentPrograms"},
+    )  # fmt: skip
+    kept = raw[raw["AddressOneLine"].str.contains(r"\d{5}\s*$")]
+    frame = result.frame
+    assert int(frame["otp_certified"].sum()) == int((kept["OpioidTreatmentPrograms"] == "1").sum())
+    assert frame["otp_certified"].notna().all()  # every row of the feed says 0 or 1

@@ -92,6 +92,8 @@ def _answers(row: dict[str, Any], query: SearchQuery) -> list[bool | None]:
         )
         program = _value(row, f"program_{plural}") if query.age_group != "adult" else None
         answers.append(_accepted(_value(row, f"accepts_{plural}"), program))
+    else:  # no age given: an adult is assumed, and only a "no adults" leaves a program out
+        answers.append(_value(row, "accepts_adults") is not False)
     if query.sex == "female" or query.pregnant:
         answers.append(
             _accepted(

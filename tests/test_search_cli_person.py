@@ -63,7 +63,8 @@ def _ids(capsys: pytest.CaptureFixture[str], data: Path, *flags: str) -> list[st
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
-        ((), ["f001", "f002", "f003"]),
+        # No age given: an adult is assumed, so the one that says it takes adults comes first.
+        ((), ["f002", "f001", "f003"]),
         (("--sex", "female"), ["f001", "f003"]),
         (("--sex", "male"), ["f002", "f003"]),
         (("--pregnant",), ["f001"]),
@@ -89,7 +90,7 @@ def test_the_table_says_who_the_search_is_for(
                  "--language", "spanish"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert "For: pregnant or postpartum woman, in Spanish" in out
+    assert "For: an adult (assumed: no age given), pregnant or postpartum woman, in Spanish" in out
     assert "program for pregnant women with methadone or buprenorphine - listed first" in out
 
 

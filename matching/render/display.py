@@ -451,6 +451,8 @@ def person_text(query: SearchQuery) -> str:
     parts = []
     if query.age_group is not None:
         parts.append(AGE_GROUP_LABELS[query.age_group].split(" (")[0].lower())
+    else:
+        parts.append("an adult (assumed: no age given)")
     if query.sex is not None and not query.pregnant:
         parts.append(SEX_LABELS[query.sex].lower())
     if query.pregnant:

@@ -98,7 +98,7 @@ _LANGUAGE_WORDS: Final = {"spanish": "Spanish", "sign": "sign language"}
 _PROGRAM_TRAITS: Final = {"veteran": "program_veterans", "co_occurring": "program_co_occurring"}
 # Filters that only leave out, never add a reason: no veterans-only (VA) facility for a person
 # who is not a veteran.
-SILENT_TRAITS: Final = frozenset({"non_veteran"})
+SILENT_TRAITS: Final = frozenset({"non_veteran", "adult_assumed"})
 
 
 def within_radius(index: FacilityIndex, query: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
@@ -165,6 +165,10 @@ def person_states(
     if query.age_group is not None:
         primary, upgrades = _AGE_COLUMNS[query.age_group]
         states["age_group"] = _upgraded(flags[primary], [flags[name] for name in upgrades])
+    else:
+        # No age given: an adult is assumed. A program that says it takes no adults is left
+        # out; one that does not say is kept, after those that do (person_priority).
+        states["adult_assumed"] = np.where(flags["accepts_adults"] == NO, NO, YES).astype("int8")
     if query.non_veteran:
         states["non_veteran"] = np.where(index.veterans_only[positions], NO, YES).astype("int8")
     sex = query.person_sex
@@ -226,14 +230,17 @@ def person_priority(
     """Return a rank tier per row, sorted before the score (higher first).
 
     +1: the person is pregnant and this program for pregnant women provides methadone or
-    buprenorphine. -1: kept although a trait of the person is unknown here.
+    buprenorphine. -1: no age was given, so an adult is assumed, and the listing does not say
+    whether it takes adults. -2: kept although a trait of the person is unknown here.
     """
     tier = np.zeros(len(positions), dtype="int8")
     if query.pregnant:
         tier += pregnancy_moud(index, positions)
+    if query.age_group is None:
+        tier[(index.flags["accepts_adults"][positions] == UNKNOWN) & (tier == 0)] = -1
     for name, unknown in unknown_by.items():
         if name in PERSON_WORDS:
-            tier[unknown] = -1
+            tier[unknown] = -2
     return tier
 
 
@@ -259,6 +266,11 @@ def person_reasons(
         if query.pregnant
         else []
     )
+    ages_unknown = (
+        (index.flags["accepts_adults"][chosen] == UNKNOWN).tolist()
+        if query.age_group is None
+        else [False] * len(chosen)
+    )
     out = []
     for i, miles in enumerate(distance_miles.tolist()):
         distance = zip_centroid_miles_text(miles, query.radius_miles) if approximate[i] else None
@@ -278,6 +290,8 @@ def person_reasons(
                 "⚠ no methadone or buprenorphine listed (withdrawal without MOUD is not "
                 "recommended in pregnancy)"
             )
+        if ages_unknown[i]:
+            texts.append("does not list the ages it takes (an adult is assumed) - ask")
         out.append(PersonReasons(distance=distance, texts=tuple(texts)))
     return out
 
