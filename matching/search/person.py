@@ -250,6 +250,8 @@ class PersonReasons:
 
     distance: str | None
     texts: tuple[str, ...]
+    # What to ask about, after everything else ("does not list the ages it takes").
+    asks: tuple[str, ...] = ()
 
 
 def person_reasons(
@@ -290,9 +292,12 @@ def person_reasons(
                 "⚠ no methadone or buprenorphine listed (withdrawal without MOUD is not "
                 "recommended in pregnancy)"
             )
-        if ages_unknown[i]:
-            texts.append("does not list the ages it takes (an adult is assumed) - ask")
-        out.append(PersonReasons(distance=distance, texts=tuple(texts)))
+        asks = ("does not list the ages it takes (an adult is assumed) - ask",)
+        out.append(
+            PersonReasons(
+                distance=distance, texts=tuple(texts), asks=asks if ages_unknown[i] else ()
+            )
+        )
     return out
 
 
@@ -321,6 +326,6 @@ def merge_person_reasons(parts: list[str], person: PersonReasons) -> list[str]:
     out = list(parts)
     if person.distance is not None:
         out[0] = person.distance
-    # After distance and availability, before the rest.
+    # After distance and availability, before the rest; what to ask about, last.
     out[2:2] = person.texts
-    return out
+    return out + list(person.asks)
