@@ -48,6 +48,7 @@ def _seed_calls(db_url: str) -> None:
                 reported_at=datetime.now(UTC) - timedelta(days=days),
                 need="residential",
                 payer="self",
+                note="bed available, call back by 5pm" if days == 2 else "",
             )
         )
     engine.dispose()
@@ -79,4 +80,9 @@ def test_call_these_first_after_logged_calls(
         assert heights and min(heights) >= 24  # tap targets at least 24 px tall
         listed.scroll_into_view_if_needed()
         app.shot("1-call-first", full_page=False)
+        # The note of the last call follows the facility onto its card.
+        page.get_by_text("Cards", exact=True).click()
+        note = app.see(re.compile(r'Last call: "bed available, call back by 5pm"'))
+        note.scroll_into_view_if_needed()
+        app.shot("2-card-last-call", full_page=False)
         context.close()
