@@ -112,6 +112,7 @@ def _run_status(args: argparse.Namespace) -> int:
             print(f"Store {admin.shown(url)}: schema at revision {_label(revision)} {freshness}.")
             return 0
         counts = admin.counts(engine, url)
+        chains = admin.check_chains(engine, url)
         sealed, unopened = admin.check_sealed(engine, url, configured_keys())
     finally:
         engine.dispose()
@@ -121,8 +122,38 @@ def _run_status(args: argparse.Namespace) -> int:
         f"{counts['cases']} case(s) ({counts['local_cases']} of them local); "
         "the local organisation and person of laptop mode are not counted."
     )
+    _report_chains(chains)
+    return _report_keys(sealed, unopened)
+
+
+def _report_chains(chains: list[Any]) -> None:
+    """Print each log's chain check; raise StoreError (exit 1) when one is broken."""
+    for report in chains:
+        state = "every link intact" if report.intact else f"{report.broken} BROKEN"
+        print(
+            f"  {report.table}: {report.rows} entries in {report.chains} chain(s), {state} "
+            f"(fingerprint {report.fingerprint}: note it; a later one must differ only by "
+            "additions)."
+        )
+    broken = [report for report in chains if not report.intact]
+    if broken:
+        what = ", ".join(f"{report.broken} chain(s) of {report.table}" for report in broken)
+        raise StoreError(
+            f"The audit logs were tampered with: {what} have a row edited or removed outside "
+            "ReadyBed (the database refuses both to the app). Compare with a backup to see "
+            "what changed, and check who holds the database owner's password."
+        )
+
+
+def _report_keys(sealed: int, unopened: int | None) -> int:
     if unopened is None:
         print(f"  {sealed} encrypted value(s); no [readybed] encryption_keys here to check them.")
+        if sealed:
+            raise StoreError(
+                f"Could not check the keys: the store holds {sealed} encrypted value(s) and "
+                f"there is no [readybed] encryption_keys in {SECRETS_FILE} here. Run "
+                "`team status` in the app's folder on the server (where the secrets file is)."
+            )
         return 0
     print(f"  {sealed} encrypted value(s); {sealed - unopened} open with the configured keys.")
     if unopened:

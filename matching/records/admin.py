@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from matching.errors import StoreError
-from matching.records import sealing
+from matching.records import chain, sealing
 from matching.records.store import (
     LOCAL_ORG_ID,
     LOCAL_USER_ID,
@@ -206,3 +206,12 @@ def reseal(engine: Engine, url: str) -> dict[str, int]:
     except Exception as exc:
         raise store_error(url, exc) from exc
     return resealed
+
+
+def check_chains(engine: Engine, url: str) -> list[chain.ChainReport]:
+    """Return what :func:`matching.records.chain.verify` finds in each hash-chained log."""
+    try:
+        with engine.connect() as connection:
+            return [chain.verify(connection, name) for name in chain.CHAINS]
+    except Exception as exc:
+        raise store_error(url, exc) from exc

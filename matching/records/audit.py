@@ -6,7 +6,10 @@ parts changed (section and field names such as ``safety (violence)`` or ``placem
 the family. Rows are only ever added, by :func:`append` inside the transaction of the change
 they describe, so a change and its audit row commit or fail together. This module has no
 function that updates or deletes a row; deleting a case deletes its rows with it
-(:func:`matching.records.cases.delete_case`, which says how many).
+(:func:`matching.records.cases.delete_case`, which says how many, and records the deletion
+in the organisation's log, :func:`append_org`). Each row is chained to the one before it
+(:mod:`matching.records.chain`), and the database refuses UPDATE, DELETE while the case
+exists, and TRUNCATE, so a removed or edited row is detected by ``team status``.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from typing import Protocol
 from sqlalchemy import Connection, Engine, insert, select
 
 from matching.case.permissions import require
+from matching.records import chain
 from matching.records.case_rows import role_of
-from matching.records.store import audit_log, from_naive_utc, to_naive_utc
+from matching.records.store import audit_log, cases, from_naive_utc, org_log, orgs, to_naive_utc
 
 
 class Who(Protocol):
@@ -55,18 +59,84 @@ def append(
     detail: str = "",
     now: datetime | None = None,
 ) -> None:
-    """Add one row to the audit log, in the caller's transaction."""
+    """Add one row to the audit log, in the caller's transaction, chained to the case's last.
+
+    The case's row is locked first (PostgreSQL; SQLite's write transaction holds the whole
+    database), so two changes of one case at once chain one after the other, never both
+    after the same row.
+    """
+    connection.execute(select(cases.c.id).where(cases.c.id == case_id).with_for_update())
+    row = {
+        "case_id": case_id,
+        "org_id": org_id,
+        "user_id": actor.user_id,
+        "actor_email": actor.email,
+        "at": to_naive_utc(now or datetime.now(UTC)),
+        "action": action,
+        "detail": detail,
+    }
+    prev = chain.last_hash(connection, "audit_log", case_id)
     connection.execute(
         insert(audit_log).values(
-            case_id=case_id,
-            org_id=org_id,
-            user_id=actor.user_id,
-            actor_email=actor.email,
-            at=to_naive_utc(now or datetime.now(UTC)),
-            action=action,
-            detail=detail,
+            **row, prev_hash=prev, row_hash=chain.row_hash("audit_log", prev, row)
         )
     )
+
+
+def append_org(
+    connection: Connection,
+    *,
+    org_id: int,
+    actor: Who,
+    action: str,
+    detail: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Add one row to the organisation's log (append-only, chained), in the caller's transaction.
+
+    It records what outlives a case: its deletion (who, when, how many audit rows went).
+    """
+    connection.execute(select(orgs.c.id).where(orgs.c.id == org_id).with_for_update())
+    row = {
+        "org_id": org_id,
+        "user_id": actor.user_id,
+        "actor_email": actor.email,
+        "at": to_naive_utc(now or datetime.now(UTC)),
+        "action": action,
+        "detail": detail,
+    }
+    prev = chain.last_hash(connection, "org_log", org_id)
+    connection.execute(
+        insert(org_log).values(**row, prev_hash=prev, row_hash=chain.row_hash("org_log", prev, row))
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrgEntry:
+    """One line of an organisation's log."""
+
+    at: datetime
+    user_id: int | None
+    actor_email: str
+    action: str
+    detail: str
+
+
+def org_trail(connection: Connection, org_id: int) -> list[OrgEntry]:
+    """Return the organisation's log, newest first (callers check who may read it)."""
+    rows = connection.execute(
+        select(org_log).where(org_log.c.org_id == org_id).order_by(org_log.c.id.desc())
+    ).mappings()
+    return [
+        OrgEntry(
+            at=from_naive_utc(row["at"]),
+            user_id=row["user_id"],
+            actor_email=row["actor_email"],
+            action=row["action"],
+            detail=row["detail"],
+        )
+        for row in rows
+    ]
 
 
 def trail(engine: Engine, case_id: int, *, actor: Who) -> list[AuditEntry]:

@@ -191,20 +191,34 @@ def list_cases(engine: Engine, *, actor: Actor) -> list[CaseSummary]:
     ]
 
 
-def delete_case(engine: Engine, case_id: int, *, actor: Actor) -> int:
+def delete_case(engine: Engine, case_id: int, *, actor: Actor, now: datetime | None = None) -> int:
     """Delete a case and every row that belongs to it (its audit trail too): gone, not flagged.
 
-    Only the lead may. Returns how many audit rows were deleted with it, so the page can say so.
+    Only the lead may. The case goes first: the database refuses to delete audit rows of a
+    case that still exists. The deletion itself (who, when, how many audit rows went with
+    it; not the title) is recorded in the organisation's log. Returns how many audit rows
+    were deleted, so the page can say so.
     """
     with write_transaction(engine) as connection:
         require_in(connection, case_id, actor, "delete")
-        audit_rows = connection.execute(
-            delete(audit_log).where(audit_log.c.case_id == case_id)
-        ).rowcount
+        org_id = connection.execute(
+            select(cases.c.org_id).where(cases.c.id == case_id).with_for_update()
+        ).scalar_one()
         for child in (case_contact_log, case_placements, invitations, case_members):
             connection.execute(delete(child).where(child.c.case_id == case_id))
         connection.execute(delete(cases).where(cases.c.id == case_id))
-    return int(audit_rows)
+        audit_rows = int(
+            connection.execute(delete(audit_log).where(audit_log.c.case_id == case_id)).rowcount
+        )
+        audit.append_org(
+            connection,
+            org_id=int(org_id),
+            actor=actor,
+            action="case deleted",
+            detail=f"case {case_id}; {audit_rows} audit entries deleted with it",
+            now=now,
+        )
+    return audit_rows
 
 
 def count_cases(engine: Engine, *, actor: Actor) -> int:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -265,6 +266,11 @@ users = Table(
     Column("display_name", String(200), nullable=False, default=""),
     Column("created_at", DateTime, nullable=False),
     Column("last_seen_at", DateTime, nullable=True),
+    # The sign-in provider's identity (OIDC ``iss`` and ``sub``), bound at first sign-in: the
+    # person is who the provider says, the e-mail only matches invitations. None: local person.
+    Column("issuer", String(500), nullable=True),
+    Column("subject", String(255), nullable=True),
+    Index("uq_users_identity", "issuer", "subject", unique=True),
 )
 
 org_members = Table(
@@ -317,6 +323,28 @@ audit_log = Table(
     Column("action", String(64), nullable=False),
     # Which parts changed (section and field names), never what was typed in them.
     Column("detail", Text, nullable=False, default=""),
+    # The hash chain of the case's rows (matching/records/chain.py): tamper-evident.
+    Column("prev_hash", String(64), nullable=False, server_default=""),
+    Column("row_hash", String(64), nullable=False, server_default=""),
+)
+
+# What happens to an organisation as a whole (a case deleted: who, when, how many audit rows
+# went with it). Append-only and hash-chained per organisation, like the audit log; the
+# database refuses UPDATE, DELETE and TRUNCATE of it.
+org_log = Table(
+    "org_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("user_id", Integer, nullable=True),
+    Column("actor_email", String(320), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("prev_hash", String(64), nullable=False, server_default=""),
+    Column("row_hash", String(64), nullable=False, server_default=""),
 )
 
 
