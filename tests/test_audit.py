@@ -112,7 +112,7 @@ def test_rows_are_only_ever_added(engine, team: Team) -> None:
         and value.__module__ == audit.__name__
         and not name.startswith("_")
     }
-    assert public == {"append", "trail"}
+    assert public == {"append", "append_org", "org_trail", "trail"}
 
 
 def test_deleting_a_case_deletes_its_trail_and_counts_it(engine, team: Team) -> None:
@@ -138,3 +138,43 @@ def test_import_and_local_cases_are_audited_too(engine) -> None:
     assert (entry.action, entry.actor_email, entry.detail) == ("imported", "local", "")
     assert imported.id is not None
     assert load_case(engine, imported.id, actor=LOCAL).title == "Local"
+
+
+def test_a_row_deleted_while_its_case_exists_is_refused(engine, team: Team) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError, match="only with their case"), engine.begin() as connection:
+        connection.execute(audit_log.delete().where(audit_log.c.case_id == team.case_id))
+
+
+def test_a_removed_row_breaks_the_chain_and_a_deletion_lands_in_the_org_log(
+    engine, team: Team
+) -> None:
+    from sqlalchemy import text
+
+    from matching.records import chain
+
+    lead = team.actors["lead"]
+    with engine.connect() as connection:
+        assert chain.verify(connection, "audit_log").intact
+    # Someone who bypasses the guard (the tables' owner) removes one row of the middle.
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_keep"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_log_keep"))
+        middle = connection.execute(
+            select(audit_log.c.id)
+            .where(audit_log.c.case_id == team.case_id)
+            .order_by(audit_log.c.id)
+        ).all()[1][0]
+        connection.execute(audit_log.delete().where(audit_log.c.id == middle))
+    with engine.connect() as connection:
+        report = chain.verify(connection, "audit_log")
+    assert report.broken == 1
+    gone = delete_case(engine, team.other_case_id, actor=lead)
+    with engine.connect() as connection:
+        logged = audit.org_trail(connection, lead.org_id)
+        assert chain.verify(connection, "org_log").intact
+    assert (logged[0].action, logged[0].actor_email) == ("case deleted", EMAILS["lead"])
+    assert logged[0].detail == f"case {team.other_case_id}; {gone} audit entries deleted with it"

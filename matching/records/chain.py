@@ -42,7 +42,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def row_hash(table_name: str, prev_hash: str, row: Mapping[str, Any]) -> str:
+def row_hash(table_name: str, prev_hash: str, row: Mapping[str, Any] | Any) -> str:
     """Return the hash of one row of ``table_name`` whose chain's previous hash is ``prev_hash``."""
     fields = CHAINS[table_name][1]
     payload = json.dumps(
@@ -69,7 +69,7 @@ class ChainReport:
         return self.broken == 0
 
 
-_TYPES = {
+_TYPES: dict[str, Any] = {
     "at": DateTime(),
     "id": Integer(),
     "case_id": Integer(),
@@ -83,7 +83,7 @@ def typed_column(name: str) -> ColumnClause:
     return column(name, _TYPES.get(name, String()))
 
 
-def _rows(connection: Connection, table_name: str) -> list[Mapping[str, Any]]:
+def _rows(connection: Connection, table_name: str) -> list[Any]:
     key, fields = CHAINS[table_name]
     names = sorted({"id", key, "prev_hash", "row_hash", *fields})
     source = table(table_name, *(typed_column(name) for name in names))
