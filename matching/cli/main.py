@@ -1,4 +1,5 @@
-"""Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``.
+"""Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``,
+``care-level`` and the team commands.
 
 The contract for scripted use: exit 0 on success, exit 2 on unusable input with one line on
 stderr naming the problem (no traceback). Output files are written atomically, so a failed run
@@ -11,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from matching.cli.carelevel import add_care_level_command
 from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_run_demo)
     _add_live_commands(commands)
     _add_search_command(commands)
+    add_care_level_command(commands)
     add_team_commands(commands)
     return parser
 
