@@ -1,8 +1,9 @@
 """Print a pip constraints file that pins every declared dependency at its floor.
 
-Reads ``[project.dependencies]`` from pyproject.toml and the test tools the fast tests need
-from requirements-dev.txt, and turns each ``name>=X`` into ``name==X``, so that installing
-with ``-c`` proves the floors are true (the newest versions are tested by the main run).
+Reads ``[project.dependencies]`` and the ``team`` extra from pyproject.toml and the test tools
+the fast tests need from requirements-dev.txt, and turns each ``name>=X`` into ``name==X``, so
+that installing with ``-c`` proves the floors are true (the newest versions are tested by the
+main run).
 With ``--tools`` it prints only the names of those test tools, for the install line.
 """
 
@@ -53,7 +54,8 @@ def main() -> None:
         sys.stdout.write(" ".join(TEST_TOOLS) + "\n")
         return
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    runtime = floors(project["dependencies"])
+    # The team extra is installed for the tests (its PostgreSQL and sign-in tests are fast ones).
+    runtime = floors([*project["dependencies"], *project["optional-dependencies"]["team"]])
     dev_lines = [
         line.split("#", 1)[0].strip()
         for line in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()

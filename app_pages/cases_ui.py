@@ -190,7 +190,7 @@ def require_case() -> Case:
         st.stop()
     if case.safety.any_yes:
         crisis_alert(case.safety)
-    elif case.safety.uses_alone:
+    if case.safety.uses_alone:  # after the emergency alert, never instead of it
         st.warning(USES_ALONE_GUIDANCE, icon=":material/health_and_safety:")
     return case
 

@@ -14,8 +14,9 @@ import io
 import pandas as pd
 import streamlit as st
 
+from matching.directory import columns as col
 from matching.errors import FacilityDataError
-from matching.ingest.generic_csv import ADDRESS_LINE
+from matching.ingest.generic_csv import ADDRESS_LINE, FLAG_FIELDS
 from matching.ingest.text import decode_text
 from matching.render.safe_text import md_escape
 
@@ -77,6 +78,7 @@ def column_mapping_form() -> None:
             )
             for field in fields
         }
+        picks |= yes_no_picks(headers)
         if st.form_submit_button(
             "Import with these columns", icon=":material/table_view:", key="column_mapping_submit"
         ):
@@ -85,6 +87,32 @@ def column_mapping_form() -> None:
             st.session_state[_RETRY] = True
             del st.session_state[_PENDING]
             st.rerun()
+
+
+_FLAG_LABELS = {**col.SERVICE_LABELS, **col.PROFILE_LABELS}
+
+
+def yes_no_picks(headers: list[str]) -> dict[str, str]:
+    """Ask, for each column of the file, whether it is a yes/no answer about a service, payer
+    or who is accepted; return {field: header} for those the user names."""
+    st.caption(
+        "Optional: a column of yes/no (or 1/0) answers can say a service, a payment or who is "
+        "accepted. Blank or other answers stay unknown, never 'no'."
+    )
+    chosen: dict[str, str] = {}
+    with st.expander("Yes/no columns (optional)"):
+        for header in headers:
+            field = st.selectbox(
+                f"Column '{header}' says",
+                [None, *FLAG_FIELDS],
+                format_func=lambda name: (
+                    "(nothing of these)" if name is None else _FLAG_LABELS[name]
+                ),
+                key=f"column_flag_{header}",
+            )
+            if field is not None:
+                chosen[str(field)] = header
+    return chosen
 
 
 def clear_column_mapping() -> None:

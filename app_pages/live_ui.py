@@ -24,6 +24,7 @@ from matching.live.findtreatment_api import MAX_RADIUS_MILES, FetchArea, fetch_a
 from matching.live.http import CACHE_DIR_ENV, LiveSettings, Progress
 from matching.live.merge import merge_listings
 from matching.records import library
+from matching.render import display
 from matching.render.safe_text import md_escape
 from matching.search.geo import resolve_location
 from matching.search.query import SearchQuery
@@ -257,10 +258,12 @@ def data_page_sections() -> None:
 def facility_notes(row: pd.Series) -> None:
     """Details panel: the beds this search needs and the licensing signal, where known."""
     kind = row.get("beds_needed_kind")
-    if isinstance(kind, str) and kind:
+    if isinstance(kind, str) and kind and display.offers_level(row, kind):
         beds = row.get("beds_needed")
         figure = "not reported" if pd.isna(beds) else f"{int(beds)} open"
-        st.markdown(f"**Beds for this search ({md_escape(kind)}):** {md_escape(figure)}")
+        beds_kind, _, note = kind.partition(" (")
+        figure += f" ({note}" if note else ""
+        st.markdown(f"**Open {md_escape(beds_kind)}:** {md_escape(figure)}")
     note = row.get("licence_note")
     if isinstance(note, str) and note:
         if "expired" in note:

@@ -37,6 +37,7 @@ class PersonFields(TypedDict):
     language: str | None
     veteran: bool
     co_occurring: bool
+    non_veteran: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +51,7 @@ class PersonAnswers:
     other_language: str = ""
     veteran: bool = False
     co_occurring: bool = False
+    non_veteran: bool = False
 
     def query_fields(self) -> PersonFields:
         """Return the SearchQuery fields; QueryError when the answers do not fit together."""
@@ -81,6 +83,7 @@ class PersonAnswers:
             "language": language,
             "veteran": self.veteran,
             "co_occurring": self.co_occurring,
+            "non_veteran": self.non_veteran,
         }
 
 
@@ -122,6 +125,12 @@ def about_the_person(saved: PersonAnswers | None = None) -> PersonAnswers:
             "come first (stopping MOUD is not recommended in pregnancy).",
         )
         language_choice, other_language, veteran, co_occurring = _language_and_programs(saved)
+        non_veteran = st.checkbox(
+            "Not a veteran",
+            value=saved.non_veteran,
+            key="person_non_veteran",
+            help="Leaves out VA facilities, which serve veterans only.",
+        )
     return PersonAnswers(
         age_group=age_group,
         sex=sex,
@@ -130,6 +139,7 @@ def about_the_person(saved: PersonAnswers | None = None) -> PersonAnswers:
         other_language=other_language,
         veteran=veteran,
         co_occurring=co_occurring,
+        non_veteran=non_veteran,
     )
 
 

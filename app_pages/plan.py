@@ -20,7 +20,7 @@ from matching.case import (
     SafetyScreen,
     TeamMember,
 )
-from matching.case.letters import review_letter, rules_table
+from matching.case.letters import LANGUAGES, Finding, review_letter, rules_table
 from matching.case.model import LetterStatus
 from matching.case.readiness import PASS, check_time_and_place
 from matching.errors import AccessError, LocationError
@@ -436,7 +436,7 @@ def letters(case: Case) -> None:
     )
     member = editable[member_names.index(writer)]
     letter_form(case, member)
-    letter_review(member)
+    letter_review(member, chosen_letter_language(case, member.name))
 
 
 def writable_letters(case: Case) -> list[TeamMember]:
@@ -454,6 +454,7 @@ def letter_form(case: Case, member: TeamMember) -> None:
     writer = member.name
     with st.form(cases_ui.key(case, f"letter_form_{writer}")):
         letter = st.text_area("Letter", value=member.letter, height=220)
+        language = letter_language_choice(case, writer)
         reviewed = st.checkbox(
             "I have read the review and the letter is ready",
             value=member.letter_status == "reviewed",
@@ -464,7 +465,9 @@ def letter_form(case: Case, member: TeamMember) -> None:
         )
         if not st.form_submit_button("Review and save", type="primary"):
             return
-        status, kept, message = letter_outcome(member, letter, reviewed=reviewed, keep=keep)
+        status, kept, message = letter_outcome(
+            member, letter, reviewed=reviewed, keep=keep, language=language
+        )
         st.session_state["last_letter_writer"] = writer  # stay on this letter after saving
         if not cases_ui.may("save"):
             # A member saves their own letter only; the lead's plan is not theirs to overwrite.
@@ -481,8 +484,29 @@ def letter_form(case: Case, member: TeamMember) -> None:
         cases_ui.save_and_rerun(replace(case, team=updated_team), message)
 
 
+def letter_language_choice(case: Case, writer: str) -> str:
+    """Ask which language the letter is in (detected unless chosen); remembered per writer."""
+    key = cases_ui.key(case, f"letter_language_{writer}")
+    return str(
+        st.radio(
+            "Letter language",
+            options=list(LANGUAGES),
+            format_func=LANGUAGES.__getitem__,
+            horizontal=True,
+            key=key,
+            help="The review reads English and Spanish. Detect reads both and tells you which it "
+            "found; choose one if the letter mixes them.",
+        )
+    )
+
+
+def chosen_letter_language(case: Case, writer: str) -> str:
+    """Return the language chosen on the writer's letter form ("auto" when none was chosen)."""
+    return str(st.session_state.get(cases_ui.key(case, f"letter_language_{writer}"), "auto"))
+
+
 def letter_outcome(
-    member: TeamMember, letter: str, *, reviewed: bool, keep: bool
+    member: TeamMember, letter: str, *, reviewed: bool, keep: bool, language: str = "auto"
 ) -> tuple[LetterStatus, bool, str]:
     """Return the letter's new status, its keep-as-written flag and what to tell the author.
 
@@ -499,7 +523,7 @@ def letter_outcome(
             f"Saved {writer}'s letter. Read the review below, then tick the box and save again "
             "to mark it ready.",
         )
-    findings = review_letter(letter).findings
+    findings = review_letter(letter, language).findings
     if findings and not keep:
         count = count_of(len(findings), "passage")
         return (
@@ -511,21 +535,30 @@ def letter_outcome(
     return "reviewed", bool(findings), f"{writer}'s letter is ready."
 
 
-def letter_review(member: TeamMember) -> None:
-    """Show what the review found in the saved letter, and what it checks."""
-    review = review_letter(member.letter)
+def letter_review(member: TeamMember, language: str = "auto") -> None:
+    """Show what the review found in the saved letter (one warning a sentence), and its rules."""
+    review = review_letter(member.letter, language)
     if member.letter.strip():
+        st.caption(f"Reviewed as {LANGUAGES[review.language]}.")
         if review.ok:
             st.success("The review found nothing to change.", icon=":material/favorite:")
         for finding in review.findings:
-            st.warning(
-                f"**{finding.kind.title()}:** “{finding.excerpt}” — {finding.why} "
-                f"**Try:** {finding.suggestion}"
-            )
+            st.warning(finding_text(finding))
         for missing in review.missing:
             st.info(missing)
     with st.expander("What the review checks"):
-        st.dataframe(pd.DataFrame(rules_table()), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rules_table(review.language)), hide_index=True, width="stretch")
+
+
+def finding_text(finding: Finding) -> str:
+    """Return one sentence's warning: its kinds, the sentence, the words that triggered it."""
+    also = [kind for kind in finding.kinds if kind != finding.kind]
+    kinds = finding.kind.title() + (f" (also {', '.join(also)})" if also else "")
+    words = ", ".join(f"“{md_escape(word)}”" for word in finding.words)
+    return (
+        f"**{kinds}:** “{md_escape(finding.excerpt)}” — **because of** {words}. {finding.why} "
+        f"**Try:** {md_escape(finding.suggestion)}"
+    )
 
 
 # ------------------------------------------------------------------------------- logistics

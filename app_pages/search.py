@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import live_ui, person_ui, ui
+from app_pages import calls_ui, live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
 from app_pages.search_form import current_form, remember, search_form, to_query
 from matching.directory import columns as col
@@ -26,7 +26,7 @@ from matching.render import basemap, display
 from matching.render.callscript import call_script
 from matching.render.safe_text import safe_link
 from matching.search.engine import search
-from matching.search.explain import loosen_suggestions, nearest_miles
+from matching.search.explain import loosen_suggestions, no_single_change
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
 from matching.wording import count_of
@@ -113,10 +113,11 @@ def run_search() -> Results | None:
     if shown.empty:
         show_no_results(index, query, now=now)
         return None
+    shown = calls_ui.with_last_call(calls_ui.with_call_odds(shown, query, now), tz=tz)
     return Results(
         query=query,
         shown=shown,
-        table=display.results_table(shown, now=now, tz=tz),
+        table=calls_ui.with_odds_column(display.results_table(shown, now=now, tz=tz), shown),
         total=shown.attrs["total_matches"],
         now=now,
         tz=tz,
@@ -138,12 +139,7 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
             "\n".join(f"- {s.change}: **{count_of(s.count, 'facility')}**" for s in suggestions)
         )
     else:
-        nearest = nearest_miles(index, query.origin.lat, query.origin.lon)
-        st.markdown(
-            "No facility in this directory is in reach."
-            if nearest is None
-            else f"The nearest facility in this directory is {nearest:.0f} miles away."
-        )
+        st.markdown(no_single_change(index, query, now=now))
 
 
 def default_view() -> str:
@@ -163,6 +159,7 @@ def show_results(results: Results) -> list[int]:
     if results.total > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
     person_ui.results_notes(results.shown, results.query, results.now)
+    calls_ui.show_call_first(results.shown)
     st.session_state.setdefault("results_view", default_view())
     view = st.radio(
         "Show results as",
@@ -194,6 +191,10 @@ def show_cards(results: Results) -> None:
                 f"{plain(details[display.RESULT_DISTANCE])} · {plain(row[col.CITY])}"
             )
             st.markdown(f"**Beds:** {plain(details[display.RESULT_AVAILABILITY])}")
+            if row.get(calls_ui.LAST_CALL_COLUMN):
+                st.caption(f"Last call: {plain(row[calls_ui.LAST_CALL_COLUMN])}")
+            if row.get(calls_ui.ODDS_COLUMN):
+                st.caption(f"Call odds: {plain(row[calls_ui.ODDS_COLUMN])}")
             phones = phone_links(("Call", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE]))
             if phones:
                 st.markdown(phones)
@@ -433,7 +434,9 @@ def show_details(results: Results, facility_id: str, *, in_card: bool) -> None:
                 table = display.history_table(history, tz=results.tz)
                 st.dataframe(table, hide_index=True, width="stretch")
         with log_tab:
-            log_call_form(facility_id, row[col.NAME], now=results.now, tz=results.tz)
+            log_call_form(
+                facility_id, row[col.NAME], now=results.now, tz=results.tz, query=results.query
+            )
 
 
 def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
@@ -451,31 +454,37 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
         if details[display.RESULT_WEBSITE]:
             st.markdown(safe_link("Website", details[display.RESULT_WEBSITE]))
         st.markdown(f"**Availability:** {plain(details[display.RESULT_AVAILABILITY])}")
+        if row.get(calls_ui.LAST_CALL_COLUMN):
+            st.markdown(f"**Last call:** {plain(row[calls_ui.LAST_CALL_COLUMN])}")
+        if row.get(calls_ui.ODDS_COLUMN):
+            st.markdown(f"**Call odds:** {plain(row[calls_ui.ODDS_COLUMN])}")
         live_ui.facility_notes(row)
         if row[col.AVAILABILITY_SOURCE]:
             st.caption(f"Source: {plain(row[col.AVAILABILITY_SOURCE])}")
         person_ui.listing_notes(row, now)
     with services_column:
         service_lists = display.service_lists(row)
+        # "Offered" already says what the listing offers: no second "Listed services" line.
         for heading, services in service_lists.items():
             if services:
                 st.markdown(f"**{heading.capitalize()}:** " + "; ".join(services))
-        if row[col.SERVICES]:
-            st.caption(f"Listed services: {plain(row[col.SERVICES])}")
 
 
-def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> None:
+def log_call_form(
+    facility_id: str, name: str, *, now: datetime, tz: str, query: SearchQuery | None = None
+) -> None:
     """Show the form that logs what a facility said; save it and rerun so the ranking uses it."""
     with st.form("log_call", clear_on_submit=True):
         # No default: the person picks what was said, so a hurried save never records "openings".
-        status = st.selectbox(
+        choice = st.selectbox(
             "What did they say?",
-            col.AVAILABILITY_STATUSES,
+            calls_ui.SAID_CHOICES,
             index=None,
             placeholder="Pick what they said",
-            format_func=col.STATUS_LABELS.__getitem__,
+            format_func=calls_ui.said_label,
             key="log_status",
         )
+        need, payer = calls_ui.asked_questions(query)
         beds_left, beds_right = st.columns(2)
         detox_beds = beds_left.number_input(
             "Detox beds open", min_value=0, max_value=1000, value=None, key="log_detox_beds"
@@ -497,13 +506,17 @@ def log_call_form(facility_id: str, name: str, *, now: datetime, tz: str) -> Non
         note = st.text_input("Note", placeholder="e.g. call back after 6 pm to confirm")
         if not st.form_submit_button("Save the call", icon=":material/call:", key="log_submit"):
             return
-        if status is None:
+        if choice is None:
             st.error("Pick what they said (openings, no openings, ...); nothing was saved.")
             return
+        status, outcome = calls_ui.status_and_outcome(choice)
         try:
             report = calllog.CallReport(
                 facility_id=facility_id,
                 availability_status=status,
+                need=need,
+                payer=payer,
+                outcome=outcome,
                 beds_open_detox=None if detox_beds is None else int(detox_beds),
                 beds_open_residential=None if residential_beds is None else int(residential_beds),
                 reported_at=datetime.combine(call_day, call_time, ZoneInfo(tz)),

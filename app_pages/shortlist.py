@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui
+from app_pages import calls_ui, ui
 from app_pages.links import phone_links, plain
 from matching.errors import QueryError, StoreError
 from matching.records import shortlist
@@ -26,6 +26,9 @@ def main() -> None:
     current = choose_shortlist(workspace)
     items = workspace.shortlists.shortlist_items_frame(current.id)
     view = shortlist.shortlist_view(items, ui.active_directory())
+    if not view.empty:
+        view = calls_ui.with_last_call(view, tz=ui.browser_timezone())
+        view = calls_ui.with_odds_of_last_search(view, ui.now())
     table = exports.shortlist_table(view, now=ui.now(), tz=ui.browser_timezone())
     if items.empty:
         st.info("This shortlist is empty. Select facilities on the Search page and add them here.")
@@ -111,6 +114,11 @@ def show_item(
         where = plain(record[exports.ADDRESS]) + (f" - {plain(distance)}" if distance else "")
         st.markdown(" · ".join(part for part in (phones, where) if part))
         st.markdown(f"**Availability:** {plain(record[exports.AVAILABILITY])}")
+        if record[exports.LAST_CALL]:
+            st.markdown(f"**Last call:** {plain(record[exports.LAST_CALL])}")
+        odds = view[calls_ui.ODDS_COLUMN].iloc[position] if calls_ui.ODDS_COLUMN in view else ""
+        if odds:
+            st.caption(f"Call odds: {plain(odds)}")
         if record[exports.SERVICES]:
             st.caption(plain(record[exports.SERVICES]))
         st.caption(f"Listing: {plain(record[exports.LISTING])}")

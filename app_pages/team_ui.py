@@ -101,6 +101,7 @@ def server_mode() -> ServerMode:
                 "empty: team mode stores letters, safety answers and notes encrypted. Make a "
                 "key with `python -m matching team new-key`."
             )
+        problems += config.missing_team_extra(url=url, sign_in=True)
         mode: Mode = "refused" if problems else "team"
         return ServerMode(
             mode=mode, database_url=url, encryption_keys=keys, problems=tuple(problems)

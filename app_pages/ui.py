@@ -171,6 +171,10 @@ div[data-testid="stElementContainer"]:has(.crisis-bar) {
   .crisis-bar { font-size: 0.85rem; padding: 0.25rem 0.5rem; line-height: 1.7; }
 }
 .crisis-bar a { color: #7a1010; font-weight: 600; white-space: nowrap; padding: 0.2rem 0; }
+/* Every phone number is a tap target at least 24 px tall (WCAG 2.2 target size). */
+a[href^="tel:"], a[href^="sms:"] { display: inline-block; min-height: 24px; line-height: 24px; }
+/* ...except in the crisis bar, whose lines are already that tall and must stay compact. */
+.crisis-bar a[href] { display: inline; min-height: 0; line-height: inherit; }
 """
 
 

@@ -147,7 +147,11 @@ def postgresql_empty_url(postgresql_server: object) -> Iterator[str]:
 def db_url(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
-    """Return the URL of a fresh store on SQLite, then on PostgreSQL, set as READYBED_DB_URL."""
+    """Return the URL of a fresh store on SQLite, then on PostgreSQL, set as READYBED_DB_URL.
+
+    For what depends on the backend: SQL, transactions, types. Team mode's pages and what they
+    show a member run on PostgreSQL alone (``team_db_url``): the backend a team server uses.
+    """
     monkeypatch.setenv("READYBED_DEMO", "1")
     # A server store keeps imported listings in the data folder: a test's own, never the user's.
     monkeypatch.setenv("READYBED_DATA_DIR", str(tmp_path / "data"))
@@ -156,6 +160,22 @@ def db_url(
         monkeypatch.setenv("READYBED_DB_URL", url)
         yield url
         return
+    yield from _fresh_postgresql(request, monkeypatch)
+
+
+@pytest.fixture
+def team_db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """Return the URL of a fresh PostgreSQL store, set as READYBED_DB_URL (team mode's pages)."""
+    monkeypatch.setenv("READYBED_DEMO", "1")
+    monkeypatch.setenv("READYBED_DATA_DIR", str(tmp_path / "data"))
+    yield from _fresh_postgresql(request, monkeypatch)
+
+
+def _fresh_postgresql(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     server = request.getfixturevalue("postgresql_server")
     template = request.getfixturevalue("postgresql_template")
     dbname = f"readybed_test_{next(_DATABASE_NUMBERS)}"

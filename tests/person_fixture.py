@@ -23,7 +23,7 @@ PREGNANCY_MOUD = {"pp-01", "pp-03"}  # programs for pregnant women with buprenor
 PREGNANCY_NO_MOUD = "pp-02"
 EXCLUDED = {"pp-04", "pp-05"}  # men only / no Spanish: a known "no"
 UNRECORDED = "pp-06"  # pregnancy program and languages not recorded: only when unverified
-ZIP_CENTRE = "pp-03"
+ZIP_CENTER = "pp-03"
 
 
 def person_directory() -> pd.DataFrame:

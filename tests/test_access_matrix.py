@@ -270,7 +270,7 @@ READERS: dict[str, Act] = {
 
 
 @pytest.mark.parametrize("reader", sorted(READERS))
-def test_another_organisations_case_cannot_be_read(engine, team: Team, reader: str) -> None:
+def test_another_organizations_case_cannot_be_read(engine, team: Team, reader: str) -> None:
     outsider = team.actors["other_org"]
     with pytest.raises(AccessError) as refused:
         READERS[reader](engine, team.case_id, outsider)

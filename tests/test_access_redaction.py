@@ -17,12 +17,16 @@ from matching.errors import AccessError, CaseError, ConflictError
 from matching.records.cases import create_case, load_case, save_case
 from matching.records.members import remove_member, save_own_letter
 from matching.records.sealing import PREFIX, bind_keys, generate_key
+from matching.records.store import open_engine
 
 
 @pytest.fixture
-def engine(db_engine):
-    """Run this file's tests on SQLite and on a real PostgreSQL (conftest's db_engine)."""
-    return db_engine
+def engine(team_db_url: str):
+    """What a member is shown is redacted in Python from what the store returns, the same on
+    either backend: these run on a real PostgreSQL, a team server's backend."""
+    opened = open_engine(team_db_url)
+    yield opened
+    opened.dispose()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from person_fixture import (
     PREGNANCY_MOUD,
     PREGNANCY_NO_MOUD,
     UNRECORDED,
-    ZIP_CENTRE,
+    ZIP_CENTER,
     save_person_directory,
 )
 from streamlit.testing.v1 import AppTest
@@ -69,17 +69,19 @@ def test_pregnant_spanish_medicaid_detox_near_a_real_zip(app: AppTest) -> None:
     why = results.set_index("facility_id")[display.RESULT_WHY]
     assert all("listed first" in why[facility_id] for facility_id in PREGNANCY_MOUD)
     distance = results.set_index("facility_id")[display.RESULT_DISTANCE]
-    assert distance[ZIP_CENTRE].startswith("about ") and distance[ZIP_CENTRE].endswith(
+    assert distance[ZIP_CENTER].startswith("about ") and distance[ZIP_CENTER].endswith(
         "miles (ZIP centre)"
     )
     texts = _texts(app)
-    assert "For: pregnant or postpartum woman, in Spanish" in texts
+    assert (
+        "For: an adult (assumed: no age given), pregnant or postpartum woman, in Spanish" in texts
+    )
     assert "results come from a directory listed more than 18 months ago" in texts
 
-    app.selectbox(key="detail_facility").set_value(ZIP_CENTRE).run()
+    app.selectbox(key="detail_facility").set_value(ZIP_CENTER).run()
     texts = _texts(app)
-    assert f"**{distance[ZIP_CENTRE]}**" in texts
-    assert "Listing: SAMHSA National Directory 2023 — call to confirm" in texts
+    assert f"**{distance[ZIP_CENTER]}**" in texts
+    assert "Listing: SAMHSA National Directory 2023 (2022 survey) — call to confirm" in texts
     assert "**Not recorded by this source:**" in texts
 
 
@@ -132,10 +134,13 @@ def test_an_empty_profile_search_says_which_trait_to_drop(app: AppTest) -> None:
 
 def test_the_shortlist_says_about_n_miles_and_how_old_the_listing_is(app: AppTest) -> None:
     _search(app, person_pregnant=True, person_language="spanish")
-    app.multiselect(key="pick_by_name").set_value([ZIP_CENTRE]).run()
+    app.multiselect(key="pick_by_name").set_value([ZIP_CENTER]).run()
     app.button(key="add_to_shortlist").click().run()
     app.switch_page("app_pages/shortlist.py").run()
     assert not app.exception
     texts = _texts(app)
     assert re.search(r" - about \d+ miles \(ZIP centre\)", texts)
-    assert "Listing: SAMHSA National Directory 2023 — call to confirm. Listed March 2023" in texts
+    assert (
+        "Listing: SAMHSA National Directory 2023 (2022 survey) — call to confirm. Listed March 2023"
+        in texts
+    )

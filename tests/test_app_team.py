@@ -65,9 +65,10 @@ def key() -> str:
 
 
 @pytest.fixture
-def team_engine(db_url: str, key: str):
-    """The team store, on SQLite and then on a real PostgreSQL (each test runs on both)."""
-    opened = open_engine(db_url)
+def team_engine(team_db_url: str, key: str):
+    """The team store on a real PostgreSQL, the backend a team server runs (the access rules
+    themselves run on both backends in test_access_matrix and test_org_sharing)."""
+    opened = open_engine(team_db_url)
     sealing.bind_keys(opened, [key])
     yield opened
     opened.dispose()
@@ -160,7 +161,7 @@ def test_a_viewer_reads_the_plan_but_cannot_edit_or_read_letters(lead_case, key)
     assert "As a viewer" in texts(vic)
 
 
-def test_a_person_of_another_organisation_sees_no_case(lead_case, key) -> None:
+def test_a_person_of_another_organization_sees_no_case(lead_case, key) -> None:
     eve = session(EVE, key)
     assert "No case yet" in texts(eve)
     assert "Rivera" not in texts(eve) and not eve.sidebar.selectbox

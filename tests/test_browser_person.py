@@ -45,13 +45,13 @@ def test_pregnant_spanish_medicaid_detox_search(
         page.get_by_test_id("stForm").get_by_role("button", name="Search", exact=True).click()
 
         app.see(re.compile(r"^3 facilities near 80218"))
-        app.see("For: pregnant or postpartum woman, in Spanish")
+        app.see("For: an adult (assumed: no age given), pregnant or postpartum woman, in Spanish")
         app.see(re.compile("results come from a directory listed more than 18"))
         if viewport == "phone":
             # The top result's details, opened in place from its card (a phone's default
             # view). On the desktop table the same details are covered by the AppTest.
             page.get_by_role("button", name="Details").first.click()
-            app.see("Listing: SAMHSA National Directory 2023 — call to confirm")
+            app.see("Listing: SAMHSA National Directory 2023 (2022 survey) — call to confirm")
             app.check(
                 "the list of what the source does not record",
                 lambda: page.get_by_text("Not recorded by this source:").last.wait_for(),

@@ -191,7 +191,7 @@ def test_loading_a_csv_without_ages_is_refused(tmp_path: Path) -> None:
         load_demo_directory(path=other)
 
 
-def test_is_demo_directory_recognises_the_demo(loaded: pd.DataFrame) -> None:
+def test_is_demo_directory_recognizes_the_demo(loaded: pd.DataFrame) -> None:
     assert is_demo_directory(loaded)
 
 

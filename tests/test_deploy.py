@@ -109,7 +109,8 @@ def test_compose_env_template_names_every_variable_compose_needs():
 def test_dockerfile_builds_on_python_311_slim_and_serves_headless():
     text = (DEPLOY / "Dockerfile").read_text("utf-8")
     assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
-    assert "pip install -r requirements.txt" in text
+    # The team extra: the PostgreSQL driver and the sign-in library.
+    assert "pip install -e '.[team]'" in text
     assert re.search(r"^USER (?!root)\w+", text, re.M)
     assert "python -m matching team migrate && exec streamlit run app.py" in text
     assert "--server.headless true" in text and "/_stcore/health" in text

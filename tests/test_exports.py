@@ -63,7 +63,7 @@ def test_csv_round_trip_keeps_facilities_in_shortlist_order() -> None:
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
-def test_csv_neutralises_cells_that_start_like_a_formula(prefix: str) -> None:
+def test_csv_neutralizes_cells_that_start_like_a_formula(prefix: str) -> None:
     note = f'{prefix}HYPERLINK("http://evil")'
     data = exports.csv_bytes(_table(OPEN_ROW, notes=[note]))
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype="str", keep_default_na=False)

@@ -34,7 +34,9 @@ def test_export_flags_follow_the_code_columns(export):
     assert harbor["detox_hospital"] and harbor["detox_any"] and harbor["buprenorphine"]
     assert harbor["pay_military"] and harbor["accredited"] and harbor["accepts_moud_clients"]
     assert not harbor["detox_residential"] and not harbor["methadone"]
-    assert harbor["pay_private"] and not harbor["pay_medicare"] and not harbor["sliding_fee"]
+    assert harbor["pay_private"] and not harbor["pay_medicare"]
+    # It lists no payment-assistance code, so it says nothing about a sliding fee (issue 20).
+    assert pd.isna(harbor["sliding_fee"])
 
 
 def test_export_blank_cell_is_false_not_unknown(export):
@@ -111,7 +113,9 @@ def test_api_names_set_flags_across_renamings(api):
     assert spruce["accredited"] and not spruce["methadone"]
     creek = _row(api.frame, "Quiet Creek Clinic")
     assert creek["buprenorphine"] and creek["naltrexone"] and creek["accepts_moud_clients"]
-    assert creek["sliding_fee"] and not creek["detox_any"] and not creek["pay_self"]
+    assert creek["sliding_fee"]
+    # It lists settings (outpatient), so detox is a no; no payment is listed: unknown (issue 20).
+    assert creek["detox_any"] == False and pd.isna(creek["pay_self"])  # noqa: E712
 
 
 def test_api_unmapped_placement_name_is_reported_and_others_counted(api):
@@ -154,7 +158,7 @@ def test_directory_keys_set_flags(directory):
 
 def test_directory_sf_is_self_pay_and_ss_is_sliding_fee(directory):
     first = directory.frame.iloc[1]
-    assert first["pay_self"] and not first["sliding_fee"]
+    assert first["pay_self"] and pd.isna(first["sliding_fee"])  # no assistance code listed
 
 
 def test_directory_contact_is_split_into_phone_and_intake(directory):
@@ -184,7 +188,7 @@ def generic(fixtures):
     return import_file(fixtures / "import_generic.csv")
 
 
-def test_generic_aliases_are_recognised(generic):
+def test_generic_aliases_are_recognized(generic):
     river = _row(generic.frame, "Riverbend Recovery")
     assert river[col.FACILITY_ID] == "G-1"
     assert (river[col.LAT], river[col.LON]) == (45.5152, -122.6784)
@@ -220,7 +224,7 @@ def test_generic_cp1252_file_is_decoded(tmp_path):
     assert import_file(path).frame[col.NAME].tolist() == ["Caf\u00e9 Sobri\u00e9t\u00e9"]
 
 
-def test_generic_utf8_bom_header_is_recognised(tmp_path):
+def test_generic_utf8_bom_header_is_recognized(tmp_path):
     text = "Name,State,Zip,Latitude,Longitude\nBOM House,VT,05401,44.47,-73.21\n"
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
@@ -236,7 +240,7 @@ def test_generic_empty_coordinates_mean_unknown_location(tmp_path):
     assert "1 imported row(s) have no coordinates (0,0)" in result.report.notes
 
 
-def test_generic_empty_coordinates_are_placed_at_the_zip_centre(tmp_path):
+def test_generic_empty_coordinates_are_placed_at_the_zip_center(tmp_path):
     path = tmp_path / "noloc.csv"
     path.write_text("name,state,zip,lat,lon\nSomewhere,VT,05401,,\n")
     row = import_file(path, locating=Locating(references=())).frame.iloc[0]
@@ -317,7 +321,8 @@ def test_export_with_category_name_columns_maps_names(tmp_path):
     result = import_file(path)
     row = result.frame.iloc[0]
     assert row["detox_residential"] and row["outpatient"] and row["pay_medicaid"]
-    assert not row["pay_self"] and not row["methadone"]
+    assert not row["pay_self"]  # it lists a payment (Medicaid): the others are a no
+    assert pd.isna(row["methadone"])  # it lists no medication at all: unknown
     assert result.report.unmapped == {}
     assert any("2 other service names (2 mentions" in note for note in result.report.notes)
 
@@ -339,3 +344,17 @@ def test_generic_row_with_future_report_time_is_rejected(tmp_path):
             "this computer's clock)",
         )
     ]
+
+
+def test_map_names_a_yes_no_column_and_unreadable_answers_stay_unknown(tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_text(
+        "Name,Zip,State,MAT,Medicaid\nA,10001,NY,yes,1\nB,10001,NY,No,0\nC,10001,NY,maybe,\n"
+    )
+    result = import_file(path, column_map={"methadone": "MAT", "pay_medicaid": "Medicaid"})
+    frame = result.frame.set_index("name")
+    assert frame.loc["A", "methadone"] and frame.loc["A", "pay_medicaid"]
+    assert frame.loc["B", "methadone"] == False and frame.loc["B", "pay_medicaid"] == False  # noqa: E712
+    assert pd.isna(frame.loc["C", "methadone"]) and pd.isna(frame.loc["C", "pay_medicaid"])
+    assert pd.isna(frame.loc["A", "buprenorphine"])  # a column nobody named: unknown
+    assert any("1 cell(s) of 'MAT'" in note for note in result.report.notes)

@@ -12,7 +12,7 @@ from search_frames import directory, facility
 
 from matching.cli.main import main
 from matching.directory.io import write_directory
-from matching.directory.text_safety import neutralise_formulas, terminal_text
+from matching.directory.text_safety import neutralize_formulas, terminal_text
 from matching.render import exports
 
 HOSTILE = {
@@ -34,7 +34,7 @@ def hostile_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_search_csv_neutralises_every_text_cell(
+def test_search_csv_neutralizes_every_text_cell(
     hostile_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["search", "--data", str(hostile_file), "--near", "10001", "--format", "csv"]) == 0
@@ -45,12 +45,12 @@ def test_search_csv_neutralises_every_text_cell(
     assert float(rows[0]["distance_miles"]) > 0  # numbers stay numbers
 
 
-def test_one_neutraliser_for_every_csv_export() -> None:
+def test_one_neutralizer_for_every_csv_export() -> None:
     frame = pd.DataFrame({"text": ["=1+2", "-2", "  @x", "fine"], "number": [-1.5, 2.0, 3.0, 4.0]})
-    out = neutralise_formulas(frame)
+    out = neutralize_formulas(frame)
     assert out["text"].tolist() == ["'=1+2", "'-2", "'  @x", "fine"]
     assert out["number"].tolist() == [-1.5, 2.0, 3.0, 4.0]
-    assert exports.neutralise_formulas is neutralise_formulas
+    assert exports.neutralize_formulas is neutralize_formulas
     back = pd.read_csv(io.BytesIO(exports.csv_bytes(frame)), encoding="utf-8-sig", dtype="str")
     assert back["text"].tolist()[0] == "'=1+2"
 

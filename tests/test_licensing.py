@@ -26,7 +26,7 @@ def test_capacity_is_never_worded_as_open_beds() -> None:
     assert pd.isna(result.loc["f001", "beds_needed"])
 
 
-def test_an_expired_licence_is_a_warning_in_the_reasons() -> None:
+def test_an_expired_license_is_a_warning_in_the_reasons() -> None:
     marked = facility(1, license_expired=True)
     past = facility(2, license_expires=pd.Timestamp("2026-01-31", tz="UTC"))
     current = facility(3, license_expires=pd.Timestamp("2027-06-30", tz="UTC"), licensed_beds=6)
@@ -44,7 +44,7 @@ def test_no_licensing_data_adds_nothing() -> None:
     assert "licen" not in result.loc["f001", "reasons"]
 
 
-def test_licence_columns_survive_a_save(tmp_path) -> None:
+def test_license_columns_survive_a_save(tmp_path) -> None:
     frame = directory(facility(1, license_expires=pd.Timestamp("2026-01-31", tz="UTC"),
                                license_expired=True))  # fmt: skip
     write_directory(frame, tmp_path / "d.csv")

@@ -95,7 +95,7 @@ def _serve(server: HTTPServer) -> None:
     server.expect_request(ONELINE_PATH, method="GET").respond_with_json(ONELINE_MENLO)
 
 
-def test_zip_centre_rows_are_geocoded_with_a_one_line_fallback(
+def test_zip_center_rows_are_geocoded_with_a_one_line_fallback(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     _serve(httpserver)

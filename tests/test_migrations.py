@@ -143,7 +143,7 @@ def test_new_store_is_migrated_to_exactly_the_declared_schema(empty_url: str) ->
     engine.dispose()
 
 
-def test_new_store_has_the_local_organisation_and_person(empty_url: str) -> None:
+def test_new_store_has_the_local_organization_and_person(empty_url: str) -> None:
     engine = open_engine(empty_url)
     with engine.connect() as connection:
         assert connection.execute(select(orgs.c.id)).scalars().all() == [1]
@@ -243,7 +243,7 @@ def test_audit_log_refuses_updates_but_allows_deleting_with_the_case(db_engine: 
         assert connection.execute(audit_log.delete()).rowcount == 1
 
 
-def test_next_organisation_and_person_do_not_collide_with_the_local_ones(
+def test_next_organization_and_person_do_not_collide_with_the_local_ones(
     db_engine: Engine,
 ) -> None:
     from datetime import datetime

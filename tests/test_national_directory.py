@@ -120,7 +120,8 @@ def test_a_row_that_lists_no_sex_or_age_did_not_answer(tmp_path: Path) -> None:
     cedar = frame.loc["Cedar House"]
     assert pd.isna(cedar["accepts_female"]) and pd.isna(cedar["accepts_male"])
     assert pd.isna(cedar["accepts_adults"])
-    assert not cedar["program_pregnant_postpartum"]  # programs are optional: a real "no"
+    # It lists no special program at all: that says nothing about any (issue 20).
+    assert pd.isna(cedar["program_pregnant_postpartum"])
     assert frame.loc["Pine Clinic", "accepts_male"]
 
 
@@ -166,7 +167,7 @@ def test_repeated_rows_are_left_out_with_the_row_they_repeat(tmp_path: Path) -> 
     assert result.report.rejected == [(3, "repeats row 1 cell for cell; left out")]
 
 
-def test_zip_without_a_centre_stays_unlocated_never_at_a_place(tmp_path: Path) -> None:
+def test_zip_without_a_center_stays_unlocated_never_at_a_place(tmp_path: Path) -> None:
     rows = [ROWS[0][:6] + ["00000"] + ROWS[0][7:], ROWS[1]]
     result = import_file(write_workbook(tmp_path / "d.xlsx", rows), locating=no_locating())
     frame = result.frame.set_index(col.NAME)

@@ -402,7 +402,7 @@ def test_typed_text_is_sealed_in_the_tables_and_read_back_plainly(engine, team) 
     assert searches.load_last_search(engine, actor=team.ana) == {"place": SECRET}
 
 
-def test_an_unknown_organisation_gets_a_sentence_not_a_shortlist(engine) -> None:
+def test_an_unknown_organization_gets_a_sentence_not_a_shortlist(engine) -> None:
     stranger = Actor(user_id=99, email="gone@practice.example", org_id=99)
     with pytest.raises(StoreError, match="Organisation 99 is not in the store"):
         shortlist.list_shortlists(engine, actor=stranger)

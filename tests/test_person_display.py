@@ -36,7 +36,12 @@ def test_details_show_offered_not_offered_and_not_recorded_including_the_profile
         )
     ).iloc[0]
     lists = display.service_lists(row)
-    assert list(lists) == ["offered", "not offered", "not recorded by this source"]
+    assert list(lists) == [
+        "offered",
+        "not offered",
+        "not recorded by this source",
+        "the listing contradicts itself (ask)",
+    ]
     assert {"Methadone", "Accepts women", "Services in Spanish"} <= set(lists["offered"])
     assert "Other languages: Arabic; Vietnamese" in lists["offered"]
     assert "Accredited by: CARF" in lists["offered"]
@@ -49,7 +54,7 @@ def test_details_show_offered_not_offered_and_not_recorded_including_the_profile
     assert len(every) == len(display.LIST_LABELS) + 2
 
 
-def test_distance_says_about_for_zip_centre_rows_only() -> None:
+def test_distance_says_about_for_zip_center_rows_only() -> None:
     frame = pd.DataFrame(
         {"distance_miles": [2.34, 12.6], col.LOCATION_PRECISION: ["exact", "zip_centroid"]}
     )
@@ -60,7 +65,7 @@ def test_distance_says_about_for_zip_centre_rows_only() -> None:
     ("source", "listed_at", "expected"),
     [
         ("SAMHSA National Directory 2023", LISTED_2023,
-         "SAMHSA National Directory 2023 — call to confirm"),
+         "SAMHSA National Directory 2023 (2022 survey) — call to confirm"),
         ("findtreatment-csv:export.csv", pd.Timestamp("2026-10-02", tz="UTC"),
          "FindTreatment.gov export (export.csv), listed October 2026 — call to confirm"),
         ("state feed", pd.NaT, "state feed — date not given, call to confirm"),
@@ -96,7 +101,7 @@ def _results(*rows: dict, **query: Any) -> pd.DataFrame:
     return search(FacilityIndex(frame), SearchQuery(origin=ORIGIN, **query), now=NOW)
 
 
-def test_results_table_shows_zip_centre_distance_and_listing_age() -> None:
+def test_results_table_shows_zip_center_distance_and_listing_age() -> None:
     results = _results(
         facility(1, miles=3, location_precision="zip_centroid", source="SAMHSA National "
                  "Directory 2023", listed_at=LISTED_2023),
@@ -106,7 +111,7 @@ def test_results_table_shows_zip_centre_distance_and_listing_age() -> None:
     assert table.loc["f001", display.RESULT_DISTANCE] == "about 3 miles (ZIP centre)"
     assert table.loc["f002", display.RESULT_DISTANCE] == "5.0 miles"
     assert table.loc["f001", display.RESULT_LISTING] == (
-        "⚠ SAMHSA National Directory 2023 — call to confirm"
+        "⚠ SAMHSA National Directory 2023 (2022 survey) — call to confirm"
     )
     assert not table.loc["f002", display.RESULT_LISTING].startswith("⚠")
 
@@ -147,7 +152,7 @@ def _export_table() -> pd.DataFrame:
     return exports.shortlist_table(view, now=NOW)
 
 
-def test_exports_say_about_n_miles_for_zip_centres_and_how_old_the_listing_is() -> None:
+def test_exports_say_about_n_miles_for_zip_centers_and_how_old_the_listing_is() -> None:
     table = _export_table()
     assert table[exports.DISTANCE_TEXT].tolist() == ["about 3 miles (ZIP centre)", "5.2 miles"]
     assert table[exports.DISTANCE].tolist() == [3.4, 5.2]
@@ -155,7 +160,8 @@ def test_exports_say_about_n_miles_for_zip_centres_and_how_old_the_listing_is() 
         table[exports.LISTING]
         .iloc[0]
         .startswith(
-            "SAMHSA National Directory 2023 — call to confirm. Listed March 2023, 43 months ago"
+            "SAMHSA National Directory 2023 (2022 survey) — call to confirm. "
+            "Listed March 2023, 43 months ago"
         )
     )
     back = pd.read_csv(io.BytesIO(exports.csv_bytes(table)), encoding="utf-8-sig")
@@ -166,4 +172,4 @@ def test_exports_say_about_n_miles_for_zip_centres_and_how_old_the_listing_is() 
         page.extract_text() for page in PdfReader(io.BytesIO(exports.shortlist_pdf(table))).pages
     )
     assert "about 3 miles (ZIP centre)" in pdf
-    assert "SAMHSA National Directory 2023 - call to confirm" in pdf
+    assert "SAMHSA National Directory 2023 (2022 survey) - call to confirm" in pdf

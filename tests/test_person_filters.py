@@ -92,6 +92,8 @@ def _answers(row: dict[str, Any], query: SearchQuery) -> list[bool | None]:
         )
         program = _value(row, f"program_{plural}") if query.age_group != "adult" else None
         answers.append(_accepted(_value(row, f"accepts_{plural}"), program))
+    else:  # no age given: an adult is assumed, and only a "no adults" leaves a program out
+        answers.append(_value(row, "accepts_adults") is not False)
     if query.sex == "female" or query.pregnant:
         answers.append(
             _accepted(
@@ -215,7 +217,7 @@ def test_the_person_filters_are_hard_and_say_what_is_unverified() -> None:
     assert result["unverified"].tolist() == [False, True]
 
 
-def test_a_zip_centre_row_is_kept_within_the_stated_tolerance_and_says_so() -> None:
+def test_a_zip_center_row_is_kept_within_the_stated_tolerance_and_says_so() -> None:
     frame = directory(
         facility(1, miles=22.0, location_precision="zip_centroid"),
         facility(2, miles=22.0),

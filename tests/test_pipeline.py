@@ -121,7 +121,7 @@ def test_reopen_keeps_a_usable_insurance_verification():
     assert (reopened.stage, reopened.vob) == ("insurance_verified", vob)
 
 
-def test_stage_label_says_when_prior_authorisation_is_still_needed():
+def test_stage_label_says_when_prior_authorization_is_still_needed():
     vob = pipeline.VerificationOfBenefits(
         insurer="Aetna", prior_auth_required=True, prior_auth_obtained=False, verified_at=NOW
     )

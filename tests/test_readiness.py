@@ -269,7 +269,7 @@ def test_placement_passes_with_self_pay_instead_of_insurance():
     assert status(with_primary(ready_case(), primary), readiness.check_placement) == PASS
 
 
-def test_placement_fails_when_prior_authorisation_missing():
+def test_placement_fails_when_prior_authorization_missing():
     primary = held_primary()
     assert primary.vob is not None
     vob = replace(primary.vob, prior_auth_required=True, prior_auth_obtained=False)

@@ -20,6 +20,7 @@ from matching.ingest.importers import Locating
 
 pytestmark = pytest.mark.realdata
 
+ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 DIRECTORY_2023 = (
     REAL_DATA
@@ -61,12 +62,12 @@ def _count(codes: list[set[str]], *wanted: str) -> int:
     return sum(1 for row in codes if row & set(wanted))
 
 
-# Questions every facility answers with at least one code (reference categories AGE, GN, PAY).
-_ANSWERED = {
-    "accepts_female": {"FEM", "MALE"},
-    "accepts_adolescents": {"CHLD", "YAD", "ADLT", "SNR"},
-    "pay_medicaid": {"FSA", "ITU", "MC", "MD", "MI", "NP", "PI", "SF", "SI", "SAMF"},
-}
+def _codes_of_group(column: str) -> set[str]:
+    """Return the codes that set any column of ``column``'s category (data/service_codes.csv)."""
+    [group] = [group for group in col.DENIAL_GROUPS if column in group]
+    mapping = pd.read_csv(ROOT / "data" / "service_codes.csv", dtype="str")
+    codes = mapping[(mapping["kind"] == "code") & mapping["column"].isin(group)]
+    return set(codes["key"])
 
 
 def test_2023_imports_every_row(directory_2023) -> None:
@@ -96,10 +97,14 @@ def test_2023_flag_counts_agree_with_the_raw_codes(
 ) -> None:
     frame = directory_2023.frame
     assert int(frame[column].sum()) == _count(raw_codes_2023, *codes)
-    # The reference defines every one of these columns: "not listed" is a real "no", except
-    # on rows that answered none of an always-answered question (no age, sex or payment).
-    unanswered = sum(1 for row in raw_codes_2023 if not row & _ANSWERED.get(column, row))
+    # "Not listed" is a "no" only on rows that list some code of the column's category (issue
+    # 20): a row listing only its ownership and smoking policy says nothing about detox.
+    category = _codes_of_group(column)
+    unanswered = sum(1 for row in raw_codes_2023 if not row & category)
     assert int(frame[column].isna().sum()) == unanswered
+    assert int(frame[column].eq(False).sum()) == len(raw_codes_2023) - unanswered - int(
+        frame[column].sum()
+    )
 
 
 def test_2023_rows_with_odtx_are_opioid_detox(directory_2023, raw_codes_2023) -> None:
@@ -113,19 +118,19 @@ def test_2023_languages_by_name(directory_2023, raw_codes_2023) -> None:
     assert int(korean.sum()) == _count(raw_codes_2023, "F47")
 
 
-def test_2023_is_located_by_address_then_zip_centre(directory_2023) -> None:
+def test_2023_is_located_by_address_then_zip_center(directory_2023) -> None:
     frame = directory_2023.frame
     counts = directory_2023.report.locate_counts
     assert counts is not None
     assert counts.address_match + counts.zip_centroid + counts.unlocated == 12_744
     assert counts.address_match / 12_744 > 0.72  # SOURCES.md: 72 % by street or name + ZIP
     assert (frame[col.LOCATION_PRECISION] == "address_match").sum() == counts.address_match
-    centred = frame[frame[col.LOCATION_PRECISION] == "zip_centroid"]
-    centres = zip_centroids()
+    centered = frame[frame[col.LOCATION_PRECISION] == "zip_centroid"]
+    centers = zip_centroids()
     assert all(
-        (lat, lon) == centres[zip_code]
+        (lat, lon) == centers[zip_code]
         for lat, lon, zip_code in zip(
-            centred[col.LAT], centred[col.LON], centred[col.ZIP], strict=True
+            centered[col.LAT], centered[col.LON], centered[col.ZIP], strict=True
         )
     )
     unlocated = frame[frame[col.LOCATION_PRECISION] == "none"]
@@ -169,8 +174,13 @@ def test_2015_cannot_deny_opioid_detox_or_moud_clients(directory_2015) -> None:
 def test_2015_says_no_where_its_codes_could_say_yes(directory_2015) -> None:
     frame = directory_2015
     assert int(frame["program_pregnant_postpartum"].sum()) == 2_457  # PW
-    assert frame["program_pregnant_postpartum"].eq(False).sum() > 9_000
-    assert frame["pay_medicaid"].eq(False).sum() > 4_000
+    # A "no" exactly where the row lists some special program but not PW, or some payment but
+    # not MD (counted from the raw Keys with the mapping file, not by the importer).
+    keys = [set(text.strip("/").split("/")) for text in pd.read_csv(DIRECTORY_2015, dtype="str",
+            keep_default_na=False)["Keys"]]  # fmt: skip
+    for column, code in (("program_pregnant_postpartum", "PW"), ("pay_medicaid", "MD")):
+        answered = sum(1 for row in keys if row & _codes_of_group(column) and code not in row)
+        assert int(frame[column].eq(False).sum()) == answered, column
     assert frame["accepts_adolescents"].sum() == 5_017  # CHLD
 
 

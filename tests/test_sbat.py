@@ -158,7 +158,7 @@ def _snapshot_directory() -> pd.DataFrame:
 
 
 @needs_snapshot
-def test_the_snapshot_imports_as_a_directory_at_zip_centres() -> None:
+def test_the_snapshot_imports_as_a_directory_at_zip_centers() -> None:
     frame = _snapshot_directory()
     assert len(frame) > 400
     assert set(frame[col.LOCATION_PRECISION]) == {"zip_centroid"}

@@ -59,7 +59,7 @@ def test_csv_has_the_contract_columns(data_file: Path, capsys: pytest.CaptureFix
     assert [row["facility_id"] for row in rows] == ["f001", "f002"]
 
 
-def test_csv_neutralises_spreadsheet_formulas(
+def test_csv_neutralizes_spreadsheet_formulas(
     data_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = run(capsys, "--data", str(data_file), "--near", "10001", "--format", "csv")

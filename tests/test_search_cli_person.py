@@ -63,7 +63,8 @@ def _ids(capsys: pytest.CaptureFixture[str], data: Path, *flags: str) -> list[st
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
-        ((), ["f001", "f002", "f003"]),
+        # No age given: an adult is assumed, so the one that says it takes adults comes first.
+        ((), ["f002", "f001", "f003"]),
         (("--sex", "female"), ["f001", "f003"]),
         (("--sex", "male"), ["f002", "f003"]),
         (("--pregnant",), ["f001"]),
@@ -89,7 +90,7 @@ def test_the_table_says_who_the_search_is_for(
                  "--language", "spanish"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert "For: pregnant or postpartum woman, in Spanish" in out
+    assert "For: an adult (assumed: no age given), pregnant or postpartum woman, in Spanish" in out
     assert "program for pregnant women with methadone or buprenorphine - listed first" in out
 
 
@@ -143,5 +144,5 @@ def test_each_listing_says_where_it_comes_from_and_how_old_it_is(
     code = main(["search", "--data", str(path), "--near", "10001"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "     SAMHSA National Directory 2023 — call to confirm" in out
+    assert "     SAMHSA National Directory 2023 (2022 survey) — call to confirm" in out
     assert "All results come from a directory listed more than 18 months ago" in out

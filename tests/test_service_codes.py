@@ -31,6 +31,9 @@ def test_every_service_column_is_fed_by_some_code():
         ("HID", {"detox_hospital", "detox_any"}),
         ("RD", {"detox_residential", "detox_any"}),
         ("DM", {"methadone", "detox_any", "detox_opioid"}),
+        # Lofexidine/clonidine detox is opioid withdrawal management: DLC in 2023, ULC in 2022.
+        ("DLC", {"detox_opioid", "detox_any"}),
+        ("ULC", {"detox_opioid", "detox_any"}),
         ("SF", {"pay_self"}),
         ("CASH", {"pay_self"}),
         ("SS", {"sliding_fee"}),

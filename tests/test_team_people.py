@@ -56,7 +56,7 @@ def test_sign_in_lower_cases_and_finds_the_same_person_again(engine) -> None:
     assert (row.display_name, row.last_seen_at) == ("Dana", later.replace(tzinfo=None))
 
 
-def test_a_person_with_no_organisation_gets_their_own_as_admin(engine) -> None:
+def test_a_person_with_no_organization_gets_their_own_as_admin(engine) -> None:
     dana = sign_in(engine, email="dana@example.org", display_name="Dana")
     assert org_of(engine, actor=dana) == (dana.org_id, "Dana's organisation")
     assert dana.org_id != LOCAL.org_id
@@ -77,7 +77,7 @@ def test_an_invitation_is_accepted_at_sign_in(engine, team: Team) -> None:
     assert newcomer.org_id != lead.org_id
 
 
-def test_a_colleague_invited_with_join_org_shares_the_organisation(engine, team: Team) -> None:
+def test_a_colleague_invited_with_join_org_shares_the_organization(engine, team: Team) -> None:
     lead, colleague = team.actors["lead"], team.actors["same_org"]
     assert colleague.org_id == lead.org_id
     staff = {m.email: m.org_role for m in list_org_members(engine, actor=lead)}
@@ -156,7 +156,7 @@ def test_changing_the_role_of_someone_not_on_the_team_says_so(engine, team: Team
         set_member_role(engine, team.case_id, team.actors["viewer"].user_id, "boss", actor=lead)
 
 
-def test_a_new_case_is_in_the_creators_organisation_and_led_by_them(engine) -> None:
+def test_a_new_case_is_in_the_creators_organization_and_led_by_them(engine) -> None:
     dana = sign_in(engine, email="dana@example.org")
     case = create_case(engine, team_plan(), actor=dana)
     assert case.id is not None

@@ -10,7 +10,7 @@ import pytest
 import zipcodes
 
 from matching.directory import ziptable
-from matching.directory.ziptable import ZipTable, normalise_city, zip_table
+from matching.directory.ziptable import ZipTable, normalize_city, zip_table
 from matching.search.geo import resolve_location
 
 
@@ -44,10 +44,10 @@ def test_city_index_matches_a_scan_of_the_package() -> None:
     primary: dict[tuple[str, str], list[str]] = {}
     alias: dict[tuple[str, str], list[str]] = {}
     for record in zipcodes.list_all():
-        key = (record["state"], normalise_city(record["city"]))
+        key = (record["state"], normalize_city(record["city"]))
         primary.setdefault(key, []).append(record["zip_code"])
         for name in record.get("acceptable_cities") or ():
-            alias.setdefault((record["state"], normalise_city(name)), []).append(record["zip_code"])
+            alias.setdefault((record["state"], normalize_city(name)), []).append(record["zip_code"])
     table = zip_table()
     for kind, expected in (("primary", primary), ("alias", alias)):
         found = {key: [e.zip_code for e in table.city(*key, kind=kind)] for key in expected}
@@ -59,7 +59,7 @@ def test_city_index_matches_a_scan_of_the_package() -> None:
 def test_city_names_of_a_state_match_the_package() -> None:
     names = zip_table().city_names("VT")
     expected = {
-        normalise_city(record["city"]): record["city"]
+        normalize_city(record["city"]): record["city"]
         for record in zipcodes.list_all()
         if record["state"] == "VT"
     }
@@ -113,7 +113,7 @@ def test_damaged_file_is_rebuilt_not_misread(
         ziptable.zip_table.cache_clear()
 
 
-def test_ingest_zip_centres_come_from_the_same_table() -> None:
+def test_ingest_zip_centers_come_from_the_same_table() -> None:
     from matching.directory.zip_centroids import zip_centroids
 
     expected = {

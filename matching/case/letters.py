@@ -1,26 +1,58 @@
-"""Review an intervention letter offline, with transparent rules (docs/readiness.md, "Letters").
+"""Review an intervention letter offline, in English or Spanish (docs/readiness.md, "Letters").
 
 A good letter names specific instances of harm, says love and concern, and does not blame,
-reject, shame or threaten. The review has three parts, all offline and readable:
+reject, shame or threaten. The review is offline and readable, with word lists ReadyBed owns
+(``matching.case.letter_words``, sources in docs/readiness.md):
 
-- :data:`RULES`, plain regular-expression rules for what hurts (absolutes, blame, rejection,
-  contempt, shame, threats and ultimatums, insults), each with why it matters and a rewrite;
-- a sentiment-lexicon check: words that VADER's lexicon (shipped with the ``vaderSentiment``
-  package) scores as strongly negative, said *about the person* ("you are ...", "you've
-  become ..."), unless the sentence voices fear for them or is negated ("you are not alone");
+- :data:`RULES` (English) and :data:`RULES_ES` (Spanish), plain regular-expression rules for
+  what hurts (absolutes, blame, rejection, contempt, shame, threats and ultimatums, insults),
+  each with why it matters and a rewrite;
+- verdict words said *about the person* ("you are cruel", "eres una mentirosa"), unless the
+  sentence voices fear for them or is negated ("you are not alone", "no eres un fracaso");
+- a hostile tone: swearing and contempt words in a sentence said to them;
 - shouting: a run of capitals or repeated exclamation marks.
 
-Plus two "missing" checks: a specific instance (a day, a date, an occasion) and an expression
-of love or concern. Describing what happened ("last March you were arrested") is what a good
+A sentence gets at most one warning, naming every word in it that triggered the review. Plus
+two "missing" checks: a specific instance (a day, a date, an occasion) and an expression of
+love or concern. Describing what happened ("last March you were arrested") is what a good
 letter does, so events are never flagged, only judgements of who the person is.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Final
+from typing import Final, Literal
+
+from matching.case.letter_words import (
+    FUNCTION_WORDS_EN,
+    FUNCTION_WORDS_ES,
+    HOSTILE_EN,
+    HOSTILE_ES,
+    INSULTS_EN,
+    NEGATIONS_EN,
+    NEGATIONS_ES,
+    SUFFERING_EN,
+    SUFFERING_ES,
+    VERDICTS_EN,
+    VERDICTS_ES,
+    VERDICTS_PAST_EN,
+)
+from matching.case.letters_es import (
+    LOOKS_FOR_ES,
+    LOVE_ES,
+    MISSING_INSTANCE_ES,
+    MISSING_LOVE_ES,
+    SPECIFIC_ES,
+    YOU_ARE_ES,
+)
+from matching.case.letters_es import (
+    RULES_ES as _RULES_ES_SPEC,
+)
+
+Language = Literal["en", "es"]
+LANGUAGES: Final[dict[str, str]] = {"auto": "Detect", "en": "English", "es": "Español"}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -44,40 +76,7 @@ def _rule(key: str, kind: str, pattern: str, why: str, suggestion: str) -> Lette
     )
 
 
-_INSULTS = (
-    "junkie",
-    "addict",
-    "crackhead",
-    "dope ?fiend",
-    "degenerate",
-    "scum",
-    "parasite",
-    "leech",
-    "bum",
-    "deadbeat",
-    "lowlife",
-    "loser",
-    "liar",
-    "thief",
-    "idiot",
-    "moron",
-    "stupid",
-    "pathetic",
-    "worthless",
-    "useless",
-    "selfish",
-    "disgusting",
-    "failure",
-    "disgrace",
-    "lazy",
-    "coward",
-    "freak",
-    "monster",
-    "self-centered",
-    "self-absorbed",
-    "manipulative",
-    "manipulator",
-)
+_INSULTS = INSULTS_EN
 # "you're", "you are", "you've become" ...: what follows is said about who they are.
 _YOU_ARE = r"\byou(?:'re| are| were|'ve become| have become| became)\b"
 
@@ -207,9 +206,12 @@ RULES: Final[tuple[LetterRule, ...]] = (
         r"|\b(?:embarrassed|humiliated|ashamed|disgusted|sick|tired|fed up|finished|done)"
         r"(?: and tired)? (?:by|of|with) (?:you|your|what you|cleaning up|being your)\b"
         r"|\bbeing your (?:bank|atm|maid|slave|doormat)\b"
+        r"|\b(?:finished|done) (?:cleaning up|paying|covering|making excuses) (?:after|for) you\b"
         r"|\bi (?:don't|do not) (?:even )?care\b"
         r"|\b(?:don't|do not) (?:even )?(?:know|recognize) (?:who )?you (?:are )?any ?more\b"
         r"|\b(?:don't|do not|never) (?:bother|ever) (?:calling|coming|contacting|talking|asking)\b"
+        r"|\b(?:don't|do not|no longer) recognize you\b"
+        r"|\bsomeone i (?:don't|do not) (?:know|recognize)\b"
         r"|\byou(?:'ll| will)? (?:deserve|deserved) (?:it|this|what)\b"
         r"|\byour own (?:doing|choice)\b"
         r"|\b(?:thrown|throwing|throw) (?:your life|it all|everything) away\b|\bhow low\b"
@@ -224,6 +226,8 @@ RULES: Final[tuple[LetterRule, ...]] = (
         r"|\bhow dare you\b|\bdon'?t you dare\b|\byou have no (?:shame|respect|heart|conscience)\b"
         r"|\b(?:acting|act|behaving) like a (?:child|baby|kid|teenager|brat|animal)\b"
         r"|\bwasting my (?:life|time|money) on you\b"
+        r"|\bshut up\b|\bget lost\b|\bgo to hell\b|\beverything you touch\b"
+        r"|\byou (?:destroy|ruin|wreck) everything\b"
         r"|\byou \w+ (?:every (?:single )?day|all the time|constantly)\b",
         "A judgement of their character starts an argument instead of a conversation.",
         'Describe one moment and your feeling: "On <day>, when you ..., I felt ..."',
@@ -277,9 +281,14 @@ _LOVE = re.compile(
 )
 
 
+RULES_ES: Final[tuple[LetterRule, ...]] = tuple(_rule(*spec) for spec in _RULES_ES_SPEC)
+_SPECIFIC_ES = re.compile(SPECIFIC_ES, re.IGNORECASE)
+_LOVE_ES = re.compile(LOVE_ES, re.IGNORECASE)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Finding:
-    """One passage of the letter that a rule flags."""
+    """One sentence of the letter that the review flags, with the words that triggered it."""
 
     rule: str
     kind: str
@@ -288,14 +297,17 @@ class Finding:
     end: int
     why: str
     suggestion: str
+    words: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LetterReview:
-    """What the review found and what is missing."""
+    """What the review found and what is missing, and the language it read the letter in."""
 
     findings: tuple[Finding, ...]
     missing: tuple[str, ...]
+    language: Language = "en"
 
     @property
     def ok(self) -> bool:
@@ -310,208 +322,297 @@ MISSING_INSTANCE: Final = (
 MISSING_LOVE: Final = (
     'Say your love or concern in plain words ("I love you and I am scared for you").'
 )
+EMPTY: Final = "The letter is empty; start with what this person means to you."
 
-
-# VADER valences run from -4 to +4; -1.8 and below is "liar", "selfish", "hopeless", "weak".
-HARSH_VALENCE: Final = -1.8
-# Past tense mostly describes events ("you were arrested"): only the harshest judgements count.
-HARSH_VALENCE_PAST: Final = -2.5
-# Words for what they are going through; said with compassion, not as a verdict.
-_SUFFERING: Final = frozenset(
-    {
-        "sick", "ill", "hurting", "hurt", "struggling", "suffering", "scared", "afraid",
-        "lonely", "alone", "sad", "depressed", "lost", "tired", "exhausted", "pain", "unwell",
-        "dying", "worried", "broken", "sorry",
-    }
+# Accents folded one character for one, so offsets in the folded text are offsets in the letter.
+_FOLD: Final = str.maketrans("áéíóúüÁÉÍÓÚÜàèìòùÀÈÌÒÙ", "aeiouuAEIOUUaeiouAEIOU")
+# Worst first: a sentence that threatens and blames is shown as a threat, naming both.
+KIND_ORDER: Final = (
+    "threat", "rejection", "contempt", "shame", "blame", "insult", "absolute", "shouting",
 )  # fmt: skip
-_NEGATIONS: Final = frozenset({"not", "no", "never", "nobody's", "hardly"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    rule: str
+    kind: str
+    why: str
+    suggestion: str
+
+
+def detect_language(text: str) -> Language:
+    """Return "es" when the letter has more Spanish than English function words, else "en"."""
+    tokens = re.findall(r"[a-zñ']+", text.translate(_FOLD).lower())
+    english = sum(token in FUNCTION_WORDS_EN for token in tokens)
+    spanish = sum(token in FUNCTION_WORDS_ES for token in tokens)
+    return "es" if spanish > english else "en"
+
+
+def review_letter(text: str, language: str = "auto") -> LetterReview:
+    """Review ``text`` in ``language`` ("en", "es", or "auto": both rule sets, language detected).
+
+    Flags what hurts (rules, verdicts about them, a hostile tone, shouting), one warning per
+    sentence naming the words that triggered it, and notes what the letter is missing.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"letter language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    text = unicodedata.normalize("NFC", text)
+    folded = text.translate(_FOLD)
+    detected: Language = (
+        detect_language(text) if language == "auto" else "es" if language == "es" else "en"
+    )
+    languages: tuple[Language, ...] = ("en", "es") if language == "auto" else (detected,)
+    hits: list[_Hit] = []
+    for lang in languages:
+        hits += _rule_hits(folded, lang) + _verdict_hits(folded, lang) + _tone_hits(folded, lang)
+    hits += _shouting(text, folded)
+    return LetterReview(
+        findings=_one_per_sentence(text, hits),
+        missing=_missing(folded, detected),
+        language=detected,
+    )
+
+
+def _missing(folded: str, language: Language) -> tuple[str, ...]:
+    if not folded.strip():
+        return (EMPTY,)
+    spanish = language == "es"
+    missing = []
+    if not (_SPECIFIC.search(folded) or _SPECIFIC_ES.search(folded)):
+        missing.append(MISSING_INSTANCE_ES if spanish else MISSING_INSTANCE)
+    if not (_LOVE.search(folded) or _LOVE_ES.search(folded)):
+        missing.append(MISSING_LOVE_ES if spanish else MISSING_LOVE)
+    return tuple(missing)
+
+
+_NEGATIONS: Final = NEGATIONS_EN | NEGATIONS_ES
+_DISBELIEF = re.compile(
+    r"\b(?:can't|cannot|can not|couldn't|no puedo|no podemos) creer\b"
+    r"|\b(?:can't|cannot|can not|couldn't) believe\b",
+    re.IGNORECASE,
+)
+# Labels and verdicts stand further from their negation: "no eres un fracaso".
+_LABEL_WINDOW: Final = 3
+
+
+def _negated(folded: str, start: int, *, window: int = 2) -> bool:
+    """Return True when one of the ``window`` words before ``start``, in its clause, negates."""
+    clause = re.split(r"[.!?,;:\n]", folded[:start])[-1]
+    clause = _DISBELIEF.sub(" ", clause)  # "I can't believe how low ...": not a negation
+    words = [word.lower() for word in re.findall(r"[\w']+", clause)[-window:]]
+    return any(word in _NEGATIONS or word.endswith("n't") for word in words)
+
+
+def _rule_hits(folded: str, language: Language) -> list[_Hit]:
+    rules = RULES if language == "en" else RULES_ES
+    return [
+        _Hit(match.start(), match.end(), rule.key, rule.kind, rule.why, rule.suggestion)
+        for rule in rules
+        for match in rule.pattern.finditer(folded)
+        if not _negated(folded, match.start(), window=_LABEL_WINDOW if rule.kind == "insult" else 2)
+    ]
+
+
+# Words for what they are going through, said with compassion, not as a verdict.
+_SUFFERING: Final = SUFFERING_EN | SUFFERING_ES
 _ABOUT_THEM = re.compile(
-    r"\byou(?P<verb>'re| are| were|'ve become| have become| became| seem| sound| act)\b"
+    r"\byou(?P<verb>'re| are| were|'ve become| have become| became| seem| sound| act"
+    r"|'ve turned into| have turned into| turned into)\b"
     r"(?P<rest>(?:\s+[\w'-]+){1,4})",
     re.IGNORECASE,
+)
+_ABOUT_THEM_ES = re.compile(
+    r"(?P<verb>" + YOU_ARE_ES + r")(?P<rest>(?:\s+[\w'-]+){1,4})", re.IGNORECASE
 )
 # Fear, care or understanding voiced before "you are ..." turns it into concern.
 _CONCERN_BEFORE = re.compile(
     r"\b(?:afraid|scared|worried|terrified|fear|frightened|concerned|worry|know|understand|"
-    r"see that|believe|hope|pray|wish)\b",
+    r"see that|believe|hope|pray|wish|miedo|temo|tememos|preocupa\w*|se que|sabemos que|"
+    r"entiendo|entendemos|espero|esperamos|ojala|rezo)\b",
     re.IGNORECASE,
 )
-# "You are not a failure" says the opposite of the label.
-_NEGATED_LABEL = re.compile(r"\b(?:not|never|no longer)(?: just)?(?: an?)? $", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-_SHOUTING = re.compile(r"\b(?:[A-Z]{2,}[\s,]+){2,}[A-Z]{2,}\b|!{2,}")
-_ANGRY_ULTIMATUM = re.compile(
-    r"\b(?:if you (?:don't|do not|won't|will not|refuse)|unless you)\b[^.!?]*!", re.IGNORECASE
-)
-_ACRONYMS: Final = frozenset({"ER", "ICU", "DUI", "DWI", "AA", "NA", "OK", "ID", "TV", "USA"})
+_WORDS = re.compile(r"[\w'-]+")
 
 
-@lru_cache(maxsize=1)
-def _analyzer() -> Any:
-    """Return VADER's analyzer (built once; its lexicon file ships inside the package)."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def review_letter(text: str) -> LetterReview:
-    """Review ``text``: flag what hurts (rules, harsh words about them, shouting); note gaps."""
-    findings = [
-        _finding(text, match.start(), match.end(), rule.key, rule.kind, rule.why, rule.suggestion)
-        for rule in RULES
-        for match in rule.pattern.finditer(text)
-        if not (rule.kind == "insult" and _NEGATED_LABEL.search(text[: match.start()]))
-    ]
-    findings += _harsh_words(text) + _shouting(text) + _harsh_sentences(text)
-    findings = _without_overlaps(findings)
-    missing = []
-    if text.strip() and not _SPECIFIC.search(text):
-        missing.append(MISSING_INSTANCE)
-    if text.strip() and not _LOVE.search(text):
-        missing.append(MISSING_LOVE)
-    if not text.strip():
-        missing.append("The letter is empty; start with what this person means to you.")
-    return LetterReview(findings=tuple(findings), missing=tuple(missing))
-
-
-def _finding(
-    text: str, start: int, end: int, rule: str, kind: str, why: str, suggestion: str
-) -> Finding:
-    return Finding(
-        rule=rule,
-        kind=kind,
-        excerpt=_excerpt(text, start, end),
-        start=start,
-        end=end,
-        why=why,
-        suggestion=suggestion,
-    )
-
-
-def _harsh_words(text: str) -> list[Finding]:
-    """Flag strongly negative lexicon words said about who the person is."""
-    lexicon = _analyzer().lexicon
+def _verdict_hits(folded: str, language: Language) -> list[_Hit]:
+    """Flag verdict words said about who the person is ("you are cruel", "eres egoista")."""
+    about = _ABOUT_THEM if language == "en" else _ABOUT_THEM_ES
     found = []
-    for sentence in _SENTENCE.finditer(text):
-        for match in _ABOUT_THEM.finditer(sentence.group()):
+    for sentence in _SENTENCE.finditer(folded):
+        for match in about.finditer(sentence.group()):
             if _CONCERN_BEFORE.search(sentence.group()[: match.start()]):
                 continue
-            past = match.group("verb").strip().lower() == "were"
-            limit = HARSH_VALENCE_PAST if past else HARSH_VALENCE
-            for word in match.group("rest").split():
-                bare = word.lower().strip(".,;:!?\"'")
-                if bare in _NEGATIONS:
-                    break
-                if bare in _SUFFERING or lexicon.get(bare, 0.0) > limit:
-                    continue
-                start = sentence.start() + match.start()
+            past = language == "en" and match.group("verb").strip().lower() == "were"
+            verdicts = (
+                VERDICTS_PAST_EN if past else VERDICTS_EN if language == "en" else VERDICTS_ES
+            )
+            offset = sentence.start() + match.start("rest")
+            word = _first_verdict(match.group("rest"), verdicts)
+            if word is not None and not _negated(folded, offset + word[0], window=_LABEL_WINDOW):
+                start, end = offset + word[0], offset + word[1]
                 found.append(
-                    _finding(
-                        text,
+                    _Hit(
                         start,
-                        sentence.start() + match.end(),
+                        end,
                         "harsh_words",
                         "contempt",
-                        f'"{bare}" is a verdict on who they are; it is heard as contempt.',
+                        "A verdict on who they are is heard as contempt.",
                         'Describe what happened and how it made you feel: "When you ..., I '
                         'felt ..."',
                     )
                 )
-                break
     return found
 
 
-# A sentence aimed at them scoring this low (VADER compound, -1..1) once the words for fear,
-# grief and what happened are set aside is hostile in tone even when no rule names it.
-HARSH_SENTENCE: Final = -0.4
-_FEELINGS_AND_EVENTS: Final = _SUFFERING | frozenset(
-    {
-        "worry", "fear", "frightened", "terrified", "heartbroken", "helpless", "cried",
-        "crying", "shaking", "sweating", "bruises", "arrested", "overdosed", "overdose", "died",
-        "die", "death", "hospital", "betrayed", "missed", "stopped",
-        "hard", "difficult", "miss", "illness", "disease", "addiction", "broke",
-    }
-)  # fmt: skip
-_WORD = re.compile(r"[\w']+|[!?.]")
-_SECOND_PERSON = re.compile(r"\byou(?:r|rs|rself|'re|'ve|'ll|'d)?\b", re.IGNORECASE)
+def _first_verdict(rest: str, verdicts: frozenset[str]) -> tuple[int, int] | None:
+    """Return the span of the first verdict word (or two-word phrase) in ``rest``, if any."""
+    words = list(_WORDS.finditer(rest))
+    for index, word in enumerate(words):
+        bare = word.group().lower()
+        if bare in _NEGATIONS:
+            return None
+        if index + 1 < len(words):
+            pair = f"{bare} {words[index + 1].group().lower()}"
+            if pair in verdicts:
+                return word.start(), words[index + 1].end()
+        if bare in _SUFFERING:
+            continue
+        if bare in verdicts:
+            return word.start(), word.end()
+    return None
 
 
-def _harsh_sentences(text: str) -> list[Finding]:
-    """Flag sentences aimed at them whose tone stays hostile without the words of grief."""
-    analyzer = _analyzer()
+def _alternation(words: frozenset[str]) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in ordered) + r")\b", re.I)
+
+
+_HOSTILE = {"en": _alternation(HOSTILE_EN), "es": _alternation(HOSTILE_ES)}
+_SECOND_PERSON = {
+    "en": re.compile(r"\byou(?:r|rs|rself|'re|'ve|'ll|'d)?\b", re.IGNORECASE),
+    "es": re.compile(
+        r"\b(?:tu|tus|ti|te|eres|estas|contigo|usted|vos|has|vas|puedes|tienes)\b", re.I
+    ),
+}
+
+
+def _tone_hits(folded: str, language: Language) -> list[_Hit]:
+    """Flag hostile words (swearing, contempt) in a sentence said to them."""
     found = []
-    for sentence in _SENTENCE.finditer(text):
-        words = [
-            word
-            for word in _WORD.findall(sentence.group())
-            if word.lower() not in _FEELINGS_AND_EVENTS
-        ]
-        if not _SECOND_PERSON.search(sentence.group()):
+    for sentence in _SENTENCE.finditer(folded):
+        if not _SECOND_PERSON[language].search(sentence.group()):
             continue
-        if analyzer.polarity_scores(" ".join(words))["compound"] > HARSH_SENTENCE:
-            continue
-        found.append(
-            _finding(
-                text,
-                sentence.start(),
-                sentence.end(),
-                "harsh_tone",
-                "contempt",
-                "The tone of this sentence is hostile; it will be heard as an attack.",
-                'Say what happened and how you felt: "When ..., I felt ..., and I love you."',
+        for match in _HOSTILE[language].finditer(sentence.group()):
+            start = sentence.start() + match.start()
+            if _negated(folded, start, window=3):
+                continue
+            found.append(
+                _Hit(
+                    start,
+                    sentence.start() + match.end(),
+                    "harsh_tone",
+                    "contempt",
+                    "Words like this make the sentence hostile; it will be heard as an attack.",
+                    'Say what happened and how you felt: "When ..., I felt ..., and I love you."',
+                )
             )
-        )
     return found
 
 
-def _shouting(text: str) -> list[Finding]:
+_CAPS = "A-ZÁÉÍÓÚÑÜ"
+_SHOUTING = re.compile(rf"\b(?:[{_CAPS}]{{2,}}[\s,]+){{2,}}[{_CAPS}]{{2,}}\b|[!¡]{{2,}}")
+_ANGRY_ULTIMATUM = re.compile(
+    r"\b(?:if you (?:don't|do not|won't|will not|refuse)|unless you|si no|a menos que)\b"
+    r"[^.!?]*!",
+    re.IGNORECASE,
+)
+_ACRONYMS: Final = frozenset({"ER", "ICU", "DUI", "DWI", "AA", "NA", "OK", "ID", "TV", "USA"})
+
+
+def _shouting(text: str, folded: str) -> list[_Hit]:
     """Flag capitals and exclamation marks that read as anger, and angry ultimatums."""
-    found = []
-    for match in _SHOUTING.finditer(text):
-        if set(match.group().replace(",", " ").split()) <= _ACRONYMS:
-            continue
-        found.append(
-            _finding(
-                text,
-                match.start(),
-                match.end(),
-                "shouting",
-                "anger",
-                "Capitals and repeated exclamation marks read as shouting.",
-                "Write it calmly, in ordinary letters; calm words are the ones that are heard.",
-            )
+    found = [
+        _Hit(
+            match.start(),
+            match.end(),
+            "shouting",
+            "shouting",
+            "Capitals and repeated exclamation marks read as shouting.",
+            "Write it calmly, in ordinary letters; calm words are the ones that are heard.",
         )
-    for match in _ANGRY_ULTIMATUM.finditer(text):
-        found.append(
-            _finding(
-                text,
-                match.start(),
-                match.end(),
-                "angry_ultimatum",
-                "threat",
-                "An ultimatum with an exclamation mark sounds like anger, not a plan.",
-                'State the consequence calmly: "If you refuse help today, I will ..."',
-            )
+        for match in _SHOUTING.finditer(text)
+        if not set(match.group().replace(",", " ").split()) <= _ACRONYMS
+    ]
+    found += [
+        _Hit(
+            match.start(),
+            match.end(),
+            "angry_ultimatum",
+            "threat",
+            "An ultimatum with an exclamation mark sounds like anger, not a plan.",
+            'State the consequence calmly: "If you refuse help today, I will ..."',
         )
+        for match in _ANGRY_ULTIMATUM.finditer(folded)
+    ]
     return found
 
 
-def _without_overlaps(findings: list[Finding]) -> list[Finding]:
-    """Keep one finding per passage (the most specific check first), in reading order."""
-    kept: list[Finding] = []
-    for finding in findings:  # rules, then harsh words, shouting, and tone last
-        if any(finding.start < other.end and other.start < finding.end for other in kept):
-            continue
-        kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+_WORD_LIST_CHECKS: Final = frozenset({"harsh_words", "harsh_tone"})
 
 
-def _excerpt(text: str, start: int, end: int, *, context: int = 30) -> str:
-    left = max(0, start - context)
-    right = min(len(text), end + context)
-    prefix = "…" if left else ""
-    suffix = "…" if right < len(text) else ""
-    return prefix + " ".join(text[left:right].split()) + suffix
+def _one_per_sentence(text: str, hits: list[_Hit]) -> tuple[Finding, ...]:
+    """Gather the hits of each sentence into one finding, worst kind first, naming every word."""
+    spans = [(sentence.start(), sentence.end()) for sentence in _SENTENCE.finditer(text)]
+    groups: dict[tuple[int, int], list[_Hit]] = {}
+    for hit in hits:
+        span = next(((s, e) for s, e in spans if s <= hit.start < e), (hit.start, hit.end))
+        groups.setdefault(span, []).append(hit)
+    findings = []
+    for (start, end), group in sorted(groups.items()):
+        # A named rule says more than the word-list checks, so it leads the warning.
+        named = [hit for hit in group if hit.rule not in _WORD_LIST_CHECKS] or group
+        kinds = tuple(
+            dict.fromkeys(
+                [kind for kind in KIND_ORDER if any(hit.kind == kind for hit in named)]
+                + [kind for kind in KIND_ORDER if any(hit.kind == kind for hit in group)]
+            )
+        )
+        first = next(hit for hit in named if hit.kind == kinds[0])
+        findings.append(
+            Finding(
+                rule=first.rule,
+                kind=first.kind,
+                kinds=kinds,
+                words=_trigger_words(text, group),
+                excerpt=_excerpt(text, start, end),
+                start=start,
+                end=end,
+                why=first.why,
+                suggestion=first.suggestion,
+            )
+        )
+    return tuple(findings)
+
+
+def _trigger_words(text: str, group: list[_Hit]) -> tuple[str, ...]:
+    """Return the words that triggered a sentence's hits, in reading order, each once."""
+    kept: list[tuple[int, int]] = []
+    for hit in sorted(group, key=lambda h: (h.start, -(h.end - h.start))):
+        if not any(s <= hit.start and hit.end <= e for s, e in kept):
+            kept.append((hit.start, hit.end))
+    words = []
+    for start, end in kept:
+        word = " ".join(text[start:end].split())
+        words.append(word if len(word) <= 40 else word[:39].rstrip() + "…")
+    return tuple(dict.fromkeys(words))
+
+
+def _excerpt(text: str, start: int, end: int, *, limit: int = 160) -> str:
+    sentence = " ".join(text[start:end].split())
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
 # What each rule looks for, in plain words for the reader (the patterns are for the machine).
@@ -545,28 +646,40 @@ LOOKS_FOR: Final[dict[str, str]] = {
 }
 
 
-def rules_table() -> list[dict[str, str]]:
-    """Return the rules as rows (kind, what it looks for, why, suggestion) in plain words."""
+def rules_table(language: str = "en") -> list[dict[str, str]]:
+    """Return the rules of ``language`` as rows (kind, what it looks for, why, instead)."""
+    spanish = language == "es"
+    rules, looks_for = (RULES_ES, LOOKS_FOR_ES) if spanish else (RULES, LOOKS_FOR)
     rows = [
         {
             "kind": rule.kind,
-            "looks for": LOOKS_FOR[rule.key],
+            "looks for": looks_for[rule.key],
             "why": rule.why,
             "instead": rule.suggestion,
         }
-        for rule in RULES
+        for rule in rules
     ]
     rows.append(
         {
             "kind": "contempt",
-            "looks for": 'strongly negative words after "you are", "you\'ve become" ...',
+            "looks for": '"eres", "te has vuelto" ... followed by a verdict ("cruel", "egoista")'
+            if spanish
+            else 'verdict words after "you are", "you\'ve become" ("cruel", "hopeless")',
             "why": "A verdict on who they are is heard as contempt.",
             "instead": "Describe what happened and how it made you feel.",
         }
     )
     rows.append(
         {
-            "kind": "anger",
+            "kind": "contempt",
+            "looks for": "swearing and contempt words in a sentence said to them",
+            "why": "It makes the sentence hostile.",
+            "instead": "Say what happened and how you felt.",
+        }
+    )
+    rows.append(
+        {
+            "kind": "shouting",
             "looks for": "runs of CAPITALS, repeated !!, an ultimatum ending in !",
             "why": "It reads as shouting.",
             "instead": "Write it calmly.",

@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from matching.cli.calls import add_call_commands
 from matching.cli.carelevel import add_care_level_command
 from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_search_command(commands)
     add_care_level_command(commands)
     add_team_commands(commands)
+    add_call_commands(commands)
     return parser
 
 
@@ -72,6 +74,12 @@ def _add_import_command(commands: argparse._SubParsersAction) -> None:
         metavar="FIELD=HEADER",
         help="name the column of a canonical field (repeatable), e.g. name=AccountName or "
         "address_line=AddressOneLine for a one-line address",
+    )
+    imp.add_argument(
+        "--into",
+        metavar="DIRECTORY",
+        help="merge into this canonical directory instead of writing the file alone: a row "
+        "that is the same facility updates it, new ones are added, ambiguous ones left out",
     )
     imp.set_defaults(handler=_run_import)
 
@@ -141,6 +149,11 @@ def _add_person_arguments(find: argparse.ArgumentParser) -> None:
     )
     person.add_argument("--veteran", action="store_true", help="a program for veterans")
     person.add_argument(
+        "--not-veteran",
+        action="store_true",
+        help="the person is not a veteran: leave out VA facilities (veterans only)",
+    )
+    person.add_argument(
         "--co-occurring",
         dest="co_occurring",
         action="store_true",
@@ -186,8 +199,17 @@ def _run_import(args: argparse.Namespace) -> int:
     result = import_file(
         args.source, fmt=args.format, locating=locating, column_map=_column_map(args.map)
     )
-    write_directory(result.frame, args.out)
+    frame = result.frame
+    if args.into:
+        from matching.directory.io import read_directory
+        from matching.live.merge import merge_listings
+
+        merged = merge_listings(read_directory(args.into), frame)
+        frame = merged.frame
+    write_directory(frame, args.out)
     _say(result.report.summary_text())
+    if args.into:
+        _say(merged.summary_text())
     return 0
 
 

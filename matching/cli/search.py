@@ -16,7 +16,7 @@ import pandas as pd
 
 from matching.directory import columns as col
 from matching.directory.io import read_directory
-from matching.directory.text_safety import neutralise_formulas
+from matching.directory.text_safety import neutralize_formulas
 from matching.errors import QueryError
 from matching.render.crisis import CRISIS_SUMMARY
 from matching.render.display import listing_text, person_text, results_listing_warning
@@ -45,6 +45,12 @@ CSV_COLUMNS = (
     "beds_needed_kind",
     "availability_for_need",
     *col.BEDS_BY_SEX_COLUMNS,
+    # Where each row comes from (issue 20): the second name tells programs at one address
+    # apart; the source, its date and how exactly the row is placed say how far to trust it.
+    col.NAME2,
+    col.SOURCE,
+    col.LISTED_AT,
+    col.LOCATION_PRECISION,
 )
 
 
@@ -69,10 +75,11 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
         pregnant=args.pregnant,
         language=args.language,
         veteran=args.veteran,
+        non_veteran=args.not_veteran,
         co_occurring=args.co_occurring,
     )
     now = now or datetime.now(UTC)
-    index = FacilityIndex(_load_directory(args.data, now, demo=getattr(args, "demo", False)))
+    index = FacilityIndex(load_directory(args.data, now, demo=getattr(args, "demo", False)))
     # Only the rows shown are built (reasons and all); the total comes with them.
     results = search(index, query, now=now, top=args.top)
     if args.format == "csv":
@@ -80,10 +87,30 @@ def run_search(args: argparse.Namespace, *, now: datetime | None = None) -> str:
     if args.format == "json":
         return format_json(results)
     hints = loosen_suggestions(index, query, now=now) if results.empty else []
-    return format_table(results, query, total=results.attrs["total_matches"], hints=hints, now=now)
+    return format_table(
+        results,
+        query,
+        total=results.attrs["total_matches"],
+        hints=hints,
+        now=now,
+        directory=directory_label(args.data, getattr(args, "demo", False), len(index.directory)),
+    )
 
 
-def _load_directory(path: str | None, now: datetime, *, demo: bool = False) -> pd.DataFrame:
+def directory_label(path: str | None, demo: bool, rows: int) -> str:
+    """Return which directory answers a search, in words."""
+    if path:
+        return f"{path} ({rows:,} facilities)"
+    if demo:
+        return f"the fictional demo directory ({rows:,} facilities)"
+    return (
+        f"SAMHSA National Directory 2023, the 2022 survey published in 2023 ({rows:,} "
+        "facilities, shipped with ReadyBed; --data FILE for another)"
+    )
+
+
+def load_directory(path: str | None, now: datetime, *, demo: bool = False) -> pd.DataFrame:
+    """Return the directory a command reads: ``path``, the demo set, or the shipped one."""
     if path:
         return read_directory(path)
     if demo:
@@ -104,6 +131,8 @@ def _output_frame(results: pd.DataFrame) -> pd.DataFrame:
     table[col.AVAILABILITY_REPORTED_AT] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(
         stamps.notna(), ""
     )
+    listed = pd.to_datetime(table[col.LISTED_AT], utc=True)
+    table[col.LISTED_AT] = listed.dt.strftime("%Y-%m-%d").where(listed.notna(), "")
     return table
 
 
@@ -112,7 +141,7 @@ def format_csv(results: pd.DataFrame) -> str:
 
     Every text cell a spreadsheet could run as a formula gets a leading apostrophe (OWASP).
     """
-    return neutralise_formulas(_output_frame(results)).to_csv(index=False, lineterminator="\n")
+    return neutralize_formulas(_output_frame(results)).to_csv(index=False, lineterminator="\n")
 
 
 def format_json(results: pd.DataFrame) -> str:
@@ -137,6 +166,7 @@ def format_table(
     total: int,
     hints: Sequence[Loosening] = (),
     now: datetime | None = None,
+    directory: str = "",
 ) -> str:
     """Return the results as numbered blocks a person can read in a terminal.
 
@@ -148,7 +178,9 @@ def format_table(
         f" · showing {len(results)} of {total} match{'es' if total != 1 else ''}"
     )
     who = person_text(query)
-    lines = [head, *([f"For: {who}"] if who else []), ""]
+    lines = [head, *([f"For: {who}"] if who else [])]
+    lines += [f"Directory: {directory}"] if directory else []
+    lines.append("")
     if results.empty:
         lines.append(
             "No facilities match. Try a larger --radius-miles, fewer requirements, "

@@ -167,7 +167,7 @@ def _run_reseal(args: argparse.Namespace) -> int:
 
 def database_url(given: str | None) -> str:
     """Return the store a ``team`` command acts on (see the module docstring for the order)."""
-    from matching.records import admin
+    from matching.records import admin, config
     from matching.records.store import DB_URL_ENV, default_url
 
     _settings()  # a wrong secrets file here is refused whichever store is named
@@ -178,6 +178,9 @@ def database_url(given: str | None) -> str:
     else:
         url = _secrets_database_url(SECRETS_FILE) or default_url()
     admin.check_url(url)
+    missing = config.missing_team_extra(url=url)
+    if missing:
+        raise ConfigError(missing[0])
     return url
 
 

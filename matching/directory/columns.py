@@ -162,6 +162,26 @@ SECOND_ROUND_COLUMNS: Final[tuple[str, ...]] = (
     + (LANGUAGES, ACCREDITATIONS, LICENSED_BEDS)
     + BEDS_BY_SEX_COLUMNS
 )
+# What a row must list something of before it can deny the rest ("unknown is not no", per
+# row): the categories of SAMHSA's Service Code Reference, as groups of canonical columns. A
+# row that lists no code setting any column of a group says nothing about that group; one that
+# lists one (say "residential detox") denies the group's columns it does not list, where its
+# source's code list defines them. A column alone in its group can be yes or unknown, never no.
+DENIAL_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
+    DETOX_COLUMNS + CARE_COLUMNS,  # Type of Care, Service Setting, Detoxification, Hospitals
+    MOUD_COLUMNS + ("otp_certified",),  # Opioid Medications, Type of Opioid Treatment
+    tuple(name for name in PAYMENT_COLUMNS if name not in ("sliding_fee", "payment_assistance")),
+    ("sliding_fee", "payment_assistance"),  # Payment Assistance Available
+    AGE_COLUMNS,  # Age Groups Accepted
+    SEX_COLUMNS,  # Gender Accepted
+    PROGRAM_COLUMNS,  # Special Programs/Groups Offered, Exclusive Services
+    LANGUAGE_COLUMNS,  # Language Services
+    ("state_licensed",),  # License/Certification/Accreditation
+    ("beds_for_children", "transport_assistance"),  # Ancillary Services
+    ("naloxone_education",),
+    ("telehealth",),
+)
+
 # How a row's coordinates were obtained; only "exact" and "geocoded" are street-level.
 LocationPrecision = Literal["exact", "address_match", "geocoded", "zip_centroid", "none"]
 LOCATION_PRECISIONS: Final[tuple[LocationPrecision, ...]] = typing.get_args(LocationPrecision)
@@ -173,9 +193,13 @@ BEDS_OPEN_YOUTH: Final = "beds_open_youth"
 # marks it expired (NA = unknown).
 LICENSE_EXPIRES: Final = "license_expires"
 LICENSE_EXPIRED: Final = "license_expired"
+# A state listing's own availability signal (Colorado's LADDERS "AcceptingNewPatients"): yes or
+# unknown (NA), never a no; as old as the row's listed_at.
+ACCEPTING_NEW_PATIENTS: Final = "accepting_new_patients"
 EXTRA_COLUMNS: Final[tuple[str, ...]] = (COUNTY, ACCREDITED, SERVICES, BEDS_OPEN_YOUTH) + (
     LICENSE_EXPIRES,
     LICENSE_EXPIRED,
+    ACCEPTING_NEW_PATIENTS,
 )
 ALL_COLUMNS: Final[tuple[str, ...]] = CANONICAL_COLUMNS + SECOND_ROUND_COLUMNS + EXTRA_COLUMNS
 
@@ -218,6 +242,7 @@ DTYPES: Final[dict[str, str]] = {
     BEDS_OPEN_YOUTH: "Int64",
     LICENSE_EXPIRES: "datetime64[ns, UTC]",
     LICENSE_EXPIRED: "boolean",
+    ACCEPTING_NEW_PATIENTS: "boolean",
 }
 
 # Plain words for each service column, for tables, detail views and exports.

@@ -95,6 +95,7 @@ _LABELS: Final[dict[str, str]] = {
     col.COUNTY: "County",
     col.ACCREDITED: "Accredited",
     col.SERVICES: "Services",
+    col.ACCEPTING_NEW_PATIENTS: "Accepting new patients (state listing)",
 }
 
 

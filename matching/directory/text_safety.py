@@ -31,7 +31,7 @@ _ESCAPE_SEQUENCE_RE: Final = re.compile(
 _CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with every text cell that starts like a formula made plain text.
 
     Numeric and boolean columns are left alone, so a negative number stays a number.

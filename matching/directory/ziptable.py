@@ -30,7 +30,7 @@ import zipcodes
 from matching.paths import DATA_DIR, cache_dir
 
 TABLE_PATH: Final = DATA_DIR / "zip_table.npz"
-# Bump when the arrays or normalise_city change: older files are then rebuilt, not misread.
+# Bump when the arrays or normalize_city change: older files are then rebuilt, not misread.
 FORMAT_VERSION: Final = 2
 _STANDARD, _ACTIVE = 1, 2
 _SEP = "\t"
@@ -39,7 +39,7 @@ _SEP = "\t"
 _CITY_WORDS: Final = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
 
 
-def normalise_city(name: str) -> str:
+def normalize_city(name: str) -> str:
     """Return a city name as lookups compare it: case-folded, no punctuation, words spelled out."""
     words = re.sub(r"[^a-z0-9 ]", " ", name.casefold().replace("'", "")).split()
     return " ".join(_CITY_WORDS.get(word, word) for word in words)
@@ -123,10 +123,10 @@ class ZipTable:
         """Return every state and territory code the package lists."""
         return self._state_set
 
-    def city(self, state: str, normalised: str, *, kind: str) -> list[ZipRecord]:
+    def city(self, state: str, normalized: str, *, kind: str) -> list[ZipRecord]:
         """Return the ZIPs whose primary (``kind="primary"``) or accepted alias name is a city."""
         keys = self._keys[kind]
-        key = f"{state}{_SEP}{normalised}"
+        key = f"{state}{_SEP}{normalized}"
         position = bisect.bisect_left(keys, key)
         if position == len(keys) or keys[position] != key:
             return []
@@ -241,7 +241,7 @@ def _read(path: Path) -> dict[str, np.ndarray] | None:
 
 
 def _key(state: str, city: str) -> str:
-    return f"{state}{_SEP}{normalise_city(city)}"
+    return f"{state}{_SEP}{normalize_city(city)}"
 
 
 def _flags(record: dict[str, Any]) -> int:

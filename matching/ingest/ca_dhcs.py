@@ -20,10 +20,9 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.errors import ImportFormatError, Problem
 from matching.ingest.normalize import join_text
 from matching.ingest.report import Raw
-from matching.ingest.text import read_csv_text
+from matching.ingest.text import read_csv_text, require_columns
 
 SOURCE_LABEL: Final = "California DHCS licensing list"
 HEADER_SIGNATURE: Final = frozenset({"license_number", "setting_code", "treatment_capacity"})
@@ -69,12 +68,7 @@ def looks_like_ca_dhcs(header: list[str]) -> bool:
 
 def read_ca_dhcs(data: bytes, filename: str) -> Raw:
     frame = read_csv_text(data, filename)
-    missing = [name for name in _REQUIRED if name not in frame.columns]
-    if missing:
-        raise ImportFormatError(
-            f"{filename} is missing the DHCS licensing column(s) {', '.join(missing)}",
-            [Problem(None, name, None, "column is missing") for name in missing],
-        )
+    require_columns(frame.columns, _REQUIRED, filename, "the DHCS licensing column(s)")
     empty = pd.Series("", index=frame.index, dtype="str")
     get = frame.get
     number = frame["license_number"].str.strip()

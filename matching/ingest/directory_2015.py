@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.errors import ImportFormatError, Problem
 from matching.ingest.keys import long_keys
 from matching.ingest.normalize import join_text
 from matching.ingest.report import Raw
-from matching.ingest.text import read_csv_text
+from matching.ingest.text import read_csv_text, require_columns
 
 # The codes the 2015 edition prints. GeoDa's OCR legend (abbr_key.json) merges the legends of
 # later editions too, so it is not this edition's code list: the 2015 directory has no code for
@@ -42,12 +41,7 @@ ANSWERED_2015: Final = (
 def read_directory_2015(data: bytes, filename: str) -> Raw:
     frame = read_csv_text(data, filename)
     needed = ["Name1", "Address1", "City", "State", "ZIP_Code", "Keys", "Latitude", "Longitude"]
-    missing = [name for name in needed if name not in frame.columns]
-    if missing:
-        raise ImportFormatError(
-            f"{filename} is missing the 2015 directory column(s) {', '.join(missing)}",
-            [Problem(None, name, None, "column is missing") for name in missing],
-        )
+    require_columns(frame.columns, needed, filename, "the 2015 directory column(s)")
     get = frame.get
     empty = pd.Series("", index=frame.index, dtype="str")
     phone, intake = _split_contact(get("Contact", empty))

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.errors import ImportFormatError, Problem
+from matching.errors import ImportFormatError
 from matching.ingest.keys import long_keys
 from matching.ingest.report import Raw
-from matching.ingest.text import read_csv_text
+from matching.ingest.text import read_csv_text, require_columns
 from matching.ingest.workbook import read_sheet_frame
 
 # FindTreatment.gov locator export: address columns; every other column is a service code.
@@ -75,12 +75,7 @@ def read_findtreatment_xlsx(data: bytes, filename: str) -> Raw:
 def _findtreatment_wide(frame: pd.DataFrame, filename: str) -> Raw:
     headers = {name.lower(): name for name in frame.columns}
     required = ("name1", "state", "zip", "latitude", "longitude")
-    missing = [name for name in required if name not in headers]
-    if missing:
-        raise ImportFormatError(
-            f"{filename} is missing the FindTreatment.gov column(s) {', '.join(missing)}",
-            [Problem(None, name, None, "column is missing") for name in missing],
-        )
+    require_columns(headers, required, filename, "the FindTreatment.gov column(s)")
     table = pd.DataFrame(
         {
             target: frame[headers[source]].astype("str")

@@ -12,6 +12,7 @@ ImportFormat = Literal[
     "generic-csv",
     "national-directory",
     "ca-dhcs-licensing",
+    "co-ladders",
 ]
 # What a caller may ask for: a format, or "auto" to detect it.
 FormatChoice = Literal["auto"] | ImportFormat

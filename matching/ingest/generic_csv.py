@@ -1,6 +1,9 @@
 """Read any CSV with names and addresses: columns guessed from their headers, or named by --map.
 
-Such a file names no services, so ``keys`` is None and every service stays unknown, never "no".
+Such a file names no service codes, so ``keys`` is None and every service stays unknown, never
+"no" — unless the user names a column of yes/no answers for it: ``--map methadone=MAT`` reads a
+column of yes/no, y/n, true/false or 1/0 as that service (or payer, or who is accepted);
+anything else in it (blank, "maybe") stays unknown and the import report counts it.
 ``choose_columns`` and ``missing_fields`` also serve the Data page's column-mapping form.
 """
 
@@ -43,6 +46,11 @@ HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+# Yes/no columns a user may name with --map: services, payers, who is accepted, programs.
+FLAG_FIELDS: Final[tuple[str, ...]] = (*col.SERVICE_COLUMNS, *col.PROFILE_COLUMNS)
+_YES: Final = frozenset({"yes", "y", "true", "t", "1", "x"})
+_NO: Final = frozenset({"no", "n", "false", "f", "0"})
+
 # Coordinates are optional: a row without them is located by address or ZIP centre.
 _GENERIC_REQUIRED: Final = (col.NAME, col.STATE, col.ZIP)
 
@@ -60,7 +68,10 @@ def read_generic_csv(
 ) -> Raw:
     frame = read_csv_text(data, filename)
     chosen = choose_columns(list(frame.columns), filename, column_map)
-    table = pd.DataFrame({target: frame[source] for target, source in chosen.items()})
+    flags = {target: source for target, source in chosen.items() if target in FLAG_FIELDS}
+    table = pd.DataFrame(
+        {target: frame[source] for target, source in chosen.items() if target not in flags}
+    )
     problems = None
     if ADDRESS_LINE in table.columns:
         table, problems = _split_address_line(table)
@@ -78,8 +89,27 @@ def read_generic_csv(
     for name in (col.LAT, col.LON):
         if name not in table.columns:
             table[name] = ""
+    notes = []
+    for target, source in flags.items():
+        table[target], unread = yes_no(frame[source])
+        if unread:
+            notes.append(
+                f"{unread} cell(s) of {source!r} (--map {target}) are not yes/no, y/n, "
+                "true/false or 1/0: unknown on those rows"
+            )
     table = table.reset_index(drop=True)
-    return Raw(table, np.arange(1, len(frame) + 1), None, problems=problems)
+    return Raw(table, np.arange(1, len(frame) + 1), None, problems=problems, notes=tuple(notes))
+
+
+def yes_no(cells: pd.Series) -> tuple[pd.Series, int]:
+    """Return a yes/no column as 'true'/'false' ('' where blank or unreadable), and how many
+    non-blank cells could not be read."""
+    folded = cells.fillna("").astype("str").str.strip().str.casefold()
+    out = pd.Series("", index=cells.index, dtype="str")
+    out[folded.isin(_YES)] = "true"
+    out[folded.isin(_NO)] = "false"
+    unread = int(((folded != "") & (out == "")).sum())
+    return out, unread
 
 
 def choose_columns(
@@ -90,13 +120,19 @@ def choose_columns(
     Raises ImportFormatError when the map names an unknown field or a header the file lacks.
     """
     column_map = dict(column_map or {})
-    unknown = [field for field in column_map if field not in HEADER_ALIASES]
+    unknown = [
+        field for field in column_map if field not in HEADER_ALIASES and field not in FLAG_FIELDS
+    ]
     absent = [header for header in column_map.values() if header not in headers]
     if unknown or absent:
         raise ImportFormatError(
             f"{filename}: "
             + "; ".join(
-                [f"--map field {f!r} is not one of {', '.join(HEADER_ALIASES)}" for f in unknown]
+                [
+                    f"--map field {f!r} is not one of {', '.join(HEADER_ALIASES)}, or a yes/no "
+                    "column such as methadone, residential, pay_medicaid, accepts_female"
+                    for f in unknown
+                ]
                 + [
                     f"--map header {h!r} is not a column (columns: {', '.join(headers)})"
                     for h in absent

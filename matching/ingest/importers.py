@@ -170,17 +170,18 @@ def _import(
         else BY_NAME[chosen].reader(data, filename)
     )
     report_progress(0.5, "Mapping services")
-    report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table))
+    report = ImportReport(format=chosen, source=filename, rows_read=len(raw.table) + raw.withheld)
+    report.notes.extend(raw.notes)
     frame = build_table(raw, chosen, filename, report, load_mapping())
     if not has_location(frame).all():
         report_progress(0.8, "Locating facilities without coordinates")
         frame = _locate(frame, locating or Locating(), report)
-    _note_expired_licences(frame, report)
+    _note_expired_licenses(frame, report)
     report_progress(1.0, f"Imported {report.rows_imported} facilities")
     return ImportResult(frame=frame, report=report)
 
 
-def _note_expired_licences(frame: pd.DataFrame, report: ImportReport) -> None:
+def _note_expired_licenses(frame: pd.DataFrame, report: ImportReport) -> None:
     expired = int(frame[col.LICENSE_EXPIRED].fillna(False).sum())
     if expired:
         report.notes.append(
@@ -194,12 +195,12 @@ class Locating:
     """How an import places rows that have no coordinates.
 
     ``references``: canonical tables or files with street-level coordinates to match addresses
-    against; None = the directory ReadyBed ships. ``zip_centres``: fall back to the ZIP centre.
+    against; None = the directory ReadyBed ships. ``zip_centers``: fall back to the ZIP centre.
     ``enabled=False`` leaves such rows at 0,0 (location unknown).
     """
 
     references: tuple[pd.DataFrame | str | os.PathLike[str], ...] | None = None
-    zip_centres: bool = True
+    zip_centers: bool = True
     enabled: bool = True
 
 
@@ -209,7 +210,7 @@ def _locate(frame: pd.DataFrame, locating: Locating, report: ImportReport) -> pd
         report.notes.append(f"{unknown} imported row(s) have no coordinates (0,0)")
         return frame
     references = [_reference(item) for item in _reference_items(locating)]
-    located, counts = locate(frame, references, zip_centres=locating.zip_centres)
+    located, counts = locate(frame, references, zip_centers=locating.zip_centers)
     report.locate_counts = counts
     report.notes.append(counts.note())
     return validate_directory(located)

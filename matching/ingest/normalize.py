@@ -206,6 +206,7 @@ def _service_flags(raw: Raw, mapping: ServiceMapping, report: ImportReport) -> p
     result = flags.astype("boolean")
     result[~listed] = pd.NA
     _unanswered_groups(result, keys, raw.answered_groups, mapping)
+    _unanswered_categories(result)
     answerable = mapping.answerable_columns(raw.vocabulary)
     silent = [name for name in MAPPABLE_FLAG_COLUMNS if name not in answerable]
     for name in silent:
@@ -217,6 +218,21 @@ def _service_flags(raw: Raw, mapping: ServiceMapping, report: ImportReport) -> p
             "unknown unless a row lists them"
         )
     return result.join(_label_lists(keys, mapped, mapping, n_rows))
+
+
+def _unanswered_categories(flags: pd.DataFrame) -> None:
+    """Set a category's columns unknown (in place) on rows that list nothing of it.
+
+    A row denies a service only where it lists at least one code of that service's category
+    (``columns.DENIAL_GROUPS``): a row that lists only its ownership and smoking policy says
+    nothing about detox, levels of care or medication.
+    """
+    for group in col.DENIAL_GROUPS:
+        present = [name for name in group if name in flags.columns]
+        if not present:
+            continue
+        answered = flags[present].fillna(False).to_numpy(dtype=bool).any(axis=1)
+        flags.loc[~answered, present] = pd.NA
 
 
 def _unanswered_groups(

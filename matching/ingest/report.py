@@ -96,3 +96,7 @@ class Raw:
     answered_groups: tuple[frozenset[str], ...] = ()
     # Reasons the reader found to leave a row out ('' = none), added to the shared checks.
     problems: pd.Series | None = None
+    # Sentences about the file as a whole for the import report (rows withheld, ...).
+    notes: tuple[str, ...] = ()
+    # Rows the reader left out on purpose (said in ``notes``): read, but neither kept nor rejected.
+    withheld: int = 0

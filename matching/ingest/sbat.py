@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.directory.matcher import match_facilities
 from matching.directory.service_codes import load_mapping
 from matching.directory.zip_centroids import zip_centroid
 from matching.errors import ImportFormatError
@@ -257,32 +258,24 @@ def _name_key(names: pd.Series, zips: pd.Series) -> pd.Series:
 def match_agencies(directory: pd.DataFrame, agencies: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     """Return each agency's directory facility_id ("" when unmatched) and why the rest failed.
 
-    An agency matches the one directory row at the same street address in its ZIP; failing
-    that, the one row whose name or name2 equals the agency's name or secondary name there.
+    The one facility matcher decides (:mod:`matching.directory.matcher`: name, street and
+    phone in the same ZIP or within half a mile); an agency alike more than one facility is
+    left unmatched, and says so.
     """
-    unique = _unique_index
-    by_street = unique(street_key(directory[col.STREET], directory[col.ZIP]), directory)
-    by_name = unique(
-        pd.concat([_name_key(directory[col.NAME], directory[col.ZIP]),
-                   _name_key(directory[col.NAME2], directory[col.ZIP])]),
-        pd.concat([directory, directory]),
-    )  # fmt: skip
-    by_site = unique(
-        street_key(directory[col.STREET], directory[col.ZIP]) + "|" + _fold(directory[col.NAME2]),
-        directory,
+    found = match_facilities(directory.reset_index(drop=True), agencies.reset_index(drop=True))
+    ids = directory[col.FACILITY_ID].astype("str").to_numpy()
+    matched = pd.Series(
+        [ids[target] if target >= 0 else "" for target in found.target],
+        index=agencies.index,
+        dtype="str",
     )
-    street = street_key(agencies[col.STREET], agencies[col.ZIP]).map(by_street)
-    name2 = _name_key(agencies[col.NAME2], agencies[col.ZIP]).map(by_name)
-    name = _name_key(agencies[col.NAME], agencies[col.ZIP]).map(by_name)
-    site = (
-        street_key(agencies[col.STREET], agencies[col.ZIP]) + "|" + _fold(agencies[col.NAME2])
-    ).map(by_site)
-    found = street.fillna(name2).fillna(name).fillna(site).fillna("").astype("str")
     reasons = [
         f"{row[col.NAME]} ({row[col.NAME2]}), {row[col.STREET]}, {row[col.CITY]} {row[col.ZIP]}"
-        for _, row in agencies[found == ""].iterrows()
+        + (" - alike more than one facility" if status == "ambiguous" else "")
+        for (_, row), status in zip(agencies.iterrows(), found.status, strict=True)
+        if status != "matched"
     ]
-    return found, reasons
+    return matched, reasons
 
 
 def _unique_index(keys: pd.Series, frame: pd.DataFrame) -> pd.Series:
@@ -317,15 +310,15 @@ def import_sbat_directory(data: bytes, filename: str) -> ImportResult:
     """Import an SBAT export as a directory of its own, each agency at its ZIP's centre."""
     parsed = read_sbat(data, filename)
     table = parsed.frame.drop(columns="_reports_beds")
-    centres = table[col.ZIP].map(lambda zip_code: zip_centroid(zip_code) or (0.0, 0.0))
-    located = centres.map(lambda point: point != (0.0, 0.0))
+    centers = table[col.ZIP].map(lambda zip_code: zip_centroid(zip_code) or (0.0, 0.0))
+    located = centers.map(lambda point: point != (0.0, 0.0))
     stamps = table[col.AVAILABILITY_REPORTED_AT]
     text = table.astype("str").where(table.notna(), "")
     text[col.AVAILABILITY_REPORTED_AT] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(
         stamps.notna(), ""
     )
-    text[col.LAT] = centres.map(lambda point: str(point[0]))
-    text[col.LON] = centres.map(lambda point: str(point[1]))
+    text[col.LAT] = centers.map(lambda point: str(point[0]))
+    text[col.LON] = centers.map(lambda point: str(point[1]))
     text[col.LOCATION_PRECISION] = np.where(located, "zip_centroid", "none")
     text[col.SOURCE] = SOURCE
     # A level listed at all says the facility offers that care; other services are unknown.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from matching.errors import ImportFormatError
 from matching.ingest.ca_dhcs import looks_like_ca_dhcs
+from matching.ingest.co_ladders import looks_like_co_ladders
 from matching.ingest.formats import ImportFormat
 from matching.ingest.national_directory import looks_like_national_directory
 from matching.ingest.registry import BY_NAME
@@ -35,6 +36,8 @@ def detect_format(data: bytes, filename: str) -> ImportFormat:
 def _csv_format_of(header: list[str]) -> ImportFormat:
     if looks_like_ca_dhcs(header):
         return "ca-dhcs-licensing"
+    if looks_like_co_ladders(header):
+        return "co-ladders"
     if "Keys" in header:
         return "directory-2015"
     if {"name1", "latitude", "longitude"} <= set(header):

@@ -13,7 +13,7 @@ from typing import Final
 
 import pandas as pd
 
-from matching.errors import ImportFormatError
+from matching.errors import ImportFormatError, Problem
 
 # A CSV row longer than this is not a facility listing; refusing it keeps memory bounded.
 MAX_LINE_BYTES: Final = 1_000_000
@@ -168,3 +168,17 @@ def read_csv_text(data: bytes, filename: str) -> pd.DataFrame:
     if frame.empty:
         raise ImportFormatError(f"{filename} has a header but no data rows")
     return frame
+
+
+def require_columns(
+    present: Iterable[str], required: Iterable[str], filename: str, what: str
+) -> None:
+    """Raise ImportFormatError naming every ``required`` column ``present`` lacks (``what``:
+    whose columns, e.g. "the LADDERS column(s)")."""
+    have = set(present)
+    missing = [name for name in required if name not in have]
+    if missing:
+        raise ImportFormatError(
+            f"{filename} is missing {what} {', '.join(missing)}",
+            [Problem(None, name, None, "column is missing") for name in missing],
+        )

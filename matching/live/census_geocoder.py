@@ -38,7 +38,7 @@ MAX_BATCH: Final = 10_000  # the batch endpoint's limit
 MAX_ONELINE: Final = 100  # one-line retries per run: at one a second, the polite ceiling
 # A geocoded point further than this from the row's ZIP centre is treated as a wrong match
 # (the p99 facility-to-centre distance is about 10 mi; SOURCES.md, zipcodes).
-MAX_MILES_FROM_CENTRE: Final = 30.0
+MAX_MILES_FROM_CENTER: Final = 30.0
 CACHE_FILE: Final = "census-geocodes.json"
 _EARTH_RADIUS_MILES: Final = 3958.8
 
@@ -213,8 +213,8 @@ def _apply(
         if point is None:
             result.unmatched += 1
             continue
-        centre = (float(todo.at[position, col.LAT]), float(todo.at[position, col.LON]))
-        if _miles(centre, point) > MAX_MILES_FROM_CENTRE:
+        center = (float(todo.at[position, col.LAT]), float(todo.at[position, col.LON]))
+        if _miles(center, point) > MAX_MILES_FROM_CENTER:
             result.too_far += 1
             continue
         frame.loc[position, [col.LAT, col.LON]] = point

@@ -1,8 +1,11 @@
 """Merge freshly fetched listings into a directory: same facility updated, new ones added.
 
 A fetched row is the same facility as a directory row when their ``facility_id`` is equal
-(FindTreatment's ``frid``), or else when their folded name, street and ZIP are equal and
-unique in the directory (a directory built from a CSV export has hashed ids). A matched row
+(FindTreatment's ``frid``), or else when the one facility matcher
+(:mod:`matching.directory.matcher`: name, street and phone in the same ZIP or within half a
+mile) says so; a row it finds ambiguous is left out and counted, never guessed. The same merge
+puts a state file into a directory (``python -m matching import FILE --into DIRECTORY``). A
+matched row
 keeps its id - calls logged against it stay attached - and its availability, licensing and
 bed columns; its listing columns take the fetched values, except where the fetch does not say
 (NA or empty), since unknown is not no. Rows the fetch does not mention are left as they were.
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
+from matching.directory.matcher import match_facilities
 from matching.directory.schema import validate_directory
 
 # What a listing says about a facility; everything else (availability, capacity) is kept.
@@ -26,25 +30,35 @@ LISTING_COLUMNS: Final[tuple[str, ...]] = (
     + col.SERVICE_COLUMNS
     + col.PROFILE_COLUMNS
     + (col.LANGUAGES, col.ACCREDITATIONS, col.COUNTY, col.ACCREDITED, col.SERVICES)
+    # What a state listing adds: licensed capacity and licence, and its own availability signal.
+    + (col.LICENSED_BEDS, col.LICENSE_EXPIRES, col.LICENSE_EXPIRED, col.ACCEPTING_NEW_PATIENTS)
 )
 _COORDINATE_DECIMALS: Final = 5  # about a metre: finer differences are float noise
 
 
 @dataclass(frozen=True)
 class ListingMerge:
-    """The merged directory and how many fetched rows were added, updated or unchanged."""
+    """The merged directory and how many fetched rows were added, updated or unchanged, and
+    which were left out as ambiguous (each could be more than one facility of the directory)."""
 
     frame: pd.DataFrame
     added: int
     updated: int
     unchanged: int
+    ambiguous: tuple[str, ...] = ()
 
     def summary_text(self) -> str:
         """Return the counts as one sentence."""
+        left_out = (
+            f"; {len(self.ambiguous):,} left out, each alike more than one facility "
+            f"(e.g. {self.ambiguous[0]})"
+            if self.ambiguous
+            else ""
+        )
         return (
-            f"Merged {self.added + self.updated + self.unchanged:,} fetched facilities: "
-            f"{self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged; "
-            f"the directory now has {len(self.frame):,} facilities."
+            f"Merged {self.added + self.updated + self.unchanged:,} facilities: "
+            f"{self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged"
+            f"{left_out}; the directory now has {len(self.frame):,} facilities."
         )
 
 
@@ -52,8 +66,10 @@ def merge_listings(directory: pd.DataFrame, fetched: pd.DataFrame) -> ListingMer
     """Return ``directory`` with ``fetched`` merged in (neither input is modified)."""
     directory = directory.reset_index(drop=True)
     fetched = fetched.reset_index(drop=True)
-    target = _match(directory, fetched)
+    found = match_facilities(directory, fetched)
+    target = pd.Series(found.target, dtype="Int64").where(found.target >= 0)
     matched = target.notna().to_numpy()
+    ambiguous = found.status == "ambiguous"
     positions = target[matched].astype(int).to_numpy()
     incoming = fetched[matched]
     out = directory.copy()
@@ -72,13 +88,20 @@ def merge_listings(directory: pd.DataFrame, fetched: pd.DataFrame) -> ListingMer
             out.loc[rows, name] = chosen[differs].astype(out[name].dtype).to_numpy()
     for name in (col.SOURCE, col.LISTED_AT):
         out.loc[out.index[positions], name] = incoming[name].astype(out[name].dtype).to_numpy()
-    added = fetched[~matched]
+    added = fetched[~matched & ~ambiguous]
     merged = pd.concat([out, added], ignore_index=True) if len(added) else out
+    left_out = fetched[ambiguous]
     return ListingMerge(
         frame=validate_directory(merged),
         added=len(added),
         updated=int(changed.sum()),
         unchanged=int((~changed).sum()),
+        ambiguous=tuple(
+            f"{name}, {street} {zip_code}"
+            for name, street, zip_code in zip(
+                left_out[col.NAME], left_out[col.STREET], left_out[col.ZIP], strict=True
+            )
+        ),
     )
 
 
@@ -92,26 +115,3 @@ def _same(new: pd.Series, old: pd.Series, name: str) -> np.ndarray:
     both_unknown = new.isna().to_numpy() & old.isna().to_numpy()
     equal = (new == old).fillna(False).to_numpy(dtype=bool)
     return equal | both_unknown
-
-
-def _match(directory: pd.DataFrame, fetched: pd.DataFrame) -> pd.Series:
-    """Return the directory position of each fetched row (NA when it is new)."""
-    ids = pd.Series(np.arange(len(directory)), index=directory[col.FACILITY_ID].to_numpy())
-    ids = ids[~ids.index.duplicated(keep="first")]
-    by_id = fetched[col.FACILITY_ID].map(ids)
-    keys = _key(directory)
-    unique = pd.Series(np.arange(len(directory)), index=keys.to_numpy())[
-        ~keys.duplicated(keep=False).to_numpy()
-    ]
-    by_key = _key(fetched).map(unique)
-    target = by_id.where(by_id.notna(), by_key)
-    # Two fetched rows must not claim one directory row: the later ones are added instead.
-    return target.where(~target.duplicated(keep="first") | target.isna())
-
-
-def _key(frame: pd.DataFrame) -> pd.Series:
-    def fold(name: str) -> pd.Series:
-        text = frame[name].astype("str").fillna("").str.casefold()
-        return text.str.replace(r"[\W_]+", " ", regex=True).str.strip()
-
-    return fold(col.NAME) + "|" + fold(col.STREET) + "|" + frame[col.ZIP].astype("str")

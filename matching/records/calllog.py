@@ -23,6 +23,14 @@ import pandas as pd
 from sqlalchemy import Engine, Row, Select, delete, func, insert, select
 
 from matching.directory import columns as col
+from matching.directory.call_terms import (
+    CALL_PAYERS,
+    NEEDS,
+    NO_REPORT_OUTCOMES,
+    OUTCOME_LABELS,
+    OUTCOMES,
+    outcome_of,
+)
 from matching.directory.schema import MAX_BEDS
 from matching.errors import QueryError
 from matching.ingest.availability import MergeReport, apply_reports
@@ -66,6 +74,11 @@ class CallReport:
     answered_by: str = ""
     logged_by: str = ""
     note: str = ""
+    # What was asked and how the call ended (matching.directory.call_terms; '' = not recorded:
+    # the outcome is then read from the availability reported).
+    need: str = ""
+    payer: str = ""
+    outcome: str = ""
 
     def __post_init__(self) -> None:
         if not str(self.facility_id).strip():
@@ -85,6 +98,15 @@ class CallReport:
                 raise QueryError(
                     f"Open beds must be between 0 and {MAX_BEDS_REPORTED}, got {beds}."
                 )
+        for name, allowed in (("need", NEEDS), ("payer", CALL_PAYERS), ("outcome", OUTCOMES)):
+            value = getattr(self, name)
+            if value and value not in allowed:
+                raise QueryError(f"A call's {name} {value!r} is not one of {', '.join(allowed)}.")
+        if self.outcome in NO_REPORT_OUTCOMES and self.availability_status != "unknown":
+            raise QueryError(
+                f"A call that ended with {OUTCOME_LABELS[self.outcome].lower()!r} reports no "
+                "availability; leave the status unknown."
+            )
         if not isinstance(self.reported_at, datetime) or self.reported_at.utcoffset() is None:
             raise QueryError("The time of the call must include its time zone.")
         if self.reported_at - datetime.now(UTC) > FUTURE_TOLERANCE:
@@ -117,6 +139,9 @@ def log_call(
                 source=report.source,
                 note=seal(engine, report.note.strip()),
                 logged_at=to_naive_utc(logged_at),
+                need=report.need,
+                payer=report.payer,
+                outcome=report.outcome,
             )
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -188,6 +213,78 @@ def call_history(engine: Engine, facility_id: str | None = None, *, actor: Actor
     frame = _history_frame(rows, HISTORY_COLUMNS)
     frame["note"] = frame["note"].map(lambda note: unseal(engine, note)).astype("str")
     return frame
+
+
+# Where a phone call's source starts: feeds and imports log availability too, but are not calls.
+PHONE_SOURCE: Final = "phone call logged by"
+EXPORT_COLUMNS: Final = ("facility_id", "called_at", "need", "payer", "outcome")
+
+
+def export_calls(engine: Engine, *, tz: str, actor: Actor) -> tuple[pd.DataFrame, int]:
+    """Return the organisation's phone calls that say need, payer and outcome (oldest first,
+    ``called_at`` aware in ``tz``), and how many calls were left out for lacking one of them."""
+    names = ("facility_id", "reported_at", "need", "payer", "outcome", "availability_status",
+             "beds_open_detox", "beds_open_residential")  # fmt: skip
+    statement = (
+        select(*(call_log.c[name] for name in names))
+        .where(call_log.c.org_id == actor.org_id, call_log.c.source.startswith(PHONE_SOURCE))
+        .order_by(call_log.c.reported_at, call_log.c.id)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    frame = pd.DataFrame(rows, columns=list(names))
+    frame["outcome"] = [
+        outcome_of(status, (detox or 0) + (residential or 0), given)
+        for status, detox, residential, given in zip(
+            frame["availability_status"],
+            frame["beds_open_detox"],
+            frame["beds_open_residential"],
+            frame["outcome"],
+            strict=True,
+        )
+    ]
+    complete = (frame["need"] != "") & (frame["payer"] != "") & (frame["outcome"] != "")
+    kept = frame[complete]
+    stamps = pd.to_datetime(kept["reported_at"]).dt.tz_localize("UTC").dt.tz_convert(tz)
+    out = pd.DataFrame(
+        {
+            "facility_id": kept["facility_id"].astype("str"),
+            "called_at": list(stamps),
+            "need": kept["need"],
+            "payer": kept["payer"],
+            "outcome": kept["outcome"],
+        },
+        columns=list(EXPORT_COLUMNS),
+    ).reset_index(drop=True)
+    return out, int((~complete).sum())
+
+
+LAST_CALL_COLUMNS: Final = (col.FACILITY_ID, "last_call_note", "last_call_at")
+
+
+def latest_notes(engine: Engine, facility_ids: Sequence[str], *, actor: Actor) -> pd.DataFrame:
+    """Return the newest logged call with a note for each of ``facility_ids`` (those that have
+    one): ``facility_id, last_call_note, last_call_at`` (UTC). Only these notes are unsealed."""
+    wanted = sorted({str(facility_id) for facility_id in facility_ids})
+    if not wanted:
+        return pd.DataFrame(columns=list(LAST_CALL_COLUMNS))
+    statement = (
+        _newest_first(actor, ("facility_id", "note", "reported_at"))
+        .where(call_log.c.facility_id.in_(wanted))
+        .where(call_log.c.note != "")
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    frame = pd.DataFrame(rows, columns=["facility_id", "note", "reported_at"])
+    frame = frame.drop_duplicates("facility_id", keep="first")
+    return pd.DataFrame(
+        {
+            col.FACILITY_ID: frame["facility_id"].astype("str"),
+            "last_call_note": [unseal(engine, note) for note in frame["note"]],
+            "last_call_at": pd.to_datetime(frame["reported_at"]).dt.tz_localize("UTC"),
+        },
+        columns=list(LAST_CALL_COLUMNS),
+    ).reset_index(drop=True)
 
 
 def latest_reports(engine: Engine, *, actor: Actor) -> pd.DataFrame:

@@ -8,12 +8,17 @@ a secrets file that is not TOML, a ``[readybed]`` or ``[auth]`` that is not a ta
 example's placeholder key is a configuration error. The app then serves no page (before any
 sign-in) and the CLI exits with status 2; both say what is wrong, where, and how to fix it.
 No secrets file at all is not an error: that is the laptop app.
+
+Team mode's own packages (the PostgreSQL driver, the sign-in library) are the ``team`` extra,
+not installed with the laptop app: :func:`missing_team_extra` names what a configuration needs
+that is not installed, and the one command that installs it.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import importlib
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +28,12 @@ SECRETS_FILE: Final = Path(".streamlit") / "secrets.toml"
 # deploy/secrets.toml.example's stand-in: a server must never run with it.
 PLACEHOLDER_MARK: Final = "REPLACE"
 NEW_KEY_HINT: Final = "make one with `python -m matching team new-key`"
+# pyproject.toml's [project.optional-dependencies] team: what only a team server needs.
+TEAM_EXTRA_COMMAND: Final = "pip install -e '.[team]'"
+_TEAM_PACKAGES: Final = {
+    "psycopg": "psycopg (the PostgreSQL driver)",
+    "authlib": "Authlib (the sign-in library)",
+}
 
 
 def read_secrets_file(path: Path = SECRETS_FILE) -> tuple[dict[str, Any], list[str]]:
@@ -97,3 +108,32 @@ def secrets_database_url(secrets: Mapping[str, Any]) -> str:
     readybed = secrets.get("readybed")
     value = readybed.get("database_url", "") if isinstance(readybed, Mapping) else ""
     return value.strip() if isinstance(value, str) else ""
+
+
+def missing_team_extra(*, url: str = "", sign_in: bool = False) -> list[str]:
+    """Return one sentence when what ``url`` and ``sign_in`` need is not installed, else none.
+
+    A PostgreSQL ``url`` needs psycopg and a configured sign-in needs Authlib; both come with
+    the ``team`` extra, which the laptop app does without.
+    """
+    needed = []
+    if url.strip().lower().startswith("postgresql"):
+        needed.append("psycopg")
+    if sign_in:
+        needed.append("authlib")
+    missing = [_TEAM_PACKAGES[name] for name in needed if not _importable(name)]
+    if not missing:
+        return []
+    return [
+        f"Team mode needs {' and '.join(missing)}, which this installation does not have: "
+        f"they come with ReadyBed's team extra. Install it with `{TEAM_EXTRA_COMMAND}` in "
+        "the ReadyBed folder, then start again."
+    ]
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True

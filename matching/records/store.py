@@ -38,7 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from matching.records import migrate
+from matching.errors import StoreError
+from matching.records import config, migrate
 
 # Kept in ``schema_meta`` by the migrations, so a ReadyBed older than migrations refuses a store
 # that newer versions have upgraded; the migrations' revision is the real version now.
@@ -107,6 +108,10 @@ call_log = Table(
     Column("note", Text, nullable=False, default=""),
     Column("logged_at", DateTime, nullable=False),
     _org_column(),
+    # What was asked and how the call ended (matching.directory.call_terms); '' = not recorded.
+    Column("need", String(16), nullable=False, server_default=""),
+    Column("payer", String(16), nullable=False, server_default=""),
+    Column("outcome", String(16), nullable=False, server_default=""),
 )
 
 shortlists = Table(
@@ -348,6 +353,9 @@ def open_engine(url: str | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         _prepare_sqlite_file(Path(parsed.database))
+    missing = config.missing_team_extra(url=url)
+    if missing:
+        raise StoreError(missing[0])
     engine = create_engine(url, future=True, **_connect_args(parsed))
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -23,6 +23,7 @@ default): the repositories here only bind it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,9 +86,18 @@ class CallLog(_Repository):
         """
         return calllog.call_history(self.engine, facility_id, actor=self.actor)
 
+    def latest_notes(self, facility_ids: Sequence[str]) -> pd.DataFrame:
+        """Return the newest call note of each of ``facility_ids`` that has one, with its time."""
+        return calllog.latest_notes(self.engine, facility_ids, actor=self.actor)
+
     def latest_reports(self) -> pd.DataFrame:
         """Return the newest logged report per facility, in the availability-report format."""
         return calllog.latest_reports(self.engine, actor=self.actor)
+
+    def export_calls(self, *, tz: str) -> tuple[pd.DataFrame, int]:
+        """Return the organisation's phone calls with need, payer and outcome (times in
+        ``tz``), and how many calls lacked one of them."""
+        return calllog.export_calls(self.engine, tz=tz, actor=self.actor)
 
     def clear_call_log(self) -> int:
         """Delete the organisation's logged reports for good and return how many there were."""

@@ -20,7 +20,7 @@ from matching.render.safe_text import safe_url
 from matching.search.query import AFTER_CARE, DETOX_NEEDS, MOUD_NEEDS, PAYERS, SearchQuery
 from matching.search.scoring import freshness
 
-_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d+\s*$", re.IGNORECASE)
+_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
 
 # Services worth printing on a shortlist (the rest are on the detail view).
 KEY_SERVICES: Final = (
@@ -43,13 +43,15 @@ KEY_SERVICES: Final = (
 def tel_link(phone: str) -> str:
     """Return a ``tel:`` link for a US phone number ("" when it has no usable number).
 
-    An extension ("x123") is dropped: a dialler cannot use it and the caller is told by voice.
+    An extension ("x123") is kept after a comma ("tel:+19372686511,2188"): a phone's dialler
+    dials the number, pauses and then dials the extension.
     """
+    extension = _EXTENSION_RE.search(str(phone))
     digits = re.sub(r"\D", "", _EXTENSION_RE.sub("", str(phone)))
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) == 10:
-        return f"tel:+1{digits}"
+        return f"tel:+1{digits}" + (f",{extension.group(1)}" if extension else "")
     if len(digits) == 3:  # 988, 911
         return f"tel:{digits}"
     return ""
@@ -110,6 +112,7 @@ def availability_text(
     residential_beds = frame[col.BEDS_OPEN_RESIDENTIAL].tolist()
     stamp_list, hour_list, label_list = stamps.tolist(), hours.tolist(), labels.tolist()
     by_sex = frame[[name for name in _BY_SEX_COLUMNS if name in frame.columns]]
+    accepting = accepting_text(frame).tolist()
     for position in range(len(frame)):
         status = str(statuses[position] or "unknown")
         beds = _beds_text(detox_beds[position], residential_beds[position]) + by_sex_text(
@@ -117,7 +120,7 @@ def availability_text(
         )
         stamp = stamp_list[position]
         if status == "unknown" and not beds:
-            texts.append("Not reported - call to check")
+            texts.append("Not reported - call to check" + accepting[position])
             continue
         head = col.STATUS_LABELS.get(status, status)
         if beds:
@@ -134,6 +137,41 @@ def availability_text(
     return pd.Series(texts, index=frame.index, dtype="str")
 
 
+def accepting_text(frame: pd.DataFrame) -> pd.Series:
+    """Return "; accepting new patients (state listing: <source>, <month>)" where a state listing
+    says so, '' elsewhere (the listing's own signal, as old as the listing; never a "no")."""
+    if col.ACCEPTING_NEW_PATIENTS not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    says = frame[col.ACCEPTING_NEW_PATIENTS].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    listed = (
+        pd.to_datetime(frame.get(col.LISTED_AT, pd.Series(pd.NaT, index=frame.index)), utc=True)
+        .dt.strftime(", %b %Y")
+        .fillna("")
+    )
+    sources = frame.get(col.SOURCE, pd.Series("", index=frame.index)).map(source_name)
+    text = "; accepting new patients (state listing: " + sources + listed + ")"
+    return text.where(says, "").astype("str")
+
+
+def last_call_text(frame: pd.DataFrame, *, tz: str | None = None) -> pd.Series:
+    """Return each row's newest call note with when it was said, e.g. '"bed available, call
+    back by 5pm" (Dec 05 14:05 EST)'; '' for rows without one."""
+    if "last_call_note" not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    zone = ZoneInfo(tz) if tz else UTC
+    notes = frame["last_call_note"].fillna("").astype("str")
+    stamps = pd.to_datetime(frame["last_call_at"], utc=True)
+    when = [
+        stamp.to_pydatetime().astimezone(zone).strftime("%b %d %H:%M %Z") if pd.notna(stamp) else ""
+        for stamp in stamps
+    ]
+    texts = [
+        (f'"{note}" ({moment})' if moment else f'"{note}"') if note else ""
+        for note, moment in zip(notes, when, strict=True)
+    ]
+    return pd.Series(texts, index=frame.index, dtype="str")
+
+
 def services_text(row: pd.Series, names: tuple[str, ...] = KEY_SERVICES) -> str:
     """Return the offered services among ``names`` in plain words, joined by "; "."""
     offered = [col.SERVICE_LABELS[name] for name in names if _is_yes(row.get(name))]
@@ -143,6 +181,16 @@ def services_text(row: pd.Series, names: tuple[str, ...] = KEY_SERVICES) -> str:
 OFFERED: Final = "offered"
 NOT_OFFERED: Final = "not offered"
 NOT_RECORDED: Final = "not recorded by this source"
+CONTRADICTS: Final = "the listing contradicts itself (ask)"
+# A "no" beside a "yes" about the same people: "accepts seniors: no", "program for seniors: yes".
+CONTRADICTION_PAIRS: Final = (
+    ("accepts_adolescents", "program_adolescents", "Adolescents"),
+    ("accepts_young_adults", "program_young_adults", "Young adults"),
+    ("accepts_seniors", "program_seniors", "Seniors"),
+    ("accepts_female", "program_women", "Women"),
+    ("accepts_female", "program_pregnant_postpartum", "Pregnant or postpartum women"),
+    ("accepts_male", "program_men", "Men"),
+)
 # Every flag a facility page lists: services, then who is accepted, programs and features.
 LIST_LABELS: Final[dict[str, str]] = col.SERVICE_LABELS | col.PROFILE_LABELS
 
@@ -154,8 +202,18 @@ def service_lists(row: pd.Series) -> dict[str, list[str]]:
     cannot say, which is not a "no"). Other languages and accreditations named by the source
     are added to OFFERED.
     """
-    out: dict[str, list[str]] = {OFFERED: [], NOT_OFFERED: [], NOT_RECORDED: []}
+    out: dict[str, list[str]] = {OFFERED: [], NOT_OFFERED: [], NOT_RECORDED: [], CONTRADICTS: []}
+    contradicted: set[str] = set()
+    for accepts, program, people in CONTRADICTION_PAIRS:
+        if _is_no(row.get(accepts)) and _is_yes(row.get(program)):
+            contradicted |= {accepts, program}
+            out[CONTRADICTS].append(
+                f"{people}: '{LIST_LABELS[accepts].lower()}' says no, "
+                f"'{LIST_LABELS[program].lower()}' says yes"
+            )
     for name, label in LIST_LABELS.items():
+        if name in contradicted:
+            continue
         value = row.get(name)
         key = (
             NOT_RECORDED if value is None or pd.isna(value) else (OFFERED if value else NOT_OFFERED)
@@ -205,7 +263,7 @@ def listing_text(source: str, listed_at: object) -> str:
 
     The year or month of ``listed_at`` is added unless the source's name already says it.
     """
-    name = source_name(source)
+    name = survey_named(source_name(source))
     if str(source).strip() == col.DEMO_SOURCE:
         return f"{name} — not a real facility"
     stamp = _timestamp(listed_at)
@@ -214,6 +272,19 @@ def listing_text(source: str, listed_at: object) -> str:
     if str(stamp.year) in name:
         return f"{name} — call to confirm"
     return f"{name}, listed {stamp:%B %Y} — call to confirm"
+
+
+_EDITION = re.compile(r"^(SAMHSA National Directory) (\d{4})\b")
+
+
+def survey_named(name: str) -> str:
+    """Return a National Directory's name with the survey it comes from: an edition publishes
+    the previous year's N-SUMHSS ("SAMHSA National Directory 2023 (2022 survey)")."""
+    found = _EDITION.match(name)
+    if found is None or "survey" in name:
+        return name
+    edition = int(found.group(2))
+    return f"{found.group(0)} ({edition - 1} survey){name[found.end() :]}"
 
 
 def listing_months(listed_at: object, now: datetime) -> int | None:
@@ -319,8 +390,13 @@ def needed_beds_text(results: pd.DataFrame) -> pd.Series:
     if "beds_needed" not in results.columns:
         return pd.Series("", index=results.index, dtype="str")
     texts = []
-    for beds, kind in zip(results["beds_needed"], results["beds_needed_kind"], strict=True):
-        if pd.isna(beds):
+    offered = [offers_level(row, row.get("beds_needed_kind")) for _, row in results.iterrows()]
+    for beds, kind, offers in zip(
+        results["beds_needed"], results["beds_needed_kind"], offered, strict=True
+    ):
+        if pd.isna(beds) and not offers:
+            texts.append("")  # no bed line for a level the facility does not offer
+        elif pd.isna(beds):
             texts.append(f"{kind}: not reported")
         elif beds > 0:
             noun = kind.replace("beds", "bed", 1) if beds == 1 else kind
@@ -332,6 +408,20 @@ def needed_beds_text(results: pd.DataFrame) -> pd.Series:
 
 def _is_yes(value: object) -> bool:
     return value is not None and not pd.isna(value) and bool(value)
+
+
+def _is_no(value: object) -> bool:
+    return value is not None and not pd.isna(value) and not bool(value)
+
+
+# The column that says whether a facility offers the level of a bed kind ("detox beds ...").
+_LEVEL_OF_KIND: Final = {"detox": "detox_any", "residential": "residential"}
+
+
+def offers_level(row: pd.Series, kind: object) -> bool:
+    """Return whether a facility offers (or may offer: not recorded) the level of ``kind``."""
+    level = _LEVEL_OF_KIND.get(str(kind).split(" ", 1)[0])
+    return level is None or not _is_no(row.get(level))
 
 
 # ----------------------------------------------------------------------------- search choices
@@ -361,6 +451,8 @@ def person_text(query: SearchQuery) -> str:
     parts = []
     if query.age_group is not None:
         parts.append(AGE_GROUP_LABELS[query.age_group].split(" (")[0].lower())
+    else:
+        parts.append("an adult (assumed: no age given)")
     if query.sex is not None and not query.pregnant:
         parts.append(SEX_LABELS[query.sex].lower())
     if query.pregnant:
@@ -369,6 +461,8 @@ def person_text(query: SearchQuery) -> str:
         parts.append(f"in {LANGUAGE_LABELS.get(query.language, query.language.title())}")
     if query.veteran:
         parts.append("veteran")
+    if query.non_veteran:
+        parts.append("not a veteran (VA facilities left out)")
     if query.co_occurring:
         parts.append("co-occurring mental illness")
     return ", ".join(parts)

@@ -5,7 +5,7 @@ into the columns a person reads; the three writers take any such frame.
 
 CSV cells that a spreadsheet would run as a formula (first character in
 :data:`matching.directory.FORMULA_PREFIXES`) get a leading apostrophe, the OWASP advice for CSV
-injection (:func:`matching.directory.text_safety.neutralise_formulas`, shared by every CSV
+injection (:func:`matching.directory.text_safety.neutralize_formulas`, shared by every CSV
 export). Only text cells are touched, so a negative number stays a number.
 """
 
@@ -23,11 +23,12 @@ from openpyxl.utils import get_column_letter
 
 from matching.directory import columns as col
 from matching.directory.schema import FORMULA_PREFIXES
-from matching.directory.text_safety import neutralise_formulas
+from matching.directory.text_safety import neutralize_formulas
 from matching.render.display import (
     address_text,
     availability_text,
     distance_text,
+    last_call_text,
     listing_age_warning,
     listing_text,
     services_text,
@@ -49,6 +50,7 @@ REPORTED_AT: Final = "Reported at (UTC)"
 SOURCE: Final = "Reported by"
 SERVICES: Final = "Services"
 NOTE: Final = "Note"
+LAST_CALL: Final = "Last call"
 WEBSITE: Final = "Website"
 FACILITY_ID: Final = "Facility ID"
 
@@ -68,6 +70,7 @@ _WIDTHS: Final = {
     SOURCE: 26,
     SERVICES: 48,
     NOTE: 36,
+    LAST_CALL: 40,
     WEBSITE: 30,
     FACILITY_ID: 18,
 }
@@ -109,6 +112,7 @@ def shortlist_table(
                 [services_text(row) for _, row in view.iterrows()], index=view.index, dtype="str"
             ),
             NOTE: view["note"].astype("str"),
+            LAST_CALL: last_call_text(view, tz=tz),
             WEBSITE: view[col.WEBSITE].astype("str"),
             FACILITY_ID: view[col.FACILITY_ID].astype("str"),
             LISTING: _listing_texts(view, now),
@@ -128,7 +132,7 @@ def _listing_texts(view: pd.DataFrame, now: datetime) -> pd.Series:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Return ``frame`` as UTF-8 CSV (with a byte-order mark, so Excel reads accents right)."""
-    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return neutralize_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, *, sheet_name: str = "Shortlist") -> bytes:
@@ -205,6 +209,8 @@ def shortlist_pdf(
         pdf.field("Services", record[SERVICES] or "not listed - ask when you call")
         if record[NOTE]:
             pdf.field("Note", record[NOTE])
+        if record.get(LAST_CALL):
+            pdf.field("Last call", record[LAST_CALL])
         if record[WEBSITE]:
             pdf.field("Website", record[WEBSITE])
         pdf.field("Listing", record[LISTING])

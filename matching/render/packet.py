@@ -9,9 +9,11 @@ the user asks. Built on :class:`matching.pdf.ReadyBedPDF`.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Final
+from zoneinfo import ZoneInfo
 
-from matching.case.model import Case
+from matching.case.model import Case, TeamMember
 from matching.case.pipeline import Placement, stage_label
 from matching.case.readiness import (
     FAIL,
@@ -23,6 +25,7 @@ from matching.case.readiness import (
     travel_minutes,
     verdict,
 )
+from matching.render.crisis import SAFETY_ACTIONS, USES_ALONE_GUIDANCE
 from matching.render.pdf import ReadyBedPDF
 from matching.wording import count_of
 
@@ -81,18 +84,34 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
     """Return the packet PDF; letters are included only when ``include_letters`` is True."""
     pdf = ReadyBedPDF(
         title="Readiness packet",
-        generated_at=now.astimezone(),
+        generated_at=now.astimezone(ZoneInfo(case.intervention.time_zone)),
         subtitle=f"Plan for {case.loved_one_alias}" if case.loved_one_alias else case.title,
     )
-    _verdict_lines(pdf, case, now)
-    _date_and_place(pdf, case)
-    _team_and_roles(pdf, case)
+    # Safety first: an emergency answer, then the advice for someone who uses alone.
+    pdf.keep_together(lambda doc: _safety(doc, case))
+    pdf.keep_together(lambda doc: _verdict_lines(doc, case, now))
+    pdf.keep_together(lambda doc: _date_and_place(doc, case))
+    pdf.keep_together(lambda doc: _team_and_roles(doc, case))
     _facilities(pdf, case)
-    _transport_and_packing(pdf, case)
+    pdf.keep_together(lambda doc: _transport(doc, case))
+    pdf.keep_together(lambda doc: _packing(doc, case))
     if include_letters:
         _letters(pdf, case)
     pdf.crisis_block()
     return pdf.to_bytes()
+
+
+def _safety(pdf: ReadyBedPDF, case: Case) -> None:
+    safety = case.safety
+    if safety.any_yes:
+        pdf.paragraph("Call now - do not stage an intervention", bold=True, size=13)
+        for key in safety.triggered():
+            pdf.paragraph(f"- {SAFETY_ACTIONS[key]}")
+        pdf.ln(2)
+    if safety.uses_alone:
+        pdf.paragraph("They use alone: naloxone and Never Use Alone", bold=True)
+        pdf.paragraph(USES_ALONE_GUIDANCE)
+        pdf.ln(2)
 
 
 def _verdict_lines(pdf: ReadyBedPDF, case: Case, now: datetime) -> None:
@@ -145,25 +164,40 @@ def _team_and_roles(pdf: ReadyBedPDF, case: Case) -> None:
 
 
 def _facilities(pdf: ReadyBedPDF, case: Case) -> None:
+    """Print the primary and each backup, every facility's block kept on one page."""
     zone = case.intervention.time_zone
+    pdf.keep_together(lambda doc: _primary(doc, case, zone))
+    backups = case.backups()
+    for index, backup in enumerate(backups):
+        pdf.keep_together(partial(_backup, backup=backup, zone=zone, first=index == 0))
+    if not backups:
+        pdf.keep_together(_no_backup)
+
+
+def _primary(pdf: ReadyBedPDF, case: Case, zone: str) -> None:
     pdf.heading("Primary facility")
     primary = case.primary()
     if primary is None:
         pdf.paragraph("No primary facility chosen.")
-    else:
-        _placement_lines(pdf, primary, zone)
-        minutes = travel_minutes(case)
-        if minutes is not None:
-            pdf.field("Travel time", f"about {minutes:.0f} min")
+        return
+    _placement_lines(pdf, primary, zone)
+    minutes = travel_minutes(case)
+    if minutes is not None:
+        pdf.field("Travel time", f"about {minutes:.0f} min")
+
+
+def _backup(pdf: ReadyBedPDF, backup: Placement, zone: str, *, first: bool) -> None:
+    if first:  # the heading stays with the first backup's block
+        pdf.heading("Backup facilities")
+    _placement_lines(pdf, backup, zone)
+
+
+def _no_backup(pdf: ReadyBedPDF) -> None:
     pdf.heading("Backup facilities")
-    backups = case.backups()
-    for backup in backups:
-        _placement_lines(pdf, backup, zone)
-    if not backups:
-        pdf.paragraph("No backup facility.")
+    pdf.paragraph("No backup facility.")
 
 
-def _transport_and_packing(pdf: ReadyBedPDF, case: Case) -> None:
+def _transport(pdf: ReadyBedPDF, case: Case) -> None:
     pdf.heading("Transport and aftercare")
     logistics = case.logistics
     pdf.field("Transport", logistics.transport or "not planned")
@@ -171,6 +205,9 @@ def _transport_and_packing(pdf: ReadyBedPDF, case: Case) -> None:
     pdf.field("Naloxone on hand", "yes" if logistics.naloxone_on_hand else "NO")
     pdf.field("Aftercare", logistics.aftercare_plan or "not planned")
 
+
+def _packing(pdf: ReadyBedPDF, case: Case) -> None:
+    logistics = case.logistics
     pdf.heading("Packing list")
     packed = "packed" if logistics.bag_packed else "not packed yet"
     pdf.paragraph(f"Bag: {packed}")
@@ -182,10 +219,14 @@ def _letters(pdf: ReadyBedPDF, case: Case) -> None:
     # Letters are private: the caller includes them only when the user asked.
     pdf.heading("Letters")
     for member in case.team:
-        pdf.paragraph(f"From {member.name}", bold=True)
-        # Only a letter its author finished after reading the review is read aloud.
-        if member.letter_status == "reviewed" and member.letter.strip():
-            pdf.paragraph(member.letter)
-        else:
-            pdf.paragraph("(not printed: this letter is not reviewed yet)")
-        pdf.ln(2)
+        pdf.keep_together(partial(_letter, member=member))
+
+
+def _letter(pdf: ReadyBedPDF, member: TeamMember) -> None:
+    pdf.paragraph(f"From {member.name}", bold=True)
+    # Only a letter its author finished after reading the review is read aloud.
+    if member.letter_status == "reviewed" and member.letter.strip():
+        pdf.paragraph(member.letter)
+    else:
+        pdf.paragraph("(not printed: this letter is not reviewed yet)")
+    pdf.ln(2)

@@ -10,8 +10,9 @@ and the like to plain equivalents instead of failing or printing "?".
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
-from typing import Final
+from typing import Final, cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -80,6 +81,7 @@ class ReadyBedPDF(FPDF):
         self.set_creator("ReadyBed")
         self.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
         self.set_auto_page_break(auto=True, margin=MARGIN_MM + 5)
+        self.body_top = MARGIN_MM
         self.alias_nb_pages()
         self.add_page()
 
@@ -90,6 +92,7 @@ class ReadyBedPDF(FPDF):
         line = self.generated_text + (f"  -  {self.subtitle}" if self.subtitle else "")
         self.cell(0, 5, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(3)
+        self.body_top = self.get_y()
 
     def footer(self) -> None:
         self.set_y(-MARGIN_MM)
@@ -132,6 +135,19 @@ class ReadyBedPDF(FPDF):
             )
         self.rect(self.l_margin - 2, top - 1, self.epw + 4, self.get_y() - top + 2)
         self.ln(3)
+
+    def keep_together(self, draw: Callable[[ReadyBedPDF], None]) -> None:
+        """Draw a block with ``draw(pdf)`` on one page: start a new page if it would split.
+
+        The block is drawn once on a dry run; when that crosses a page break and the block does
+        not already start at the top of a page, it starts on the next page instead. A block
+        longer than a page still flows on.
+        """
+        with self.offset_rendering() as trial:
+            draw(cast(ReadyBedPDF, trial))
+        if trial.page_break_triggered and self.get_y() > self.body_top + 1:
+            self.add_page()
+        draw(self)
 
     def to_bytes(self) -> bytes:
         """Return the finished document."""

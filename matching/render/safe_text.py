@@ -40,7 +40,8 @@ _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST_RE: Final = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})+$")
 # Characters a URL may keep inside <...> without Markdown or HTML reading them.
 _URL_SAFE_RE: Final = re.compile(r"^[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*$")
-_TEL_RE: Final = re.compile(r"^tel:\+?\d{3,15}$")
+# A number, and an extension after a comma (a pause, then the extension's digits).
+_TEL_RE: Final = re.compile(r"^tel:\+?\d{3,15}(?:,\d{1,6})?$")
 
 
 def md_escape(value: object) -> str:

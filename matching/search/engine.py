@@ -37,7 +37,7 @@ from matching.directory import columns as col
 from matching.errors import QueryError
 from matching.search.beds import NEED_COLUMNS, need_labels, needed_beds, status_for_need
 from matching.search.index import FacilityIndex
-from matching.search.licensing import licence_notes
+from matching.search.licensing import license_notes
 from matching.search.person import (
     NO,
     PERSON_WORDS,
@@ -185,7 +185,10 @@ def search(
     points, score = _points(fractions, unverified_by, weights, len(positions))
 
     tier = person_priority(index, query, positions, unverified_by)
-    order = np.lexsort((index.id_rank[positions], miles, -score, -tier))
+    # A fresh "no openings" for the bed needed goes below every other row, those not reported
+    # included, until the report is no longer fresh.
+    closed = _closed_lately(index, query, positions, labels)
+    order = np.lexsort((index.id_rank[positions], miles, -score, -tier, closed))
     if top:
         order = order[:top]
     ranked = _Ranked(
@@ -198,6 +201,14 @@ def search(
         unknown={name: unknown[order] for name, unknown in unverified_by.items()},
     )
     return _result_frame(index, query, ranked, total=len(positions), now=now)
+
+
+def _closed_lately(
+    index: FacilityIndex, query: SearchQuery, positions: np.ndarray, labels: np.ndarray
+) -> np.ndarray:
+    """Return which rows have a fresh report of no open bed of the kind needed."""
+    status = status_for_need(index.beds, query, positions, index.status[positions])
+    return (status == "no_openings") & (labels == "fresh")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -252,7 +263,7 @@ def _result_frame(
         "unverified": unverified,
     }
     added |= _need_columns(index, query, ranked.positions)
-    added |= _licence_columns(index, ranked.positions, now, added["reasons"])
+    added |= _license_columns(index, ranked.positions, now, added["reasons"])
     # Each column taken on its own and the frame built once: DataFrame.take + concat cost 5x
     # more, most of a search. A directory saved from earlier results carries old scores:
     # replace them, never duplicate.
@@ -278,11 +289,11 @@ def _need_columns(index: FacilityIndex, query: SearchQuery, chosen: np.ndarray) 
     }
 
 
-def _licence_columns(
+def _license_columns(
     index: FacilityIndex, chosen: np.ndarray, now: datetime, reasons: Any
 ) -> dict[str, object]:
     """Return the licensing note per result, also appended to its reasons."""
-    notes = licence_notes(index.directory, chosen, now)
+    notes = license_notes(index.directory, chosen, now)
     joined = [
         f"{text} · {note}" if note else text for text, note in zip(reasons, notes, strict=True)
     ]
@@ -396,6 +407,7 @@ def _fractions(
         status_for_need(index.beds, query, positions, index.status[positions]),
         usable,
         labels,
+        flags[col.ACCEPTING_NEW_PATIENTS],
     )
     detox_any = any_of([flags[name] for name in col.DETOX_COLUMNS])
     payers_chosen = bool(query.payers)
@@ -462,6 +474,8 @@ def _reasons(
         "distance_miles": distance_miles.tolist(),
         "age": age_hours.tolist(),
         "freshness": labels.tolist(),
+        "accepting": index.flags[col.ACCEPTING_NEW_PATIENTS][chosen].tolist(),
+        "listed": _listed_months(index, chosen),
     }
     person = person_reasons(index, query, chosen, distance_miles)
     out = []
@@ -470,6 +484,15 @@ def _reasons(
         missing = [_REQUIREMENT_WORDS[name] for name, flags in unknown.items() if flags[i]]
         out.append(" · ".join(merge_person_reasons(_row_reasons(row, query, missing), person[i])))
     return out
+
+
+def _listed_months(index: FacilityIndex, chosen: np.ndarray) -> list[str]:
+    """Return each chosen row's listing month ("Jun 2022"), '' where unknown."""
+    listed = index.column_arrays.get(col.LISTED_AT)
+    if listed is None:
+        return [""] * len(chosen)
+    stamps = pd.to_datetime(pd.Series(listed[chosen]), utc=True)
+    return stamps.dt.strftime("%b %Y").fillna("").tolist()
 
 
 def _is(flag: int) -> bool:
@@ -516,11 +539,18 @@ def _availability_text(row: dict[str, Any], query: SearchQuery) -> str:
         text = f"no {kind} open{note}"
     elif status != "unknown":
         text = col.STATUS_LABELS.get(status, status).lower()
+    elif _is(row["accepting"]):
+        listed = f", {row['listed']}" if row["listed"] else ""
+        return (
+            f"{kind} not reported; accepting new patients (state listing{listed}) - call to check"
+        )
     else:
         return f"{kind} not reported - call to check"
     if math.isfinite(age):
         label = row["freshness"]
         text += f", reported {_age_text(age)}" + ("" if label == "fresh" else f" ({label})")
+        if label == "fresh" and status == "no_openings":
+            text += " - listed below the programs not yet reported until this report is older"
     return text
 
 

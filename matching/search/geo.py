@@ -36,7 +36,7 @@ from typing import Any, Final, Literal, Protocol
 
 import us
 
-from matching.directory.ziptable import ZipRecord, normalise_city, zip_table
+from matching.directory.ziptable import ZipRecord, normalize_city, zip_table
 from matching.errors import LocationError
 
 LocationKind = Literal["zip", "city", "coordinates", "address"]
@@ -260,23 +260,40 @@ def _resolve_zip(zip_code: str) -> Location:
     )
 
 
+# A suggested ZIP shares the first three digits and is at most this far from what was typed, so
+# a typo's neighbours are offered ("10000" -> 10001) but 99999 does not send you to Ketchikan.
+ZIP_SUGGESTION_SPAN: Final = 20
+
+
 def _zip_suggestion(zip_code: str) -> str:
     prefix = zip_code[:3]
+    valid = [entry for entry in zip_table().with_prefix(prefix) if entry.located and entry.active]
+    if not valid:
+        return f" No ZIP codes start with {prefix}; check the number. {FORMS_HINT}"
     nearby = sorted(
         (
             entry.zip_code
-            for entry in zip_table().with_prefix(prefix)
-            if entry.located and entry.active
+            for entry in valid
+            if abs(int(entry.zip_code) - int(zip_code)) <= ZIP_SUGGESTION_SPAN
         ),
         key=lambda other: (abs(int(other) - int(zip_code)), other),
     )[:3]
-    if not nearby:
-        return f" No ZIP codes start with {prefix}; check the number. {FORMS_HINT}"
-    return f" Nearby valid ZIPs: {', '.join(sorted(nearby))}."
+    if nearby:
+        return f" Nearby valid ZIPs: {', '.join(sorted(nearby))}."
+    states = " or ".join(sorted({_state_name(entry.state) for entry in valid}))
+    return (
+        f" No valid ZIP is close to it (ZIPs starting with {prefix} are in {states}); check the "
+        f"number. {FORMS_HINT}"
+    )
+
+
+def _state_name(code: str) -> str:
+    found = us.states.lookup(code)
+    return found.name if found is not None else code
 
 
 def _resolve_city(city: str, state: str) -> Location:
-    table, key = zip_table(), (state, normalise_city(city))
+    table, key = zip_table(), (state, normalize_city(city))
     primary, alias = (table.city(*key, kind=kind) for kind in ("primary", "alias"))
     if not primary and not alias:
         raise LocationError(f"No city called {city.strip()!r} in {state}.{_city_suggestion(key)}")

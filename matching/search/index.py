@@ -93,6 +93,11 @@ def tri_state(series: pd.Series) -> np.ndarray:
     return out
 
 
+# A facility of the Department of Veterans Affairs, by its name (the directory's VAMC code is
+# not kept per row): "Phoenix VA Healthcare System", "VA Medical Center", "Veterans Affairs".
+VA_NAME: Final = r"(?:^|[\s/(-])VA(?:$|[\s/),-])|Veterans Affairs|\bVAMC\b|Veterans Admin"
+
+
 class FacilityIndex:
     """A directory plus a spatial grid over its located rows, for fast radius searches.
 
@@ -154,11 +159,12 @@ class FacilityIndex:
         self.flags: dict[str, np.ndarray] = {
             name: _tri_state_of(directory, name, previous) for name in col.SERVICE_COLUMNS
         }
-        self.flags[col.ACCREDITED] = (
-            _tri_state_of(directory, col.ACCREDITED, previous)
-            if col.ACCREDITED in directory.columns
-            else np.full(len(directory), -1, dtype="int8")
-        )
+        for name in (col.ACCREDITED, col.ACCEPTING_NEW_PATIENTS):
+            self.flags[name] = (
+                _tri_state_of(directory, name, previous)
+                if name in directory.columns
+                else np.full(len(directory), -1, dtype="int8")
+            )
         self.beds: dict[str, np.ndarray] = bed_arrays(directory)
         self.status = directory[col.AVAILABILITY_STATUS].to_numpy(dtype="str", na_value="unknown")
         stamps = pd.to_datetime(directory[col.AVAILABILITY_REPORTED_AT], utc=True)
@@ -179,6 +185,10 @@ class FacilityIndex:
         for name in col.PROFILE_COLUMNS:
             values = directory.get(name)
             self.flags[name] = tri_state(values) if values is not None else unknown
+        names = directory[col.NAME].fillna("").astype("str")
+        if col.NAME2 in directory.columns:
+            names = names + " / " + directory[col.NAME2].fillna("").astype("str")
+        self.veterans_only = names.str.contains(VA_NAME, regex=True).to_numpy(dtype=bool)
         languages = directory.get(col.LANGUAGES)
         # Case-folded once here, so a language search is a plain substring test per row.
         self.languages = (

@@ -18,7 +18,7 @@ from matching.directory import columns as col
 EXPIRED_WARNING = "⚠ state licence expired - ask whether it was renewed"
 
 
-def licence_notes(directory: pd.DataFrame, positions: np.ndarray, now: datetime) -> list[str]:
+def license_notes(directory: pd.DataFrame, positions: np.ndarray, now: datetime) -> list[str]:
     """Return, per facility at ``positions``, its licensing note ("" when the list says nothing)."""
     rows = directory.iloc[positions] if len(positions) else directory.iloc[:0]
     capacity = _column(rows, col.LICENSED_BEDS, "Float64").to_numpy(

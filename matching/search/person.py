@@ -49,7 +49,13 @@ import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
-from matching.search.index import LAMBERT_ERROR_MILES, FacilityIndex, geodesic_miles, tri_state
+from matching.search.index import (
+    LAMBERT_ERROR_MILES,
+    VA_NAME,
+    FacilityIndex,
+    geodesic_miles,
+    tri_state,
+)
 from matching.search.query import SearchQuery
 
 # The encoding of matching.search.index.tri_state.
@@ -90,6 +96,9 @@ _SEX_COLUMNS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
 _LANGUAGE_FLAGS: Final = {"spanish": "lang_spanish", "sign": "lang_sign"}
 _LANGUAGE_WORDS: Final = {"spanish": "Spanish", "sign": "sign language"}
 _PROGRAM_TRAITS: Final = {"veteran": "program_veterans", "co_occurring": "program_co_occurring"}
+# Filters that only leave out, never add a reason: no veterans-only (VA) facility for a person
+# who is not a veteran.
+SILENT_TRAITS: Final = frozenset({"non_veteran", "adult_assumed"})
 
 
 def within_radius(index: FacilityIndex, query: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
@@ -121,11 +130,15 @@ class PersonColumns(Protocol):
     @property
     def languages(self) -> np.ndarray: ...  # case-folded ``languages`` texts
 
+    @property
+    def veterans_only(self) -> np.ndarray: ...  # a VA facility, serving veterans only
+
 
 @dataclass(frozen=True, kw_only=True)
 class _RowColumns:
     flags: dict[str, np.ndarray]
     languages: np.ndarray
+    veterans_only: np.ndarray
 
 
 def row_person_states(row: Mapping[str, object], query: SearchQuery) -> dict[str, int]:
@@ -136,7 +149,10 @@ def row_person_states(row: Mapping[str, object], query: SearchQuery) -> dict[str
     }
     text = row.get(col.LANGUAGES)
     languages = np.array([text.casefold() if isinstance(text, str) else ""], dtype="str")
-    states = person_states(_RowColumns(flags=flags, languages=languages), query, np.arange(1))
+    names = " ".join(str(row.get(name) or "") for name in (col.NAME, col.NAME2))
+    veterans_only = np.array([bool(re.search(VA_NAME, names))])
+    row_columns = _RowColumns(flags=flags, languages=languages, veterans_only=veterans_only)
+    states = person_states(row_columns, query, np.arange(1))
     return {name: int(state[0]) for name, state in states.items()}
 
 
@@ -149,6 +165,12 @@ def person_states(
     if query.age_group is not None:
         primary, upgrades = _AGE_COLUMNS[query.age_group]
         states["age_group"] = _upgraded(flags[primary], [flags[name] for name in upgrades])
+    else:
+        # No age given: an adult is assumed. A program that says it takes no adults is left
+        # out; one that does not say is kept, after those that do (person_priority).
+        states["adult_assumed"] = np.where(flags["accepts_adults"] == NO, NO, YES).astype("int8")
+    if query.non_veteran:
+        states["non_veteran"] = np.where(index.veterans_only[positions], NO, YES).astype("int8")
     sex = query.person_sex
     if sex is not None:
         primary, upgrades = _SEX_COLUMNS[sex]
@@ -208,14 +230,17 @@ def person_priority(
     """Return a rank tier per row, sorted before the score (higher first).
 
     +1: the person is pregnant and this program for pregnant women provides methadone or
-    buprenorphine. -1: kept although a trait of the person is unknown here.
+    buprenorphine. -1: no age was given, so an adult is assumed, and the listing does not say
+    whether it takes adults. -2: kept although a trait of the person is unknown here.
     """
     tier = np.zeros(len(positions), dtype="int8")
     if query.pregnant:
         tier += pregnancy_moud(index, positions)
+    if query.age_group is None:
+        tier[(index.flags["accepts_adults"][positions] == UNKNOWN) & (tier == 0)] = -1
     for name, unknown in unknown_by.items():
         if name in PERSON_WORDS:
-            tier[unknown] = -1
+            tier[unknown] = -2
     return tier
 
 
@@ -225,6 +250,8 @@ class PersonReasons:
 
     distance: str | None
     texts: tuple[str, ...]
+    # What to ask about, after everything else ("does not list the ages it takes").
+    asks: tuple[str, ...] = ()
 
 
 def person_reasons(
@@ -241,10 +268,19 @@ def person_reasons(
         if query.pregnant
         else []
     )
+    ages_unknown = (
+        (index.flags["accepts_adults"][chosen] == UNKNOWN).tolist()
+        if query.age_group is None
+        else [False] * len(chosen)
+    )
     out = []
     for i, miles in enumerate(distance_miles.tolist()):
         distance = zip_centroid_miles_text(miles, query.radius_miles) if approximate[i] else None
-        texts = [_trait_text(name, query) for name, values in states.items() if values[i] == YES]
+        texts = [
+            _trait_text(name, query)
+            for name, values in states.items()
+            if values[i] == YES and name not in SILENT_TRAITS
+        ]
         if query.pregnant and ranked_first[i]:
             texts.insert(
                 0,
@@ -256,7 +292,12 @@ def person_reasons(
                 "⚠ no methadone or buprenorphine listed (withdrawal without MOUD is not "
                 "recommended in pregnancy)"
             )
-        out.append(PersonReasons(distance=distance, texts=tuple(texts)))
+        asks = ("does not list the ages it takes (an adult is assumed) - ask",)
+        out.append(
+            PersonReasons(
+                distance=distance, texts=tuple(texts), asks=asks if ages_unknown[i] else ()
+            )
+        )
     return out
 
 
@@ -285,6 +326,6 @@ def merge_person_reasons(parts: list[str], person: PersonReasons) -> list[str]:
     out = list(parts)
     if person.distance is not None:
         out[0] = person.distance
-    # After distance and availability, before the rest.
+    # After distance and availability, before the rest; what to ask about, last.
     out[2:2] = person.texts
-    return out
+    return out + list(person.asks)

@@ -81,6 +81,8 @@ class SearchQuery:
         spellings such as "Español" or "ASL" are folded to "spanish" / "sign", other names to
         lower case.
     veteran: a program for veterans is required.
+    non_veteran: the person is not a veteran: facilities of the Department of Veterans Affairs
+        (veterans only) are left out.
     co_occurring: a program for co-occurring mental illness is required.
 
     Lists are stored as tuples in the order of PAYERS / MOUD_NEEDS, without duplicates, so
@@ -104,6 +106,7 @@ class SearchQuery:
     language: str | None = None
     veteran: bool = False
     co_occurring: bool = False
+    non_veteran: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.origin, Location):
@@ -151,12 +154,16 @@ class SearchQuery:
     def _check_person(self) -> None:
         object.__setattr__(self, "age_group", _choice("age_group", self.age_group, AGE_GROUPS))
         object.__setattr__(self, "sex", _choice("sex", self.sex, SEXES))
-        for name in ("pregnant", "veteran", "co_occurring"):
+        for name in ("pregnant", "veteran", "co_occurring", "non_veteran"):
             if not isinstance(getattr(self, name), bool):
                 raise QueryError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if self.pregnant and self.sex == "male":
             raise QueryError(
                 "pregnant and sex 'male' contradict each other; leave sex empty or set 'female'"
+            )
+        if self.veteran and self.non_veteran:
+            raise QueryError(
+                "veteran and not a veteran contradict each other; give one of them, or neither"
             )
         object.__setattr__(self, "language", _language(self.language))
 

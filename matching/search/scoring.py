@@ -56,6 +56,11 @@ STATUS_FRACTION: Final[dict[str, float]] = {
     "unknown": 0.0,
 }
 
+# Availability component of a facility with no report of its own whose state listing says it
+# is accepting new patients: above "not reported" (0), below any usable report of an open bed
+# (the least of which, "openings" in a stale report, earns 0.6 x 0.25 = 0.15).
+ACCEPTING_NEW_PATIENTS_FRACTION: Final = 0.1
+
 COMPONENTS: Final = (
     "distance",
     "availability",
@@ -210,7 +215,11 @@ def distance_fraction(distance_miles: np.ndarray, radius_miles: float) -> np.nda
 
 
 def availability_fraction(
-    beds: np.ndarray, status: np.ndarray, usable: np.ndarray, labels: np.ndarray
+    beds: np.ndarray,
+    status: np.ndarray,
+    usable: np.ndarray,
+    labels: np.ndarray,
+    accepting: np.ndarray | None = None,
 ) -> np.ndarray:
     """Score open beds of the needed type (NaN = unknown) and the reported status.
 
@@ -218,7 +227,10 @@ def availability_fraction(
     nothing. One open bed earns 0.68, rising to 1 at FULL_BEDS; with no count (or a count of
     0) the status earns its STATUS_FRACTION share (openings 0.6, accepting assessments 0.3,
     waitlist 0.1). The result is scaled by AVAILABILITY_TRUST of the report's freshness
-    ``labels``.
+    ``labels``. A facility with nothing reported (no count, status unknown) whose state
+    listing says it is ``accepting`` new patients (1; 0/-1 otherwise) earns
+    ACCEPTING_NEW_PATIENTS_FRACTION: above "not reported", below any reported open bed, and
+    never above a report of no openings or a waitlist.
     """
     by_status = np.zeros(len(status), dtype="float64")
     for label, share in STATUS_FRACTION.items():
@@ -231,7 +243,12 @@ def availability_fraction(
     trust = np.zeros(len(labels), dtype="float64")
     for label, share in AVAILABILITY_TRUST.items():
         trust[labels == label] = share
-    return np.where(usable, np.maximum(by_count, by_status) * trust, 0.0)
+    reported = np.where(usable, np.maximum(by_count, by_status) * trust, 0.0)
+    if accepting is None:
+        return reported
+    not_reported = ~np.isfinite(beds) & (status == "unknown")
+    signal = np.where((accepting == 1) & not_reported, ACCEPTING_NEW_PATIENTS_FRACTION, 0.0)
+    return np.maximum(reported, signal)
 
 
 def freshness_fraction(labels: np.ndarray, availability: np.ndarray) -> np.ndarray:

@@ -1,0 +1,206 @@
+"""Call odds on the Search page: a band on each card and details, and "Call these first".
+
+The estimate (:mod:`matching.search.callodds`) learns from the organisation's logged calls;
+it is shown only once the team has logged calls that say what was asked and how they ended,
+always as a band with what it rests on, and a fresh report of open beds always comes first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import ui
+from app_pages.links import phone_links, plain
+from app_pages.search_form import current_form, to_query
+from matching.directory import columns as col
+from matching.directory.call_terms import (
+    CALL_PAYERS,
+    NEED_LABELS,
+    NEEDS,
+    NO_REPORT_OUTCOMES,
+    OUTCOME_LABELS,
+    PAYER_LABELS,
+)
+from matching.errors import LocationError, QueryError
+from matching.render import display
+from matching.search.callodds import OddsReport, band_text, estimate
+from matching.search.query import SearchQuery
+
+ODDS_COLUMN = "call_odds"
+CHANCE_COLUMN = "p_bed_offered"
+FIRST_COUNT = 5
+
+
+def need_of(query: SearchQuery) -> str:
+    """Return the call log's need for a search: detox, residential or outpatient."""
+    if query.detox is not None:
+        return "detox"
+    if query.after_care in (None, "residential", "hospital_inpatient"):
+        return "residential"
+    return "outpatient"
+
+
+def payer_of(query: SearchQuery) -> str:
+    """Return the call log's payer for a search: its first payer, else self-pay."""
+    return query.payers[0] if query.payers else "self"
+
+
+def with_call_odds(shown: pd.DataFrame, query: SearchQuery, now: datetime) -> pd.DataFrame:
+    """Return ``shown`` with each row's chance and band text, when the team has logged calls
+    to learn from; ``shown`` unchanged otherwise."""
+    current = ui.workspace()
+    revision = current.calls.revision()
+    if not revision:
+        return shown
+    need, payer = need_of(query), payer_of(query)
+    report = _odds(revision, need, payer, now.replace(minute=0, second=0, microsecond=0))
+    if report is None:
+        return shown
+    odds = report.frame.set_index("facility_id")
+    ids = shown[col.FACILITY_ID].astype("str")
+    chance = ids.map(odds[CHANCE_COLUMN]).astype("float64")
+    calls = ids.map(odds["calls"]).fillna(0).astype("int64")
+    asked = f"for {NEED_LABELS[need].lower()}, {PAYER_LABELS[payer]}"
+    texts = [
+        f"{band_text(p, n, report, report.offered.get(i, 0))} {asked}" if pd.notna(p) else ""
+        for p, n, i in zip(chance, calls, ids, strict=True)
+    ]
+    return shown.assign(**{CHANCE_COLUMN: chance.to_numpy(), ODDS_COLUMN: texts})
+
+
+def _odds(revision: str, need: str, payer: str, hour: datetime) -> OddsReport | None:
+    """Return the estimate for the active directory (cached per log revision and hour)."""
+    entry = ui.active_entry()
+    return _cached_odds(revision, entry.key, need, payer, hour)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cached_odds(
+    revision: str, directory_key: str, need: str, payer: str, hour: datetime
+) -> OddsReport | None:
+    current = ui.workspace()
+    calls, _ = current.calls.export_calls(tz=str(hour.tzinfo or "UTC"))
+    if calls.empty:
+        return None
+    return estimate(ui.active_directory(), calls, need=need, payer=payer, at=hour)
+
+
+def call_first(shown: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows to call first: a fresh report of open beds, then the best odds."""
+    if CHANCE_COLUMN not in shown.columns:
+        return shown.iloc[:0]
+    fresh_open = (
+        shown["freshness"].eq("fresh")
+        & shown["availability_for_need"].isin(["openings", "accepting_assessments"])
+    ) | (shown["freshness"].eq("fresh") & shown["beds_needed"].astype("Float64").fillna(0).gt(0))
+    # A fresh call beats any estimate: it sorts first whatever the odds say.
+    ordered = shown.assign(_fresh=fresh_open.to_numpy()).sort_values(
+        ["_fresh", CHANCE_COLUMN], ascending=[False, False], kind="stable"
+    )
+    return ordered.drop(columns="_fresh").head(FIRST_COUNT)
+
+
+def show_call_first(shown: pd.DataFrame) -> None:
+    """Show "Call these first" above the results, when there are odds to order by."""
+    first = call_first(shown)
+    if first.empty:
+        return
+    with st.expander("Call these first", icon=":material/phone_in_talk:"):
+        st.caption(
+            "Ordered by a bed reported open in the last day, then by how likely a call is to "
+            "end with a bed offered, learned from your team's logged calls. A guide to the "
+            "order of your calls, not a promise: every program stays in the results."
+        )
+        for position, row in enumerate(first.itertuples(index=False), start=1):
+            record = row._asdict()
+            phones = phone_links(("Call", record[col.PHONE]), ("Intake", record[col.INTAKE_PHONE]))
+            st.markdown(
+                f"{position}. **{plain(record[col.NAME])}** · {plain(record[ODDS_COLUMN])}"
+                + (f"  \n{phones}" if phones else "")
+            )
+
+
+# "What did they say?": what a facility reported, or a call that reported nothing.
+SAID_CHOICES: tuple[str, ...] = (*col.AVAILABILITY_STATUSES, *NO_REPORT_OUTCOMES)
+
+
+def said_label(choice: str) -> str:
+    """Return the words for a choice of SAID_CHOICES."""
+    return col.STATUS_LABELS.get(choice) or OUTCOME_LABELS[choice]
+
+
+def status_and_outcome(choice: str) -> tuple[col.AvailabilityStatus, str]:
+    """Return (availability status, outcome) for a choice: a call not answered, or refused for
+    the payer, reports no availability ("unknown"); the others leave the outcome to the status."""
+    if choice in NO_REPORT_OUTCOMES:
+        return "unknown", choice
+    return cast(col.AvailabilityStatus, choice), ""
+
+
+def asked_questions(query: SearchQuery | None) -> tuple[str, str]:
+    """Ask, inside the call form, what the call was for and the payer (defaults: the search)."""
+    need_default = need_of(query) if query is not None else "detox"
+    payer_default = payer_of(query) if query is not None and query.payers else "self"
+    left, right = st.columns(2)
+    need = left.selectbox(
+        "Asked for",
+        NEEDS,
+        index=NEEDS.index(need_default),
+        format_func=NEED_LABELS.__getitem__,
+        key="log_need",
+    )
+    payer = right.selectbox(
+        "Paying with", CALL_PAYERS, index=CALL_PAYERS.index(payer_default),
+        format_func=PAYER_LABELS.__getitem__, key="log_payer",
+    )  # fmt: skip
+    return str(need), str(payer)
+
+
+TABLE_COLUMN = "Call odds"
+LAST_CALL_TABLE_COLUMN = "Last call"
+
+
+def with_odds_column(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """Return the results table with "Call odds" and "Last call" columns after the
+    availability, where there are any."""
+    out = table.copy()
+    at = list(table.columns).index(display.RESULT_AVAILABILITY) + 1
+    if LAST_CALL_COLUMN in shown.columns and shown[LAST_CALL_COLUMN].ne("").any():
+        out.insert(at, LAST_CALL_TABLE_COLUMN, shown[LAST_CALL_COLUMN].to_numpy())
+    if ODDS_COLUMN in shown.columns:
+        out.insert(at, TABLE_COLUMN, shown[ODDS_COLUMN].to_numpy())
+    return out
+
+
+LAST_CALL_COLUMN = "last_call"
+
+
+def with_last_call(frame: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
+    """Return ``frame`` with each facility's newest call note (``last_call_note``,
+    ``last_call_at``) and its text (``last_call``), read only for these facilities."""
+    ids = frame[col.FACILITY_ID].astype("str").tolist()
+    notes = ui.workspace().calls.latest_notes(ids).set_index(col.FACILITY_ID)
+    out = frame.drop(columns=[c for c in ("last_call_note", "last_call_at") if c in frame])
+    found = notes.reindex(ids)
+    out = out.assign(
+        last_call_note=found["last_call_note"].astype("object").fillna("").astype("str").to_numpy(),
+        last_call_at=pd.to_datetime(found["last_call_at"], utc=True).to_numpy(),
+    )
+    return out.assign(**{LAST_CALL_COLUMN: display.last_call_text(out, tz=tz).to_numpy()})
+
+
+def with_odds_of_last_search(view: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """Return a shortlist view with call odds for the need and payer of the search on the
+    Search page (none when there is no search, or it no longer reads)."""
+    form = current_form()
+    if form is None:
+        return view
+    try:
+        query = to_query(form)
+    except (LocationError, QueryError):
+        return view
+    return with_call_odds(view, query, now)
