@@ -23,6 +23,7 @@ SECTIONS: Final[dict[str, str]] = {
     "lead": "lead",
     "team": "team/letters",
     "logistics": "logistics",
+    "care": "level-of-care answers",
 }
 
 # A placement's fields as the audit log names them.

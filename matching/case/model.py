@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from matching.case.carelevel import CareAnswers
 from matching.case.pipeline import ROLES, Placement, Role, set_role
 from matching.errors import CaseError as CaseError
 from matching.errors import CaseFormatError as CaseFormatError
@@ -211,6 +212,8 @@ class Case:
     team: tuple[TeamMember, ...] = ()
     logistics: Logistics = field(default_factory=Logistics)
     placements: tuple[Placement, ...] = ()
+    # The level-of-care guide's answers (issue 22), kept with the plan; None until answered.
+    care: CareAnswers | None = None
 
     def __post_init__(self) -> None:
         if not self.title.strip():

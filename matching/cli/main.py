@@ -1,4 +1,5 @@
-"""Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``.
+"""Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``,
+``care-level`` and the team commands.
 
 The contract for scripted use: exit 0 on success, exit 2 on unusable input with one line on
 stderr naming the problem (no traceback). Output files are written atomically, so a failed run
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from matching.cli.calls import add_call_commands
+from matching.cli.carelevel import add_care_level_command
 from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_run_demo)
     _add_live_commands(commands)
     _add_search_command(commands)
+    add_care_level_command(commands)
     add_team_commands(commands)
     add_call_commands(commands)
     return parser
