@@ -1,6 +1,6 @@
 """Trust, round 2: verified identities, a tamper-evident audit log, the organisation log.
 
-Revision ID: 0003_trust_b
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-05
 
@@ -20,7 +20,7 @@ from alembic import op
 
 from matching.records import chain
 
-revision = "0003_trust_b"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
