@@ -90,14 +90,14 @@ def show_countdown(case: Case, now: datetime) -> None:
 
 def show_checks(checks: tuple[readiness.Check, ...]) -> None:
     """List every check with its status icon."""
-    st.subheader("Checks")
+    st.header("Checks")
     for check in checks:
         st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
 
 
 def show_exports(case: Case, now: datetime) -> None:
     """Offer the readiness packet (PDF), the calendar (.ics) and the case backup (JSON)."""
-    st.subheader("Print and save")
+    st.header("Print and save")
     include_letters = st.checkbox(
         "Include the letters in the packet", value=False, key=cases_ui.key(case, "with_letters")
     )
