@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from browser_support import App
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import FloatRect, Locator, expect
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 A/AA rules (2.2 adds target-size) and axe's best practices.
@@ -161,12 +161,12 @@ class Keys(App):
         if box is None:
             return b""
         pad = 4
-        clip = {
-            "x": max(box["x"] - pad, 0),
-            "y": max(box["y"] - pad, 0),
-            "width": box["width"] + 2 * pad,
-            "height": box["height"] + 2 * pad,
-        }
+        clip = FloatRect(
+            x=max(box["x"] - pad, 0),
+            y=max(box["y"] - pad, 0),
+            width=box["width"] + 2 * pad,
+            height=box["height"] + 2 * pad,
+        )
         return self.page.screenshot(clip=clip, animations="disabled", caret="hide")
 
 
