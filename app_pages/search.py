@@ -18,7 +18,17 @@ import streamlit as st
 
 from app_pages import calls_ui, live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
-from app_pages.search_form import current_form, remember, search_form, to_query
+from app_pages.search_form import (
+    FormInput,
+    active_filters,
+    current_form,
+    new_search,
+    offer_resume,
+    remember,
+    replace_form,
+    search_form,
+    to_query,
+)
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
 from matching.records import calllog
@@ -80,17 +90,59 @@ def main() -> None:
     )
     ui.flash()
 
+    offer_resume()
     submitted = search_form(current_form())
     if submitted is not None:
         remember(submitted)
-        st.session_state["open_facility"] = None
-        st.session_state["cards_shown"] = CARDS_STEP
+        _results_reset()
+        st.rerun()  # draw the form again, folded to its summary line above the results
+    show_filters(current_form())
     results = run_search()
     if results is None:
         return
     selected_rows = show_results(results)
     add_to_shortlist(results, selected_rows)
     show_map(results)
+
+
+def show_filters(form: FormInput | None) -> None:
+    """Show every filter the search applies as a chip that removes it, and "New search"."""
+    if form is None:
+        return
+    chips = active_filters(form)
+    st.caption(
+        "Filters in this search (press one to remove it):"
+        if chips
+        else "No filters beyond the place and the distance."
+    )
+    with st.container(horizontal=True, key="filter_chips"):
+        for number, (label, without) in enumerate(chips):
+            st.button(
+                label,
+                key=f"chip_{number}",
+                icon=":material/close:",
+                help=f"Remove this filter: {label}",
+                on_click=_apply_form,
+                args=(without,),
+            )
+        st.button(
+            "New search",
+            key="new_search",
+            icon=":material/restart_alt:",
+            type="tertiary",
+            help="Clear the place and every filter",
+            on_click=new_search,
+        )
+
+
+def _apply_form(form: FormInput) -> None:
+    replace_form(form)
+    _results_reset()
+
+
+def _results_reset() -> None:
+    st.session_state["open_facility"] = None
+    st.session_state["cards_shown"] = CARDS_STEP
 
 
 def run_search() -> Results | None:
