@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -132,8 +133,10 @@ def test_caddyfile_proxies_to_the_compose_app_and_validates():
     assert done.returncode == 0, done.stderr
     assert '"dial":"app:8501"' in done.stdout
     assert '"readybed.example.org"' in done.stdout
-    # The sign-in callback's one-time code never reaches the access log.
-    assert '"code"' in done.stdout and '"filter":"query"' in done.stdout
+    # The sign-in callback's one-time code (the query string) and a download's address
+    # (/media/<id>) never reach the access log.
+    uri = json.loads(done.stdout)["logging"]["logs"]["log0"]["encoder"]["fields"]["request>uri"]
+    assert uri == {"filter": "regexp", "regexp": r"^(/media/).*$|\?.*$", "value": "$1"}
 
 
 def test_nginx_config_passes_the_websocket_upgrade(tmp_path):
@@ -143,6 +146,9 @@ def test_nginx_config_passes_the_websocket_upgrade(tmp_path):
         "proxy_set_header Upgrade $http_upgrade;",
         "proxy_set_header Connection $connection_upgrade;",
         "proxy_pass http://127.0.0.1:8501;",
+        # No download address (/media/<id>) in the access log (issue 19).
+        '"$request_method $logged_uri"',
+        '~^/media/  "/media/";',
     ):
         assert needed in text
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
@@ -215,7 +221,8 @@ def test_readme_covers_running_backing_up_and_watching():
         "pg_restore",
         "/_stcore/health",
         "encryption_keys",
-        "Case backup (JSON)",
+        "encrypted backup",
+        "python -m matching case restore",
     ):
         assert needed in text, needed
     links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
@@ -292,11 +299,14 @@ def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
             assert upgraded == "HTTP/1.1 101 Switching Protocols"
             assert "101" not in _get(address, stream, _upgrade("https://elsewhere.example"))
             _get(address, "/oauth2callback?code=ONE-TIME-CODE&state=abc")
+            _get(address, "/media/0123456789abcdef0123456789abcdef.json")
         finally:
             process.terminate()
             process.wait(timeout=15)
     logged = (tmp_path / "caddy.log").read_text()
     assert "/oauth2callback" in logged and "ONE-TIME-CODE" not in logged
+    # A download's address fetches its file while it is offered: never in the log (issue 19).
+    assert '"/media/"' in logged and "0123456789abcdef" not in logged
 
 
 def test_the_filled_in_template_puts_the_app_in_team_mode(monkeypatch):

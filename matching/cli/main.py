@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from matching.cli.calls import add_call_commands
 from matching.cli.carelevel import add_care_level_command
+from matching.cli.case import add_case_commands
 from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_care_level_command(commands)
     add_team_commands(commands)
     add_call_commands(commands)
+    add_case_commands(commands)
     return parser
 
 
