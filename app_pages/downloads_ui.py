@@ -74,6 +74,10 @@ def calendar_download(case: Case, now: datetime) -> None:
 
 def backup_download(case: Case, now: datetime) -> None:
     """Offer the case backup, encrypted with a passphrase the lead types, once it is asked for."""
+    st.markdown(
+        "**Case backup** — the whole case (letters and insurance included) to keep or to "
+        "move, encrypted with a passphrase you choose."
+    )
     with st.form(cases_ui.key(case, "backup_form"), clear_on_submit=True, border=False):
         passphrase = st.text_input(
             "Passphrase for the case backup",
