@@ -1,5 +1,5 @@
 """Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``,
-``care-level`` and the team commands.
+``care-level``, ``case restore`` and the team commands.
 
 The contract for scripted use: exit 0 on success, exit 2 on unusable input with one line on
 stderr naming the problem (no traceback). Output files are written atomically, so a failed run
