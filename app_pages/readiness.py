@@ -87,14 +87,14 @@ def show_countdown(case: Case, now: datetime) -> None:
 
 def show_checks(checks: tuple[readiness.Check, ...]) -> None:
     """List every check with its status icon."""
-    st.subheader("Checks")
+    st.header("Checks")
     for check in checks:
         st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
 
 
 def show_exports(case: Case, now: datetime) -> None:
     """Offer the packet, the calendar and the encrypted backup, each built once asked for."""
-    st.subheader("Print and save")
+    st.header("Print and save")
     st.caption(
         "Each file is built when you ask for it and offered once: it holds the plan's details."
     )
