@@ -234,3 +234,36 @@ def test_the_cli_restore_asks_for_the_passphrase(tmp_path: Path) -> None:
     done = restore(backup, url, PASSPHRASE)
     assert done.returncode == 0, done.stderr
     assert "restored" in done.stdout
+
+
+def test_a_get_of_the_backup_address_without_the_session_is_ciphertext(browser, tmp_path) -> None:
+    """In a real browser: the prepared backup's /media/ address, fetched with no cookie and no
+    session, gives ciphertext that opens only with the passphrase."""
+    import urllib.request
+
+    from browser_support import streamlit_server
+
+    url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+    engine = open_engine(url)
+    case_records.create_case(engine, ready_case(datetime.now(UTC)), actor=team.LOCAL)
+    engine.dispose()
+    with streamlit_server(url) as app_url:
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        page.goto(f"{app_url}/readiness")
+        page.get_by_text("Print and save").wait_for(timeout=60_000)
+        for label in ("Passphrase for the case backup", "The passphrase again"):
+            page.locator(f'input[aria-label="{label}"]').fill(PASSPHRASE)
+        page.get_by_role("button", name="Prepare the encrypted backup").click()
+        button = page.get_by_role("button", name="Download the encrypted case backup")
+        button.wait_for(timeout=60_000)
+        with page.expect_download() as download:
+            button.click()
+        address = download.value.url
+        context.close()
+        assert "/media/" in address
+        with urllib.request.urlopen(address, timeout=30) as response:  # no cookie, no session
+            fetched = response.read()
+    assert is_sealed_backup(fetched)
+    assert leaks([fetched]) == []
+    assert open_backup(fetched, PASSPHRASE).team[0].letter.startswith("I love you")
