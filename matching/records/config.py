@@ -4,8 +4,9 @@ The settings are ``.streamlit/secrets.toml`` (Streamlit's secrets file, in the f
 runs from) and ``$READYBED_DB_URL``. Both front ends go through :func:`config_errors` and
 :func:`encryption_keys`, so a file one of them refuses the other refuses too. It fails closed:
 a secrets file that is not TOML, a ``[readybed]`` or ``[auth]`` that is not a table, a
-``database_url`` that is not text, ``encryption_keys`` that is not a list of Fernet keys, or the
-example's placeholder key is a configuration error. The app then serves no page (before any
+``database_url`` that is not text, ``encryption_keys`` that is not a list of Fernet keys, the
+example's placeholder key, or ``accept_missing_email_verified`` that is not true or false is a
+configuration error. The app then serves no page (before any
 sign-in) and the CLI exits with status 2; both say what is wrong, where, and how to fix it.
 No secrets file at all is not an error: that is the laptop app.
 
