@@ -77,3 +77,19 @@ def test_a_case_sealed_with_a_lost_key_names_itself_and_leaves_the_others(team_d
     assert not at.exception
     assert not at.error
     assert at.text_input(key=f"alias_{readable}_1").value == "Sam"
+
+
+def test_team_status_exits_non_zero_when_it_cannot_check_the_keys(
+    team_db_url, tmp_path, monkeypatch, capsys
+):
+    """Encrypted values in the store and no keys where `team status` runs: said, exit 2."""
+    from matching.cli.main import main
+
+    _case_sealed_with(team_db_url, sealing.generate_key(), "The Rivera family")
+    monkeypatch.delenv("READYBED_DB_URL")
+    monkeypatch.chdir(tmp_path)  # a folder without .streamlit/secrets.toml
+    assert main(["team", "status", "--db", team_db_url]) == 2
+    captured = capsys.readouterr()
+    assert "no [readybed] encryption_keys here to check them" in captured.out
+    assert captured.err.startswith("error: Could not check the keys")
+    assert "Rivera" not in captured.out + captured.err
