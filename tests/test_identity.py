@@ -157,7 +157,7 @@ def test_a_person_from_before_binding_is_bound_at_their_next_sign_in(engine) -> 
         sign_in(engine, email="kate@example.org", issuer=ISSUER, subject="k-2", now=NOW)
 
 
-def test_the_invitation_is_matched_by_the_normalised_address(engine) -> None:
+def test_the_invitation_is_matched_by_the_normalized_address(engine) -> None:
     from case_factory import ready_case
 
     from matching.records.cases import create_case
