@@ -175,6 +175,12 @@ div[data-testid="stElementContainer"]:has(.crisis-bar) {
 a[href^="tel:"], a[href^="sms:"] { display: inline-block; min-height: 24px; line-height: 24px; }
 /* ...except in the crisis bar, whose lines are already that tall and must stay compact. */
 .crisis-bar a[href] { display: inline; min-height: 0; line-height: inherit; }
+/* At 200 % zoom a phone is 195 CSS px wide: the bar shrinks beside its help icon and its long
+   line wraps, so nothing scrolls sideways (WCAG 1.4.10 reflow). */
+div[data-testid="stElementContainer"]:has(.crisis-bar) [data-testid="stMarkdownContainer"] {
+  min-width: 0; flex: 1 1 auto;
+}
+@media (max-width: 320px) { .crisis-bar a { white-space: normal; } }
 /* Captions in a grey dark enough for WCAG AA: Streamlit fades them to 60 % opacity (3.9:1 on
    white); this grey, opaque, is 6.6:1. */
 [data-testid="stCaptionContainer"] { color: #5e5d5b; opacity: 1; }

@@ -40,6 +40,9 @@ ALLOWED = {
     # Streamlit's file uploader: a drop zone with a presentation role and a focusable button.
     ("presentation-role-conflict", "section[aria-label="),
 }
+# The page's and the main area's scroll and client widths.
+SCROLL_WIDTHS = """() => [document.scrollingElement, document.querySelector('[data-testid=stMain]')]
+    .map(e => [e.scrollWidth, e.clientWidth])"""
 ZIP_FIELD = "Where is the person? ZIP, city or coordinates"
 
 
@@ -57,6 +60,26 @@ def audit_every_page(keys: Keys, *, folded: bool) -> list[str]:
             if nodes:
                 found.append(f"{name}: {violation['id']} ({violation['impact']}) {nodes}")
     return found
+
+
+def no_sideways_scroll_at_200_percent(keys: Keys) -> list[str]:
+    """At 200 % zoom a 390 px phone is 195 CSS px wide: no page may scroll sideways."""
+    keys.page.set_viewport_size({"width": 195, "height": 422})
+    wide = []
+    for name in PAGES:
+        keys.sidebar_page(name, folded=True)
+        widths = keys.page.evaluate(SCROLL_WIDTHS)
+        if any(scroll > client for scroll, client in widths):
+            wide.append(f"{name}: scroll width, client width {widths}")
+            keys.shot(f"zoom-{name}")
+    return wide
+
+
+def announced(keys: Keys, text: str) -> None:
+    """``text`` is in a live region: Streamlit gives st.success role="status" (read out
+    politely) and st.warning / st.error role="alert" (read out at once)."""
+    live = keys.page.locator('[role="status"], [role="alert"]').filter(has_text=text)
+    keys.check(f"{text!r} announced", lambda: expect(live.first).to_be_visible())
 
 
 def family_on_a_phone(keys: Keys) -> None:
@@ -83,6 +106,7 @@ def family_on_a_phone(keys: Keys) -> None:
         page.get_by_role("button", name="Add to My shortlist", exact=True), "Add to My shortlist"
     )
     keys.see(f"Added {name} to My shortlist")
+    announced(keys, f"Added {name} to My shortlist")
     keys.sidebar_page("Shortlist", folded=True)
     keys.see(name)
     with page.expect_download() as download:
@@ -108,6 +132,7 @@ def interventionist_on_a_desktop(keys: Keys, facility: str) -> None:
     )
     keys.press(person.get_by_role("button", name="Save"), "the person form's Save")
     keys.see("Saved the person and safety screen.")
+    announced(keys, "Saved the person and safety screen.")
 
     keys.type_date("Date", today + timedelta(days=2))
     keys.type_time("Time", "10:00")
@@ -144,6 +169,7 @@ def interventionist_on_a_desktop(keys: Keys, facility: str) -> None:
 
     keys.sidebar_page("Readiness", folded=False)
     keys.see("Placement secured")
+    announced(keys, "Not ready")  # the verdict (no lead or team yet), read out at once
     # Built only when asked (issue 19): prepare it, then download it, by keyboard alike.
     keys.press(
         page.get_by_role("button", name="Prepare the readiness packet (PDF)"), "prepare the packet"
@@ -166,6 +192,8 @@ def test_family_on_a_phone_by_keyboard_then_axe(browser: Browser, tmp_path: Path
         family_on_a_phone(keys)
         problems = audit_every_page(keys, folded=True)
         assert not problems, "\n".join(problems)
+        wide = no_sideways_scroll_at_200_percent(keys)
+        assert not wide, "\n".join(wide)
         context.close()
 
 
