@@ -152,3 +152,31 @@ def test_the_app_role_cannot_delete_truncate_or_drop_the_audit_log(roles_databas
         assert has_password  # compose gave the role its password
     finally:
         admin.dispose()
+
+
+def test_the_app_role_cannot_migrate_and_says_who_can(roles_database, capsys) -> None:
+    """A schema behind the code: the app role's `team migrate` and the app's open say to run
+    it as the tables' owner (a sentence, exit 2), and change nothing."""
+    from matching.cli.main import main
+    from matching.errors import StoreError
+
+    owner_url, app_url, _admin_url = roles_database
+    owner = create_engine(owner_url)
+    with owner.begin() as connection:  # as if the code had moved on by one revision
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        connection.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    owner.dispose()
+    assert main(["team", "migrate", "--db", app_url]) == 2
+    said = capsys.readouterr().err
+    assert "may not change it" in said and "team migrate --db" in said, said
+    with pytest.raises(StoreError, match="the tables' owner's URL"):
+        open_engine(app_url)
+    owner = create_engine(owner_url)
+    with owner.connect() as connection:  # nothing changed: still the revision left behind
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == (
+            "0003"
+        )
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
+        connection.commit()
+    owner.dispose()
+    assert main(["team", "migrate", "--db", app_url]) == 0  # at head: nothing to do
