@@ -170,8 +170,14 @@ def interventionist_on_a_desktop(keys: Keys, facility: str) -> None:
     keys.sidebar_page("Readiness", folded=False)
     keys.see("Placement secured")
     announced(keys, "Not ready")  # the verdict (no lead or team yet), read out at once
+    # Built only when asked (issue 19): prepare it, then download it, by keyboard alike.
+    keys.press(
+        page.get_by_role("button", name="Prepare the readiness packet (PDF)"), "prepare the packet"
+    )
+    download_button = page.get_by_role("button", name="Download the readiness packet (PDF)")
+    keys.check("the packet's download", lambda: download_button.wait_for())
     with page.expect_download() as download:
-        keys.press(page.get_by_role("button", name="Readiness packet (PDF)"), "the packet")
+        keys.press(download_button, "the packet")
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert facility in "\n".join(each.extract_text() for each in pdf.pages)
     keys.shot("3-readiness")
