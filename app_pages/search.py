@@ -1,7 +1,7 @@
 """Search: where and what is needed -> ranked facilities, each opening its details in place.
 
 Results are cards (name, distance, beds and their age, a tap-to-call link, Details) or a table
-whose facility name stays pinned while scrolling sideways. Opening a result shows its details,
+that starts with the name and the distance. Opening a result shows its details,
 call script and call log right there; the ranking uses a logged call at once. The form and its
 results stay in step across page changes and reloads (see ``search_form``).
 """
@@ -44,14 +44,16 @@ from matching.wording import count_of
 MAX_SHOWN = 200
 CARDS_STEP = 10  # cards shown at first, and added by "Show more"
 VIEWS = ("Cards", "Table")
+# The name, how far, then how to call and what they have: a desktop shows these without
+# scrolling sideways.
 RESULT_COLUMNS = [
     display.RESULT_FACILITY,
+    display.RESULT_DISTANCE,
     display.RESULT_PHONE,
     display.RESULT_CALL,
     display.RESULT_NEEDED,
     display.RESULT_AVAILABILITY,
     display.RESULT_FRESHNESS,
-    display.RESULT_DISTANCE,
     display.RESULT_SCORE,
     display.RESULT_WHY,
     display.RESULT_ADDRESS,
@@ -278,7 +280,7 @@ def _show_more() -> None:
 
 
 def show_table(results: Results) -> list[int]:
-    """Show the ranked table (name pinned); return the positions of the rows selected."""
+    """Show the ranked table; return the positions of the rows selected."""
     selection = st.dataframe(
         results.table,
         key="results_table",
@@ -288,7 +290,9 @@ def show_table(results: Results) -> list[int]:
         width="stretch",
         column_order=RESULT_COLUMNS,
         column_config={
-            display.RESULT_FACILITY: st.column_config.TextColumn(width=220, pinned=True),
+            # Not pinned: Streamlit draws a pinned column's text in a light grey (below AA
+            # contrast); the distance beside the name keeps the row readable without it.
+            display.RESULT_FACILITY: st.column_config.TextColumn(width=220),
             display.RESULT_CALL: st.column_config.LinkColumn(
                 help="Tap to call (intake line where listed)", display_text="Call"
             ),
