@@ -20,7 +20,7 @@ from matching.case.readiness import (
     with_moud_facts,
 )
 from matching.errors import QueryError
-from matching.records.calllog import CallReport, log_call, moud_answers
+from matching.records.calllog import CallReport, log_call, moud_answers, overlay_call_log
 from matching.records.team import LOCAL
 from matching.render.callscript import MOUD_DAY_ONE_QUESTION, call_script
 from matching.search.query import SearchQuery
@@ -97,3 +97,63 @@ def test_call_script_asks_the_day_one_question_for_moud_searches():
         facility, SearchQuery(origin=ORIGIN, moud=("methadone",))
     )
     assert MOUD_DAY_ONE_QUESTION not in call_script(facility, SearchQuery(origin=ORIGIN))
+
+
+def test_exports_carry_the_moud_answer_with_its_date(db_engine):
+    import io
+
+    import openpyxl
+    import pandas as pd
+    from pypdf import PdfReader
+    from search_frames import directory, facility
+
+    from matching.records.shortlist import shortlist_view
+    from matching.render import exports
+
+    asked = NOW - timedelta(days=1)
+    log_call(
+        db_engine,
+        CallReport(
+            facility_id="f001",
+            availability_status="openings",
+            reported_at=asked,
+            moud_continues="no",
+        ),
+        actor=LOCAL,
+    )
+    table = overlay_call_log(directory(facility(1), facility(2)), db_engine, actor=LOCAL)
+    items = pd.DataFrame(
+        {
+            "facility_id": ["f001", "f002"],
+            "position": [1, 2],
+            "note": ["", ""],
+            "distance_miles": [1.0, 2.0],
+        }
+    )
+    view = shortlist_view(items, table)
+    view = view.assign(
+        **{
+            c: table[c].to_numpy()
+            for c in (
+                "name",
+                "phone",
+                "intake_phone",
+                "street",
+                "city",
+                "state",
+                "zip",
+                "website",
+                "lat",
+                "lon",
+            )
+        }
+    )
+    shown = exports.shortlist_table(view, now=NOW, tz="America/New_York")
+    column = exports.MOUD_FROM_ADMISSION
+    assert list(shown[column]) == [f"no (asked {asked:%Y-%m-%d})", "not asked"]
+    assert f"no (asked {asked:%Y-%m-%d})" in exports.csv_bytes(shown).decode("utf-8-sig")
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(shown))).active
+    assert column in [cell.value for cell in sheet[1]]
+    pdf = exports.shortlist_pdf(shown, generated_at=NOW)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Continues MOUD from admission" in text and "not asked" in text
