@@ -11,9 +11,10 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import cases_ui, ui
+from app_pages import cases_ui, planb_ui, ui
 from matching import case as cases
 from matching.case import Case, readiness
+from matching.case.planb import PlanB
 from matching.render.calendar import case_to_ics
 from matching.render.crisis import NALOXONE_GUIDANCE
 from matching.render.packet import readiness_packet_pdf
@@ -35,15 +36,18 @@ def main() -> None:
         "for the talk and the travel, insurance is verified or payment arranged, and the team "
         "is prepared."
     )
-    case = cases_ui.require_case()
+    case = planb_ui.with_call_facts(cases_ui.require_case())
     now = ui.now()
     checks = readiness.run_checks(case, now)
     show_verdict(checks)
     show_countdown(case, now)
+    plan_b = planb_ui.current_plan_b(case, now)
+    if plan_b is not None:
+        planb_ui.show_plan_b(plan_b, now)
     show_checks(checks)
     st.info(NALOXONE_GUIDANCE, icon=":material/medication:")
     if cases_ui.may("export"):
-        show_exports(case, now)
+        show_exports(case, now, plan_b)
     else:
         st.caption("The case's lead prints the packet and keeps the backups.")
     import_backup()
@@ -95,7 +99,7 @@ def show_checks(checks: tuple[readiness.Check, ...]) -> None:
         st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
 
 
-def show_exports(case: Case, now: datetime) -> None:
+def show_exports(case: Case, now: datetime, plan_b: PlanB | None = None) -> None:
     """Offer the readiness packet (PDF), the calendar (.ics) and the case backup (JSON)."""
     st.subheader("Print and save")
     include_letters = st.checkbox(
@@ -105,7 +109,9 @@ def show_exports(case: Case, now: datetime) -> None:
     columns[0].download_button(
         "Readiness packet (PDF)",
         # Built only when clicked: the PDF is the one slow export (~0.1 s for a large case).
-        data=partial(readiness_packet_pdf, case, now=now, include_letters=include_letters),
+        data=partial(
+            readiness_packet_pdf, case, now=now, include_letters=include_letters, plan_b=plan_b
+        ),
         file_name="readybed-packet.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
