@@ -213,7 +213,7 @@ MOUD_CHOICES: Final = ("", "yes", "no")
 _MOUD_CHOICE_LABELS: Final = {"": "Not asked", "yes": "Yes", "no": "No"}
 
 
-def moud_answer_input(query: SearchQuery | None) -> str:
+def moud_answer(query: SearchQuery | None) -> str:
     """Ask, inside the call form, the facility's answer on continuing MOUD from admission."""
     help_text = "Asked when the person takes, or may start, buprenorphine or methadone."
     if query is not None and asks_day_one(query):

@@ -488,8 +488,7 @@ def log_call_form(
             format_func=calls_ui.said_label,
             key="log_status",
         )
-        need, payer = calls_ui.asked_questions(query)
-        moud_answer = calls_ui.moud_answer_input(query)
+        need, payer, moud_answer = (*calls_ui.asked_questions(query), calls_ui.moud_answer(query))
         beds_left, beds_right = st.columns(2)
         detox_beds = beds_left.number_input(
             "Detox beds open", min_value=0, max_value=1000, value=None, key="log_detox_beds"

@@ -9,7 +9,7 @@ import pytest
 from case_factory import NOW, ready_case
 from search_frames import ORIGIN
 
-from matching.case.carelevel import CareAnswers
+from matching.case.carelevel import CareAnswers, Moud
 from matching.case.readiness import (
     FAIL,
     PASS,
@@ -26,7 +26,7 @@ from matching.render.callscript import MOUD_DAY_ONE_QUESTION, call_script
 from matching.search.query import SearchQuery
 
 
-def on(medicine: str, answer: str = ""):
+def on(medicine: Moud, answer: str = ""):
     case = replace(
         ready_case(), care=CareAnswers(substances=("opioids",), daily_use=True, moud=medicine)
     )
@@ -45,9 +45,11 @@ def test_a_primary_that_says_no_fails_and_names_the_medicine():
 
 
 def test_not_asked_warns_and_yes_passes():
-    assert check_moud_continues(on("buprenorphine"), NOW).status == WARN
-    assert check_moud_continues(on("buprenorphine", "not_asked"), NOW).status == WARN
-    assert check_moud_continues(on("buprenorphine", "yes"), NOW).status == PASS
+    statuses = [
+        getattr(check_moud_continues(on("buprenorphine", answer), NOW), "status", None)
+        for answer in ("", "not_asked", "yes")
+    ]
+    assert statuses == [WARN, WARN, PASS]
     assert verdict(run_checks(on("buprenorphine", "yes"), NOW)).ready
 
 

@@ -167,6 +167,6 @@ def _places(rows: pd.DataFrame, limit: int, offers: str) -> tuple[PlanBPlace, ..
 
 
 def _text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value).strip()
