@@ -8,11 +8,12 @@ downloadable on its own (PDF, text) as well as printed in the packet.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import ui
+from app_pages import downloads_ui, ui
 from app_pages.links import plain
 from matching.case import Case, readiness
 from matching.case.planb import PlanB, build_plan_b, plan_b_reason
@@ -44,7 +45,7 @@ def current_plan_b(case: Case, now: datetime) -> PlanB | None:
     return build_plan_b(case, ui.active_directory(), reason=reason)
 
 
-def show_plan_b(plan: PlanB, now: datetime) -> None:
+def show_plan_b(case: Case, plan: PlanB, now: datetime) -> None:
     """Show Plan B: why, the places nearest first with phones, what to ask, and downloads."""
     st.subheader("Plan B: same-day treatment")
     st.warning(md_escape(plan.reason), icon=":material/emergency:")
@@ -54,20 +55,23 @@ def show_plan_b(plan: PlanB, now: datetime) -> None:
         st.markdown(f"**{md_escape(heading)}**")
         st.markdown("\n".join(f"- {plain(line)}" for line in lines))
     st.caption("Guidance, not a diagnosis: the program's own assessment decides.")
-    left, right = st.columns(2)
-    left.download_button(
+    downloads_ui.prepared_download(
+        case,
         "Plan B (PDF)",
-        data=plan_b_pdf(plan, now=now),
+        partial(plan_b_pdf, plan, now=now),
         file_name="readybed-plan-b.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
-        on_click="ignore",
     )
-    right.download_button(
+    downloads_ui.prepared_download(
+        case,
         "Plan B (text)",
-        data=plan_b_text(plan).encode("utf-8"),
+        partial(_text_bytes, plan),
         file_name="readybed-plan-b.txt",
         mime="text/plain",
         icon=":material/description:",
-        on_click="ignore",
     )
+
+
+def _text_bytes(plan: PlanB) -> bytes:
+    return plan_b_text(plan).encode("utf-8")

@@ -445,5 +445,9 @@ def test_readiness_shows_plan_b_and_the_moud_warning_when_no_bed_is_held(engine)
     assert "no bed is held" in shown
     assert "Opioid treatment programs" in shown and "1-800-484-3731" in shown
     assert "Not asked yet: will Harbor Detox continue methadone" in shown
-    labels = [getattr(button, "label", "") for button in at.get("download_button")]
-    assert "Plan B (PDF)" in labels and "Plan B (text)" in labels
+    labels = [button.label for button in at.button]
+    assert "Prepare the Plan B (PDF)" in labels and "Prepare the Plan B (text)" in labels
+    next(b for b in at.button if b.label == "Prepare the Plan B (text)").click().run()
+    assert not at.exception
+    downloads = [getattr(button, "label", "") for button in at.get("download_button")]
+    assert "Download the Plan B (text)" in downloads
