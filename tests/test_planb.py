@@ -97,3 +97,13 @@ def test_packet_prints_plan_b_when_given(directory):
     assert "Plan B - same-day treatment" in text
     assert plan.programs[0].name[:20] in text
     assert "Plan B" not in pdf_text(readiness_packet_pdf(case, now=NOW))
+
+
+def test_cli_prints_plan_b_and_refuses_an_unknown_place(capsys):
+    from matching.cli.main import main
+
+    assert main(["plan-b", "--near", "10001", "--moud", "methadone", "--pregnant"]) == 0
+    out = capsys.readouterr().out
+    assert "OPIOID TREATMENT PROGRAMS" in out and "300x-27" in out and "They take methadone" in out
+    assert main(["plan-b", "--near", "nowhere land"]) == 2
+    assert "nowhere land" in capsys.readouterr().err

@@ -116,7 +116,7 @@ def build_plan_b(
     return PlanB(
         reason=reason,
         located=True,
-        programs=_places(near[programs_mask], limit, "methadone and buprenorphine (OTP)"),
+        programs=_places(near[programs_mask], limit, "opioid treatment program"),
         prescribers=_places(near[prescribers_mask], limit, "buprenorphine, outpatient"),
         pregnant=pregnant,
         on_moud=on_moud,
