@@ -7,8 +7,9 @@ always as a band with what it rests on, and a fresh report of open beds always c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import cast
+from typing import Final, cast
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +28,7 @@ from matching.directory.call_terms import (
 )
 from matching.errors import LocationError, QueryError
 from matching.render import display
+from matching.render.callscript import MOUD_DAY_ONE_QUESTION, asks_day_one
 from matching.search.callodds import OddsReport, band_text, estimate
 from matching.search.query import SearchQuery
 
@@ -204,3 +206,33 @@ def with_odds_of_last_search(view: pd.DataFrame, now: datetime) -> pd.DataFrame:
     except (LocationError, QueryError):
         return view
     return with_call_odds(view, query, now)
+
+
+# Issue 22, part 2: the answer to the day-one MOUD question, logged with the call.
+MOUD_CHOICES: Final = ("", "yes", "no")
+_MOUD_CHOICE_LABELS: Final = {"": "Not asked", "yes": "Yes", "no": "No"}
+
+
+def moud_answer(query: SearchQuery | None) -> str:
+    """Ask, inside the call form, the facility's answer on continuing MOUD from admission."""
+    help_text = "Asked when the person takes, or may start, buprenorphine or methadone."
+    if query is not None and asks_day_one(query):
+        help_text = "This person needs it: ask every facility. " + help_text
+    answer = st.radio(
+        MOUD_DAY_ONE_QUESTION,
+        MOUD_CHOICES,
+        format_func=_MOUD_CHOICE_LABELS.__getitem__,
+        horizontal=True,
+        help=help_text,
+        key="log_moud",
+    )
+    return str(answer or "")
+
+
+def moud_caption(row: Mapping[str, object]) -> str:
+    """Return "Continues MOUD from admission: yes (asked ...)" once answered, else ""."""
+    said = row.get("moud_continues")
+    if said not in ("yes", "no"):
+        return ""
+    frame = pd.DataFrame([{"moud_continues": said, "moud_asked_at": row.get("moud_asked_at")}])
+    return f"Continues MOUD from admission: {display.moud_text(frame).iloc[0]}"

@@ -22,6 +22,7 @@ import streamlit as st
 from app_pages import cases_ui
 from matching import case as cases
 from matching.case import Case
+from matching.case.planb import PlanB
 from matching.case.sealed_backup import MIN_PASSPHRASE, seal_backup
 from matching.render.calendar import case_to_ics
 from matching.render.packet import readiness_packet_pdf
@@ -48,12 +49,16 @@ def prepared_download(
     )
 
 
-def packet_download(case: Case, now: datetime, *, include_letters: bool) -> None:
-    """Offer the readiness packet (PDF) once asked for."""
+def packet_download(
+    case: Case, now: datetime, *, include_letters: bool, plan_b: PlanB | None = None
+) -> None:
+    """Offer the readiness packet (PDF) once asked for; with Plan B when it is needed."""
     prepared_download(
         case,
         "readiness packet (PDF)",
-        partial(readiness_packet_pdf, case, now=now, include_letters=include_letters),
+        partial(
+            readiness_packet_pdf, case, now=now, include_letters=include_letters, plan_b=plan_b
+        ),
         file_name="readybed-packet.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",

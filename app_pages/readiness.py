@@ -10,9 +10,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from app_pages import cases_ui, downloads_ui, ui
+from app_pages import cases_ui, downloads_ui, planb_ui, ui
 from matching import case as cases
 from matching.case import Case, readiness
+from matching.case.planb import PlanB
 from matching.render.crisis import NALOXONE_GUIDANCE
 from matching.render.safe_text import md_escape
 
@@ -32,15 +33,18 @@ def main() -> None:
         "for the talk and the travel, insurance is verified or payment arranged, and the team "
         "is prepared."
     )
-    case = cases_ui.require_case()
+    case = planb_ui.with_call_facts(cases_ui.require_case())
     now = ui.now()
     checks = readiness.run_checks(case, now)
     show_verdict(checks)
     show_countdown(case, now)
+    plan_b = planb_ui.current_plan_b(case, now)
+    if plan_b is not None:
+        planb_ui.show_plan_b(case, plan_b, now)
     show_checks(checks)
     st.info(NALOXONE_GUIDANCE, icon=":material/medication:")
     if cases_ui.may("export"):
-        show_exports(case, now)
+        show_exports(case, now, plan_b)
     else:
         st.caption("The case's lead prints the packet and keeps the backups.")
     import_backup()
@@ -92,7 +96,7 @@ def show_checks(checks: tuple[readiness.Check, ...]) -> None:
         st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
 
 
-def show_exports(case: Case, now: datetime) -> None:
+def show_exports(case: Case, now: datetime, plan_b: PlanB | None = None) -> None:
     """Offer the packet, the calendar and the encrypted backup, each built once asked for."""
     st.header("Print and save")
     st.caption(
@@ -102,7 +106,7 @@ def show_exports(case: Case, now: datetime) -> None:
         "Include the letters in the packet", value=False, key=cases_ui.key(case, "with_letters")
     )
     # Sensitive downloads are built only on request (docs/team.md, "Downloads").
-    downloads_ui.packet_download(case, now, include_letters=include_letters)
+    downloads_ui.packet_download(case, now, include_letters=include_letters, plan_b=plan_b)
     downloads_ui.calendar_download(case, now)
     downloads_ui.backup_download(case, now)
 

@@ -247,6 +247,8 @@ def show_cards(results: Results) -> None:
             st.markdown(f"**Beds:** {plain(details[display.RESULT_AVAILABILITY])}")
             if row.get(calls_ui.LAST_CALL_COLUMN):
                 st.caption(f"Last call: {plain(row[calls_ui.LAST_CALL_COLUMN])}")
+            if calls_ui.moud_caption(row):
+                st.caption(plain(calls_ui.moud_caption(row)))
             if row.get(calls_ui.ODDS_COLUMN):
                 st.caption(f"Call odds: {plain(row[calls_ui.ODDS_COLUMN])}")
             phones = phone_links(("Call", row[col.PHONE]), ("Intake", row[col.INTAKE_PHONE]))
@@ -519,6 +521,8 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
         st.markdown(f"**Availability:** {plain(details[display.RESULT_AVAILABILITY])}")
         if row.get(calls_ui.LAST_CALL_COLUMN):
             st.markdown(f"**Last call:** {plain(row[calls_ui.LAST_CALL_COLUMN])}")
+        if calls_ui.moud_caption(row):
+            st.markdown(plain(calls_ui.moud_caption(row)))
         if row.get(calls_ui.ODDS_COLUMN):
             st.markdown(f"**Call odds:** {plain(row[calls_ui.ODDS_COLUMN])}")
         live_ui.facility_notes(row)
@@ -547,7 +551,7 @@ def log_call_form(
             format_func=calls_ui.said_label,
             key="log_status",
         )
-        need, payer = calls_ui.asked_questions(query)
+        need, payer, moud_answer = (*calls_ui.asked_questions(query), calls_ui.moud_answer(query))
         beds_left, beds_right = st.columns(2)
         detox_beds = beds_left.number_input(
             "Detox beds open", min_value=0, max_value=1000, value=None, key="log_detox_beds"
@@ -580,6 +584,7 @@ def log_call_form(
                 need=need,
                 payer=payer,
                 outcome=outcome,
+                moud_continues=moud_answer,
                 beds_open_detox=None if detox_beds is None else int(detox_beds),
                 beds_open_residential=None if residential_beds is None else int(residential_beds),
                 reported_at=datetime.combine(call_day, call_time, ZoneInfo(tz)),

@@ -116,6 +116,9 @@ def show_item(
         st.markdown(f"**Availability:** {plain(record[exports.AVAILABILITY])}")
         if record[exports.LAST_CALL]:
             st.markdown(f"**Last call:** {plain(record[exports.LAST_CALL])}")
+        if record.get(exports.MOUD_FROM_ADMISSION, "not asked") != "not asked":
+            moud = plain(str(record[exports.MOUD_FROM_ADMISSION]))
+            st.markdown(f"**Continues MOUD from admission:** {moud}")
         odds = view[calls_ui.ODDS_COLUMN].iloc[position] if calls_ui.ODDS_COLUMN in view else ""
         if odds:
             st.caption(f"Call odds: {plain(odds)}")

@@ -271,3 +271,22 @@ def test_data_page_forgets_the_last_search(app: AppTest, store_url: str) -> None
     assert searches.load_last_search(engine, actor=LOCAL) is None
     app.switch_page("app_pages/search.py").run()
     assert app.text_input(key="place").value == ""
+
+
+def test_logged_moud_answer_is_kept_and_shown(app: AppTest, store_url: str) -> None:
+    _search(app, "10001", preset="interventionist")
+    facility_id = _results(app)["facility_id"].iloc[0]
+    app.selectbox(key="detail_facility").set_value(facility_id).run()
+    app.selectbox(key="log_status").set_value("openings")
+    app.number_input(key="log_residential").set_value(5)
+    app.radio(key="log_moud").set_value("no")
+    app.button(key="log_submit").click().run()
+    assert not app.exception
+
+    from matching.records.calllog import moud_answers
+
+    answers = moud_answers(open_engine(store_url), actor=LOCAL)
+    assert answers.set_index("facility_id").loc[facility_id, "moud_continues"] == "no"
+    shown = [line for line in _texts(app).splitlines() if "Continues MOUD" in line]
+    assert shown, "the answer is not shown"
+    assert "from admission: no" in shown[0] and "asked" in shown[0], shown

@@ -422,3 +422,32 @@ def test_using_alone_gives_naloxone_guidance_without_stopping_the_plan(engine):
 def test_naloxone_information_is_on_the_plan_and_readiness_pages(stored_case, page):
     at = open_page(page)
     assert "Naloxone (Narcan) reverses an opioid overdose" in texts(at)
+
+
+def test_readiness_shows_plan_b_and_the_moud_warning_when_no_bed_is_held(engine):
+    from matching.case.carelevel import CareAnswers
+
+    now = datetime.now(UTC)
+    case = ready_case(now)
+    tomorrow = (now.astimezone(ZoneInfo("America/New_York")) + timedelta(days=1)).date()
+    primary = replace(primary_of(case), hold=None, intake=None)
+    case = replace(
+        case,
+        intervention=replace(case.intervention, local_date=tomorrow, local_time=time(10, 0)),
+        placements=(primary, *case.backups()),
+        care=CareAnswers(substances=("opioids",), daily_use=True, moud="methadone"),
+    )
+    case_records.create_case(engine, case, actor=LOCAL)
+    at = open_page("app_pages/readiness.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "Plan B: same-day treatment" in [h.value for h in at.subheader]
+    assert "no bed is held" in shown
+    assert "Opioid treatment programs" in shown and "1-800-484-3731" in shown
+    assert "Not asked yet: will Harbor Detox continue methadone" in shown
+    labels = [button.label for button in at.button]
+    assert "Prepare the Plan B (PDF)" in labels and "Prepare the Plan B (text)" in labels
+    next(b for b in at.button if b.label == "Prepare the Plan B (text)").click().run()
+    assert not at.exception
+    downloads = [getattr(button, "label", "") for button in at.get("download_button")]
+    assert "Download the Plan B (text)" in downloads

@@ -100,6 +100,10 @@ class FacilitySnapshot:
     buprenorphine: bool | None = None
     naltrexone: bool | None = None
     accepts_moud_clients: bool | None = None
+    # Issue 22: the call's answer to "continue (or start) MOUD from admission?": "yes", "no",
+    # "not_asked" ("" for a snapshot from before the question), and when it was given (ISO).
+    moud_continues: str = ""
+    moud_asked_at: str = ""
 
     def __post_init__(self) -> None:
         if not self.facility_id.strip():

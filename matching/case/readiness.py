@@ -16,8 +16,8 @@ start, plus the time the talk takes (a setting of the case, 2 h by default), plu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
@@ -602,6 +602,68 @@ def check_opioid_care(case: Case, now: datetime) -> Check | None:
     )
 
 
+def _moud_taken(case: Case) -> str:
+    """Return "methadone" / "buprenorphine" when the care answers say they take it, else ""."""
+    care = case.care
+    if care is None or care.moud not in ("methadone", "buprenorphine"):
+        return ""
+    return str(care.moud)
+
+
+def check_moud_continues(case: Case, now: datetime) -> Check | None:
+    """For a person on MOUD: the primary said it continues it from admission (docs/clinical.md).
+
+    "no" fails (stopping methadone or buprenorphine raises the risk of overdose death);
+    not asked warns. Does not apply without MOUD in the care answers or without a primary.
+    """
+    medicine = _moud_taken(case)
+    primary = case.primary()
+    if not medicine or primary is None or primary.closed:
+        return None
+    facility = primary.facility
+    title = "Medication continues"
+    when = f" (asked {facility.moud_asked_at[:10]})" if facility.moud_asked_at else ""
+    if facility.moud_continues == "no":
+        return Check(
+            key="moud_continues",
+            title=title,
+            status=FAIL,
+            message=f"{facility.name} said it would not continue {medicine} from admission"
+            f"{when}: admission there would stop their {medicine}. Choose another primary, or "
+            "get it in writing that they will continue it from the day of admission.",
+        )
+    if facility.moud_continues == "yes":
+        return Check(
+            key="moud_continues",
+            title=title,
+            status=PASS,
+            message=f"{facility.name} continues {medicine} from the day of admission{when}.",
+        )
+    return Check(
+        key="moud_continues",
+        title=title,
+        status=WARN,
+        message=f"Not asked yet: will {facility.name} continue {medicine} from the day of "
+        "admission? Ask on the next call and log the answer.",
+    )
+
+
+def with_moud_facts(case: Case, facts: Mapping[str, tuple[str, str]]) -> Case:
+    """Return ``case`` with each placement's MOUD answer taken from the facility record.
+
+    ``facts`` maps facility_id to (answer, ISO time asked), from the call log; a facility not
+    in it keeps what its snapshot says.
+    """
+    placements = []
+    for placement in case.placements:
+        fact = facts.get(placement.facility.facility_id)
+        if fact is not None:
+            facility = replace(placement.facility, moud_continues=fact[0], moud_asked_at=fact[1])
+            placement = replace(placement, facility=facility)
+        placements.append(placement)
+    return replace(case, placements=tuple(placements))
+
+
 def check_intake(case: Case, now: datetime) -> Check | None:
     """Intake scheduled, paperwork done, after the start and within 48 h of it."""
     primary = case.primary()
@@ -728,6 +790,7 @@ RULES: Final[tuple[Callable[[Case, datetime], Check | None], ...]] = (
     check_availability_age,
     check_hold_margin,
     check_opioid_care,
+    check_moud_continues,
     check_intake,
     check_insurance_current,
     check_transport,

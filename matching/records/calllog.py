@@ -42,6 +42,8 @@ from matching.records.team import Actor
 FUTURE_TOLERANCE: Final = timedelta(minutes=10)
 # The facility table's bound (directory.schema), so a call and an import agree.
 MAX_BEDS_REPORTED: Final = MAX_BEDS
+# The answers to the MOUD question a call records ('' = not asked).
+MOUD_ANSWERS: Final = ("", "yes", "no")
 
 HISTORY_COLUMNS: Final = (
     "id",
@@ -79,6 +81,9 @@ class CallReport:
     need: str = ""
     payer: str = ""
     outcome: str = ""
+    # Issue 22: will they continue (or start) buprenorphine / methadone from the day of
+    # admission? "yes", "no", or "" when it was not asked (matching.records.moudfacts).
+    moud_continues: str = ""
 
     def __post_init__(self) -> None:
         if not str(self.facility_id).strip():
@@ -102,6 +107,11 @@ class CallReport:
             value = getattr(self, name)
             if value and value not in allowed:
                 raise QueryError(f"A call's {name} {value!r} is not one of {', '.join(allowed)}.")
+        if self.moud_continues not in MOUD_ANSWERS:
+            raise QueryError(
+                f"The answer on buprenorphine / methadone {self.moud_continues!r} is not one of "
+                "yes, no, or empty (not asked)."
+            )
         if self.outcome in NO_REPORT_OUTCOMES and self.availability_status != "unknown":
             raise QueryError(
                 f"A call that ended with {OUTCOME_LABELS[self.outcome].lower()!r} reports no "
@@ -142,6 +152,7 @@ def log_call(
                 need=report.need,
                 payer=report.payer,
                 outcome=report.outcome,
+                moud_continues=report.moud_continues,
             )
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -340,9 +351,10 @@ def overlay_call_log(directory: pd.DataFrame, engine: Engine, *, actor: Actor) -
     # A hash lookup in the (unique, validated) ids: Series.isin on text costs ~0.2 s at 12k.
     found = pd.Index(directory[col.FACILITY_ID]).get_indexer(reports[col.FACILITY_ID]) >= 0
     known = reports[found]
+    facts = moud_answers(engine, actor=actor)
     if known.empty:
-        return directory
-    return apply_reports(directory, known).frame
+        return with_moud_answers(directory, facts)
+    return with_moud_answers(apply_reports(directory, known).frame, facts)
 
 
 def _newest_first(actor: Actor, names: tuple[str, ...]) -> Select:
@@ -368,3 +380,41 @@ def _int_or_none(value: object) -> int | None:
     if value is None or pd.isna(value):
         return None
     return int(value)  # type: ignore[call-overload]
+
+
+# Issue 22, part 2: the facility's answer to "Will you continue (or start) buprenorphine /
+# methadone from the day of admission?", as columns of the one facility record.
+MOUD_CONTINUES: Final = "moud_continues"
+MOUD_ASKED_AT: Final = "moud_asked_at"
+MOUD_LABELS: Final = {
+    "yes": "Continues MOUD from admission: yes",
+    "no": "Continues MOUD from admission: no",
+    "not_asked": "Continues MOUD from admission: not asked",
+}
+
+
+def moud_answers(engine: Engine, *, actor: Actor) -> pd.DataFrame:
+    """Return each facility's newest answer to the MOUD question and when it was given."""
+    query = (
+        select(call_log.c.facility_id, call_log.c.moud_continues, call_log.c.reported_at)
+        .where(call_log.c.org_id == actor.org_id, call_log.c.moud_continues != "")
+        .order_by(call_log.c.reported_at.desc(), call_log.c.id.desc())
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    frame = pd.DataFrame(rows, columns=[col.FACILITY_ID, MOUD_CONTINUES, MOUD_ASKED_AT])
+    frame[MOUD_ASKED_AT] = pd.to_datetime(frame[MOUD_ASKED_AT]).dt.tz_localize("UTC")
+    return frame.drop_duplicates(col.FACILITY_ID, keep="first").reset_index(drop=True)
+
+
+def with_moud_answers(directory: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Return ``directory`` with ``moud_continues`` (yes / no / not_asked) and its date (UTC)."""
+    frame = directory.copy()
+    said = dict(zip(answers[col.FACILITY_ID], answers[MOUD_CONTINUES], strict=True))
+    asked = dict(zip(answers[col.FACILITY_ID], answers[MOUD_ASKED_AT], strict=True))
+    ids = frame[col.FACILITY_ID].astype(str)
+    frame[MOUD_CONTINUES] = [said.get(key, "not_asked") for key in ids]
+    frame[MOUD_ASKED_AT] = pd.to_datetime(
+        pd.Series([asked.get(key) for key in ids], index=frame.index, dtype=object), utc=True
+    )
+    return frame

@@ -300,6 +300,9 @@ def shortlist_view(items: pd.DataFrame, directory: pd.DataFrame) -> pd.DataFrame
             col.SOURCE,
             col.LISTED_AT,
             col.LOCATION_PRECISION,
+            # Issue 22: the call's answer on continuing MOUD from admission, with its date.
+            "moud_continues",
+            "moud_asked_at",
         )
         if name in directory.columns
     ]

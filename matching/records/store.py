@@ -113,6 +113,8 @@ call_log = Table(
     Column("need", String(16), nullable=False, server_default=""),
     Column("payer", String(16), nullable=False, server_default=""),
     Column("outcome", String(16), nullable=False, server_default=""),
+    # Issue 22: "continues buprenorphine / methadone from admission?" yes / no; '' = not asked.
+    Column("moud_continues", String(8), nullable=False, server_default=""),
 )
 
 shortlists = Table(

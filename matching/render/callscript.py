@@ -12,6 +12,7 @@ the detox level or care asked for) becomes a question of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 import pandas as pd
 
@@ -19,9 +20,23 @@ from matching.directory import columns as col
 from matching.search.person import UNKNOWN, row_person_states
 from matching.search.query import SearchQuery
 
+# Issue 22, part 2: asked of every facility for a person on MOUD or for whom it is offered;
+# the answer is logged with the call (yes / no / not asked) and checked by Readiness.
+MOUD_DAY_ONE_QUESTION: Final = (
+    "Will you continue (or start) buprenorphine / methadone from the day of admission?"
+)
+
+
+def asks_day_one(query: SearchQuery | None) -> bool:
+    """Return True when the search asks for methadone or buprenorphine (on it, or offered)."""
+    return query is not None and bool(
+        {"methadone", "buprenorphine", "accepts_moud_clients"} & set(query.moud)
+    )
+
 
 def call_script(facility: Mapping[str, object], query: SearchQuery | None = None) -> list[str]:
     """Return the questions to ask ``facility`` (a directory row), tailored to ``query``."""
+    day_one = [MOUD_DAY_ONE_QUESTION] if asks_day_one(query) else []
     if outpatient_only(facility):
         # No beds to ask about: ask what an outpatient clinic can do today, and where it sends
         # people who need a bed (issue 11: never ask a clinic about inpatient beds).
@@ -30,6 +45,7 @@ def call_script(facility: Mapping[str, object], query: SearchQuery | None = None
             "buprenorphine or methadone as an outpatient?",
             _payment_question(query),
             _moud_question(facility),
+            *day_one,
             *unrecorded_questions(facility, query),
             "If they need detox or a residential bed, which program do you refer to, and can "
             "you call ahead for us?",
@@ -41,6 +57,7 @@ def call_script(facility: Mapping[str, object], query: SearchQuery | None = None
         "Is your detox medically supervised, with nurses or doctors on site around the clock? "
         "Is it hospital inpatient or residential?",
         _moud_question(facility),
+        *day_one,
         *unrecorded_questions(facility, query),
         "Can you admit today? What is the latest time we can arrive, and what should we bring "
         "(photo ID, insurance card, a list of current medications)?",

@@ -619,3 +619,18 @@ def history_table(history: pd.DataFrame, *, tz: str | None = None) -> pd.DataFra
             "Note": history["note"],
         }
     )
+
+
+def moud_text(frame: pd.DataFrame) -> pd.Series:
+    """Return each facility's answer on continuing MOUD from admission, with its date (issue 22).
+
+    "yes (asked 2026-11-25)", "no (asked ...)" or "not asked" (also when the frame has no
+    call-log answers at all): unknown is never shown as no.
+    """
+    if "moud_continues" not in frame.columns:
+        return pd.Series("not asked", index=frame.index, dtype="str")
+    said = frame["moud_continues"].fillna("not_asked").astype("str")
+    stamps = pd.to_datetime(frame.get("moud_asked_at"), utc=True)
+    days = stamps.dt.strftime("%Y-%m-%d").fillna("")
+    text = said.where(~said.isin(["yes", "no"]), said + " (asked " + days + ")")
+    return text.where(said.isin(["yes", "no"]), "not asked").astype("str")

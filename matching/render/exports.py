@@ -31,6 +31,7 @@ from matching.render.display import (
     last_call_text,
     listing_age_warning,
     listing_text,
+    moud_text,
     services_text,
     tel_link,
 )
@@ -51,6 +52,7 @@ SOURCE: Final = "Reported by"
 SERVICES: Final = "Services"
 NOTE: Final = "Note"
 LAST_CALL: Final = "Last call"
+MOUD_FROM_ADMISSION: Final = "Continues MOUD from admission"
 WEBSITE: Final = "Website"
 FACILITY_ID: Final = "Facility ID"
 
@@ -71,6 +73,7 @@ _WIDTHS: Final = {
     SERVICES: 48,
     NOTE: 36,
     LAST_CALL: 40,
+    MOUD_FROM_ADMISSION: 30,
     WEBSITE: 30,
     FACILITY_ID: 18,
 }
@@ -113,6 +116,7 @@ def shortlist_table(
             ),
             NOTE: view["note"].astype("str"),
             LAST_CALL: last_call_text(view, tz=tz),
+            MOUD_FROM_ADMISSION: moud_text(view),
             WEBSITE: view[col.WEBSITE].astype("str"),
             FACILITY_ID: view[col.FACILITY_ID].astype("str"),
             LISTING: _listing_texts(view, now),
@@ -211,6 +215,8 @@ def shortlist_pdf(
             pdf.field("Note", record[NOTE])
         if record.get(LAST_CALL):
             pdf.field("Last call", record[LAST_CALL])
+        if record.get(MOUD_FROM_ADMISSION):
+            pdf.field("Continues MOUD from admission", str(record[MOUD_FROM_ADMISSION]))
         if record[WEBSITE]:
             pdf.field("Website", record[WEBSITE])
         pdf.field("Listing", record[LISTING])

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from matching.case.model import Case, TeamMember
 from matching.case.pipeline import Placement, stage_label
+from matching.case.planb import PlanB
 from matching.case.readiness import (
     FAIL,
     PASS,
@@ -27,6 +28,7 @@ from matching.case.readiness import (
 )
 from matching.render.crisis import SAFETY_ACTIONS, USES_ALONE_GUIDANCE
 from matching.render.pdf import ReadyBedPDF
+from matching.render.planb import write_plan_b
 from matching.wording import count_of
 
 PACKING_LIST: Final = (
@@ -80,8 +82,10 @@ def _placement_lines(pdf: ReadyBedPDF, placement: Placement, zone: str) -> None:
     pdf.ln(2)
 
 
-def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = False) -> bytes:
-    """Return the packet PDF; letters are included only when ``include_letters`` is True."""
+def readiness_packet_pdf(
+    case: Case, *, now: datetime, include_letters: bool = False, plan_b: PlanB | None = None
+) -> bytes:
+    """Return the packet PDF; letters only when ``include_letters``; Plan B when given."""
     pdf = ReadyBedPDF(
         title="Readiness packet",
         generated_at=now.astimezone(ZoneInfo(case.intervention.time_zone)),
@@ -95,6 +99,8 @@ def readiness_packet_pdf(case: Case, *, now: datetime, include_letters: bool = F
     _facilities(pdf, case)
     pdf.keep_together(lambda doc: _transport(doc, case))
     pdf.keep_together(lambda doc: _packing(doc, case))
+    if plan_b is not None:
+        _plan_b(pdf, plan_b)
     if include_letters:
         _letters(pdf, case)
     pdf.crisis_block()
@@ -230,3 +236,10 @@ def _letter(pdf: ReadyBedPDF, member: TeamMember) -> None:
     else:
         pdf.paragraph("(not printed: this letter is not reviewed yet)")
     pdf.ln(2)
+
+
+def _plan_b(pdf: ReadyBedPDF, plan: PlanB) -> None:
+    """Plan B (issue 22): same-day treatment when no bed is held, on a page of its own."""
+    pdf.add_page()
+    pdf.paragraph("Plan B - same-day treatment when no bed is found", bold=True, size=13)
+    write_plan_b(pdf, plan)
