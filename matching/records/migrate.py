@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions (a test checks that it is the scripts' head).
-HEAD = "0005_care_moud"
+HEAD = "0005"
 # The store as ReadyBed created it before migrations existed (schema_meta version 1).
 BASELINE = "0001"
 # What the newest revision writes in schema_meta: ReadyBed from before migrations reads it and

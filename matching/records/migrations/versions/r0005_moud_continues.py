@@ -1,6 +1,6 @@
 """A logged call says whether the facility continues buprenorphine / methadone from day one.
 
-Revision ID: 0005_care_moud
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-05
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_care_moud"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
