@@ -244,6 +244,17 @@ def revoke_invitation(engine: Engine, invitation_id: int, *, actor: Actor) -> No
         )
 
 
+def _lock_case(connection: Connection, case_id: int) -> None:
+    """Lock the case's row before its team is read: changes to one team run one at a time.
+
+    Two leads demoting or removing each other at the same moment would each count two leads
+    and both go ahead; with the row locked (PostgreSQL ``FOR UPDATE``; SQLite's write
+    transaction holds the database), the second waits, then reads the team as the first left
+    it, and is refused ("at least one lead" holds under any interleaving).
+    """
+    connection.execute(select(cases.c.id).where(cases.c.id == case_id).with_for_update())
+
+
 def _leads(connection: Connection, case_id: int) -> int:
     return int(
         connection.execute(
@@ -265,6 +276,7 @@ def set_member_role(engine: Engine, case_id: int, user_id: int, role: str, *, ac
     """Give team member ``user_id`` the ``role``; the last lead cannot stop being lead."""
     checked = _check_role(role)
     with write_transaction(engine) as connection:
+        _lock_case(connection, case_id)
         require_in(connection, case_id, actor, "manage_members")
         old = _member_role(connection, case_id, user_id)
         if old == "lead" and checked != "lead" and _leads(connection, case_id) == 1:
@@ -290,6 +302,7 @@ def set_member_role(engine: Engine, case_id: int, user_id: int, role: str, *, ac
 def remove_member(engine: Engine, case_id: int, user_id: int, *, actor: Actor) -> None:
     """Take ``user_id`` off the case's team (from their next page load on); never the last lead."""
     with write_transaction(engine) as connection:
+        _lock_case(connection, case_id)
         require_in(connection, case_id, actor, "manage_members")
         old = _member_role(connection, case_id, user_id)
         if old == "lead" and _leads(connection, case_id) == 1:
