@@ -30,7 +30,7 @@ from matching.records.store import (
     users,
     write_transaction,
 )
-from matching.records.team import Actor, check_email
+from matching.records.team import Actor, check_email, is_admin_of
 
 
 def require_in(connection: Connection, case_id: int, actor: Actor, action: Action) -> CaseRole:
@@ -136,13 +136,19 @@ def invite(
     """Invite ``email`` to case ``case_id`` as ``role``; they join when they next sign in.
 
     ``join_org`` also makes them staff of the case's organisation (a colleague, who then shares
-    its directory, call reports and shortlists).
+    its directory, call reports and shortlists): only an admin of that organisation may ask
+    for it (a family member made lead may not pull anyone into the practice).
     """
     address = check_email(email, what="The e-mail to invite")
     checked = _check_role(role)
     stamp = to_naive_utc(now or datetime.now(UTC))
     with write_transaction(engine) as connection:
         require_in(connection, case_id, actor, "manage_members")
+        if join_org and not is_admin_of(connection, _org_of_case(connection, case_id), actor):
+            raise AccessError(
+                "Only an admin of this case's organisation can invite someone to join it; "
+                "invite them to the case alone, or ask an admin of the organisation."
+            )
         _clear_the_way(connection, case_id, address)
         result = connection.execute(
             insert(invitations).values(

@@ -399,6 +399,18 @@ class Team(_Repository):
         """Return the people of the actor's organisation (admins first, then by e-mail)."""
         return team.list_org_members(self.engine, actor=self.actor)
 
+    def is_org_admin(self) -> bool:
+        """Return whether the actor is an admin of their organisation."""
+        return team.is_org_admin(self.engine, actor=self.actor)
+
+    def set_org_role(self, user_id: int, role: str) -> None:
+        """Make ``user_id`` admin or staff of the organisation (admins only; never the last)."""
+        team.set_org_role(self.engine, user_id, role, actor=self.actor)
+
+    def remove_org_member(self, user_id: int) -> None:
+        """Take ``user_id`` out of the organisation (admins only; never the last admin)."""
+        team.remove_org_member(self.engine, user_id, actor=self.actor)
+
 
 @dataclass(frozen=True, slots=True)
 class Workspace:
