@@ -104,3 +104,54 @@ def test_two_leads_removing_each_other_at_once_leave_a_lead(db_url: str) -> None
     leads = [_leads(setup, case_id) for case_id, _first, _second in built]
     setup.dispose()
     assert min(leads) >= 1, f"cases left without a lead: {leads.count(0)} of {CASES}"
+
+
+def _two_admins(engine, number: int) -> tuple[Actor, Actor]:
+    first = sign_in(engine, email=f"admin-a-{number}@example.org", now=NOW)
+    case = create_case(engine, ready_case(), actor=first, now=NOW)
+    assert case.id is not None
+    address = f"admin-b-{number}@example.org"
+    members.invite(engine, case.id, email=address, role="member", join_org=True, actor=first)
+    second = sign_in(engine, email=address, now=NOW)
+    team.set_org_role(engine, second.user_id, "admin", actor=first)
+    assert second.org_id == first.org_id
+    return first, second
+
+
+def _admins(engine, org_id: int) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count()).where(
+                    org_members.c.org_id == org_id, org_members.c.org_role == "admin"
+                )
+            ).scalar_one()
+        )
+
+
+def test_two_admins_demoting_or_removing_each_other_at_once_leave_an_admin(db_url: str) -> None:
+    setup = open_engine(db_url)
+    built = [_two_admins(setup, number) for number in range(CASES)]
+    for number, (first, second) in enumerate(built):
+        if number % 2:
+            moves = [
+                lambda engine, a=first, b=second: team.set_org_role(
+                    engine, b.user_id, "staff", actor=a
+                ),
+                lambda engine, a=first, b=second: team.set_org_role(
+                    engine, a.user_id, "staff", actor=b
+                ),
+            ]
+        else:
+            moves = [
+                lambda engine, a=first, b=second: team.remove_org_member(
+                    engine, b.user_id, actor=a
+                ),
+                lambda engine, a=first, b=second: team.remove_org_member(
+                    engine, a.user_id, actor=b
+                ),
+            ]
+        _together(db_url, moves)
+    admins = [_admins(setup, first.org_id) for first, _second in built]
+    setup.dispose()
+    assert min(admins) >= 1, f"organisations left without an admin: {admins.count(0)}"
