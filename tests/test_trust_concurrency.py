@@ -8,7 +8,7 @@ server are; a barrier lines them up so that their changes really overlap.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from case_factory import NOW, ready_case
@@ -23,11 +23,11 @@ from matching.records.team import Actor, sign_in
 CASES = 20
 
 
-def _together(url: str, moves: list[Callable[[object], None]]) -> list[str]:
+def _together(url: str, moves: Sequence[Callable[..., None]]) -> list[str]:
     """Run each move with its own engine, all at the same moment; return "done" or "refused"."""
     barrier = threading.Barrier(len(moves))
 
-    def run(move: Callable[[object], None]) -> str:
+    def run(move: Callable[..., None]) -> str:
         engine = open_engine(url)
         try:
             barrier.wait(timeout=60)
@@ -133,6 +133,7 @@ def test_two_admins_demoting_or_removing_each_other_at_once_leave_an_admin(db_ur
     setup = open_engine(db_url)
     built = [_two_admins(setup, number) for number in range(CASES)]
     for number, (first, second) in enumerate(built):
+        moves: list[Callable[..., None]]
         if number % 2:
             moves = [
                 lambda engine, a=first, b=second: team.set_org_role(
