@@ -152,7 +152,7 @@ def invitations(case_id: int, workspace: Workspace) -> None:
         )
         # Only an admin of the organisation grants membership of it (the data layer refuses
         # anyone else too); a family member made lead invites to the case alone.
-        join_org = workspace.team.is_org_admin() and st.checkbox(
+        join_org = workspace.members.may_grant_org(case_id) and st.checkbox(
             "Also join my organisation (a colleague: shares the facility directory, call "
             "reports and shortlists)"
         )

@@ -179,6 +179,16 @@ def invite(
         return _invitation(row)
 
 
+def may_grant_org(engine: Engine, case_id: int, *, actor: Actor) -> bool:
+    """Return whether the actor may invite someone to join the case's organisation too.
+
+    Only an admin of the case's organisation (not of their own) may, and only as the lead.
+    """
+    with engine.connect() as connection:
+        require_in(connection, case_id, actor, "manage_members")
+        return is_admin_of(connection, _org_of_case(connection, case_id), actor)
+
+
 def _clear_the_way(connection: Connection, case_id: int, address: str) -> None:
     """Refuse inviting a team member or someone invited already; drop an old accepted one."""
     member = connection.execute(

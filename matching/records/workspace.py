@@ -299,6 +299,10 @@ class Members(_Repository):
         """Return the actor's role in case ``case_id``; AccessError when they are not a member."""
         return members.role_in_case(self.engine, case_id, actor=self.actor)
 
+    def may_grant_org(self, case_id: int) -> bool:
+        """Return whether the actor may have an invitee join the case's organisation too."""
+        return members.may_grant_org(self.engine, case_id, actor=self.actor)
+
     def list_members(self, case_id: int) -> list[Member]:
         """Return the team of case ``case_id``: leads first, then members and viewers."""
         return members.list_members(self.engine, case_id, actor=self.actor)
