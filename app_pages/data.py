@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import column_mapping, live_ui, team_ui, ui
-from matching.errors import FacilityDataError, StoreError
+from matching.errors import AccessError, FacilityDataError, StoreError
 from matching.ingest import import_bytes
 from matching.ingest.availability import read_feed
 from matching.ingest.formats import FormatChoice
@@ -254,7 +254,11 @@ def privacy_controls(workspace: Workspace) -> None:
             if not sure:
                 st.error("Tick the box to confirm; nothing was deleted.")
             else:
-                workspace.shortlists.delete_shortlist(doomed)
+                try:
+                    workspace.shortlists.delete_shortlist(doomed)
+                except AccessError as error:  # staff: an admin of the organisation deletes
+                    st.error(f"Not deleted: {error}")
+                    return
                 st.session_state["flash"] = (
                     f"Deleted the shortlist {md_escape(lists[doomed].name)}."
                 )
@@ -289,9 +293,13 @@ def data_location(workspace: Workspace, entries: dict[str, library.DirectoryEntr
                 if st.form_submit_button(
                     "Delete this listing", icon=":material/delete:", key="delete_listing_submit"
                 ):
-                    workspace.library.delete_directory(doomed)
-                    st.session_state["flash"] = f"Deleted {md_escape(imported[doomed].name)}."
-                    st.rerun()
+                    try:
+                        workspace.library.delete_directory(doomed)
+                    except AccessError as error:  # staff: an admin of the organisation deletes
+                        st.error(f"Not deleted: {error}")
+                    else:
+                        st.session_state["flash"] = f"Deleted {md_escape(imported[doomed].name)}."
+                        st.rerun()
         privacy_controls(workspace)
         with st.form("clear_calls"):
             sure = st.checkbox("Yes, delete every call and feed report I logged")
@@ -299,7 +307,11 @@ def data_location(workspace: Workspace, entries: dict[str, library.DirectoryEntr
                 "Delete the call log", icon=":material/delete_forever:", key="clear_calls_submit"
             ):
                 if sure:
-                    count = workspace.calls.clear_call_log()
+                    try:
+                        count = workspace.calls.clear_call_log()
+                    except AccessError as error:  # staff: an admin of the organisation clears
+                        st.error(f"Not deleted: {error}")
+                        return
                     st.session_state["flash"] = f"Deleted {count} logged reports."
                     st.rerun()
                 else:

@@ -17,6 +17,7 @@ from app_pages import cases_ui, team_ui, ui
 from matching.case.permissions import CASE_ROLES, CaseRole
 from matching.errors import StoreError
 from matching.records.members import Member
+from matching.records.team import ORG_ROLES, OrgMember
 from matching.records.workspace import Workspace
 from matching.render.safe_text import md_escape
 
@@ -41,12 +42,14 @@ def main() -> None:
             f"{ROLE_LABELS[cases_ui.role()].split(' — ', 1)[1]}. The lead manages the team.",
             icon=":material/badge:",
         )
+        organisation(ui.workspace())
         return
     assert case.id is not None  # a stored case
     workspace = ui.workspace()
     members(case.id, workspace)
     invitations(case.id, workspace)
     trail(case.id, workspace)
+    organisation(workspace)
 
 
 def local_explanation() -> None:
@@ -147,7 +150,9 @@ def invitations(case_id: int, workspace: Workspace) -> None:
             format_func=SHORT_LABELS.__getitem__,
             key="invite_role",
         )
-        join_org = st.checkbox(
+        # Only an admin of the organisation grants membership of it (the data layer refuses
+        # anyone else too); a family member made lead invites to the case alone.
+        join_org = workspace.members.may_grant_org(case_id) and st.checkbox(
             "Also join my organisation (a colleague: shares the facility directory, call "
             "reports and shortlists)"
         )
@@ -212,6 +217,69 @@ def trail(case_id: int, workspace: Workspace) -> None:
         width="stretch",
     )
     st.caption(f"Times in {zone}. Only the lead sees this history; it cannot be edited.")
+
+
+# ------------------------------------------------------------------------ the organisation
+
+
+def organisation(workspace: Workspace) -> None:
+    """An admin lists the organisation's people, changes who is admin and removes people."""
+    if not workspace.team.is_org_admin():
+        return
+    _org_id, name = workspace.team.org_of()
+    st.header("Your organisation")
+    st.caption(
+        f"The people of {md_escape(name)} share its facility directory, call reports and "
+        "shortlists. Only an admin adds people (the invitation's checkbox), changes who is "
+        "admin, removes people, clears the call log or deletes shortlists and directories; "
+        "the organisation always keeps one admin."
+    )
+    problem = st.session_state.pop("org_problem", "")
+    if problem:
+        st.error(problem)
+    for person in workspace.team.list_org_members():
+        you = " (you)" if person.user_id == workspace.actor.user_id else ""
+        role_key = f"org_role_{person.user_id}"
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(person.display_name or person.email)}**{you}")
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            left.selectbox(
+                "Organisation role",
+                ORG_ROLES,
+                index=ORG_ROLES.index(person.org_role),
+                format_func=str.capitalize,
+                key=role_key,
+                on_change=change_org_role,
+                args=(person, role_key, workspace),
+            )
+            right.button(
+                "Remove from organisation",
+                key=f"remove_org_member_{person.user_id}",
+                on_click=remove_from_org,
+                args=(person, workspace),
+            )
+
+
+def change_org_role(person: OrgMember, role_key: str, workspace: Workspace) -> None:
+    """Make ``person`` admin or staff; the data layer keeps at least one admin."""
+    role = st.session_state[role_key]
+    try:
+        workspace.team.set_org_role(person.user_id, role)
+    except StoreError as error:
+        st.session_state[role_key] = person.org_role
+        st.session_state["org_problem"] = f"Not changed: {error}"
+        return
+    st.session_state["case_flash"] = f"{person.email} is now {role} of the organisation."
+
+
+def remove_from_org(person: OrgMember, workspace: Workspace) -> None:
+    """Take ``person`` out of the organisation (never its last admin)."""
+    try:
+        workspace.team.remove_org_member(person.user_id)
+    except StoreError as error:
+        st.session_state["org_problem"] = f"Not removed: {error}"
+        return
+    st.session_state["case_flash"] = f"Removed {person.email} from the organisation."
 
 
 main()

@@ -7,12 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from access_team import LETTERS, Team, build_team
+from access_team import EMAILS, LETTERS, Team, build_team
 from case_factory import NOW, primary_of
 from sqlalchemy import text
 
 from matching.case import INSURER_HIDDEN, Case, readiness
-from matching.case.pipeline import PaymentArrangement, arrange_payment
+from matching.case.permissions import PAYMENT_HIDDEN, REASON_HIDDEN
+from matching.case.pipeline import PaymentArrangement, arrange_payment, close
 from matching.errors import AccessError, CaseError, ConflictError
 from matching.records.cases import create_case, load_case, save_case
 from matching.records.members import remove_member, save_own_letter
@@ -110,7 +111,8 @@ def test_a_payment_note_is_blank_for_a_member(engine, team: Team) -> None:
     save_case(engine, team.case.with_placement(paid), actor=lead)
     seen = primary_of(load_case(engine, team.case_id, actor=team.actors["member"])).payment
     assert seen is not None
-    assert (seen.method, seen.note) == ("scholarship", "")
+    # How it is paid for is the lead's; that a payment is arranged still counts for readiness.
+    assert (seen.method, seen.note) == ("other", PAYMENT_HIDDEN)
 
 
 def test_a_member_saves_their_letter_and_a_stale_lead_save_conflicts(engine, team: Team) -> None:
@@ -244,3 +246,53 @@ def test_letters_saved_at_the_same_time_by_two_people_are_both_kept(engine, team
         f"lead draft {rounds - 1}",
         f"member draft {rounds - 1}",
     )
+
+
+# --- What a member or viewer tries to read that is the lead's (issue 19, point 5) -----------
+
+
+def _sensitive_case(engine, team: Team) -> Case:
+    """Store a case with a declined placement, a payment, consequences and linked accounts."""
+    lead = team.actors["lead"]
+    base = load_case(engine, team.case_id, actor=lead)
+    declined = close(
+        base.placements[1],
+        stage="declined",
+        reason="Declined: he assaulted staff here in 2021",
+        now=NOW,
+    )
+    paid = arrange_payment(
+        primary_of(base),
+        PaymentArrangement(method="funding", note="", arranged_at=NOW),
+        now=NOW,
+    )
+    team_entries = tuple(
+        replace(entry, consequence=f"{entry.name} will change the locks") for entry in base.team
+    )
+    changed = replace(base.with_placement(declined).with_placement(paid), team=team_entries)
+    return save_case(engine, changed, actor=lead)
+
+
+@pytest.mark.parametrize("who", ["member", "viewer"])
+def test_a_member_or_viewer_reads_no_decline_reason_payment_method_consequence_or_e_mail(
+    engine, team: Team, who: str
+) -> None:
+    stored = _sensitive_case(engine, team)
+    seen = load_case(engine, team.case_id, actor=team.actors[who])
+    declined = [placement for placement in seen.placements if placement.stage == "declined"]
+    assert [placement.reason for placement in declined] == [REASON_HIDDEN]
+    payment = primary_of(seen).payment
+    assert payment is not None and (payment.method, payment.note) == ("other", PAYMENT_HIDDEN)
+    own = f"Entry-{who}"
+    for entry in seen.team:
+        if entry.name == own:
+            # Their own entry stays theirs: the consequence they hold to, their address.
+            assert entry.consequence == f"{own} will change the locks"
+            assert entry.account == team.actors[who].email
+        else:
+            assert (entry.consequence, entry.account) == ("", ""), entry.name
+    others = [email for person, email in EMAILS.items() if person != who]
+    for secret in ("assaulted", "funding", *others):
+        assert secret not in repr(seen), secret
+    # The lead still sees all of it.
+    assert load_case(engine, team.case_id, actor=team.actors["lead"]) == stored

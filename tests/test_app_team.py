@@ -362,3 +362,16 @@ def test_signing_out_leaves_only_the_sign_in_page(lead_case, key) -> None:
     at.run()
     assert [button.label for button in at.button] == ["Sign in"]
     assert "Aunt's living room" not in texts(at) and "Rivera" not in texts(at)
+
+
+def test_only_an_admin_of_the_organisation_is_offered_also_join_it(lead_case, key) -> None:
+    join = "Also join my organisation"
+    lead = invite(session(LEAD, key), SAM, "lead")  # the family's second lead
+    assert [box for box in lead.checkbox if box.label.startswith(join)]
+    assert "Your organisation" in texts(lead)
+    sam = session(SAM, key, "app_pages/team.py")
+    assert "People on this case" in texts(sam)  # Sam manages the case's team ...
+    assert not [box for box in sam.checkbox if box.label.startswith(join)]  # ... not the org
+    # Nor the practice's people: Sam administers only the organisation made for them.
+    org_buttons = [b for b in sam.button if b.label == "Remove from organisation"]
+    assert len(org_buttons) <= 1

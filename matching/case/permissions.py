@@ -9,8 +9,9 @@ layer and the pages alike (docs/team.md):
   audit trail, export, delete.
 - *member* - sees the plan (the safety screen too, so a crisis alert reaches them) and the
   placement status, writes only their own letter (team entries whose ``account`` is their
-  sign-in e-mail); insurance details, payment notes, contact-log notes and other people's
-  letter text are blanked by :func:`redact`.
+  sign-in e-mail); insurance details, how a placement is paid for, why a facility declined,
+  contact-log notes, other people's letter text and consequences and which sign-in e-mail
+  writes each letter are blanked by :func:`redact`.
 - *viewer* - like a member, but writes no letter and sees no letter text.
 
 Local mode has one person, lead of every case, so nothing changes on a laptop. Pure: no store.
@@ -22,7 +23,7 @@ import typing
 from dataclasses import replace
 from typing import Final, Literal
 
-from matching.case.model import Case
+from matching.case.model import Case, TeamMember
 from matching.case.pipeline import ContactEvent, Placement
 from matching.errors import AccessError
 
@@ -37,6 +38,10 @@ Action = Literal[
     "see_others_letters",
     "see_insurance",
     "see_contact_notes",
+    "see_decline_reasons",
+    "see_payment_method",
+    "see_others_consequences",
+    "see_accounts",
     "manage_members",
     "audit_trail",
     "export",
@@ -57,6 +62,10 @@ PERMISSIONS: Final[dict[Action, tuple[frozenset[str], str]]] = {
     "see_others_letters": (_LEAD, "read the other team members' letters"),
     "see_insurance": (_LEAD, "see the insurance details"),
     "see_contact_notes": (_LEAD, "read the contact-log notes"),
+    "see_decline_reasons": (_LEAD, "read why a facility declined or waitlisted"),
+    "see_payment_method": (_LEAD, "see how a placement is paid for"),
+    "see_others_consequences": (_LEAD, "read the consequences other team members hold to"),
+    "see_accounts": (_LEAD, "see which sign-in e-mail writes each letter"),
     "manage_members": (_LEAD, "manage the team and its invitations"),
     "audit_trail": (_LEAD, "see the audit trail"),
     "export": (_LEAD, "export the case"),
@@ -65,6 +74,10 @@ PERMISSIONS: Final[dict[Action, tuple[frozenset[str], str]]] = {
 
 # What a member sees of an insurer: readiness still reads "prior authorisation from the insurer".
 INSURER_HIDDEN: Final = "the insurer"
+# What a member or viewer reads instead of a decline's reason and of a payment's method (the
+# method itself reads "other": that a payment is arranged still counts for readiness).
+REASON_HIDDEN: Final = "reason seen by the lead only"
+PAYMENT_HIDDEN: Final = "method seen by the lead only"
 
 
 def allowed(role: CaseRole, action: Action) -> bool:
@@ -102,20 +115,30 @@ def redact(case: Case, role: CaseRole, email: str) -> Case:
     if allowed(role, "see_others_letters"):
         return case
     own = email.strip().lower()
-    team = tuple(
-        member
-        if allowed(role, "see_own_letter") and member.account.strip().lower() == own
-        else replace(member, letter="")
-        for member in case.team
-    )
-    placements = case.placements
-    if not allowed(role, "see_insurance") or not allowed(role, "see_contact_notes"):
-        placements = tuple(_redact_placement(placement, role) for placement in placements)
+    team = tuple(_redact_entry(member, role, own) for member in case.team)
+    placements = tuple(_redact_placement(placement, role) for placement in case.placements)
     return replace(case, team=team, placements=placements)
+
+
+def _redact_entry(member: TeamMember, role: CaseRole, own: str) -> TeamMember:
+    """Return one team entry as ``role`` sees it: their own entry whole, others' redacted."""
+    if member.account.strip().lower() == own:
+        return member if allowed(role, "see_own_letter") else replace(member, letter="")
+    return replace(
+        member,
+        letter="",
+        consequence=member.consequence if allowed(role, "see_others_consequences") else "",
+        account=member.account if allowed(role, "see_accounts") else "",
+    )
 
 
 def _redact_placement(placement: Placement, role: CaseRole) -> Placement:
     vob, payment, log = placement.vob, placement.payment, placement.log
+    reason = placement.reason
+    if reason and not allowed(role, "see_decline_reasons"):
+        reason = REASON_HIDDEN
+    if payment is not None and not allowed(role, "see_payment_method"):
+        payment = replace(payment, method="other", note=PAYMENT_HIDDEN)
     if not allowed(role, "see_insurance"):
         if vob is not None:
             # Only what readiness needs: network, prior authorisation, when to verify again.
@@ -127,8 +150,8 @@ def _redact_placement(placement: Placement, role: CaseRole) -> Placement:
                 verified_at=vob.verified_at,
                 reverify_by=vob.reverify_by,
             )
-        if payment is not None:
+        if payment is not None and allowed(role, "see_payment_method"):
             payment = replace(payment, note="")
     if not allowed(role, "see_contact_notes"):
         log = tuple(ContactEvent(at=event.at, stage=event.stage, note="") for event in log)
-    return replace(placement, vob=vob, payment=payment, log=log)
+    return replace(placement, reason=reason, vob=vob, payment=payment, log=log)

@@ -34,9 +34,10 @@ from matching.directory.call_terms import (
 from matching.directory.schema import MAX_BEDS
 from matching.errors import QueryError
 from matching.ingest.availability import MergeReport, apply_reports
+from matching.records import audit
 from matching.records.sealing import seal, unseal
-from matching.records.store import LOCAL_ORG_ID, call_log, to_naive_utc
-from matching.records.team import Actor
+from matching.records.store import LOCAL_ORG_ID, call_log, to_naive_utc, write_transaction
+from matching.records.team import Actor, require_org_admin
 
 # A phone clock a few minutes ahead of the server's is normal; a report from the future is not.
 FUTURE_TOLERANCE: Final = timedelta(minutes=10)
@@ -319,11 +320,24 @@ def latest_reports(engine: Engine, *, actor: Actor) -> pd.DataFrame:
 
 
 def clear_call_log(engine: Engine, *, actor: Actor) -> int:
-    """Delete the organisation's logged reports for good and return how many there were."""
-    with engine.begin() as connection:
-        return int(
+    """Delete the organisation's logged reports for good and return how many there were.
+
+    Only an admin of the organisation may; the organisation's log records who did, and how
+    many reports went.
+    """
+    with write_transaction(engine) as connection:
+        require_org_admin(connection, actor, "clear the organisation's call log")
+        cleared = int(
             connection.execute(delete(call_log).where(call_log.c.org_id == actor.org_id)).rowcount
         )
+        audit.append_org(
+            connection,
+            org_id=actor.org_id,
+            actor=actor,
+            action="call log cleared",
+            detail=f"{cleared} reports deleted",
+        )
+        return cleared
 
 
 def revision(engine: Engine, *, actor: Actor) -> str:

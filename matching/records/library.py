@@ -29,7 +29,8 @@ from sqlalchemy import ColumnElement, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matching.directory.io import read_directory, write_directory
-from matching.errors import StoreError
+from matching.errors import AccessError, StoreError
+from matching.records import audit
 from matching.records.store import (
     DEFAULT_DB_PATH,
     LOCAL_ORG_ID,
@@ -37,8 +38,9 @@ from matching.records.store import (
     directories,
     from_naive_utc,
     to_naive_utc,
+    write_transaction,
 )
-from matching.records.team import Actor
+from matching.records.team import Actor, is_org_admin, require_org_admin
 
 DEMO_KEY: Final = "demo"
 DEMO_NAME: Final = "Demo directory (fictional facilities)"
@@ -247,14 +249,30 @@ def set_active(engine: Engine, key: str, *, actor: Actor) -> DirectoryEntry:
 
 
 def delete_directory(engine: Engine, key: str, *, actor: Actor) -> None:
-    """Delete one of the org's imported listings (file and record); built-in sets stay."""
+    """Delete one of the org's imported listings (file and record); built-in sets stay.
+
+    Only an admin of the organisation may; the organisation's log records it.
+    """
     entry = get_entry(engine, key, actor=actor)
     if entry.is_builtin:
         raise StoreError(f"{entry.name} is built in and cannot be deleted.")
+    if not is_org_admin(engine, actor=actor):
+        raise AccessError(
+            "Only an admin of your organisation can delete an imported directory; ask one of "
+            "its admins (the Team page lists them)."
+        )
     if active_entry(engine, actor=actor).key == key:
         set_active(engine, builtin_entry().key, actor=actor)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
+        require_org_admin(connection, actor, "delete an imported directory")
         connection.execute(delete(directories).where(_owned(key, actor)))
+        audit.append_org(
+            connection,
+            org_id=actor.org_id,
+            actor=actor,
+            action="directory deleted",
+            detail=f"directory {entry.key} ({entry.rows} rows)",
+        )
     entry.path.unlink(missing_ok=True)
 
 

@@ -30,7 +30,7 @@ from matching.records.store import (
     users,
     write_transaction,
 )
-from matching.records.team import Actor, check_email
+from matching.records.team import Actor, check_email, is_admin_of
 
 
 def require_in(connection: Connection, case_id: int, actor: Actor, action: Action) -> CaseRole:
@@ -136,13 +136,19 @@ def invite(
     """Invite ``email`` to case ``case_id`` as ``role``; they join when they next sign in.
 
     ``join_org`` also makes them staff of the case's organisation (a colleague, who then shares
-    its directory, call reports and shortlists).
+    its directory, call reports and shortlists): only an admin of that organisation may ask
+    for it (a family member made lead may not pull anyone into the practice).
     """
     address = check_email(email, what="The e-mail to invite")
     checked = _check_role(role)
     stamp = to_naive_utc(now or datetime.now(UTC))
     with write_transaction(engine) as connection:
         require_in(connection, case_id, actor, "manage_members")
+        if join_org and not is_admin_of(connection, _org_of_case(connection, case_id), actor):
+            raise AccessError(
+                "Only an admin of this case's organisation can invite someone to join it; "
+                "invite them to the case alone, or ask an admin of the organisation."
+            )
         _clear_the_way(connection, case_id, address)
         result = connection.execute(
             insert(invitations).values(
@@ -171,6 +177,16 @@ def invite(
             .one()
         )
         return _invitation(row)
+
+
+def may_grant_org(engine: Engine, case_id: int, *, actor: Actor) -> bool:
+    """Return whether the actor may invite someone to join the case's organisation too.
+
+    Only an admin of the case's organisation (not of their own) may, and only as the lead.
+    """
+    with engine.connect() as connection:
+        require_in(connection, case_id, actor, "manage_members")
+        return is_admin_of(connection, _org_of_case(connection, case_id), actor)
 
 
 def _clear_the_way(connection: Connection, case_id: int, address: str) -> None:
@@ -244,6 +260,17 @@ def revoke_invitation(engine: Engine, invitation_id: int, *, actor: Actor) -> No
         )
 
 
+def _lock_case(connection: Connection, case_id: int) -> None:
+    """Lock the case's row before its team is read: changes to one team run one at a time.
+
+    Two leads demoting or removing each other at the same moment would each count two leads
+    and both go ahead; with the row locked (PostgreSQL ``FOR UPDATE``; SQLite's write
+    transaction holds the database), the second waits, then reads the team as the first left
+    it, and is refused ("at least one lead" holds under any interleaving).
+    """
+    connection.execute(select(cases.c.id).where(cases.c.id == case_id).with_for_update())
+
+
 def _leads(connection: Connection, case_id: int) -> int:
     return int(
         connection.execute(
@@ -265,6 +292,7 @@ def set_member_role(engine: Engine, case_id: int, user_id: int, role: str, *, ac
     """Give team member ``user_id`` the ``role``; the last lead cannot stop being lead."""
     checked = _check_role(role)
     with write_transaction(engine) as connection:
+        _lock_case(connection, case_id)
         require_in(connection, case_id, actor, "manage_members")
         old = _member_role(connection, case_id, user_id)
         if old == "lead" and checked != "lead" and _leads(connection, case_id) == 1:
@@ -290,6 +318,7 @@ def set_member_role(engine: Engine, case_id: int, user_id: int, role: str, *, ac
 def remove_member(engine: Engine, case_id: int, user_id: int, *, actor: Actor) -> None:
     """Take ``user_id`` off the case's team (from their next page load on); never the last lead."""
     with write_transaction(engine) as connection:
+        _lock_case(connection, case_id)
         require_in(connection, case_id, actor, "manage_members")
         old = _member_role(connection, case_id, user_id)
         if old == "lead" and _leads(connection, case_id) == 1:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from matching.directory import columns as col
 from matching.errors import QueryError, StoreError
+from matching.records import audit
 from matching.records.sealing import seal, unseal
 from matching.records.store import (
     from_naive_utc,
@@ -34,7 +35,7 @@ from matching.records.store import (
     to_naive_utc,
     write_transaction,
 )
-from matching.records.team import Actor
+from matching.records.team import Actor, require_org_admin
 
 DEFAULT_SHORTLIST_NAME: Final = "My shortlist"
 MAX_NAME_LENGTH: Final = 200
@@ -156,10 +157,18 @@ def create_shortlist(
 
 
 def delete_shortlist(engine: Engine, shortlist_id: int, *, actor: Actor) -> None:
-    """Delete one of the organisation's shortlists and its items for good."""
-    with engine.begin() as connection:
+    """Delete one of the organisation's shortlists and its items for good (admins only, logged)."""
+    with write_transaction(engine) as connection:
+        require_org_admin(connection, actor, "delete a shortlist")
         if not _lock(connection, shortlist_id, actor):
             return  # Already gone (or not this organisation's): nothing to delete.
+        audit.append_org(
+            connection,
+            org_id=actor.org_id,
+            actor=actor,
+            action="shortlist deleted",
+            detail=f"shortlist {shortlist_id} ({_count(connection, shortlist_id)} facilities)",
+        )
         connection.execute(
             delete(shortlist_items).where(shortlist_items.c.shortlist_id == shortlist_id)
         )

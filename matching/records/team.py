@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from matching.errors import AccessError
+from matching.errors import AccessError, StoreError
 from matching.records import audit
 from matching.records.store import (
     LOCAL_EMAIL,
@@ -178,7 +178,8 @@ def sign_in(
     In one transaction: the person is created when new, every pending invitation to their
     e-mail is accepted (case membership with the invited role, the case's organisation when
     the invitation says so, an audit row), a person in no organisation gets their own as its
-    admin, and ``last_seen_at`` is updated.
+    admin, and ``last_seen_at`` is updated. An invitation joins the case's organisation only
+    when the person who made it is an admin of that organisation when it is accepted.
     """
     address = check_email(email, what="The sign-in e-mail")
     stamp = to_naive_utc(now or datetime.now(UTC))
@@ -282,7 +283,12 @@ def _accept_invitations(
                     case_id=case_id, user_id=user_id, role=invitation["role"], added_at=stamp
                 )
             )
-        if invitation["join_org"] and not _in_org(connection, org_id, user_id):
+        # Only an admin of the case's organisation grants membership of it: an invitation
+        # made by anyone else (or by an admin since demoted) joins the case alone.
+        joins = bool(invitation["join_org"]) and (
+            _org_role(connection, org_id, invitation["invited_by"]) == "admin"
+        )
+        if joins and not _in_org(connection, org_id, user_id):
             connection.execute(
                 insert(org_members).values(
                     org_id=org_id, user_id=user_id, org_role="staff", added_at=stamp
@@ -300,10 +306,21 @@ def _accept_invitations(
             org_id=org_id,
             actor=who,
             action="joined by invitation",
-            detail=f"role {invitation['role']}"
-            + ("; joined the organisation" if invitation["join_org"] else ""),
+            detail=f"role {invitation['role']}" + ("; joined the organisation" if joins else ""),
             now=stamp,
         )
+
+
+def _org_role(connection: Connection, org_id: int, user_id: int | None) -> str | None:
+    """Return the person's role in the organisation ("admin", "staff"), None if not in it."""
+    if user_id is None:
+        return None
+    found = connection.execute(
+        select(org_members.c.org_role).where(
+            org_members.c.org_id == org_id, org_members.c.user_id == user_id
+        )
+    ).scalar_one_or_none()
+    return None if found is None else str(found)
 
 
 def _in_org(connection: Connection, org_id: int, user_id: int) -> bool:
@@ -316,11 +333,16 @@ def _in_org(connection: Connection, org_id: int, user_id: int) -> bool:
 
 
 def _home_org(connection: Connection, user_id: int, name: str, stamp: datetime) -> int:
-    """Return the person's organisation (the one joined first), creating their own if none."""
+    """Return the person's organisation, creating their own (as its admin) if they have none.
+
+    A person in several works in the one they joined most recently: joining one is an
+    admin's deliberate grant, so a person who signed in before (and so got their own
+    organisation) works in the practice that made them staff from their next sign-in on.
+    """
     org_id = connection.execute(
         select(org_members.c.org_id)
         .where(org_members.c.user_id == user_id)
-        .order_by(org_members.c.added_at, org_members.c.org_id)
+        .order_by(org_members.c.added_at.desc(), org_members.c.org_id.desc())
         .limit(1)
     ).scalar_one_or_none()
     if org_id is not None:
@@ -366,3 +388,107 @@ def list_org_members(engine: Engine, *, actor: Actor) -> list[OrgMember]:
         )
         for row in rows
     ]
+
+
+# --- Organisation roles: only an admin grants, changes or removes membership --------------
+
+ORG_ROLES = ("admin", "staff")
+
+
+def require_org_admin(connection: Connection, actor: Actor, doing: str) -> None:
+    """Lock the actor's organisation row; raise AccessError unless they are an admin of it.
+
+    The lock makes the organisation's membership changes run one at a time, so the check
+    "never the last admin" reads what the previous change left (PostgreSQL ``FOR UPDATE``;
+    SQLite's write transaction holds the whole database).
+    """
+    connection.execute(select(orgs.c.id).where(orgs.c.id == actor.org_id).with_for_update())
+    role = _org_role(connection, actor.org_id, actor.user_id)
+    if role != "admin":
+        raise AccessError(
+            f"Only an admin of your organisation can {doing}; you are "
+            + ("staff of it." if role == "staff" else "not a member of it.")
+            + " Ask one of its admins (the Team page lists them)."
+        )
+
+
+def is_org_admin(engine: Engine, *, actor: Actor) -> bool:
+    """Return whether the actor is an admin of their organisation."""
+    with engine.connect() as connection:
+        return _org_role(connection, actor.org_id, actor.user_id) == "admin"
+
+
+def is_admin_of(connection: Connection, org_id: int, actor: Actor) -> bool:
+    """Return whether the actor is an admin of organisation ``org_id`` (caller's transaction)."""
+    return _org_role(connection, org_id, actor.user_id) == "admin"
+
+
+def _admins(connection: Connection, org_id: int) -> int:
+    return int(
+        connection.execute(
+            select(func.count())
+            .select_from(org_members)
+            .where(org_members.c.org_id == org_id, org_members.c.org_role == "admin")
+        ).scalar_one()
+    )
+
+
+def _member_org_role(connection: Connection, actor: Actor, user_id: int) -> str:
+    role = _org_role(connection, actor.org_id, user_id)
+    if role is None:
+        raise StoreError(f"Person {user_id} is not a member of your organisation.")
+    return role
+
+
+def set_org_role(engine: Engine, user_id: int, role: str, *, actor: Actor) -> None:
+    """Make ``user_id`` admin or staff of the actor's organisation; never demote the last admin."""
+    if role not in ORG_ROLES:
+        raise StoreError(f"{role!r} is not an organisation role; choose admin or staff.")
+    with write_transaction(engine) as connection:
+        require_org_admin(connection, actor, "change who manages the organisation")
+        old = _member_org_role(connection, actor, user_id)
+        if old == "admin" and role != "admin" and _admins(connection, actor.org_id) == 1:
+            raise StoreError(
+                "This person is the organisation's only admin; make someone else admin first, "
+                "so the organisation is never left without one."
+            )
+        connection.execute(
+            update(org_members)
+            .where(org_members.c.org_id == actor.org_id, org_members.c.user_id == user_id)
+            .values(org_role=role)
+        )
+        audit.append_org(
+            connection,
+            org_id=actor.org_id,
+            actor=actor,
+            action="organisation role changed",
+            detail=f"person {user_id}: {old} -> {role}",
+        )
+
+
+def remove_org_member(engine: Engine, user_id: int, *, actor: Actor) -> None:
+    """Take ``user_id`` out of the actor's organisation; never its last admin.
+
+    They lose its directory, call log and shortlists from their next page load on; the cases
+    they are on stay theirs (a case's team is the lead's to change).
+    """
+    with write_transaction(engine) as connection:
+        require_org_admin(connection, actor, "remove people from the organisation")
+        old = _member_org_role(connection, actor, user_id)
+        if old == "admin" and _admins(connection, actor.org_id) == 1:
+            raise StoreError(
+                "This person is the organisation's only admin and cannot be removed; make "
+                "someone else admin first."
+            )
+        connection.execute(
+            delete(org_members).where(
+                org_members.c.org_id == actor.org_id, org_members.c.user_id == user_id
+            )
+        )
+        audit.append_org(
+            connection,
+            org_id=actor.org_id,
+            actor=actor,
+            action="organisation member removed",
+            detail=f"person {user_id} ({old})",
+        )

@@ -299,6 +299,10 @@ class Members(_Repository):
         """Return the actor's role in case ``case_id``; AccessError when they are not a member."""
         return members.role_in_case(self.engine, case_id, actor=self.actor)
 
+    def may_grant_org(self, case_id: int) -> bool:
+        """Return whether the actor may have an invitee join the case's organisation too."""
+        return members.may_grant_org(self.engine, case_id, actor=self.actor)
+
     def list_members(self, case_id: int) -> list[Member]:
         """Return the team of case ``case_id``: leads first, then members and viewers."""
         return members.list_members(self.engine, case_id, actor=self.actor)
@@ -400,6 +404,18 @@ class Team(_Repository):
     def list_org_members(self) -> list[OrgMember]:
         """Return the people of the actor's organisation (admins first, then by e-mail)."""
         return team.list_org_members(self.engine, actor=self.actor)
+
+    def is_org_admin(self) -> bool:
+        """Return whether the actor is an admin of their organisation."""
+        return team.is_org_admin(self.engine, actor=self.actor)
+
+    def set_org_role(self, user_id: int, role: str) -> None:
+        """Make ``user_id`` admin or staff of the organisation (admins only; never the last)."""
+        team.set_org_role(self.engine, user_id, role, actor=self.actor)
+
+    def remove_org_member(self, user_id: int) -> None:
+        """Take ``user_id`` out of the organisation (admins only; never the last admin)."""
+        team.remove_org_member(self.engine, user_id, actor=self.actor)
 
 
 @dataclass(frozen=True, slots=True)
