@@ -20,11 +20,12 @@ from app_pages import calls_ui, live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
 from app_pages.search_form import current_form, remember, search_form, to_query
 from matching.directory import columns as col
+from matching.directory.default import DEFAULT_EDITION
 from matching.errors import LocationError, QueryError
 from matching.records import calllog
 from matching.render import basemap, display
 from matching.render.callscript import call_script
-from matching.render.safe_text import safe_link
+from matching.render.safe_text import md_escape, safe_link
 from matching.search.engine import search
 from matching.search.explain import loosen_suggestions, no_single_change
 from matching.search.index import FacilityIndex
@@ -79,6 +80,7 @@ def main() -> None:
         "confirm every bed before you rely on it."
     )
     ui.flash()
+    directory_line()
 
     submitted = search_form(current_form())
     if submitted is not None:
@@ -91,6 +93,21 @@ def main() -> None:
     selected_rows = show_results(results)
     add_to_shortlist(results, selected_rows)
     show_map(results)
+
+
+def directory_line() -> None:
+    """Name the directory that answers this search, its age, and where to switch it."""
+    entry = ui.active_entry()
+    if entry.is_demo:
+        age = "fictional facilities for trying ReadyBed"
+    elif entry.imported_at is None:
+        age = f"SAMHSA's {DEFAULT_EDITION} edition, shipped with ReadyBed"
+    else:
+        days = max((ui.now() - entry.imported_at).days, 0)
+        age = f"imported {entry.imported_at:%Y-%m-%d} ({count_of(days, 'day')} ago)"
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.caption(f"Directory: **{md_escape(entry.name)}** - {age}.")
+    right.page_link(ui.DATA_PAGE, label="Switch directory", icon=":material/swap_horiz:")
 
 
 def run_search() -> Results | None:
