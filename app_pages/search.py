@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import calls_ui, live_ui, person_ui, ui
+from app_pages import calls_ui, live_ui, person_ui, search_filters, ui
 from app_pages.links import phone_link, phone_links, plain
 from app_pages.search_form import current_form, remember, search_form, to_query
 from matching.directory import columns as col
@@ -27,6 +27,7 @@ from matching.render import basemap, display
 from matching.render.callscript import call_script
 from matching.render.safe_text import md_escape, safe_link
 from matching.search.engine import search
+from matching.search.exclusions import Exclusion, filter_exclusions
 from matching.search.explain import loosen_suggestions, no_single_change
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
@@ -82,11 +83,13 @@ def main() -> None:
     ui.flash()
     directory_line()
 
+    search_filters.resume_offer(current_form())
     submitted = search_form(current_form())
     if submitted is not None:
         remember(submitted)
         st.session_state["open_facility"] = None
         st.session_state["cards_shown"] = CARDS_STEP
+    search_filters.filter_bar(current_form())
     results = run_search()
     if results is None:
         return
@@ -149,6 +152,7 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
     st.warning(
         f"No facility within {query.radius_miles:g} miles of {plain(query.origin.label)} fits."
     )
+    show_exclusions(index, query, now=now)
     suggestions = [s for s in loosen_suggestions(index, query, now=now) if s.count]
     if suggestions:
         st.markdown("Try loosening one filter:")
@@ -157,6 +161,33 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
         )
     else:
         st.markdown(no_single_change(index, query, now=now))
+
+
+def show_exclusions(index: FacilityIndex, query: SearchQuery, *, now: datetime) -> None:
+    """Name each filter that excluded facilities within the radius, and how many."""
+    report = filter_exclusions(index, query, now=now)
+    excluding = report.excluding()
+    if not excluding:
+        return
+    reach = f"{count_of(report.in_radius, 'facility')} within {query.radius_miles:g} miles"
+    lines = "\n".join(f"- {_exclusion_text(item)}" for item in excluding)
+    st.markdown(
+        f"{reach}; your filters left them out. Each filter on its own:\n\n{lines}\n\n"
+        "Remove a filter with its button above, or start a **New search**."
+    )
+
+
+def _exclusion_text(item: Exclusion) -> str:
+    """Say what one filter kept out: listings that say no, and listings that do not say."""
+    parts = []
+    if item.excluded:
+        parts.append(f"excluded {count_of(item.excluded, 'facility')} whose listing says no")
+    if item.unstated:
+        parts.append(
+            f"left out {count_of(item.unstated, 'facility')} whose listing does not say "
+            "(call to confirm, or tick Include unconfirmed listings)"
+        )
+    return f"**{md_escape(item.name)}** {' and '.join(parts)}"
 
 
 def default_view() -> str:

@@ -3,7 +3,8 @@
 The form as last submitted is the single source of truth: it is saved in the local store
 (:mod:`matching.records.searches`) and in the session; the form is drawn with those values and
 the results are computed from them. So the results on screen are always those of the form on
-screen - after a page change, after a reload - and the place never goes into the URL.
+screen - after a page change, and after a reload once the person resumes the last search - and
+the place never goes into the URL.
 """
 
 from __future__ import annotations
@@ -111,10 +112,13 @@ def _parsed(name: str, value: Any) -> Any:  # noqa: PLR0911 - one case per field
 
 
 def current_form() -> FormInput | None:
-    """Return the form the page shows: this session's, else the last one saved, else None."""
-    if SESSION_KEY not in st.session_state:
-        stored = ui.workspace().searches.load_last_search()
-        st.session_state[SESSION_KEY] = None if stored is None else form_from_json(stored)
+    """Return the form the page shows: this session's, else None.
+
+    A new browser session starts empty: the last search saved on this computer comes back only
+    when the person asks ("Resume my last search", :mod:`app_pages.search_filters`), so a
+    shared family computer never shows the last person's answers.
+    """
+    st.session_state.setdefault(SESSION_KEY, None)
     form: FormInput | None = st.session_state[SESSION_KEY]
     return form
 
@@ -140,6 +144,7 @@ def search_form(shown: FormInput | None) -> FormInput | None:
             "Look up a street address online - this sends the address to OpenStreetMap's "
             "Nominatim service",
             value=form.online,
+            key="online",
         )
         entered = _filter_inputs(form)
         person = person_ui.about_the_person(form.person)
@@ -156,13 +161,14 @@ def _filter_inputs(form: FormInput) -> FormInput:
     left, middle, right = st.columns(3)
     radius = left.slider(
         "Distance (miles)", min_value=RADIUS_RANGE[0], max_value=RADIUS_RANGE[1], value=form.radius,
-        step=5,
+        step=5, key="radius",
     )  # fmt: skip
     payers = middle.multiselect(
         "Insurance or payment (any of)",
         PAYERS,
         default=list(form.payers),
         format_func=display.PAYER_LABELS.__getitem__,
+        key="payers",
     )
     detox_options = [None, *DETOX_NEEDS]
     detox = right.selectbox(
@@ -170,6 +176,7 @@ def _filter_inputs(form: FormInput) -> FormInput:
         detox_options,
         index=detox_options.index(form.detox),
         format_func=_detox_label,
+        key="detox",
     )
     with st.expander("More: medication, after-care, open beds, timing, ranking"):
         more = _more_inputs(form)
@@ -183,6 +190,7 @@ def _more_inputs(form: FormInput) -> FormInput:
         MOUD_NEEDS,
         default=list(form.moud),
         format_func=display.MOUD_LABELS.__getitem__,
+        key="moud",
     )
     care_options = [None, *AFTER_CARE]
     after_care = left.selectbox(
@@ -190,9 +198,10 @@ def _more_inputs(form: FormInput) -> FormInput:
         care_options,
         index=care_options.index(form.after_care),
         format_func=_after_care_label,
+        key="after_care",
     )
     min_beds = middle.number_input(
-        "Open beds needed now", min_value=0, max_value=20, value=form.min_beds
+        "Open beds needed now", min_value=0, max_value=20, value=form.min_beds, key="min_beds"
     )
     ages = list(AGE_CHOICES)
     max_age = middle.selectbox(
@@ -200,15 +209,21 @@ def _more_inputs(form: FormInput) -> FormInput:
         ages,
         index=ages.index(form.max_age),
         format_func=AGE_CHOICES.__getitem__,
+        key="max_age",
     )
     include_unverified = middle.checkbox(
         "Include unconfirmed listings",
         value=form.include_unverified,
+        key="include_unverified",
         help="Keep facilities whose listing does not say whether they meet a requirement; "
         "they rank lower and are marked 'call to confirm'.",
     )
-    day = right.date_input("Intervention date (optional)", value=form.intervention_day)
-    at = right.time_input("Intervention time", value=form.intervention_time)
+    day = right.date_input(
+        "Intervention date (optional)", value=form.intervention_day, key="intervention_day"
+    )
+    at = right.time_input(
+        "Intervention time", value=form.intervention_time, key="intervention_time"
+    )
     presets = list(PRESETS)
     preset = st.radio(
         "Rank for",

@@ -49,14 +49,14 @@ def test_form_and_results_stay_in_step_across_a_page_change(app: AppTest) -> Non
     assert _heading(app).endswith("near Boston, MA")
 
 
-def test_last_search_comes_back_after_a_reload_from_the_local_store(
-    app: AppTest, store_url: str
-) -> None:
+def test_last_search_comes_back_after_a_reload_when_resumed(app: AppTest, store_url: str) -> None:
     _search(app, "columbus oh")
     stored = searches.load_last_search(open_engine(store_url), actor=LOCAL)
     assert stored is not None and stored["place"] == "columbus oh"
 
     reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a new browser session
+    assert reloaded.text_input(key="place").value == ""  # nothing shown until asked
+    reloaded.button(key="resume_search").click().run()
     assert reloaded.text_input(key="place").value == "columbus oh"
     assert _heading(reloaded).endswith("near Columbus, OH")
 

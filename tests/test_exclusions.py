@@ -25,21 +25,20 @@ def test_each_filter_is_named_with_what_it_alone_excludes() -> None:
     query = SearchQuery(origin=ORIGIN, radius_miles=50, payers=("medicaid",), language="spanish")
     assert search(INDEX, query, now=NOW).empty
     report = filter_exclusions(INDEX, query, now=NOW)
-    counts = {item.name: item.excluded for item in report.filters}
+    counts = {item.name: (item.excluded, item.unstated) for item in report.filters}
     assert report.in_radius == 4
-    assert counts["Insurance or payment"] == 1  # facility 1 says no; 4 does not say: not a no
-    assert counts["Language"] == 2  # facilities 2 and 3
-    # Facility 4 would fit both if its listing said: named as "call to confirm", not as a no.
-    assert counts["Listings that do not say are left out (call to confirm them)"] == 1
-    assert [item.name for item in report.excluding()][0] == "Language"
+    # Facility 1 says no to Medicaid; facility 4 does not say: counted apart, not as a no.
+    assert counts["Insurance or payment"] == (1, 1)
+    assert counts["Language"] == (2, 0)  # facilities 2 and 3
+    assert {item.name for item in report.excluding()} == {"Insurance or payment", "Language"}
 
 
 def test_a_filter_that_excludes_nothing_is_not_listed_as_excluding() -> None:
     query = SearchQuery(origin=ORIGIN, radius_miles=50, payers=("private",))
     report = filter_exclusions(INDEX, query, now=NOW)
     assert report.in_radius == 4
-    names = {item.name: item.excluded for item in report.excluding()}
-    assert names.get("Insurance or payment", 0) == 3
+    names = {item.name: (item.excluded, item.unstated) for item in report.excluding()}
+    assert names == {"Insurance or payment": (3, 0)}  # 2, 3 and 4 say no to private insurance
 
 
 def test_nothing_in_reach_excludes_nothing() -> None:

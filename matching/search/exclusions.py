@@ -2,8 +2,9 @@
 
 Within the radius, the search is run with every filter dropped (the facilities in reach), then
 with each filter alone: what that filter keeps out on its own is its exclusion count. So the
-message can name each filter that excluded facilities, and how many ("Insurance: Medicaid
-excluded 31 of 40 facilities within 25 miles"), not only say that nothing fits.
+message can name each filter that excluded facilities, and how many ("Insurance or payment
+excluded 31 facilities"), not only say that nothing fits. Facilities whose listing does not say
+are counted apart: unknown is not no.
 """
 
 from __future__ import annotations
@@ -31,48 +32,53 @@ FILTER_NAMES: Final[dict[str, str]] = {
     "language": "Language",
     "veteran": "Veterans program",
     "co_occurring": "Co-occurring program",
-    "include_unverified": "Listings that do not say are left out (call to confirm them)",
 }
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Exclusion:
-    """One active filter: its name and how many facilities in reach it alone excludes."""
+    """One active filter and the facilities in reach it alone keeps out: ``excluded`` whose
+    listing says no, and ``unstated`` whose listing does not say (unknown is not no: a call
+    can confirm them; they are kept when unconfirmed listings are included)."""
 
     name: str
     excluded: int
+    unstated: int = 0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExclusionReport:
-    """The facilities in reach (every filter dropped) and each filter's exclusion count."""
+    """The facilities in reach (every filter dropped) and each filter's exclusion counts."""
 
     in_radius: int
     filters: tuple[Exclusion, ...]
 
     def excluding(self) -> tuple[Exclusion, ...]:
-        """Return the filters that excluded at least one facility, most first."""
-        return tuple(sorted((f for f in self.filters if f.excluded), key=lambda f: -f.excluded))
+        """Return the filters that kept at least one facility out, most first."""
+        kept_out = [f for f in self.filters if f.excluded + f.unstated]
+        return tuple(sorted(kept_out, key=lambda f: -(f.excluded + f.unstated)))
 
 
 def filter_exclusions(
     index: FacilityIndex, query: SearchQuery, *, now: datetime | None = None
 ) -> ExclusionReport:
-    """Return how many facilities within the radius each active filter excludes on its own."""
-    options = filter_options(query)
-    everything: Overrides = {}
-    for _, fields in options:
+    """Return how many facilities within the radius each active filter keeps out on its own."""
+    options = [fields for _, fields in filter_options(query) if "include_unverified" not in fields]
+    everything: Overrides = {"include_unverified": True}
+    for fields in options:
         everything.update(fields)
     in_radius = len(search(index, replace(query, **everything), now=now))
     filters = []
-    for _, fields in options:
-        if "include_unverified" in fields:
-            # Unknown is not no: these are the facilities whose listings do not say, which
-            # would fit every other filter; a call can confirm them.
-            excluded = len(search(index, replace(query, **fields), now=now)) if in_radius else 0
-        else:
-            others = {name: value for name, value in everything.items() if name not in fields}
-            kept = len(search(index, replace(query, **others), now=now)) if in_radius else 0
-            excluded = in_radius - kept
-        filters.append(Exclusion(name=FILTER_NAMES[next(iter(fields))], excluded=excluded))
+    for fields in options:
+        alone = {name: value for name, value in everything.items() if name not in fields}
+        lenient = len(search(index, replace(query, **alone), now=now)) if in_radius else 0
+        alone["include_unverified"] = query.include_unverified
+        strict = len(search(index, replace(query, **alone), now=now)) if in_radius else 0
+        filters.append(
+            Exclusion(
+                name=FILTER_NAMES[next(iter(fields))],
+                excluded=in_radius - lenient,
+                unstated=lenient - strict,
+            )
+        )
     return ExclusionReport(in_radius=in_radius, filters=tuple(filters))
