@@ -100,6 +100,12 @@ class FacilitySnapshot:
     buprenorphine: bool | None = None
     naltrexone: bool | None = None
     accepts_moud_clients: bool | None = None
+    # Whom it takes, for the person's needs on the case (issue 23); old cases load as unknown.
+    accepts_female: bool | None = None
+    program_pregnant_postpartum: bool | None = None
+    lang_spanish: bool | None = None
+    lang_sign: bool | None = None
+    languages: str = ""
 
     def __post_init__(self) -> None:
         if not self.facility_id.strip():
