@@ -16,9 +16,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import calls_ui, live_ui, person_ui, search_filters, ui
+from app_pages import calls_ui, case_person_ui, live_ui, person_ui, search_filters, ui
 from app_pages.links import phone_link, phone_links, plain
-from app_pages.search_form import current_form, remember, search_form, to_query
+from app_pages.search_form import FormInput, current_form, remember, search_form, to_query
 from matching.directory import columns as col
 from matching.directory.default import DEFAULT_EDITION
 from matching.errors import LocationError, QueryError
@@ -84,7 +84,7 @@ def main() -> None:
     directory_line()
 
     search_filters.resume_offer(current_form())
-    submitted = search_form(current_form())
+    submitted = search_form(current_form() or case_prefill())
     if submitted is not None:
         remember(submitted)
         st.session_state["open_facility"] = None
@@ -96,6 +96,15 @@ def main() -> None:
     selected_rows = show_results(results)
     add_to_shortlist(results, selected_rows)
     show_map(results)
+
+
+def case_prefill() -> FormInput | None:
+    """Return a new search filled in from the open case's person (and say so), or None."""
+    case = case_person_ui.open_case()
+    prefill = None if case is None else case_person_ui.search_prefill(case)
+    if case is not None and prefill is not None:
+        case_person_ui.prefill_note(case)
+    return prefill
 
 
 def directory_line() -> None:

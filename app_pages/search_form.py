@@ -218,12 +218,7 @@ def _more_inputs(form: FormInput) -> FormInput:
         help="Keep facilities whose listing does not say whether they meet a requirement; "
         "they rank lower and are marked 'call to confirm'.",
     )
-    day = right.date_input(
-        "Intervention date (optional)", value=form.intervention_day, key="intervention_day"
-    )
-    at = right.time_input(
-        "Intervention time", value=form.intervention_time, key="intervention_time"
-    )
+    day, at = _timing_inputs(right, form)
     presets = list(PRESETS)
     preset = st.radio(
         "Rank for",
@@ -244,6 +239,16 @@ def _more_inputs(form: FormInput) -> FormInput:
         intervention_time=at or form.intervention_time,
         preset=str(preset),
     )
+
+
+def _timing_inputs(right: Any, form: FormInput) -> tuple[Any, Any]:
+    day = right.date_input(
+        "Intervention date (optional)", value=form.intervention_day, key="intervention_day"
+    )
+    at = right.time_input(
+        "Intervention time", value=form.intervention_time, key="intervention_time"
+    )
+    return day, at
 
 
 def _detox_label(need: str | None) -> str:

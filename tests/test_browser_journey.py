@@ -1,6 +1,6 @@
 """The whole journey in a real browser, on a phone (390x844) and a desktop (1440x900).
 
-Search -> open a result's details in place -> shortlist -> reload (the search comes back) ->
+Search -> open a result's details in place -> shortlist -> reload (the search comes back when resumed) ->
 Plan (a hurtful letter sentence is flagged) -> Placement (confirm a bed) -> Search and the
 Shortlist show that bed -> hold, decline, reopen: never "held" again. Every crisis line and
 facility phone is a ``tel:`` link, the crisis bar stays in view while scrolling, and the page
@@ -126,8 +126,10 @@ def shortlist_it(journey: Journey, name: str) -> None:
 
 
 def reload_keeps_the_search(journey: Journey) -> None:
-    """A reload is a new session: the form and its results come back from the local store."""
+    """A reload is a new session: it starts empty (a shared computer), and the form and its
+    results come back from the local store when the person resumes the last search."""
     journey.goto(journey.url)
+    journey.page.get_by_role("button", name="Resume my last search").click()
     journey.text(r"\d+ facilities near 10001")
     expect(journey.field("Where is the person? ZIP, city or coordinates")).to_have_value("10001")
     assert "10001" not in journey.page.url

@@ -38,7 +38,7 @@ def test_a_program_for_pregnant_women_passes_and_unknown_is_check_on_the_call() 
     fits = with_primary(
         pregnant, held_primary(accepts_female=True, program_pregnant_postpartum=True)
     )
-    assert _fit(fits).status == PASS  # type: ignore[union-attr]
+    assert _fit(fits).status == PASS
     unknown = _fit(pregnant)  # the factory's facility does not say
     assert unknown is not None and unknown.status == WARN
     assert "check on the call" in unknown.message.lower()
@@ -47,9 +47,9 @@ def test_a_program_for_pregnant_women_passes_and_unknown_is_check_on_the_call() 
 def test_language_not_listed_warns_and_unknown_says_check_on_the_call() -> None:
     spanish = replace(ready_case(), person=PersonNeeds(language="Spanish"))
     listed = with_primary(spanish, held_primary(languages="English, Spanish"))
-    assert _fit(listed).status == PASS  # type: ignore[union-attr]
+    assert _fit(listed).status == PASS
     flagged = with_primary(spanish, held_primary(lang_spanish=True))
-    assert _fit(flagged).status == PASS  # type: ignore[union-attr]
+    assert _fit(flagged).status == PASS
     missing = _fit(with_primary(spanish, held_primary(languages="English", lang_spanish=False)))
     assert missing is not None and missing.status == WARN
     assert "does not list Spanish" in missing.message
@@ -63,7 +63,7 @@ def test_moud_the_person_is_on_must_continue() -> None:
     none = held_primary(methadone=False, accepts_moud_clients=False)
     check = _fit(with_primary(on_methadone, none))
     assert check is not None and check.status == WARN and "does not list methadone" in check.message
-    assert _fit(on_methadone).status == PASS  # type: ignore[union-attr]  # accepts clients on it
+    assert _fit(on_methadone).status == PASS  # accepts clients on it
     unknown = held_primary(methadone=None, accepts_moud_clients=None)
     said = _fit(with_primary(on_methadone, unknown))
     assert said is not None and "check on the call" in said.message.lower()
