@@ -1,6 +1,6 @@
 """The whole journey in a real browser, on a phone (390x844) and a desktop (1440x900).
 
-Search -> open a result's details in place -> shortlist -> reload (the search comes back when resumed) ->
+Search -> open a result's details in place -> shortlist -> reload (resume: the search comes back) ->
 Plan (a hurtful letter sentence is flagged) -> Placement (confirm a bed) -> Search and the
 Shortlist show that bed -> hold, decline, reopen: never "held" again. Every crisis line and
 facility phone is a ``tel:`` link, the crisis bar stays in view while scrolling, and the page
