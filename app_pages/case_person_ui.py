@@ -50,7 +50,7 @@ def person_needs_form(case: Case) -> None:
             format_func=MOUD_ANSWERS.__getitem__,
             key=cases_ui.key(case, "moud"),
         )
-        if st.form_submit_button("Save", key=cases_ui.key(case, "save_needs")):
+        if st.form_submit_button("Save these answers", key=cases_ui.key(case, "save_needs")):
             try:
                 person = PersonNeeds(pregnant=pregnant, language=language.strip(), moud=moud)
             except CaseError as error:
