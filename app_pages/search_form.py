@@ -3,8 +3,7 @@
 The form as last submitted is the single source of truth: it is saved in the local store
 (:mod:`matching.records.searches`) and in the session; the form is drawn with those values and
 the results are computed from them. So the results on screen are always those of the form on
-screen - after a page change, and after a reload once the person resumes the last search - and
-the place never goes into the URL.
+screen - after a page change, after a reload - and the place never goes into the URL.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import streamlit as st
 
 from app_pages import person_ui, ui
 from app_pages.person_ui import PersonAnswers
+from matching.errors import LocationError, QueryError
 from matching.render import display
 from matching.search.geo import NominatimGeocoder, resolve_location
 from matching.search.query import (
@@ -112,14 +112,13 @@ def _parsed(name: str, value: Any) -> Any:  # noqa: PLR0911 - one case per field
 
 
 def current_form() -> FormInput | None:
-    """Return the form the page shows: this session's, else None.
+    """Return the form this session shows, or None before its first search.
 
-    A new browser session starts empty: the last search saved on this computer comes back only
-    when the person asks ("Resume my last search", :mod:`app_pages.search_filters`), so a
-    shared family computer never shows the last person's answers.
+    A new browser session starts empty even when a last search is stored: on a shared family
+    computer the next person must not see the last one's answers unless they ask for them
+    (:func:`offer_resume`). Page changes and reruns keep the session's form.
     """
-    st.session_state.setdefault(SESSION_KEY, None)
-    form: FormInput | None = st.session_state[SESSION_KEY]
+    form: FormInput | None = st.session_state.get(SESSION_KEY)
     return form
 
 
@@ -129,9 +128,117 @@ def remember(form: FormInput) -> None:
     ui.workspace().searches.save_last_search(form.to_json())
 
 
+def offer_resume() -> None:
+    """Before this session's first search, offer the stored last search (without showing it)."""
+    if st.session_state.get(SESSION_KEY) is not None:
+        return
+    stored = ui.workspace().searches.load_last_search()
+    if stored is None:
+        return
+    st.button(
+        "Resume my last search",
+        icon=":material/history:",
+        key="resume_search",
+        on_click=replace_form,
+        args=(form_from_json(stored),),
+    )
+
+
+def new_search() -> None:
+    """Clear the form and every filter, here and in the store."""
+    _set_widgets(FormInput())
+    st.session_state[SESSION_KEY] = None
+    ui.workspace().searches.forget_last_search()
+
+
+def replace_form(form: FormInput) -> None:
+    """Show ``form`` instead of the one on screen (from a callback, before the form is drawn)."""
+    _set_widgets(form)
+    remember(form)
+
+
+def _set_widgets(form: FormInput) -> None:
+    """Give the form's keyed widgets ``form``'s values: a widget with a key keeps the value the
+    browser holds, whatever its ``value=`` says, unless Session State is set before it is drawn.
+    (The widgets without a key take the new values by themselves: their default changed.)"""
+    person = form.person
+    values = {
+        "place": form.place,
+        "preset": form.preset,
+        "person_age": person.age_group,
+        "person_sex": person.sex,
+        "person_pregnant": person.pregnant,
+        "person_non_veteran": person.non_veteran,
+        "person_language": person.language_choice,
+        "person_other_language": person.other_language,
+        "person_veteran": person.veteran,
+        "person_co_occurring": person.co_occurring,
+    }
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def active_filters(form: FormInput) -> list[tuple[str, FormInput]]:
+    """Return each filter ``form`` sets beyond the defaults: its words, and the form without it.
+
+    The distance is always a filter; it is named but never removed (it is reset to 50 miles).
+    """
+    default = FormInput()
+    chips: list[tuple[str, FormInput]] = []
+    if form.radius != default.radius:
+        chips.append((f"Within {form.radius} miles", replace(form, radius=default.radius)))
+    for payer in form.payers:
+        rest = tuple(p for p in form.payers if p != payer)
+        chips.append((display.PAYER_LABELS[payer], replace(form, payers=rest)))
+    if form.detox is not None:
+        chips.append((display.DETOX_LABELS[form.detox], replace(form, detox=None)))
+    for need in form.moud:
+        rest_moud = tuple(m for m in form.moud if m != need)
+        chips.append((display.MOUD_LABELS[need], replace(form, moud=rest_moud)))
+    if form.after_care is not None:
+        label = f"After detox: {display.AFTER_CARE_LABELS[form.after_care]}"
+        chips.append((label, replace(form, after_care=None)))
+    if form.min_beds:
+        chips.append((f"{form.min_beds}+ open beds", replace(form, min_beds=0)))
+    if form.max_age is not None:
+        chips.append((f"Reports: {AGE_CHOICES[form.max_age].lower()}", replace(form, max_age=None)))
+    if form.include_unverified:
+        chips.append(("Unconfirmed listings included", replace(form, include_unverified=False)))
+    chips += [
+        (label, replace(form, person=without))
+        for label, without in person_ui.active_answers(form.person)
+    ]
+    return chips
+
+
 def search_form(shown: FormInput | None) -> FormInput | None:
-    """Show the search form filled with ``shown``; return the new form when it was submitted."""
-    form = shown or FormInput()
+    """Show the search form filled with ``shown``; return the new form when it was submitted.
+
+    Once a search finds its place, the form folds into one line saying what was searched, so
+    the results start near the top of a phone's screen; "Edit the search" opens it again.
+    """
+    if shown is None or not _locates(shown):
+        return _form(shown or FormInput())
+    with st.expander(f"Edit the search: {summary(shown)}", icon=":material/tune:"):
+        return _form(shown)
+
+
+def summary(form: FormInput) -> str:
+    """Say in one line what ``form`` searches: the place, the distance, how many filters."""
+    filters = len(active_filters(form)) - (form.radius != FormInput().radius)
+    more = f", {filters} filter{'s' if filters != 1 else ''}" if filters else ""
+    return f"{form.place}, within {form.radius} miles{more}"
+
+
+def _locates(form: FormInput) -> bool:
+    try:
+        to_query(form)
+    except (LocationError, QueryError):
+        return False
+    return True
+
+
+def _form(form: FormInput) -> FormInput | None:
     with st.form("search_form"):
         place = st.text_input(
             "Where is the person? ZIP, city or coordinates",
@@ -144,7 +251,6 @@ def search_form(shown: FormInput | None) -> FormInput | None:
             "Look up a street address online - this sends the address to OpenStreetMap's "
             "Nominatim service",
             value=form.online,
-            key="online",
         )
         entered = _filter_inputs(form)
         person = person_ui.about_the_person(form.person)
@@ -161,14 +267,13 @@ def _filter_inputs(form: FormInput) -> FormInput:
     left, middle, right = st.columns(3)
     radius = left.slider(
         "Distance (miles)", min_value=RADIUS_RANGE[0], max_value=RADIUS_RANGE[1], value=form.radius,
-        step=5, key="radius",
+        step=5,
     )  # fmt: skip
     payers = middle.multiselect(
         "Insurance or payment (any of)",
         PAYERS,
         default=list(form.payers),
         format_func=display.PAYER_LABELS.__getitem__,
-        key="payers",
     )
     detox_options = [None, *DETOX_NEEDS]
     detox = right.selectbox(
@@ -176,7 +281,6 @@ def _filter_inputs(form: FormInput) -> FormInput:
         detox_options,
         index=detox_options.index(form.detox),
         format_func=_detox_label,
-        key="detox",
     )
     with st.expander("More: medication, after-care, open beds, timing, ranking"):
         more = _more_inputs(form)
@@ -190,7 +294,6 @@ def _more_inputs(form: FormInput) -> FormInput:
         MOUD_NEEDS,
         default=list(form.moud),
         format_func=display.MOUD_LABELS.__getitem__,
-        key="moud",
     )
     care_options = [None, *AFTER_CARE]
     after_care = left.selectbox(
@@ -198,10 +301,9 @@ def _more_inputs(form: FormInput) -> FormInput:
         care_options,
         index=care_options.index(form.after_care),
         format_func=_after_care_label,
-        key="after_care",
     )
     min_beds = middle.number_input(
-        "Open beds needed now", min_value=0, max_value=20, value=form.min_beds, key="min_beds"
+        "Open beds needed now", min_value=0, max_value=20, value=form.min_beds
     )
     ages = list(AGE_CHOICES)
     max_age = middle.selectbox(
@@ -209,16 +311,15 @@ def _more_inputs(form: FormInput) -> FormInput:
         ages,
         index=ages.index(form.max_age),
         format_func=AGE_CHOICES.__getitem__,
-        key="max_age",
     )
     include_unverified = middle.checkbox(
         "Include unconfirmed listings",
         value=form.include_unverified,
-        key="include_unverified",
         help="Keep facilities whose listing does not say whether they meet a requirement; "
         "they rank lower and are marked 'call to confirm'.",
     )
-    day, at = _timing_inputs(right, form)
+    day = right.date_input("Intervention date (optional)", value=form.intervention_day)
+    at = right.time_input("Intervention time", value=form.intervention_time)
     presets = list(PRESETS)
     preset = st.radio(
         "Rank for",
@@ -239,16 +340,6 @@ def _more_inputs(form: FormInput) -> FormInput:
         intervention_time=at or form.intervention_time,
         preset=str(preset),
     )
-
-
-def _timing_inputs(right: Any, form: FormInput) -> tuple[Any, Any]:
-    day = right.date_input(
-        "Intervention date (optional)", value=form.intervention_day, key="intervention_day"
-    )
-    at = right.time_input(
-        "Intervention time", value=form.intervention_time, key="intervention_time"
-    )
-    return day, at
 
 
 def _detox_label(need: str | None) -> str:

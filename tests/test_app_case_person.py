@@ -46,7 +46,8 @@ def test_recorded_needs_fill_the_search_and_readiness_checks_the_primary(engine)
     assert not at.exception
     assert at.checkbox(key="person_pregnant").value is True
     assert at.selectbox(key="person_language").value == "spanish"
-    assert at.multiselect(key="moud").value == ["methadone", "accepts_moud_clients"]
+    moud = _by_label(at.multiselect, "Medication for opioid use disorder (any of)")
+    assert moud.value == ["methadone", "accepts_moud_clients"]
     assert any("Filled in from the case" in str(c.value) for c in at.caption)
 
     at.switch_page("app_pages/readiness.py").run()
