@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
 
 from app_pages import column_mapping, live_ui, team_ui, ui
 from matching.errors import AccessError, FacilityDataError, StoreError
-from matching.ingest import import_bytes
+from matching.ingest import ImportResult, import_bytes
 from matching.ingest.availability import read_feed
 from matching.ingest.formats import FormatChoice
 from matching.ingest.registry import FORMATS, label_of
+from matching.live.merge import merge_listings
 from matching.records import library
 from matching.records.workspace import Workspace
 from matching.render.safe_text import md_escape
@@ -33,6 +34,13 @@ def main() -> None:
     import_feed(workspace)
     live_ui.data_page_sections()  # opt-in online sources and the LA County registry
     data_location(workspace, entries)
+
+
+# A state file updates and adds to the directory searched, unless the person wants it alone.
+IMPORT_MODES: Final[dict[str, str]] = {
+    "layer": "Add to the directory I search (recommended): update its facilities, add new ones",
+    "only": "Use only this file",
+}
 
 
 def _problem_lines(error: FacilityDataError, limit: int = 5) -> str:
@@ -91,6 +99,14 @@ def import_listing(workspace: Workspace) -> None:
     with st.form("import_form", clear_on_submit=False):
         upload = st.file_uploader("Listing file", type=["csv", "xlsx", "json"], key="listing_file")
         fmt = st.selectbox("Format", FORMATS, format_func=label_of)
+        st.radio(
+            "How to use this file",
+            IMPORT_MODES,
+            format_func=IMPORT_MODES.__getitem__,
+            key="import_mode",
+            help="Adding keeps every facility of the directory you search and updates the ones "
+            "this file lists (the same facility is found by name, street and phone).",
+        )
         import_clicked = st.form_submit_button(
             "Import", type="primary", icon=":material/upload:", key="import_submit"
         )
@@ -119,12 +135,8 @@ def _import_upload(workspace: Workspace, upload: Any, fmt: FormatChoice) -> None
             progress=progress,
         )
         bar.progress(1.0, text="Saving...")
-        entry = workspace.library.save_import(
-            result.frame,
-            name=upload.name,
-            format=result.report.format,
-            summary=result.report.summary_text(),
-        )
+        layered = st.session_state.get("import_mode", "layer") == "layer"
+        entry = (_save_layer if layered else _save_alone)(workspace, result, upload.name)
         workspace.library.set_active(entry.key)
     except FacilityDataError as exc:
         bar.empty()
@@ -146,8 +158,42 @@ def _import_upload(workspace: Workspace, upload: Any, fmt: FormatChoice) -> None
             dict(report.unmapped),
             list(report.notes),
         )
-        st.session_state["flash"] = f"Imported {shown_name}; it is now the active directory."
+        st.session_state["flash"] = f"Imported {shown_name}; now searching {md_escape(entry.name)}."
         st.rerun()
+
+
+def _save_alone(workspace: Workspace, result: ImportResult, name: str) -> library.DirectoryEntry:
+    """Save the imported file as a directory of its own."""
+    return workspace.library.save_import(
+        result.frame, name=name, format=result.report.format, summary=result.report.summary_text()
+    )
+
+
+def layer_base(workspace: Workspace) -> library.DirectoryEntry:
+    """Return the directory an import is added to: the one searched (the national directory
+    rather than the fictional demo set, when it ships)."""
+    active = workspace.library.active_entry()
+    national = library.default_entry()
+    return national if active.is_demo and national.path.is_file() else active
+
+
+def _save_layer(workspace: Workspace, result: ImportResult, name: str) -> library.DirectoryEntry:
+    """Merge the imported file into the directory searched (the one matcher) and save that."""
+    base = layer_base(workspace)
+    merged = merge_listings(library.load_entry(base), result.frame)
+    summary = f"{merged.summary_text()}\n{result.report.summary_text()}"
+    # The name says what answers a search: the base directory and what was added to it.
+    return workspace.library.save_import(
+        merged.frame,
+        name=f"{_base_name(base)} + {name}",
+        format=result.report.format,
+        summary=summary,
+    )
+
+
+def _base_name(base: library.DirectoryEntry) -> str:
+    """Return the base directory's name without its "(real facilities)" note."""
+    return base.name.replace(" (real facilities)", "")
 
 
 def last_import_report() -> None:

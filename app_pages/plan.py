@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app_pages import cases_ui, links, plan_view, team_ui, ui
+from app_pages import case_person_ui, cases_ui, links, plan_view, team_ui, ui
 from matching.case import (
     Case,
     CaseError,
@@ -56,6 +56,7 @@ def main() -> None:
         plan_view.getting_there(case)
         return
     person_and_safety(case)
+    case_person_ui.person_needs_form(case)
     time_and_place(case)
     who_leads(case)
     team(case)

@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import calls_ui, live_ui, person_ui, ui
+from app_pages import calls_ui, case_person_ui, live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
 from app_pages.search_form import (
     FormInput,
@@ -30,12 +30,14 @@ from app_pages.search_form import (
     to_query,
 )
 from matching.directory import columns as col
+from matching.directory.default import DEFAULT_EDITION
 from matching.errors import LocationError, QueryError
 from matching.records import calllog
 from matching.render import basemap, display
 from matching.render.callscript import call_script
-from matching.render.safe_text import safe_link
+from matching.render.safe_text import md_escape, safe_link
 from matching.search.engine import search
+from matching.search.exclusions import Exclusion, filter_exclusions
 from matching.search.explain import loosen_suggestions, no_single_change
 from matching.search.index import FacilityIndex
 from matching.search.query import SearchQuery
@@ -91,9 +93,10 @@ def main() -> None:
         "confirm every bed before you rely on it."
     )
     ui.flash()
+    directory_line()
 
     offer_resume()
-    submitted = search_form(current_form())
+    submitted = search_form(current_form() or case_prefill())
     if submitted is not None:
         remember(submitted)
         _results_reset()
@@ -105,6 +108,30 @@ def main() -> None:
     selected_rows = show_results(results)
     add_to_shortlist(results, selected_rows)
     show_map(results)
+
+
+def case_prefill() -> FormInput | None:
+    """Return a new search filled in from the open case's person (and say so), or None."""
+    case = case_person_ui.open_case()
+    prefill = None if case is None else case_person_ui.search_prefill(case)
+    if case is not None and prefill is not None:
+        case_person_ui.prefill_note(case)
+    return prefill
+
+
+def directory_line() -> None:
+    """Name the directory that answers this search, its age, and where to switch it."""
+    entry = ui.active_entry()
+    if entry.is_demo:
+        age = "fictional facilities for trying ReadyBed"
+    elif entry.imported_at is None:
+        age = f"SAMHSA's {DEFAULT_EDITION} edition, shipped with ReadyBed"
+    else:
+        days = max((ui.now() - entry.imported_at).days, 0)
+        age = f"imported {entry.imported_at:%Y-%m-%d} ({count_of(days, 'day')} ago)"
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.caption(f"Directory: **{md_escape(entry.name)}** - {age}.")
+    right.page_link(ui.DATA_PAGE, label="Switch directory", icon=":material/swap_horiz:")
 
 
 def show_filters(form: FormInput | None) -> None:
@@ -186,6 +213,7 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
     st.warning(
         f"No facility within {query.radius_miles:g} miles of {plain(query.origin.label)} fits."
     )
+    show_exclusions(index, query, now=now)
     suggestions = [s for s in loosen_suggestions(index, query, now=now) if s.count]
     if suggestions:
         st.markdown("Try loosening one filter:")
@@ -194,6 +222,33 @@ def show_no_results(index: FacilityIndex, query: SearchQuery, *, now: datetime) 
         )
     else:
         st.markdown(no_single_change(index, query, now=now))
+
+
+def show_exclusions(index: FacilityIndex, query: SearchQuery, *, now: datetime) -> None:
+    """Name each filter that excluded facilities within the radius, and how many."""
+    report = filter_exclusions(index, query, now=now)
+    excluding = report.excluding()
+    if not excluding:
+        return
+    reach = f"{count_of(report.in_radius, 'facility')} within {query.radius_miles:g} miles"
+    lines = "\n".join(f"- {_exclusion_text(item)}" for item in excluding)
+    st.markdown(
+        f"{reach}; your filters left them out. Each filter on its own:\n\n{lines}\n\n"
+        "Remove a filter with its button above, or start a **New search**."
+    )
+
+
+def _exclusion_text(item: Exclusion) -> str:
+    """Say what one filter kept out: listings that say no, and listings that do not say."""
+    parts = []
+    if item.excluded:
+        parts.append(f"excluded {count_of(item.excluded, 'facility')} whose listing says no")
+    if item.unstated:
+        parts.append(
+            f"left out {count_of(item.unstated, 'facility')} whose listing does not say "
+            "(call to confirm, or tick Include unconfirmed listings)"
+        )
+    return f"**{md_escape(item.name)}** {' and '.join(parts)}"
 
 
 def default_view() -> str:

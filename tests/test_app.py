@@ -124,6 +124,7 @@ def test_logged_call_changes_availability_and_rank(app: AppTest) -> None:
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.switch_page("app_pages/data.py").run()
     file_uploader(at).set_value((name, data, "text/csv"))
+    at.radio(key="import_mode").set_value("only")  # the file alone
     at.button(key="import_submit").click()
     return at.run()
 

@@ -24,6 +24,7 @@ def app(store_url: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("app_pages/data.py").run()
     file_uploader(at).set_value(("state-feed.csv", FEED, "text/csv"))
+    at.radio(key="import_mode").set_value("only")  # the file alone
     at.button(key="import_submit").click()
     return at.run()
 
@@ -67,6 +68,7 @@ def test_a_yes_no_column_can_be_named_a_service(store_url: str) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("app_pages/data.py").run()
     file_uploader(at).set_value(("detox-feed.csv", feed, "text/csv"))
+    at.radio(key="import_mode").set_value("only")  # the file alone
     at.button(key="import_submit").click()
     at.run()
     at.selectbox(key="column_map_name").set_value("AccountName")

@@ -115,6 +115,7 @@ def test_no_page_renders_a_hostile_listing_as_markup(store_url: str) -> None:
     file_uploader(at).set_value(
         ("![x](https://evil.example/f.png).csv", listing.encode(), "text/csv")
     )
+    at.radio(key="import_mode").set_value("only")  # the hostile file alone
     at.button(key="import_submit").click()
     at.run()
     assert not at.exception

@@ -24,6 +24,7 @@ SECTIONS: Final[dict[str, str]] = {
     "team": "team/letters",
     "logistics": "logistics",
     "care": "level-of-care answers",
+    "person": "pregnancy, language and medication",
 }
 
 # A placement's fields as the audit log names them.

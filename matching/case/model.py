@@ -197,6 +197,42 @@ class Logistics:
             raise CaseError("Travel time must be between 0 and 1440 minutes.")
 
 
+PersonMoud = Literal["not_asked", "none", "methadone", "buprenorphine", "naltrexone"]
+PERSON_MOUDS: Final[tuple[PersonMoud, ...]] = typing.get_args(PersonMoud)
+MAX_LANGUAGE_LENGTH: Final = 40
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PersonNeeds:
+    """What decides where the loved one can go (issue 23), recorded once on the case: it fills
+    the search and Readiness checks the primary against it. Nothing here names the person.
+
+    ``language`` is a language other than English they need treatment in ("" when English is
+    fine); ``moud`` the medication for opioid use disorder they take now ("not_asked" until
+    someone answers: unknown is not no).
+    """
+
+    pregnant: bool = False
+    language: str = ""
+    moud: PersonMoud = "not_asked"
+
+    def __post_init__(self) -> None:
+        if self.moud not in PERSON_MOUDS:
+            raise CaseError(
+                f"Medication {self.moud!r} is not one of {', '.join(PERSON_MOUDS)}; choose one."
+            )
+        if len(self.language) > MAX_LANGUAGE_LENGTH or "\n" in self.language:
+            raise CaseError(
+                f"Write the language as one name of at most {MAX_LANGUAGE_LENGTH} characters "
+                "(e.g. Spanish)."
+            )
+
+    @property
+    def recorded(self) -> bool:
+        """Return whether anything about the person was recorded."""
+        return self.pregnant or bool(self.language.strip()) or self.moud != "not_asked"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Case:
     """The whole plan; ``id`` and ``version`` are set by the store (None and 0 until saved)."""
@@ -214,6 +250,8 @@ class Case:
     placements: tuple[Placement, ...] = ()
     # The level-of-care guide's answers (issue 22), kept with the plan; None until answered.
     care: CareAnswers | None = None
+    # Pregnancy, language and medication (issue 23); old case files load with nothing recorded.
+    person: PersonNeeds = field(default_factory=PersonNeeds)
 
     def __post_init__(self) -> None:
         if not self.title.strip():

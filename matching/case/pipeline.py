@@ -104,6 +104,12 @@ class FacilitySnapshot:
     # "not_asked" ("" for a snapshot from before the question), and when it was given (ISO).
     moud_continues: str = ""
     moud_asked_at: str = ""
+    # Whom it takes, for the person's needs on the case (issue 23); old cases load as unknown.
+    accepts_female: bool | None = None
+    program_pregnant_postpartum: bool | None = None
+    lang_spanish: bool | None = None
+    lang_sign: bool | None = None
+    languages: str = ""
 
     def __post_init__(self) -> None:
         if not self.facility_id.strip():

@@ -16,6 +16,7 @@ start, plus the time the talk takes (a setting of the case, 2 h by default), plu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,8 +25,8 @@ from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
 
-from matching.case.model import Case, CaseError, SafetyScreen
-from matching.case.pipeline import Placement
+from matching.case.model import Case, CaseError, PersonNeeds, SafetyScreen
+from matching.case.pipeline import FacilitySnapshot, Placement
 from matching.wording import hours_apart
 
 CheckStatus = Literal["pass", "warn", "fail"]
@@ -777,6 +778,88 @@ def check_aftercare(case: Case, now: datetime) -> Check:
     )
 
 
+# ------------------------------------------------------------------------ the person (issue 23)
+
+
+def person_needs(case: Case) -> PersonNeeds:
+    """Return the person's needs on the case, completed by the level-of-care answers."""
+    person = case.person
+    if case.care is not None:
+        if case.care.pregnant and not person.pregnant:
+            person = replace(person, pregnant=True)
+        if person.moud == "not_asked":
+            person = replace(person, moud=case.care.moud)
+    return person
+
+
+def _language_listed(facility: FacilitySnapshot, language: str) -> bool | None:
+    """Return whether the facility lists ``language``: None when its listing does not say."""
+    word = language.strip().casefold()
+    flag = {"spanish": facility.lang_spanish, "sign": facility.lang_sign}.get(word.split()[0])
+    if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", facility.languages.casefold()) or flag:
+        return True
+    if flag is False or facility.languages.strip():
+        return False
+    return None
+
+
+def _pregnancy_fit(facility: FacilitySnapshot) -> tuple[CheckStatus, str] | None:
+    if facility.accepts_female is False:
+        return FAIL, (
+            f"{facility.name} takes men only and the person is pregnant: choose a primary that "
+            "takes pregnant women"
+        )
+    if facility.program_pregnant_postpartum is True:
+        return None
+    return WARN, f"check on the call that {facility.name} takes pregnant women"
+
+
+def _moud_fit(facility: FacilitySnapshot, moud: str) -> tuple[CheckStatus, str] | None:
+    offered = (getattr(facility, moud), facility.accepts_moud_clients)
+    if any(flag is True for flag in offered):
+        return None
+    if all(flag is False for flag in offered):
+        return WARN, (
+            f"{facility.name} does not list {moud} and does not say it accepts clients on "
+            "medication: stopping it risks relapse and overdose - ask, or choose another"
+        )
+    return WARN, f"check on the call that {facility.name} continues {moud}"
+
+
+def check_person_fit(case: Case, now: datetime) -> Check | None:
+    """Check the primary against the person's pregnancy, language and medication.
+
+    A men-only program for a pregnant woman fails; a missing language or medication warns;
+    a listing that does not say is "check on the call" (unknown is not no).
+    """
+    primary, person = case.primary(), person_needs(case)
+    if primary is None or not person.recorded:
+        return None
+    facility = primary.facility
+    found: list[tuple[CheckStatus, str]] = []
+    if person.pregnant and (fit := _pregnancy_fit(facility)) is not None:
+        found.append(fit)
+    if person.language.strip():
+        language = person.language.strip()
+        listed = _language_listed(facility, language)
+        if listed is False:
+            found.append(
+                (WARN, f"{facility.name} does not list {language}: ask about an interpreter")
+            )
+        elif listed is None:
+            found.append((WARN, f"check on the call that {facility.name} treats in {language}"))
+    if person.moud not in ("none", "not_asked") and (fit := _moud_fit(facility, person.moud)):
+        found.append(fit)
+    title = "Fits the person"
+    if not found:
+        return Check(key="person_fit", title=title, status=PASS, message="The primary fits.")
+    status: CheckStatus = FAIL if any(level == FAIL for level, _ in found) else WARN
+    message = "; ".join(text for _, text in found)
+    return Check(
+        key="person_fit", title=title, status=status, message=f"{message[0].upper()}{message[1:]}."
+    )
+
+
 RULES: Final[tuple[Callable[[Case, datetime], Check | None], ...]] = (
     check_safety,
     check_lead,
@@ -791,6 +874,7 @@ RULES: Final[tuple[Callable[[Case, datetime], Check | None], ...]] = (
     check_hold_margin,
     check_opioid_care,
     check_moud_continues,
+    check_person_fit,
     check_intake,
     check_insurance_current,
     check_transport,
