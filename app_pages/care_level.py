@@ -22,6 +22,7 @@ from matching.case.carelevel import (
     assess,
     label,
 )
+from matching.render import crisis
 
 WORDS: dict[str, dict[str, str]] = {
     "substances": {
@@ -87,21 +88,20 @@ def questions(saved: CareAnswers | None) -> dict[str, Any] | None:
             "What do they use?", list(WORDS["substances"]),
             format_func=WORDS["substances"].__getitem__, key="care_substances",
         )  # fmt: skip
-        left, right = st.columns(2)
-        daily = left.toggle("Daily or almost daily now", key="care_daily_use")
-        overdose = right.toggle("Overdose in the last 30 days", key="care_overdose_last_30_days")
-        moud = _choice("moud", "Medication for opioids now", left)
-        age = right.number_input("Age", min_value=10, max_value=120, key="care_age")
+        daily = st.toggle("Daily or almost daily now", key="care_daily_use")
+        moud = _choice("moud", "Medication for opioids now", st)
         history = st.multiselect(
             "When they stopped before, did they have...", list(WORDS["withdrawal_history"]),
             format_func=WORDS["withdrawal_history"].__getitem__, key="care_withdrawal_history",
         )  # fmt: skip
-        medical = _choice("medical", "A medical condition needing a doctor or nurse", left)
-        pregnant = right.toggle("Pregnant", key="care_pregnant")
-        suicide = _choice("suicide_risk", "Talk of suicide", right)
-        psychiatric = _choice("psychiatric", "Mental illness", left)
-        home = _choice("home", "Home", right)
-        prior = _choice("prior_treatment", "Treatment before", left)
+        overdose = st.toggle("Overdose in the last 30 days", key="care_overdose_last_30_days")
+        medical = _choice("medical", "A medical condition needing a doctor or nurse", st)
+        pregnant = st.toggle("Pregnant", key="care_pregnant")
+        suicide = _choice("suicide_risk", "Talk of suicide", st)
+        psychiatric = _choice("psychiatric", "Mental illness", st)
+        home = _choice("home", "Home", st)
+        prior = _choice("prior_treatment", "Treatment before", st)
+        age = st.number_input("Age", min_value=10, max_value=120, key="care_age")
         submitted = st.form_submit_button("Show the level of care", type="primary")
     if not submitted:
         return None
@@ -127,7 +127,7 @@ def show_result(result: CareResult) -> None:
     if result.naloxone:
         st.warning(
             "**Keep naloxone (Narcan) at hand** and never let them use alone. Pharmacies sell "
-            "it without a prescription; Never Use Alone: 1-800-484-3731.",
+            "it without a prescription; Never Use Alone: " + crisis.NEVER_USE_ALONE_LINE + ".",
             icon=":material/medication:",
         )
     with st.expander("Why", expanded=True):
@@ -179,7 +179,10 @@ def main() -> None:
         st.success(flash)
     case = cases_ui.case_picker()
     saved = case.care if case is not None else None
-    submitted = questions(saved)
+    top = st.container()  # the result shows above the questions: on a phone, no scrolling to it
+    answered = bool(st.session_state.get(RESULT_KEY)) or saved is not None
+    with st.expander("The questions", expanded=not answered) if answered else st.container():
+        submitted = questions(saved)
     if submitted is not None:
         try:
             st.session_state[RESULT_KEY] = answers_from_plain(submitted).plain()
@@ -190,9 +193,11 @@ def main() -> None:
         return
     answers = answers_from_plain(plain)
     result = assess(answers)
-    show_result(result)
-    if st.button("Use this for the search", type="primary", key="care_use"):
-        use_for_search(answers, result, case)
+    with top:
+        show_result(result)
+        if st.button("Use this for the search", type="primary", key="care_use"):
+            use_for_search(answers, result, case)
+        st.divider()
 
 
 main()
