@@ -1,0 +1,61 @@
+"""CRAFT (issue 22 part 4): the weekly plan's model, its round trip, and the Plan page's choice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from case_factory import ready_case
+from streamlit.testing.v1 import AppTest
+
+from matching.case import Case, case_from_json, case_to_json
+from matching.case.craft import MAX_NOTE_LENGTH, CraftWeek, with_week
+from matching.errors import CaseError
+from matching.records import cases as case_records
+from matching.records.team import LOCAL
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def test_weeks_round_trip_through_the_backup_and_the_store(engine) -> None:
+    week = CraftWeek(week_of=date(2026, 12, 7), rewards="Dinner out on a sober evening",
+                     windows="After a hangover morning, calmly")  # fmt: skip
+    case = replace(Case(title="CRAFT case"), approach="craft", craft_weeks=(week,))
+    assert case_from_json(case_to_json(case)).craft_weeks == (week,)
+    stored = case_records.create_case(engine, case, actor=LOCAL)
+    loaded = case_records.load_case(engine, stored.id, actor=LOCAL)
+    assert loaded.approach == "craft" and loaded.craft_weeks == (week,)
+
+
+def test_a_week_replaces_the_same_week_and_keeps_order() -> None:
+    first, second = CraftWeek(week_of=date(2026, 12, 7)), CraftWeek(week_of=date(2026, 11, 30))
+    weeks = with_week(with_week((), first), second)
+    assert [week.week_of for week in weeks] == [date(2026, 11, 30), date(2026, 12, 7)]
+    rewritten = replace(first, self_care="A walk with a friend")
+    assert with_week(weeks, rewritten)[1] == rewritten and len(with_week(weeks, rewritten)) == 2
+
+
+def test_an_overlong_note_is_refused_by_name() -> None:
+    with pytest.raises(CaseError, match="Your own self-care"):
+        CraftWeek(week_of=date(2026, 12, 7), self_care="x" * (MAX_NOTE_LENGTH + 1))
+
+
+def test_plan_page_chooses_craft_and_saves_a_week(store_url: str, engine) -> None:
+    stored = case_records.create_case(engine, ready_case(datetime.now(UTC)), actor=LOCAL)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/plan.py").run()
+    assert "64%" in "\n".join(str(m.value) for m in at.markdown)
+    next(r for r in at.radio if r.label.startswith("Which approach")).set_value("craft")
+    at.run()
+    assert not at.exception
+    assert case_records.load_case(engine, stored.id, actor=LOCAL).approach == "craft"
+    area = next(a for a in at.text_area if a.label.startswith("How you will reward"))
+    area.input("A film together on a sober evening")
+    next(b for b in at.button if b.label == "Save this week").click()
+    at.run()
+    assert not at.exception
+    weeks = case_records.load_case(engine, stored.id, actor=LOCAL).craft_weeks
+    assert len(weeks) == 1 and weeks[0].rewards == "A film together on a sober evening"
+    assert weeks[0].week_of.weekday() == 0
