@@ -59,3 +59,47 @@ def test_plan_page_chooses_craft_and_saves_a_week(store_url: str, engine) -> Non
     weeks = case_records.load_case(engine, stored.id, actor=LOCAL).craft_weeks
     assert len(weeks) == 1 and weeks[0].rewards == "A film together on a sober evening"
     assert weeks[0].week_of.weekday() == 0
+
+
+def _craft_case(now: datetime) -> Case:
+    """A ready case switched to CRAFT, with no intervention day and one planned week."""
+    case = ready_case(now)
+    return replace(
+        case,
+        approach="craft",
+        intervention=replace(case.intervention, local_date=None, local_time=None),
+        craft_weeks=(CraftWeek(week_of=date(2026, 11, 30), self_care="Al-Anon on Thursday"),),
+    )
+
+
+def test_readiness_in_craft_needs_no_day_but_a_ready_bed() -> None:
+    from case_factory import NOW, primary_of, with_primary
+
+    from matching.case.readiness import FAIL, PASS, run_checks
+
+    case = _craft_case(NOW)
+    checks = {check.key: check for check in run_checks(case, NOW)}
+    assert (
+        checks["time_place"].status == PASS
+        and "no intervention day" in checks["time_place"].message
+    )
+    assert checks["placement"].status == PASS, checks["placement"].message
+    unheld = with_primary(case, replace(primary_of(case), hold=None))
+    placement = {check.key: check for check in run_checks(unheld, NOW)}["placement"]
+    assert placement.status == FAIL and "No current bed hold" in placement.message
+    expired_at = primary_of(case).hold.expires_at  # type: ignore[union-attr]
+    later = {check.key: check for check in run_checks(case, expired_at)}["placement"]
+    assert later.status == FAIL
+
+
+def test_craft_skips_the_confrontations_own_checks() -> None:
+    from case_factory import NOW
+
+    from matching.case.readiness import run_checks
+
+    case = _craft_case(NOW)
+    case = replace(
+        case, team=tuple(replace(m, consequence="", rehearsal_attended=False) for m in case.team)
+    )
+    keys = {check.key for check in run_checks(case, NOW)}
+    assert "consequences" not in keys and "rehearsal" not in keys
