@@ -15,6 +15,7 @@ from app_pages import cases_ui, ui
 from matching.case import Case
 from matching.case.craft import APPROACHES, PARTS, Approach, CraftWeek, with_week
 from matching.errors import CaseError
+from matching.render.safe_text import md_escape
 
 EVIDENCE = (
     "**Two ways to help.** A planned intervention brings the family together on one day to ask "
@@ -83,9 +84,17 @@ def weekly_plan(case: Case) -> None:
         )
     earlier = [week for week in case.craft_weeks if week.week_of != week_of and not week.empty]
     if earlier:
-        with st.expander(f"Earlier weeks ({len(earlier)})"):
-            for week in reversed(earlier):
-                st.markdown(f"**Week of {week.week_of:%B %-d, %Y}**")
-                for part, question in PARTS.items():
-                    if getattr(week, part).strip():
-                        st.markdown(f"- *{question.split(' (')[0]}:* {getattr(week, part)}")
+        with st.expander(f"Other weeks ({len(earlier)})"):
+            show_weeks(tuple(earlier))
+
+
+def show_weeks(weeks: tuple[CraftWeek, ...]) -> None:
+    """Show ``weeks`` read-only, latest first (what each part of each week says)."""
+    for week in reversed(weeks):
+        st.markdown(f"**Week of {week.week_of:%B %-d, %Y}**")
+        lines = [
+            f"- *{question.split(' (')[0]}:* {md_escape(getattr(week, part))}"
+            for part, question in PARTS.items()
+            if getattr(week, part).strip()
+        ]
+        st.markdown("\n".join(lines) or "Nothing written yet.")
