@@ -8,6 +8,7 @@ from pathlib import Path
 from case_factory import ready_case
 from streamlit.testing.v1 import AppTest
 
+from matching.case import Case
 from matching.records import cases as case_records
 from matching.records.team import LOCAL
 
@@ -73,5 +74,11 @@ def test_the_open_case_keeps_the_answers(store_url: str, engine) -> None:
     at.button(key="care_use").click()
     at = at.run()
     assert "kept with" in texts(at)
-    kept = case_records.load_case(engine, stored.id, actor=LOCAL).care
+    kept = case_records.load_case(engine, saved_id(stored), actor=LOCAL).care
     assert kept is not None and kept.substances == ("benzodiazepines",) and kept.daily_use
+
+
+def saved_id(case: Case) -> int:
+    """Return the id the store gave ``case``."""
+    assert case.id is not None, "the case was not saved"
+    return case.id

@@ -25,7 +25,7 @@ def test_weeks_round_trip_through_the_backup_and_the_store(engine) -> None:
     case = replace(Case(title="CRAFT case"), approach="craft", craft_weeks=(week,))
     assert case_from_json(case_to_json(case)).craft_weeks == (week,)
     stored = case_records.create_case(engine, case, actor=LOCAL)
-    loaded = case_records.load_case(engine, stored.id, actor=LOCAL)
+    loaded = case_records.load_case(engine, saved_id(stored), actor=LOCAL)
     assert loaded.approach == "craft" and loaded.craft_weeks == (week,)
 
 
@@ -50,13 +50,13 @@ def test_plan_page_chooses_craft_and_saves_a_week(store_url: str, engine) -> Non
     next(r for r in at.radio if r.label.startswith("Which approach")).set_value("craft")
     at.run()
     assert not at.exception
-    assert case_records.load_case(engine, stored.id, actor=LOCAL).approach == "craft"
+    assert case_records.load_case(engine, saved_id(stored), actor=LOCAL).approach == "craft"
     area = next(a for a in at.text_area if a.label.startswith("How you will reward"))
     area.input("A film together on a sober evening")
     next(b for b in at.button if b.label == "Save this week").click()
     at.run()
     assert not at.exception
-    weeks = case_records.load_case(engine, stored.id, actor=LOCAL).craft_weeks
+    weeks = case_records.load_case(engine, saved_id(stored), actor=LOCAL).craft_weeks
     assert len(weeks) == 1 and weeks[0].rewards == "A film together on a sober evening"
     assert weeks[0].week_of.weekday() == 0
 
@@ -103,3 +103,9 @@ def test_craft_skips_the_confrontations_own_checks() -> None:
     )
     keys = {check.key for check in run_checks(case, NOW)}
     assert "consequences" not in keys and "rehearsal" not in keys
+
+
+def saved_id(case: Case) -> int:
+    """Return the id the store gave ``case``."""
+    assert case.id is not None, "the case was not saved"
+    return case.id
