@@ -13,7 +13,7 @@ from typing import Any, cast
 import streamlit as st
 
 from app_pages import cases_ui
-from app_pages.search_form import FormInput, current_form, remember
+from app_pages.search_form import FormInput, current_form, replace_form
 from matching.case.carelevel import (
     CareAnswers,
     CareAnswersError,
@@ -160,7 +160,7 @@ def search_from(result: CareResult, form: FormInput) -> FormInput:
 
 def use_for_search(answers: CareAnswers, result: CareResult, case: Any) -> None:
     """Fill the Search form (and the call script, which follows it); keep answers on the case."""
-    remember(search_from(result, current_form() or FormInput()))
+    replace_form(search_from(result, current_form() or FormInput()))
     message = "The Search form now asks for this level of care: open **Search** to run it."
     if case is not None and cases_ui.may("save") and cases_ui.save(replace(case, care=answers)):
         message += f" The answers are kept with {case.title}."

@@ -39,7 +39,12 @@ def test_guide_at_phone_size_fills_the_search(browser: Browser, tmp_path: Path) 
         page.set_viewport_size({"width": 390, "height": 844})
         page.get_by_role("button", name="Use this for the search").click()
         app.see("The Search form now asks for this level of care", exact=False)
-        app.goto(url)
+        # The same browser session: a new one starts with an empty Search form (shared
+        # computers), so the guide's values travel within the session.
+        expand = page.locator('[data-testid="stExpandSidebarButton"]')
+        if expand.count() and expand.first.is_visible():
+            expand.first.click()
+        page.get_by_role("link", name="Search", exact=True).click()
         app.see("Find a detox or treatment bed")
         detox = page.get_by_test_id("stSelectbox").filter(has_text="Detox needed")
         app.check(
