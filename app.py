@@ -30,6 +30,7 @@ ui.init_state()
 PAGES = {
     "Find a bed": [
         st.Page("app_pages/search.py", title="Search", icon=":material/search:", default=True),
+        st.Page("app_pages/care_level.py", title="Level of care", icon=":material/stethoscope:"),
         st.Page("app_pages/shortlist.py", title="Shortlist", icon=":material/checklist:"),
     ],
     "Intervention": [

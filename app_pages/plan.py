@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app_pages import case_person_ui, cases_ui, links, plan_view, team_ui, ui
+from app_pages import case_person_ui, cases_ui, craft_ui, links, plan_view, team_ui, ui
 from matching.case import (
     Case,
     CaseError,
@@ -55,9 +55,13 @@ def main() -> None:
         letters(case)
         plan_view.getting_there(case)
         return
+    craft_ui.choose_approach(case)
     person_and_safety(case)
     case_person_ui.person_needs_form(case)
-    time_and_place(case)
+    if case.approach == "craft":  # no intervention day: a weekly plan instead
+        craft_ui.weekly_plan(case)
+    else:
+        time_and_place(case)
     who_leads(case)
     team(case)
     letters(case)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import links, ui
+from app_pages import craft_ui, links, ui
 from matching.case import Case, SafetyScreen
 from matching.render.crisis import NALOXONE_GUIDANCE
 from matching.render.safe_text import md_escape
@@ -28,7 +28,11 @@ def show(case: Case) -> None:
         icon=":material/visibility:",
     )
     person_and_safety(case)
-    time_and_place(case)
+    if case.approach == "craft":  # the family's weekly CRAFT plan instead of a day
+        st.subheader("The family's CRAFT plan")
+        craft_ui.show_weeks(case.craft_weeks)
+    else:
+        time_and_place(case)
     who_leads(case)
     team(case)
 

@@ -61,6 +61,10 @@ VIGNETTES = [
     ("alcohol in pregnancy", person(substances=("alcohol",), daily_use=True, pregnant=True),
      {"withdrawal_management": "inpatient"}, "TIP 45"),
     ("adolescent", person(age=16), {"treatment_level": "outpatient"}, "ASAM (adolescents)"),
+    ("alcohol, past seizures, medically unstable", person(substances=("alcohol",),
+     daily_use=True, withdrawal_history=("seizures",), medical="unstable"),
+     {"emergency": "911", "withdrawal_management": "inpatient", "treatment_level": "inpatient"},
+     "ASAM 4-WM; ASAM alcohol withdrawal guideline 2020"),
 ]  # fmt: skip
 
 

@@ -305,10 +305,10 @@ def _dangerous_sedative_withdrawal(answers: CareAnswers, history: set[str]) -> s
 
 
 def _inpatient(answers: CareAnswers, reasons: list[str]) -> tuple[WithdrawalLevel, str, list[str]]:
-    if answers.medical != "none" or answers.pregnant:
+    if answers.medical == "unstable":
         reasons.append(
-            "With a medical condition or a pregnancy, withdrawal belongs in a hospital setting "
-            "(medical, pregnant; ASAM Level 4-WM)."
+            "With a medical condition that needs a doctor or nurse now, withdrawal belongs in a "
+            "hospital (medical: unstable; ASAM Level 4-WM)."
         )
         return "inpatient", "4-WM", reasons
     return "inpatient", "3.7-WM", reasons
@@ -388,7 +388,7 @@ _TREATMENT_ASAM: Final[dict[TreatmentLevel, str]] = {
     "outpatient": "Level 1 (outpatient)",
     "intensive_outpatient": "Level 2.1 (intensive outpatient)",
     "residential": "Level 3.5 (clinically managed high-intensity residential)",
-    "inpatient": "Level 3.7 (medically managed residential)",
+    "inpatient": "Level 4 (medically managed intensive inpatient)",
 }
 _WM_ASAM: Final[dict[str, str]] = {
     "1-WM": "Level 1-WM (ambulatory withdrawal management without extended on-site monitoring)",
@@ -418,7 +418,7 @@ def treatment(answers: CareAnswers) -> tuple[TreatmentLevel, str, list[str]]:
     if acute_reasons:
         return (
             "inpatient",
-            "Level 4 (medically managed intensive inpatient)",
+            _TREATMENT_ASAM["inpatient"],
             [
                 f"Treatment in a hospital setting first, because of {' and '.join(acute_reasons)} "
                 "(ASAM dimensions 2 and 3)."
@@ -503,9 +503,9 @@ def moud_advice(answers: CareAnswers) -> tuple[MoudAdvice, list[str]]:
                 "Opinion 711)."
             ]
         return "offer", [
-            "Opioid use: ask for buprenorphine or methadone, which halve the risk of death; "
-            "detox alone leaves a high overdose risk after discharge (substances: opioids; "
-            "TIP 63)."
+            "Opioid use: ask for buprenorphine or methadone, which lower the risk of overdose "
+            "death; detox alone leaves a high overdose risk after discharge, when tolerance has "
+            "dropped (substances: opioids; TIP 63)."
         ]
     return "not_applicable", []
 

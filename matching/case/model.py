@@ -22,6 +22,7 @@ from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from matching.case.carelevel import CareAnswers
+from matching.case.craft import Approach, CraftWeek
 from matching.case.pipeline import ROLES, Placement, Role, set_role
 from matching.errors import CaseError as CaseError
 from matching.errors import CaseFormatError as CaseFormatError
@@ -252,6 +253,9 @@ class Case:
     care: CareAnswers | None = None
     # Pregnancy, language and medication (issue 23); old case files load with nothing recorded.
     person: PersonNeeds = field(default_factory=PersonNeeds)
+    # The approach chosen on the Plan page, and CRAFT's weekly plan (issue 22 part 4).
+    approach: Approach = "intervention"
+    craft_weeks: tuple[CraftWeek, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.title.strip():

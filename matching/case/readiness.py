@@ -271,6 +271,8 @@ def check_letters(case: Case, now: datetime) -> Check | None:
 
 def check_consequences(case: Case, now: datetime) -> Check | None:
     """A consequence each member will hold to if help is refused."""
+    if case.approach == "craft":
+        return None  # a confrontation's rehearsal and consequences are not part of CRAFT
     if not case.team:
         return None
     missing = [m.name for m in case.team if not m.consequence.strip()]
@@ -291,6 +293,8 @@ def check_consequences(case: Case, now: datetime) -> Check | None:
 
 def check_rehearsal(case: Case, now: datetime) -> Check | None:
     """Everyone rehearsed."""
+    if case.approach == "craft":
+        return None  # a confrontation's rehearsal and consequences are not part of CRAFT
     if not case.team:
         return None
     absent = [m.name for m in case.team if not m.rehearsal_attended]
@@ -306,6 +310,8 @@ def check_rehearsal(case: Case, now: datetime) -> Check | None:
 
 def check_time_and_place(case: Case, now: datetime) -> Check:
     """Date, time, zone and place set; private, neutral, likely sober."""
+    if case.approach == "craft":
+        return _craft_time(case)
     intervention = case.intervention
     title = "Time and place"
     if (
@@ -415,9 +421,17 @@ def check_placement(case: Case, now: datetime) -> Check:
         )
     if primary.stage == "admitted":
         return _placement(PASS, f"Placement secured: admitted to {name}.")
-    problems = _placement_problems(case, primary)
+    problems = _placement_problems(case, primary, now)
     if problems:
         return _placement(FAIL, " ".join(problems))
+    if case.approach == "craft":
+        assert primary.hold is not None  # no problems means a current hold
+        return _placement(
+            PASS,
+            f"Bed ready: {name} holds a bed until "
+            f"{format_local(primary.hold.expires_at, case.intervention.time_zone)}; renew the "
+            "hold before then while you follow CRAFT, so it is there the day they say yes.",
+        )
     need = hold_needed_until(case)
     assert need is not None and primary.hold is not None  # no problems means both are known
     zone = case.intervention.time_zone
@@ -433,12 +447,35 @@ def _placement(status: CheckStatus, message: str) -> Check:
     return Check(key="placement", title="Placement", status=status, message=message)
 
 
-def _placement_problems(case: Case, primary: Placement) -> list[str]:
+def _craft_time(case: Case) -> Check:
+    """CRAFT has no intervention day: the check says so instead of asking for one."""
+    weeks = sum(not week.empty for week in case.craft_weeks)
+    return Check(
+        key="time_place",
+        title="CRAFT (no intervention day)",
+        status=PASS if weeks else WARN,
+        message=(
+            f"Following CRAFT: {weeks} week(s) planned; no intervention day is needed, but the "
+            "bed must be ready the day they say yes."
+            if weeks
+            else "Following CRAFT: write this week's plan on the Plan page; no intervention "
+            "day is needed, but the bed must be ready the day they say yes."
+        ),
+    )
+
+
+def _placement_problems(case: Case, primary: Placement, now: datetime) -> list[str]:
     """Return one sentence per unmet condition of the primary placement, with what to do."""
     name = primary.facility.name
     zone = case.intervention.time_zone
     problems = []
-    if _safe_start(case) is None:
+    if case.approach == "craft":
+        if primary.hold is None or primary.hold.expires_at <= now:
+            problems.append(
+                f"No current bed hold at {name}: with CRAFT the day they say yes can come any "
+                "time, so ask for a hold (and renew it) to keep the bed ready."
+            )
+    elif _safe_start(case) is None:
         problems.append(
             "Set a valid intervention date and time so the hold can be checked against it."
         )
@@ -448,7 +485,9 @@ def _placement_problems(case: Case, primary: Placement) -> list[str]:
             "travel time in minutes on the Plan page."
         )
     need = hold_needed_until(case)
-    if primary.hold is None:
+    if case.approach == "craft":
+        pass  # the hold was checked above, against now
+    elif primary.hold is None:
         until = f" until at least {need.explain(zone)}" if need else ""
         problems.append(f"No bed is held at {name}; ask for a hold{until}.")
     elif need is not None and primary.hold.expires_at <= need.until:
