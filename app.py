@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import team_ui, ui
+from app_pages import a11y_style, team_ui, ui
 
 st.set_page_config(
     page_title="ReadyBed",
@@ -19,6 +19,7 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 ui.crisis_banner()
+a11y_style.apply()
 # Local mode passes straight through; a team server shows nothing more until signed in.
 team_ui.gate(ui.get_engine)
 ui.init_state()

@@ -155,7 +155,7 @@ def default_view() -> str:
 def show_results(results: Results) -> list[int]:
     """Show the results as cards or a table; return the table rows selected for the shortlist."""
     label = plain(results.query.origin.label)
-    st.subheader(f"{count_of(results.total, 'facility')} near {label}")
+    st.header(f"{count_of(results.total, 'facility')} near {label}")
     if results.total > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
     person_ui.results_notes(results.shown, results.query, results.now)
@@ -366,11 +366,26 @@ def show_map(results: Results) -> None:
                 "a dot for its name, distance and beds."
             )
         st.caption(
-            "Dark blue: the place you entered. Colours are about the beds this search needs "
-            "(detox if detox is required, else residential; the person's sex where reported). "
-            "Green: openings reported in the last 24 h; "
-            "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
+            "Dark blue diamond: the place you entered. Colours and shapes are about the beds "
+            "this search needs (detox if detox is required, else residential; the person's sex "
+            "where reported). Green circle: openings reported in the last 24 h; "
+            "amber triangle: openings reported earlier; red cross: no openings or waitlist; "
+            "grey square: not reported."
         )
+
+
+# The shape of each availability band (the key is the dot's colour, display.py's bands).
+MAP_SHAPES = {
+    display.ORIGIN_COLOR: "diamond",
+    display.AVAILABILITY_COLORS["open, fresh"]: "circle",
+    display.AVAILABILITY_COLORS["open, older report"]: "triangle-up",
+    display.AVAILABILITY_COLORS["no openings or waitlist"]: "cross",
+    display.AVAILABILITY_COLORS["not reported"]: "square",
+}
+MAP_DESCRIPTION = (
+    "Map of the facilities found around the place you entered. The same facilities, with "
+    "distance and beds, are listed in the results."
+)
 
 
 def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
@@ -383,17 +398,20 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     )
     counties = alt.Chart(
         alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="counties"))
-    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5, clip=True)
+    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5, clip=True, aria=False)
     states = alt.Chart(
         alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="states"))
-    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True)
+    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True, aria=False)
+    # Colour never alone (issue 24): each band has its own shape too, named in the legend.
+    points = points.assign(shape=points["color"].map(MAP_SHAPES).fillna("circle"))
     dots = (
         alt.Chart(points)
-        .mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5)
+        .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.5, aria=False)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
             color=alt.Color("color:N", scale=None),
+            shape=alt.Shape("shape:N", scale=None),
             size=alt.Size("size:Q", scale=alt.Scale(range=[50, 200]), legend=None),
             order=alt.Order("size:Q"),  # the origin (largest) is drawn on top
             tooltip=[
@@ -406,7 +424,8 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     return (
         alt.layer(counties, states, dots)
         .project(type="mercator", fit=basemap.fit_extent(points))
-        .properties(height=380)
+        # The map's text alternative: the results list below holds every dot's facts.
+        .properties(height=380, description=MAP_DESCRIPTION)
     )
 
 

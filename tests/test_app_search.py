@@ -36,7 +36,7 @@ def _markdown(at: AppTest) -> str:
 
 
 def _heading(at: AppTest) -> str:
-    return at.subheader[0].value if at.subheader else ""
+    return at.header[0].value if at.header else ""
 
 
 def test_form_and_results_stay_in_step_across_a_page_change(app: AppTest) -> None:
@@ -66,7 +66,7 @@ def test_a_failed_search_never_leaves_the_old_results_on_screen(app: AppTest) ->
     assert app.dataframe
     _search(app, "10000")
     assert "10000" in app.error[0].value and "Nearby valid ZIPs" in app.error[0].value
-    assert not app.dataframe and not app.subheader
+    assert not app.dataframe and not app.header
     app.switch_page("app_pages/data.py").run()
     app.switch_page(SEARCH).run()
     assert app.text_input(key="place").value == "10000"
