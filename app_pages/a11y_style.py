@@ -24,6 +24,11 @@ a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, [role="button
 input:focus-visible, textarea:focus-visible, summary:focus-visible, [tabindex]:focus-visible {{
   outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px !important;
 }}
+/* 200 % zoom on a phone (about 195 CSS px wide): a crisis line may wrap between its words
+   rather than push the page sideways. */
+@media (max-width: 320px) {{
+  .crisis-bar a {{ white-space: normal; }}
+}}
 [role="combobox"]:focus-within, [data-baseweb="select"]:focus-within {{
   outline: 3px solid {FOCUS_COLOR}; outline-offset: 2px;
 }}

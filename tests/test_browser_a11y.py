@@ -38,7 +38,8 @@ SETTLED = """() => document.getAnimations().every(a => a.playState !== 'running'
 # For each node: its selector, its HTML, axe's summary, and the data-testid of the nearest
 # Streamlit container around it (the allowlist names Streamlit's containers, never a generated
 # class name).
-RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(result =>
+RUN_AXE = """() => axe.run(document, {resultTypes: ['violations'],
+        rules: {'target-size': {enabled: true}}}).then(result =>
     result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => {
         const element = document.querySelector(n.target[0]);
         const around = element && element.closest('[data-testid^="stSidebarNav"]');
@@ -94,6 +95,38 @@ def serious_violations(app: App) -> list[str]:
     return found
 
 
+# The phone's 390x844 at 200 % zoom: the page lays out in half the CSS pixels.
+ZOOMED: ViewportSize = {"width": 195, "height": 422}
+SIDEWAYS = """() => {
+    const page = document.scrollingElement;
+    const main = document.querySelector('[data-testid="stMain"]');
+    return [page.scrollWidth - page.clientWidth, main ? main.scrollWidth - main.clientWidth : 0];
+}"""
+
+
+def zoomed_problems(app: App, name: str) -> list[str]:
+    """Read the page at 200 % zoom: no sideways scrolling, the crisis lines in view."""
+    normal = app.page.viewport_size
+    app.page.set_viewport_size(ZOOMED)
+    app.frames(4)
+    app.check("the page's transitions to end", lambda: app.page.wait_for_function(SETTLED))
+    problems = [
+        f"200 % zoom: scrolls sideways by {overflow} px"
+        for overflow in app.page.evaluate(SIDEWAYS)
+        if overflow > 0
+    ]
+    app.shot(f"{name.lower()}-zoom-200", full_page=False)
+    bar = app.page.get_by_role("region", name="Crisis lines")
+    for number in ("988", "1-800-662-4357", "911"):
+        link = bar.get_by_role("link", name=number, exact=False).first
+        if not link.is_visible():
+            problems.append(f"200 % zoom: the crisis line {number} is not visible")
+    assert normal is not None
+    app.page.set_viewport_size(normal)
+    app.frames(4)
+    return problems
+
+
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_axe_finds_no_serious_violation_on_any_page(
     browser: Browser, viewport: str, tmp_path: Path
@@ -109,6 +142,8 @@ def test_axe_finds_no_serious_violation_on_any_page(
                 open_page(app, name)
             app.shot(name.lower())
             found[name] = serious_violations(app)
+            if viewport == "phone":
+                found[name] += zoomed_problems(app, name)
         context.close()
     report = "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
     assert not report, f"axe found serious/critical violations:\n{report}"
