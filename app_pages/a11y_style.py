@@ -28,6 +28,7 @@ input:focus-visible, textarea:focus-visible, summary:focus-visible, [tabindex]:f
    rather than push the page sideways. */
 @media (max-width: 320px) {{
   .crisis-bar a {{ white-space: normal; }}
+  h1 {{ font-size: 1.6rem !important; overflow-wrap: break-word; }}
 }}
 [role="combobox"]:focus-within, [data-baseweb="select"]:focus-within {{
   outline: 3px solid {FOCUS_COLOR}; outline-offset: 2px;

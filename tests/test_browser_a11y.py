@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import App, streamlit_server
-from playwright.sync_api import Browser, ViewportSize
+from playwright.sync_api import Browser, Locator, ViewportSize, expect
 
 pytestmark = pytest.mark.browser
 
@@ -147,3 +147,102 @@ def test_axe_finds_no_serious_violation_on_any_page(
         context.close()
     report = "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
     assert not report, f"axe found serious/critical violations:\n{report}"
+
+
+# ----------------------------------------------------------------------------- keyboard
+
+TAB_LIMIT = 400  # Tab presses allowed to reach one control (a results page has many)
+# The focused element shows a ring: an outline of at least 2 px, or a box shadow (Streamlit's
+# own inputs mark focus on their border box).
+FOCUS_RING = """() => {
+    let element = document.activeElement;
+    for (let depth = 0; element && depth < 4; depth++, element = element.parentElement) {
+        const style = getComputedStyle(element);
+        if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) return true;
+        if (style.boxShadow && style.boxShadow !== 'none') return true;
+    }
+    return false;
+}"""
+
+
+def tab_to(app: App, target: Locator, what: str, *, key: str = "Tab") -> None:
+    """Press Tab (or ``key``) until ``target`` has the focus, then check its focus ring.
+
+    Never a click: the keyboard moves the focus, Playwright only reads where it is.
+    """
+    app.idle(f"the app to be idle before tabbing to {what}")
+    app.check(f"one {what}", lambda: expect(target).to_have_count(1))
+    for _press in range(TAB_LIMIT):
+        if target.evaluate("element => element === document.activeElement"):
+            break
+        app.page.keyboard.press(key)
+    else:
+        app.failed(f"{what} to take the focus", AssertionError(f"{TAB_LIMIT} x {key}"))
+    assert app.page.evaluate(FOCUS_RING), f"{what} has the focus but shows no focus ring"
+
+
+def press(app: App, target: Locator, what: str, key: str = "Enter") -> None:
+    """Tab to ``target`` and press ``key`` on it (Enter for a button or link, Space for a
+    checkbox or toggle)."""
+    tab_to(app, target, what)
+    app.page.keyboard.press(key)
+    app.frames()
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_family_journey_by_keyboard_alone(browser: Browser, viewport: str, tmp_path: Path) -> None:
+    """Search, details, call log, shortlist, export: Tab, Enter, Space and arrows only."""
+    with streamlit_server(f"sqlite:///{tmp_path / 'readybed.sqlite3'}") as url:
+        context = browser.new_context(viewport=VIEWPORTS[viewport], accept_downloads=True)
+        app = App(context.new_page(), f"a11y-keys-{viewport}")
+        page = app.page
+        app.goto(url)
+        tab_to(app, app.field(PLACE), "the place field")
+        page.keyboard.type("10001")
+        press(app, page.get_by_test_id("stBaseButton-primaryFormSubmit"), "the Search button")
+        app.see(re.compile(r"\d+ facilities near 10001"))
+        app.shot("1-results", full_page=False)
+
+        # The top result's details are open under the results: add it to the shortlist.
+        top = page.locator('[class*="st-key-details_"] h3').first.inner_text().strip()
+        add = page.get_by_role("button", name="Add to My shortlist", exact=True)
+        press(app, add, "Add to My shortlist")
+        app.see(f"Added {top} to My shortlist")
+
+        # Log a call: the tab list is reached by Tab, its tabs by the arrow keys.
+        tabs = page.get_by_role("tab")
+        tab_to(app, page.get_by_role("tab", name="Call script", exact=True), "the first tab")
+        log_tab = page.get_by_role("tab", name="Log a call", exact=True)
+        for _arrow in range(tabs.count()):
+            if log_tab.get_attribute("aria-selected") == "true":
+                break
+            page.keyboard.press("ArrowRight")
+        app.check(
+            "the Log a call tab open",
+            lambda: expect(log_tab).to_have_attribute("aria-selected", "true"),
+        )
+        said = page.get_by_role("combobox", name="What did they say?")
+        tab_to(app, said, "What did they say?")
+        page.keyboard.type("Openings")
+        page.keyboard.press("Enter")
+        app.check("Openings chosen", lambda: expect(said).to_have_value("Openings"))
+        tab_to(app, page.get_by_role("spinbutton", name="Detox beds open"), "Detox beds open")
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type("3")
+        tab_to(app, page.get_by_role("textbox", name="Who answered"), "Who answered")
+        page.keyboard.type("intake nurse")
+        press(app, page.get_by_role("button", name="Save the call"), "Save the call")
+        app.see("the ranking uses it now")
+        app.shot("2-call-logged", full_page=False)
+
+        # To the shortlist by the sidebar's link: unfold the sidebar by keyboard on a phone.
+        unfold = page.get_by_test_id("stExpandSidebarButton")
+        if unfold.count() and unfold.is_visible():
+            press(app, unfold.get_by_role("button").or_(unfold).first, "the sidebar button")
+        press(app, page.get_by_role("link", name="Shortlist", exact=True), "the Shortlist link")
+        app.see(re.compile(r"Openings: 3 detox beds open"))
+        app.shot("3-shortlist", full_page=False)
+        with page.expect_download() as download:
+            press(app, page.get_by_role("button", name="CSV", exact=True), "the CSV button")
+        assert download.value.suggested_filename == "readybed-shortlist-1.csv"
+        context.close()
