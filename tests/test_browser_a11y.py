@@ -11,12 +11,15 @@ sideways scrolling.
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from browser_support import App, streamlit_server
 from playwright.sync_api import Browser, Locator, ViewportSize, expect
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
 
@@ -210,17 +213,7 @@ def test_family_journey_by_keyboard_alone(browser: Browser, viewport: str, tmp_p
         app.see(f"Added {top} to My shortlist")
 
         # Log a call: the tab list is reached by Tab, its tabs by the arrow keys.
-        tabs = page.get_by_role("tab")
-        tab_to(app, page.get_by_role("tab", name="Call script", exact=True), "the first tab")
-        log_tab = page.get_by_role("tab", name="Log a call", exact=True)
-        for _arrow in range(tabs.count()):
-            if log_tab.get_attribute("aria-selected") == "true":
-                break
-            page.keyboard.press("ArrowRight")
-        app.check(
-            "the Log a call tab open",
-            lambda: expect(log_tab).to_have_attribute("aria-selected", "true"),
-        )
+        open_tab_by_arrows(app, "Log a call")
         said = page.get_by_role("combobox", name="What did they say?")
         tab_to(app, said, "What did they say?")
         page.keyboard.type("Openings")
@@ -245,4 +238,104 @@ def test_family_journey_by_keyboard_alone(browser: Browser, viewport: str, tmp_p
         with page.expect_download() as download:
             press(app, page.get_by_role("button", name="CSV", exact=True), "the CSV button")
         assert download.value.suggested_filename == "readybed-shortlist-1.csv"
+        context.close()
+
+
+def choose_no(app: App, group: Locator, what: str) -> None:
+    """Answer "No" in a radio group: Tab into the group, then arrow keys (never a click)."""
+    no = group.get_by_role("radio", name="No", exact=True)
+    tab_to(app, group.get_by_role("radio").first, what)
+    for _arrow in range(group.get_by_role("radio").count()):
+        if no.is_checked():
+            break
+        app.page.keyboard.press("ArrowRight")
+    app.check(f"No chosen for {what}", lambda: expect(no).to_be_checked())
+
+
+def open_tab_by_arrows(app: App, name: str) -> None:
+    """Open tab ``name``: Tab to the selected tab, then the arrow keys along the tab list."""
+    wanted = app.page.get_by_role("tab", name=name, exact=True)
+    tab_to(app, app.page.get_by_role("tab", selected=True).first, "the selected tab")
+    for _arrow in range(app.page.get_by_role("tab").count()):
+        if wanted.get_attribute("aria-selected") == "true":
+            break
+        app.page.keyboard.press("ArrowRight")
+    app.check(
+        f"tab {name!r} open", lambda: expect(wanted).to_have_attribute("aria-selected", "true")
+    )
+
+
+def type_into(app: App, target: Locator, what: str, text: str) -> None:
+    """Tab to a field and type ``text`` (a date field's year segment moves on by itself)."""
+    tab_to(app, target, what)
+    app.page.keyboard.type(text)
+
+
+def test_interventionist_journey_by_keyboard_alone(browser: Browser, tmp_path: Path) -> None:
+    """Plan, placement, readiness, packet on a desktop with Tab, Enter, Space and arrows."""
+    from test_browser_readiness import NEW_YORK, seed_shortlist
+
+    db_url = f"sqlite:///{tmp_path / 'store' / 'readybed.sqlite3'}"
+    facility = seed_shortlist(db_url)
+    today = datetime.now(UTC).astimezone(NEW_YORK).date()
+    with streamlit_server(db_url) as url:
+        context = browser.new_context(viewport=VIEWPORTS["desktop"], accept_downloads=True)
+        app = App(context.new_page(), "a11y-keys-interventionist")
+        page = app.page
+        app.goto(url)
+        press(app, page.get_by_role("link", name="Plan", exact=True), "the Plan link")
+        press(app, page.get_by_role("button", name="Create my first case"), "Create my first case")
+        app.see("Created Our case.")
+        type_into(app, app.field("First name or alias only"), "the name field", "Sam")
+        for number, group in enumerate(page.locator('[data-testid="stRadio"]').all()[:4]):
+            choose_no(app, group, f"safety question {number + 1}")
+        form = page.locator('[data-testid="stForm"]')
+        person_form = form.filter(has=app.field("First name or alias only"))
+        press(app, person_form.get_by_role("button", name="Save"), "the person form's Save")
+        app.see("Saved the person and safety screen.")
+        day = today + timedelta(days=2)
+        year = page.get_by_role("spinbutton", name="year, Date", exact=True)
+        type_into(app, year, "the intervention date", day.strftime("%Y%m%d"))
+        hour = page.get_by_role("spinbutton", name="hour, Time", exact=True)
+        type_into(app, hour, "the intervention time", "1000")
+        place = "Place (as you would describe it to the team)"
+        type_into(app, app.field(place), "the place", "Aunt Jo's home")
+        where = "Where is it? ZIP, city or coordinates — used for the travel time to the facility"
+        type_into(app, app.field(where), "the place's ZIP", "10001")
+        when_form = form.filter(has=app.field(place))
+        press(app, when_form.get_by_role("button", name="Save"), "the time form's Save")
+        app.see("Saved the time and place.")
+
+        press(app, page.get_by_role("link", name="Placement", exact=True), "the Placement link")
+        app.see("Add facilities from a shortlist")
+        picker = page.get_by_role("combobox", name="Facilities to add")
+        tab_to(app, picker, "Facilities to add")
+        page.keyboard.type(facility[:12])
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        press(app, page.get_by_role("button", name="Add to the case"), "Add to the case")
+        app.see("Added 1 facility.")
+        open_tab_by_arrows(app, "Insurance")
+        type_into(app, app.field("Insurer"), "Insurer", "Aetna")
+        press(app, page.get_by_role("button", name="Save verification"), "Save verification")
+        app.see("Insurance verification saved.")
+        open_tab_by_arrows(app, "Hold")
+        hold_day = today + timedelta(days=4)
+        hold_year = page.get_by_role("spinbutton", name="year, Hold expires: date", exact=True)
+        type_into(app, hold_year, "the hold date", hold_day.strftime("%Y%m%d"))
+        hold_hour = page.get_by_role("spinbutton", name="hour, Hold expires: time", exact=True)
+        type_into(app, hold_hour, "the hold time", "1000")
+        type_into(app, app.field("Held by (staff name)"), "Held by", "Dana")
+        press(app, page.get_by_role("button", name="Save the hold"), "Save the hold")
+        app.see("Bed hold saved.")
+
+        press(app, page.get_by_role("link", name="Readiness", exact=True), "the Readiness link")
+        app.see("Placement secured")
+        app.shot("readiness", full_page=False)
+        packet = page.get_by_role("button", name="Readiness packet (PDF)")
+        with page.expect_download() as download:
+            press(app, packet, "the packet button")
+        pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+        text = "\n".join(one.extract_text() for one in pdf.pages)
+        assert facility in text and "Aunt Jo's home" in text and "988" in text
         context.close()
