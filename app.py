@@ -24,7 +24,7 @@ a11y_style.apply()
 team_ui.gate(ui.get_engine)
 ui.init_state()
 
-# Sections of the sidebar, in the order of the user's journey. Add pages here.
+# The pages, grouped by the part of the journey they serve, in its order. Add pages here.
 PAGES = {
     "Find a bed": [
         st.Page("app_pages/search.py", title="Search", icon=":material/search:", default=True),
@@ -41,6 +41,9 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+# One flat list in the journey's order: Streamlit 1.67 draws sections as a <div> inside the
+# <ul> with the <li>s in it, which screen readers cannot read as a list (axe: list, listitem;
+# docs/accessibility.md). Without sections the sidebar is a plain <ul> of <li>s.
+page = st.navigation([one for section in PAGES.values() for one in section])
 ui.demo_banner()
 page.run()
