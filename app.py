@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import a11y_style, team_ui, ui
+from app_pages import team_ui, ui
 
 st.set_page_config(
     page_title="ReadyBed",
@@ -19,12 +19,14 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 ui.crisis_banner()
-a11y_style.apply()
 # Local mode passes straight through; a team server shows nothing more until signed in.
 team_ui.gate(ui.get_engine)
 ui.init_state()
 
-# The pages, grouped by the part of the journey they serve, in its order. Add pages here.
+# The pages in the order of the user's journey, grouped here for the reader of this file. Add
+# pages here. The sidebar lists them flat: Streamlit draws sections as a list whose items sit
+# inside a div, which a screen reader cannot read as a list (axe "list"/"listitem", see
+# docs/accessibility.md).
 PAGES = {
     "Find a bed": [
         st.Page("app_pages/search.py", title="Search", icon=":material/search:", default=True),
@@ -41,9 +43,6 @@ PAGES = {
     ],
 }
 
-# One flat list in the journey's order: Streamlit 1.67 draws sections as a <div> inside the
-# <ul> with the <li>s in it, which screen readers cannot read as a list (axe: list, listitem;
-# docs/accessibility.md). Without sections the sidebar is a plain <ul> of <li>s.
-page = st.navigation([one for section in PAGES.values() for one in section])
+page = st.navigation([page for section in PAGES.values() for page in section])
 ui.demo_banner()
 page.run()

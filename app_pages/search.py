@@ -18,7 +18,17 @@ import streamlit as st
 
 from app_pages import calls_ui, live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
-from app_pages.search_form import current_form, remember, search_form, to_query
+from app_pages.search_form import (
+    FormInput,
+    active_filters,
+    current_form,
+    new_search,
+    offer_resume,
+    remember,
+    replace_form,
+    search_form,
+    to_query,
+)
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
 from matching.records import calllog
@@ -80,17 +90,59 @@ def main() -> None:
     )
     ui.flash()
 
+    offer_resume()
     submitted = search_form(current_form())
     if submitted is not None:
         remember(submitted)
-        st.session_state["open_facility"] = None
-        st.session_state["cards_shown"] = CARDS_STEP
+        _results_reset()
+        st.rerun()  # draw the form again, folded to its summary line above the results
+    show_filters(current_form())
     results = run_search()
     if results is None:
         return
     selected_rows = show_results(results)
     add_to_shortlist(results, selected_rows)
     show_map(results)
+
+
+def show_filters(form: FormInput | None) -> None:
+    """Show every filter the search applies as a chip that removes it, and "New search"."""
+    if form is None:
+        return
+    chips = active_filters(form)
+    st.caption(
+        "Filters in this search (press one to remove it):"
+        if chips
+        else "No filters beyond the place and the distance."
+    )
+    with st.container(horizontal=True, key="filter_chips"):
+        for number, (label, without) in enumerate(chips):
+            st.button(
+                label,
+                key=f"chip_{number}",
+                icon=":material/close:",
+                help=f"Remove this filter: {label}",
+                on_click=_apply_form,
+                args=(without,),
+            )
+        st.button(
+            "New search",
+            key="new_search",
+            icon=":material/restart_alt:",
+            type="tertiary",
+            help="Clear the place and every filter",
+            on_click=new_search,
+        )
+
+
+def _apply_form(form: FormInput) -> None:
+    replace_form(form)
+    _results_reset()
+
+
+def _results_reset() -> None:
+    st.session_state["open_facility"] = None
+    st.session_state["cards_shown"] = CARDS_STEP
 
 
 def run_search() -> Results | None:
@@ -369,23 +421,9 @@ def show_map(results: Results) -> None:
             "Dark blue diamond: the place you entered. Colours and shapes are about the beds "
             "this search needs (detox if detox is required, else residential; the person's sex "
             "where reported). Green circle: openings reported in the last 24 h; "
-            "amber triangle: openings reported earlier; red cross: no openings or waitlist; "
-            "grey square: not reported."
+            "amber square: openings reported earlier; red triangle: no openings or waitlist; "
+            "grey cross: not reported."
         )
-
-
-# The shape of each availability band (the key is the dot's colour, display.py's bands).
-MAP_SHAPES = {
-    display.ORIGIN_COLOR: "diamond",
-    display.AVAILABILITY_COLORS["open, fresh"]: "circle",
-    display.AVAILABILITY_COLORS["open, older report"]: "triangle-up",
-    display.AVAILABILITY_COLORS["no openings or waitlist"]: "cross",
-    display.AVAILABILITY_COLORS["not reported"]: "square",
-}
-MAP_DESCRIPTION = (
-    "Map of the facilities found around the place you entered. The same facilities, with "
-    "distance and beds, are listed in the results."
-)
 
 
 def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
@@ -402,11 +440,10 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     states = alt.Chart(
         alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="states"))
     ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True, aria=False)
-    # Colour never alone (issue 24): each band has its own shape too, named in the legend.
-    points = points.assign(shape=points["color"].map(MAP_SHAPES).fillna("circle"))
+    # The outlines are decoration (aria=False); each dot is read out by its tooltip's words.
     dots = (
         alt.Chart(points)
-        .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.5, aria=False)
+        .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.5)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -424,8 +461,11 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     return (
         alt.layer(counties, states, dots)
         .project(type="mercator", fit=basemap.fit_extent(points))
-        # The map's text alternative: the results list below holds every dot's facts.
-        .properties(height=380, description=MAP_DESCRIPTION)
+        .properties(
+            height=380,
+            description=f"Map of {len(points) - 1} facilities around the place you entered; "
+            "the results list on this page says the same in words.",
+        )
     )
 
 

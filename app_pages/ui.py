@@ -145,9 +145,7 @@ def crisis_banner() -> None:
     away on a long results page; every number is a ``tel:`` link, 988 also ``sms:``.
     """
     st.html(f"<style>{CRISIS_CSS}</style>")
-    links = " · ".join(
-        f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for text, href in crisis_links()
-    )
+    links = " · ".join(_crisis_link(text, href) for text, href in crisis_links())
     st.markdown(
         f'<div class="crisis-bar" role="region" aria-label="Crisis lines">'
         f"<strong>In a crisis:</strong> {links}</div>",
@@ -156,6 +154,28 @@ def crisis_banner() -> None:
         "confidential and open 24/7; TTY 1-800-487-4889. Call 911 for an overdose or a medical "
         "emergency.",
     )
+
+
+# On a phone the bar keeps one line: the words around these numbers are dropped from view (the
+# link's name still says them all).
+PHONE_SHORT = {
+    "SAMHSA Helpline 1-800-662-4357": "1-800-662-4357",
+    "911 (overdose, emergency)": "911",
+}
+
+
+def _crisis_link(text: str, href: str) -> str:
+    """One crisis line as a link; on a phone only its number shows when PHONE_SHORT has it."""
+    short = PHONE_SHORT.get(text)
+    if short is None:
+        return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+    before, after = text.split(short, 1)
+    parts = (
+        f'<span class="long">{html.escape(before)}</span>' if before else "",
+        html.escape(short),
+        f'<span class="long">{html.escape(after)}</span>' if after else "",
+    )
+    return f'<a href="{html.escape(href)}" aria-label="{html.escape(text)}">{"".join(parts)}</a>'
 
 
 # The element holding the bar sticks below Streamlit's header; ``:has`` finds that element.
@@ -169,12 +189,22 @@ div[data-testid="stElementContainer"]:has(.crisis-bar) {
 }
 @media (max-width: 640px) {
   .crisis-bar { font-size: 0.85rem; padding: 0.25rem 0.5rem; line-height: 1.7; }
+  .crisis-bar .long { display: none; }
 }
 .crisis-bar a { color: #7a1010; font-weight: 600; white-space: nowrap; padding: 0.2rem 0; }
 /* Every phone number is a tap target at least 24 px tall (WCAG 2.2 target size). */
 a[href^="tel:"], a[href^="sms:"] { display: inline-block; min-height: 24px; line-height: 24px; }
 /* ...except in the crisis bar, whose lines are already that tall and must stay compact. */
 .crisis-bar a[href] { display: inline; min-height: 0; line-height: inherit; }
+/* At 200 % zoom a phone is 195 CSS px wide: the bar shrinks beside its help icon and its long
+   line wraps, so nothing scrolls sideways (WCAG 1.4.10 reflow). */
+div[data-testid="stElementContainer"]:has(.crisis-bar) [data-testid="stMarkdownContainer"] {
+  min-width: 0; flex: 1 1 auto;
+}
+@media (max-width: 320px) { .crisis-bar a { white-space: normal; } }
+/* Captions in a grey dark enough for WCAG AA: Streamlit fades them to 60 % opacity (3.9:1 on
+   white); this grey, opaque, is 6.6:1. */
+[data-testid="stCaptionContainer"] { color: #5e5d5b; opacity: 1; }
 """
 
 
