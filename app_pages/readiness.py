@@ -93,7 +93,13 @@ def show_checks(checks: tuple[readiness.Check, ...]) -> None:
     """List every check with its status icon."""
     st.header("Checks")
     for check in checks:
-        st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
+        line = f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}"
+        if check.key == "placement" and check.status == readiness.PASS:
+            # "Placement secured" is news a screen reader announces: Streamlit's st.success
+            # carries role="status" (issue 24).
+            st.success(f"**{check.title}** — {md_escape(check.message)}", icon=":material/bed:")
+        else:
+            st.markdown(line)
 
 
 def show_exports(case: Case, now: datetime, plan_b: PlanB | None = None) -> None:

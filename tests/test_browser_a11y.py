@@ -169,6 +169,7 @@ def interventionist_on_a_desktop(keys: Keys, facility: str) -> None:
 
     keys.sidebar_page("Readiness", folded=False)
     keys.see("Placement secured")
+    announced(keys, "Placement secured")  # the placement check, in a status region
     announced(keys, "Not ready")  # the verdict (no lead or team yet), read out at once
     # Built only when asked (issue 19): prepare it, then download it, by keyboard alike.
     keys.press(
