@@ -19,6 +19,7 @@ Pages call these instead of loading anything themselves, so the caches are in on
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -145,17 +146,43 @@ def crisis_banner() -> None:
     away on a long results page; every number is a ``tel:`` link, 988 also ``sms:``.
     """
     st.html(f"<style>{CRISIS_CSS}</style>")
-    links = " · ".join(
-        f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for text, href in crisis_links()
-    )
+    links = " · ".join(_crisis_link(text, href) for text, href in crisis_links())
     st.markdown(
         f'<div class="crisis-bar" role="region" aria-label="Crisis lines">'
-        f"<strong>In a crisis:</strong> {links}</div>",
+        f'<strong>In a crisis<span class="crisis-long">:</span></strong> {links}</div>',
         unsafe_allow_html=True,
         help="988 covers substance-use crises too. The SAMHSA National Helpline is free, "
         "confidential and open 24/7; TTY 1-800-487-4889. Call 911 for an overdose or a medical "
         "emergency.",
     )
+
+
+def _crisis_link(text: str, href: str) -> str:
+    """One crisis link; words other than the number are hidden on phones (CSS) to keep one line.
+
+    "SAMHSA Helpline 1-800-662-4357" shows as "1-800-662-4357" and "911 (overdose, emergency)"
+    as "911" on a phone; the full wording stays in the link's accessible name (``aria-label``).
+    """
+    number = re.search(r"[\d-]{3,}", text)
+    if number is None:
+        inner = html.escape(text)
+    else:
+        start, end = number.span()
+        inner = "".join(
+            (
+                _long(text[:start]),
+                html.escape(text[start:end]),
+                _long(text[end:]),
+            )
+        )
+    return f'<a href="{html.escape(href)}" aria-label="{html.escape(text)}">{inner}</a>'
+
+
+def _long(words: str) -> str:
+    """Words of a crisis link that phones drop (Call/Text stay: they say what the link does)."""
+    if not words or words.strip() in {"Call", "Text"}:
+        return html.escape(words)
+    return f'<span class="crisis-long">{html.escape(words)}</span>'
 
 
 # The element holding the bar sticks below Streamlit's header; ``:has`` finds that element.
@@ -167,14 +194,21 @@ div[data-testid="stElementContainer"]:has(.crisis-bar) {
   background: #fde8e8; color: #7a1010; border: 1px solid #e8b4b4; border-radius: 0.5rem;
   padding: 0.35rem 0.7rem; line-height: 1.9; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.08);
 }
-@media (max-width: 640px) {
-  .crisis-bar { font-size: 0.85rem; padding: 0.25rem 0.5rem; line-height: 1.7; }
-}
 .crisis-bar a { color: #7a1010; font-weight: 600; white-space: nowrap; padding: 0.2rem 0; }
 /* Every phone number is a tap target at least 24 px tall (WCAG 2.2 target size). */
 a[href^="tel:"], a[href^="sms:"] { display: inline-block; min-height: 24px; line-height: 24px; }
 /* ...except in the crisis bar, whose lines are already that tall and must stay compact. */
 .crisis-bar a[href] { display: inline; min-height: 0; line-height: inherit; }
+@media (max-width: 640px) {
+  /* One line on a phone (about 34 px), scrolled sideways rather than wrapped if ever too wide;
+     each number keeps a 24 px tall tap target. */
+  .crisis-bar {
+    font-size: 0.8rem; padding: 0.1rem 0.45rem; line-height: 24px; white-space: nowrap;
+    overflow-x: auto; scrollbar-width: none;
+  }
+  .crisis-bar .crisis-long { display: none; }
+  .crisis-bar a[href] { display: inline-block; min-height: 24px; line-height: 24px; }
+}
 """
 
 
