@@ -27,6 +27,7 @@ from matching.case.permissions import Action, CaseRole, allowed
 from matching.case.readiness import local_start
 from matching.errors import AccessError, ConflictError, StoreError
 from matching.render.crisis import CRISIS_LINES, SAFETY_ACTIONS, USES_ALONE_GUIDANCE
+from matching.render.safe_text import md_escape
 from matching.wording import count_of
 
 COMMON_ZONES = (
@@ -39,6 +40,8 @@ COMMON_ZONES = (
     "Pacific/Honolulu",
     "America/Puerto_Rico",
 )
+# (case id, why) of a case the configured encryption keys cannot open (issue 19).
+UNREADABLE = "case_unreadable"
 ALL_ZONES = COMMON_ZONES + tuple(sorted(available_timezones() - set(COMMON_ZONES)))
 
 
@@ -66,6 +69,10 @@ def _load(case_id: int) -> Case | None:
         loaded = ui.workspace().cases.load_case(case_id)
     except AccessError:
         return None  # removed between the list and the load: the next run drops it
+    except StoreError as error:  # the configured keys cannot open it: said by require_case
+        st.session_state[UNREADABLE] = (case_id, str(error))
+        return None
+    st.session_state.pop(UNREADABLE, None)
     st.session_state["case_base_role"] = st.session_state.get("case_role")
     return loaded
 
@@ -183,6 +190,8 @@ def require_case() -> Case:
     on all of them.
     """
     case = case_picker()
+    if case is None and st.session_state["case_id"] is not None:
+        case = _retry_unreadable(st.session_state["case_id"])
     if case is None:
         st.info("No case yet. Create one with **New case** in the sidebar to start a plan.")
         if st.button("Create my first case", type="primary"):
@@ -193,6 +202,31 @@ def require_case() -> Case:
     if case.safety.uses_alone:  # after the emergency alert, never instead of it
         st.warning(USES_ALONE_GUIDANCE, icon=":material/health_and_safety:")
     return case
+
+
+def _retry_unreadable(case_id: int) -> Case | None:
+    """Load ``case_id`` again (the keys may be fixed); say why it cannot open and stop if not.
+
+    One case the keys cannot open never blocks the others: the sidebar still lists them.
+    """
+    _select(case_id, by_widget=True)
+    if st.session_state["case_base"] is not None:
+        return st.session_state["case_base"]
+    unreadable = st.session_state.get(UNREADABLE)
+    if unreadable is None or unreadable[0] != case_id:
+        return None
+    title = next(
+        (s.title for s in ui.workspace().cases.list_cases() if s.id == case_id), "this case"
+    )
+    reason = md_escape(unreadable[1])
+    st.error(
+        f"The case **{md_escape(title)}** (#{case_id}) cannot be opened on this server: "
+        f"{reason} Your other cases are in the list on the left. Tell whoever runs this "
+        "server: `python -m matching team status` shows what does not open (deploy/README.md, "
+        '"Rotating the encryption key").',
+        icon=":material/lock:",
+    )
+    st.stop()
 
 
 def save(case: Case) -> bool:

@@ -47,7 +47,7 @@ def _problem_lines(error: FacilityDataError, limit: int = 5) -> str:
 
 def choose_directory(workspace: Workspace, entries: dict[str, library.DirectoryEntry]) -> None:
     """Let the user pick the directory to search among the demo set and their imports."""
-    st.subheader("Directory to search")
+    st.header("Directory to search")
     active = ui.active_entry()
 
     def describe(key: str) -> str:
@@ -82,7 +82,7 @@ def choose_directory(workspace: Workspace, entries: dict[str, library.DirectoryE
 
 def import_listing(workspace: Workspace) -> None:
     """Import an uploaded listing and make it active; a failure keeps the previous directory."""
-    st.subheader("Import a facility listing")
+    st.header("Import a facility listing")
     st.markdown(
         "Download the current listing from [FindTreatment.gov](https://findtreatment.gov/) "
         "(Export as CSV or Excel), or use the API's JSON, the 2015 National Directory or any CSV "
@@ -186,7 +186,7 @@ def last_import_report() -> None:
 
 def import_feed(workspace: Workspace) -> None:
     """Add an uploaded feed of bed reports to the call log, and show what it merged."""
-    st.subheader("Import an availability feed")
+    st.header("Import an availability feed")
     st.markdown(
         "A CSV of bed reports (e.g. from a state registry): `facility_id` or `name` + `zip`, "
         "`beds_open_detox`, `beds_open_residential`, `availability_status`, "

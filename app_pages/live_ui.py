@@ -104,7 +104,7 @@ def search_offer(query: SearchQuery) -> None:
 
 def refresh_form() -> None:
     """Data page: refresh the listings of any area."""
-    st.subheader("Get current listings from FindTreatment.gov")
+    st.header("Get current listings from FindTreatment.gov")
     st.caption(
         "Online, on request: this sends the area you enter (its centre and radius) to SAMHSA, "
         "nothing else. Repeating it within a day uses a copy "
@@ -144,7 +144,7 @@ def geocode_button() -> None:
             (directory[col.LOCATION_PRECISION] == "zip_centroid") & (directory[col.STREET] != "")
         ).sum()
     )
-    st.subheader("Exact locations for ZIP-centre addresses")
+    st.header("Exact locations for ZIP-centre addresses")
     if not approximate:
         st.caption(
             "Every facility in the active directory has street-level coordinates, or no "
@@ -182,7 +182,7 @@ def geocode_button() -> None:
 
 def sbat_form() -> None:
     """Data page: import an LA County SBAT export (open beds by level and sex)."""
-    st.subheader("Import LA County bed availability (SBAT)")
+    st.header("Import LA County bed availability (SBAT)")
     st.caption(
         "A CSV export of Los Angeles County's Service & Bed Availability Tool: open detox and "
         "residential beds by sex. Apply it to the active directory (facilities matched by "

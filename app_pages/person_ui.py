@@ -6,7 +6,7 @@ entered stays in this browser session and is used for the search only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypedDict, cast
 
@@ -26,6 +26,30 @@ LANGUAGE_CHOICES: dict[str | None, str] = {
     "sign": "Sign language (ASL)",
     OTHER_LANGUAGE: "Another language (type it below)",
 }
+
+
+def active_answers(answers: PersonAnswers) -> list[tuple[str, PersonAnswers]]:
+    """Return each answer given about the person: its words, and the answers without it."""
+    given: list[tuple[str, PersonAnswers]] = []
+    if answers.age_group is not None:
+        label = display.AGE_GROUP_LABELS[answers.age_group]
+        given.append((label, replace(answers, age_group=None)))
+    if answers.sex is not None:
+        given.append((display.SEX_LABELS[answers.sex], replace(answers, sex=None)))
+    if answers.pregnant:
+        given.append(("Pregnant or postpartum", replace(answers, pregnant=False)))
+    typed, chosen = answers.other_language.strip(), answers.language_choice
+    if chosen is not None or typed:
+        words = typed if chosen in (None, OTHER_LANGUAGE) else LANGUAGE_CHOICES[chosen]
+        cleared = replace(answers, language_choice=None, other_language="")
+        given.append((f"Language: {words}", cleared))
+    if answers.veteran:
+        given.append(("Veteran", replace(answers, veteran=False)))
+    if answers.non_veteran:
+        given.append(("Not a veteran", replace(answers, non_veteran=False)))
+    if answers.co_occurring:
+        given.append(("Co-occurring mental illness", replace(answers, co_occurring=False)))
+    return given
 
 
 class PersonFields(TypedDict):

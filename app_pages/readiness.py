@@ -1,22 +1,19 @@
 """Readiness: may the intervention begin? The checks, the countdown, and the packet to print.
 
-Also the case backup: export the case as JSON and import one (validated before anything is
-written).
+Also the case backup: export the case as JSON, encrypted with a passphrase, and import one
+(validated before anything is written).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 import streamlit as st
 
-from app_pages import cases_ui, ui
+from app_pages import cases_ui, downloads_ui, ui
 from matching import case as cases
 from matching.case import Case, readiness
-from matching.render.calendar import case_to_ics
 from matching.render.crisis import NALOXONE_GUIDANCE
-from matching.render.packet import readiness_packet_pdf
 from matching.render.safe_text import md_escape
 
 # Material icons render everywhere; emoji need a font the reader's machine may lack.
@@ -90,52 +87,38 @@ def show_countdown(case: Case, now: datetime) -> None:
 
 def show_checks(checks: tuple[readiness.Check, ...]) -> None:
     """List every check with its status icon."""
-    st.subheader("Checks")
+    st.header("Checks")
     for check in checks:
         st.markdown(f"{STATUS_ICONS[check.status]} **{check.title}** — {md_escape(check.message)}")
 
 
 def show_exports(case: Case, now: datetime) -> None:
-    """Offer the readiness packet (PDF), the calendar (.ics) and the case backup (JSON)."""
-    st.subheader("Print and save")
+    """Offer the packet, the calendar and the encrypted backup, each built once asked for."""
+    st.header("Print and save")
+    st.caption(
+        "Each file is built when you ask for it and offered once: it holds the plan's details."
+    )
     include_letters = st.checkbox(
         "Include the letters in the packet", value=False, key=cases_ui.key(case, "with_letters")
     )
-    columns = st.columns(3)
-    columns[0].download_button(
-        "Readiness packet (PDF)",
-        # Built only when clicked: the PDF is the one slow export (~0.1 s for a large case).
-        data=partial(readiness_packet_pdf, case, now=now, include_letters=include_letters),
-        file_name="readybed-packet.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-    )
-    columns[1].download_button(
-        "Calendar with reminders (.ics)",
-        data=case_to_ics(case, now=now),
-        file_name="readybed-plan.ics",
-        mime="text/calendar",
-        icon=":material/event:",
-        on_click="ignore",
-    )
-    columns[2].download_button(
-        "Case backup (JSON)",
-        data=cases.case_to_json(case, now=now),
-        file_name="readybed-case.json",
-        mime="application/json",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    # Sensitive downloads are built only on request (docs/team.md, "Downloads").
+    downloads_ui.packet_download(case, now, include_letters=include_letters)
+    downloads_ui.calendar_download(case, now)
+    downloads_ui.backup_download(case, now)
 
 
 def import_backup() -> None:
     """Import a case backup as a new case; an invalid file changes nothing."""
     with st.expander("Import a case backup"), st.form("import_case_form", clear_on_submit=True):
         upload = st.file_uploader("ReadyBed case file (.json)", type=["json"])
+        passphrase = st.text_input(
+            "Its passphrase (an encrypted backup)", type="password", key="import_passphrase"
+        )
         if st.form_submit_button("Import as a new case") and upload is not None:
             try:
-                imported = ui.workspace().cases.import_case(upload.getvalue(), now=ui.now())
+                imported = ui.workspace().cases.import_case(
+                    upload.getvalue(), passphrase=passphrase, now=ui.now()
+                )
             except cases.CaseFormatError as error:
                 st.error(f"Nothing was imported. {md_escape(error)}")
             else:

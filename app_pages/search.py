@@ -18,7 +18,17 @@ import streamlit as st
 
 from app_pages import calls_ui, live_ui, person_ui, ui
 from app_pages.links import phone_link, phone_links, plain
-from app_pages.search_form import current_form, remember, search_form, to_query
+from app_pages.search_form import (
+    FormInput,
+    active_filters,
+    current_form,
+    new_search,
+    offer_resume,
+    remember,
+    replace_form,
+    search_form,
+    to_query,
+)
 from matching.directory import columns as col
 from matching.errors import LocationError, QueryError
 from matching.records import calllog
@@ -80,17 +90,59 @@ def main() -> None:
     )
     ui.flash()
 
+    offer_resume()
     submitted = search_form(current_form())
     if submitted is not None:
         remember(submitted)
-        st.session_state["open_facility"] = None
-        st.session_state["cards_shown"] = CARDS_STEP
+        _results_reset()
+        st.rerun()  # draw the form again, folded to its summary line above the results
+    show_filters(current_form())
     results = run_search()
     if results is None:
         return
     selected_rows = show_results(results)
     add_to_shortlist(results, selected_rows)
     show_map(results)
+
+
+def show_filters(form: FormInput | None) -> None:
+    """Show every filter the search applies as a chip that removes it, and "New search"."""
+    if form is None:
+        return
+    chips = active_filters(form)
+    st.caption(
+        "Filters in this search (press one to remove it):"
+        if chips
+        else "No filters beyond the place and the distance."
+    )
+    with st.container(horizontal=True, key="filter_chips"):
+        for number, (label, without) in enumerate(chips):
+            st.button(
+                label,
+                key=f"chip_{number}",
+                icon=":material/close:",
+                help=f"Remove this filter: {label}",
+                on_click=_apply_form,
+                args=(without,),
+            )
+        st.button(
+            "New search",
+            key="new_search",
+            icon=":material/restart_alt:",
+            type="tertiary",
+            help="Clear the place and every filter",
+            on_click=new_search,
+        )
+
+
+def _apply_form(form: FormInput) -> None:
+    replace_form(form)
+    _results_reset()
+
+
+def _results_reset() -> None:
+    st.session_state["open_facility"] = None
+    st.session_state["cards_shown"] = CARDS_STEP
 
 
 def run_search() -> Results | None:
@@ -155,7 +207,7 @@ def default_view() -> str:
 def show_results(results: Results) -> list[int]:
     """Show the results as cards or a table; return the table rows selected for the shortlist."""
     label = plain(results.query.origin.label)
-    st.subheader(f"{count_of(results.total, 'facility')} near {label}")
+    st.header(f"{count_of(results.total, 'facility')} near {label}")
     if results.total > MAX_SHOWN:
         st.caption(f"Showing the best {MAX_SHOWN}; narrow the search to see others.")
     person_ui.results_notes(results.shown, results.query, results.now)
@@ -366,10 +418,11 @@ def show_map(results: Results) -> None:
                 "a dot for its name, distance and beds."
             )
         st.caption(
-            "Dark blue: the place you entered. Colours are about the beds this search needs "
-            "(detox if detox is required, else residential; the person's sex where reported). "
-            "Green: openings reported in the last 24 h; "
-            "amber: openings reported earlier; red: no openings or waitlist; grey: not reported."
+            "Dark blue diamond: the place you entered. Colours and shapes are about the beds "
+            "this search needs (detox if detox is required, else residential; the person's sex "
+            "where reported). Green circle: openings reported in the last 24 h; "
+            "amber square: openings reported earlier; red triangle: no openings or waitlist; "
+            "grey cross: not reported."
         )
 
 
@@ -383,17 +436,19 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     )
     counties = alt.Chart(
         alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="counties"))
-    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5, clip=True)
+    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5, clip=True, aria=False)
     states = alt.Chart(
         alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="states"))
-    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True)
+    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True, aria=False)
+    # The outlines are decoration (aria=False); each dot is read out by its tooltip's words.
     dots = (
         alt.Chart(points)
-        .mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5)
+        .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.5)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
             color=alt.Color("color:N", scale=None),
+            shape=alt.Shape("shape:N", scale=None),
             size=alt.Size("size:Q", scale=alt.Scale(range=[50, 200]), legend=None),
             order=alt.Order("size:Q"),  # the origin (largest) is drawn on top
             tooltip=[
@@ -406,7 +461,11 @@ def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     return (
         alt.layer(counties, states, dots)
         .project(type="mercator", fit=basemap.fit_extent(points))
-        .properties(height=380)
+        .properties(
+            height=380,
+            description=f"Map of {len(points) - 1} facilities around the place you entered; "
+            "the results list on this page says the same in words.",
+        )
     )
 
 

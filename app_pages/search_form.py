@@ -17,6 +17,7 @@ import streamlit as st
 
 from app_pages import person_ui, ui
 from app_pages.person_ui import PersonAnswers
+from matching.errors import LocationError, QueryError
 from matching.render import display
 from matching.search.geo import NominatimGeocoder, resolve_location
 from matching.search.query import (
@@ -111,11 +112,13 @@ def _parsed(name: str, value: Any) -> Any:  # noqa: PLR0911 - one case per field
 
 
 def current_form() -> FormInput | None:
-    """Return the form the page shows: this session's, else the last one saved, else None."""
-    if SESSION_KEY not in st.session_state:
-        stored = ui.workspace().searches.load_last_search()
-        st.session_state[SESSION_KEY] = None if stored is None else form_from_json(stored)
-    form: FormInput | None = st.session_state[SESSION_KEY]
+    """Return the form this session shows, or None before its first search.
+
+    A new browser session starts empty even when a last search is stored: on a shared family
+    computer the next person must not see the last one's answers unless they ask for them
+    (:func:`offer_resume`). Page changes and reruns keep the session's form.
+    """
+    form: FormInput | None = st.session_state.get(SESSION_KEY)
     return form
 
 
@@ -125,9 +128,117 @@ def remember(form: FormInput) -> None:
     ui.workspace().searches.save_last_search(form.to_json())
 
 
+def offer_resume() -> None:
+    """Before this session's first search, offer the stored last search (without showing it)."""
+    if st.session_state.get(SESSION_KEY) is not None:
+        return
+    stored = ui.workspace().searches.load_last_search()
+    if stored is None:
+        return
+    st.button(
+        "Resume my last search",
+        icon=":material/history:",
+        key="resume_search",
+        on_click=replace_form,
+        args=(form_from_json(stored),),
+    )
+
+
+def new_search() -> None:
+    """Clear the form and every filter, here and in the store."""
+    _set_widgets(FormInput())
+    st.session_state[SESSION_KEY] = None
+    ui.workspace().searches.forget_last_search()
+
+
+def replace_form(form: FormInput) -> None:
+    """Show ``form`` instead of the one on screen (from a callback, before the form is drawn)."""
+    _set_widgets(form)
+    remember(form)
+
+
+def _set_widgets(form: FormInput) -> None:
+    """Give the form's keyed widgets ``form``'s values: a widget with a key keeps the value the
+    browser holds, whatever its ``value=`` says, unless Session State is set before it is drawn.
+    (The widgets without a key take the new values by themselves: their default changed.)"""
+    person = form.person
+    values = {
+        "place": form.place,
+        "preset": form.preset,
+        "person_age": person.age_group,
+        "person_sex": person.sex,
+        "person_pregnant": person.pregnant,
+        "person_non_veteran": person.non_veteran,
+        "person_language": person.language_choice,
+        "person_other_language": person.other_language,
+        "person_veteran": person.veteran,
+        "person_co_occurring": person.co_occurring,
+    }
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def active_filters(form: FormInput) -> list[tuple[str, FormInput]]:
+    """Return each filter ``form`` sets beyond the defaults: its words, and the form without it.
+
+    The distance is always a filter; it is named but never removed (it is reset to 50 miles).
+    """
+    default = FormInput()
+    chips: list[tuple[str, FormInput]] = []
+    if form.radius != default.radius:
+        chips.append((f"Within {form.radius} miles", replace(form, radius=default.radius)))
+    for payer in form.payers:
+        rest = tuple(p for p in form.payers if p != payer)
+        chips.append((display.PAYER_LABELS[payer], replace(form, payers=rest)))
+    if form.detox is not None:
+        chips.append((display.DETOX_LABELS[form.detox], replace(form, detox=None)))
+    for need in form.moud:
+        rest_moud = tuple(m for m in form.moud if m != need)
+        chips.append((display.MOUD_LABELS[need], replace(form, moud=rest_moud)))
+    if form.after_care is not None:
+        label = f"After detox: {display.AFTER_CARE_LABELS[form.after_care]}"
+        chips.append((label, replace(form, after_care=None)))
+    if form.min_beds:
+        chips.append((f"{form.min_beds}+ open beds", replace(form, min_beds=0)))
+    if form.max_age is not None:
+        chips.append((f"Reports: {AGE_CHOICES[form.max_age].lower()}", replace(form, max_age=None)))
+    if form.include_unverified:
+        chips.append(("Unconfirmed listings included", replace(form, include_unverified=False)))
+    chips += [
+        (label, replace(form, person=without))
+        for label, without in person_ui.active_answers(form.person)
+    ]
+    return chips
+
+
 def search_form(shown: FormInput | None) -> FormInput | None:
-    """Show the search form filled with ``shown``; return the new form when it was submitted."""
-    form = shown or FormInput()
+    """Show the search form filled with ``shown``; return the new form when it was submitted.
+
+    Once a search finds its place, the form folds into one line saying what was searched, so
+    the results start near the top of a phone's screen; "Edit the search" opens it again.
+    """
+    if shown is None or not _locates(shown):
+        return _form(shown or FormInput())
+    with st.expander(f"Edit the search: {summary(shown)}", icon=":material/tune:"):
+        return _form(shown)
+
+
+def summary(form: FormInput) -> str:
+    """Say in one line what ``form`` searches: the place, the distance, how many filters."""
+    filters = len(active_filters(form)) - (form.radius != FormInput().radius)
+    more = f", {filters} filter{'s' if filters != 1 else ''}" if filters else ""
+    return f"{form.place}, within {form.radius} miles{more}"
+
+
+def _locates(form: FormInput) -> bool:
+    try:
+        to_query(form)
+    except (LocationError, QueryError):
+        return False
+    return True
+
+
+def _form(form: FormInput) -> FormInput | None:
     with st.form("search_form"):
         place = st.text_input(
             "Where is the person? ZIP, city or coordinates",

@@ -169,7 +169,7 @@ def item_buttons(
 
 def downloads(current: shortlist.Shortlist, view: pd.DataFrame, table: pd.DataFrame) -> None:
     """Offer the list as CSV, Excel and a printable PDF."""
-    st.subheader("Download or print")
+    st.header("Download or print")
     # A neutral file name: shortlist names may be personal, and download names travel in URLs.
     stem = f"readybed-shortlist-{current.id}"
     origin = view["origin_label"].iloc[0] if "origin_label" in view.columns else ""

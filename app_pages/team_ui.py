@@ -204,11 +204,21 @@ def signed_in() -> bool:
 def sign_in_actor(engine: Any) -> Actor:
     """Record the signed-in person in the store (accepting invitations) and return them.
 
-    Run once per rerun by the gate, so membership changes reach a session on its next run.
+    The person is the provider's verified identity (issuer and subject; see
+    :func:`matching.records.team.identity_from_claims`). Run once per rerun by the gate, so
+    membership changes reach a session on its next run.
     """
-    email = str(st.user.get("email") or "")
-    name = str(st.user.get("name") or "")
-    actor = team.sign_in(engine, email=email, display_name=name)
+    claims = {name: st.user.get(name) for name in ("iss", "sub", "email", "email_verified", "name")}
+    identity = team.identity_from_claims(
+        claims, accept_missing_email_verified=config.accept_missing_email_verified(secrets())
+    )
+    actor = team.sign_in(
+        engine,
+        email=identity.email,
+        display_name=identity.display_name,
+        issuer=identity.issuer,
+        subject=identity.subject,
+    )
     st.session_state[ACTOR_KEY] = actor
     return actor
 

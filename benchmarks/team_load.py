@@ -1,7 +1,8 @@
 """Load a team server: twenty people log calls, save letters and read readiness for a minute.
 
 Run: ``python benchmarks/team_load.py [--seconds 60] [--members 20] [--team-size 5]
-[--pause-ms 0] [--db URL]``.
+[--pause-ms 0] [--processes 1] [--db URL]``; the multi-process run of deploy/README.md is
+``--processes 4 --members 100``.
 Without ``--db`` a throwaway PostgreSQL server is started in a temporary folder (initdb and
 pg_ctl from the Debian packages, run as the ``postgres`` user when this runs as root, since
 PostgreSQL refuses to run as root) and removed afterwards.
@@ -11,6 +12,13 @@ members of each case), all colleagues of one practice (invited with ``join_org``
 share one call log: the harshest case for it. Each person is a thread with its own engine
 (its own connection pool, like a separate server process), its own :class:`Actor` from
 ``sign_in``, and the server's encryption key bound, so every write is sealed as in team mode.
+
+With ``--processes N`` (N > 1) the people run in N separate processes, as behind a proxy with
+sticky sessions in front of N app servers: person i in process i mod N (so a case's people are
+spread over the processes, as its family's browsers would be), each process with ONE engine
+shared by its people's threads (one Streamlit server's cached engine, SQLAlchemy's default
+pool of 5 + 10 connections) against the same PostgreSQL. The loss check runs on the merged
+results.
 
 What each does, in a random mix, for ``--seconds``: as fast as it can (the server's capacity),
 or with ``--pause-ms`` a random pause of 0 to twice that between operations (people's pace):
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing
 import os
 import random
 import shutil
@@ -168,8 +177,14 @@ def open_sealed(url: str, key: str) -> Engine:
     return engine
 
 
-def set_up(url: str, key: str, *, members: int, team_size: int, run: str) -> list[Person]:
-    """Create the practice, its cases and invitations; sign every person in on their own engine."""
+def set_up(
+    url: str, key: str, *, members: int, team_size: int, run: str, own_engines: bool = True
+) -> list[Person]:
+    """Create the practice, its cases and invitations; sign every person in.
+
+    With ``own_engines`` each person keeps an engine of their own (the threads mode); else
+    they sign in on one engine that is then closed (each worker process opens its own).
+    """
     admin_engine = open_sealed(url, key)
     admin = sign_in(admin_engine, email=f"admin-{run}@practice.example", display_name="Admin")
     people = [
@@ -201,9 +216,14 @@ def set_up(url: str, key: str, *, members: int, team_size: int, run: str) -> lis
                 actor=admin,
             )
     admin_engine.dispose()
+    shared = None if own_engines else open_sealed(url, key)
     for person in people:
-        person.engine = open_sealed(url, key)
+        person.engine = shared or open_sealed(url, key)
         person.actor = sign_in(person.engine, email=person.email, display_name=person.name)
+    if shared is not None:
+        shared.dispose()
+        for person in people:
+            person.engine = None
     return people
 
 
@@ -295,6 +315,91 @@ def work(
         person.latencies[kind].append((time.perf_counter() - began) * 1000)
 
 
+# --- Separate processes (more than one app server) -----------------------------------------
+
+
+def process_worker(
+    url: str,
+    key: str,
+    people: list[Person],
+    seconds: float,
+    pause_ms: float,
+    ready: object,
+    results: object,
+) -> None:
+    """One "app server": one engine for its people's threads; put the people back when done."""
+    engine = open_sealed(url, key)
+    for person in people:
+        person.engine = engine
+    start = threading.Barrier(len(people) + 1)
+    threads = [
+        threading.Thread(
+            target=work, args=(person, start, seconds, person.index, pause_ms), daemon=True
+        )
+        for person in people
+    ]
+    for thread in threads:
+        thread.start()
+    ready.wait()  # type: ignore[attr-defined]  # every process is set up: start together
+    start.wait()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    for person in people:
+        person.engine = None
+    results.put(people)  # type: ignore[attr-defined]
+
+
+def run_in_processes(
+    url: str, key: str, people: list[Person], *, seconds: float, pause_ms: float, processes: int
+) -> tuple[list[Person], float]:
+    """Run ``people`` in ``processes`` worker processes; return them with their results."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(processes + 1)
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=process_worker,
+            args=(url, key, people[number::processes], seconds, pause_ms, ready, results),
+        )
+        for number in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    ready.wait()
+    began = time.perf_counter()
+    done: list[Person] = []
+    for _ in workers:
+        done += results.get(timeout=seconds + 600)
+    elapsed = time.perf_counter() - began
+    for worker in workers:
+        worker.join()
+        if worker.exitcode != 0:
+            raise SystemExit(f"error: a worker process exited with status {worker.exitcode}")
+    return sorted(done, key=lambda person: person.index), elapsed
+
+
+def run_in_threads(people: list[Person], *, seconds: float, pause_ms: float) -> float:
+    """Run ``people`` as threads of this process (each with its own engine); return the time."""
+    start = threading.Barrier(len(people))
+    threads = [
+        threading.Thread(
+            target=work, args=(person, start, seconds, person.index, pause_ms), daemon=True
+        )
+        for person in people
+    ]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    for person in people:
+        if person.engine is not None:
+            person.engine.dispose()
+    return elapsed
+
+
 # --- Report --------------------------------------------------------------------------------
 
 
@@ -368,35 +473,43 @@ def check_losses(url: str, key: str, people: list[Person]) -> bool:
     return not lost_calls and not lost_saves
 
 
-def run(url: str, *, seconds: float, members: int, team_size: int, pause_ms: float = 0) -> int:
+def run(
+    url: str,
+    *,
+    seconds: float,
+    members: int,
+    team_size: int,
+    pause_ms: float = 0,
+    processes: int = 1,
+) -> int:
     key = sealing.generate_key()
     run_id = uuid.uuid4().hex[:8]
-    people = set_up(url, key, members=members, team_size=team_size, run=run_id)
+    people = set_up(
+        url, key, members=members, team_size=team_size, run=run_id, own_engines=processes == 1
+    )
     orgs = {person.actor.org_id for person in people if person.actor is not None}
     shown = make_url(url).render_as_string(hide_password=True)
     print(
         f"ReadyBed team load: {members} people in {len(set(p.case_id for p in people))} "
         f"case(s) of up to {team_size}, {len(orgs)} organisation(s), {seconds:g} s, "
         + (f"pauses of 0-{2 * pause_ms:g} ms, " if pause_ms else "no pauses, ")
+        + (
+            f"{processes} processes of about {members // processes} people (one engine each), "
+            if processes > 1
+            else "one process (an engine per person), "
+        )
+        + f"{os.cpu_count()} CPU(s), "
         + shown
     )
-    start = threading.Barrier(len(people))
-    threads = [
-        threading.Thread(
-            target=work, args=(person, start, seconds, person.index, pause_ms), daemon=True
+    if processes > 1:
+        people, elapsed = run_in_processes(
+            url, key, people, seconds=seconds, pause_ms=pause_ms, processes=processes
         )
-        for person in people
-    ]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    for person in people:
-        if person.engine is not None:
-            person.engine.dispose()
+    else:
+        elapsed = run_in_threads(people, seconds=seconds, pause_ms=pause_ms)
     report_throughput(people, elapsed)
+    calls = [value for person in people for value in person.latencies["log call"]]
+    print(f"log a call: p95 {percentile(calls, 0.95):.1f} ms over {len(calls)} calls")
     errors = [error for person in people for error in person.errors]
     nothing_lost = check_losses(url, key, people)
     if errors:
@@ -412,15 +525,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pause-ms", type=float, default=0.0, help="mean pause between operations (0: none)"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="worker processes, as app servers behind a sticky proxy (1: threads of this one)",
+    )
     parser.add_argument("--db", metavar="URL", help="default: a throwaway PostgreSQL server")
     args = parser.parse_args(argv)
     if args.members < 1 or args.team_size < 2 or args.seconds <= 0 or args.pause_ms < 0:
         parser.error("--members >= 1, --team-size >= 2, --seconds > 0, --pause-ms >= 0, please")
+    if not 1 <= args.processes <= args.members:
+        parser.error("--processes between 1 and --members, please")
     options = {
         "seconds": args.seconds,
         "members": args.members,
         "team_size": args.team_size,
         "pause_ms": args.pause_ms,
+        "processes": args.processes,
     }
     if args.db:
         return run(args.db, **options)

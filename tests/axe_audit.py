@@ -2,8 +2,9 @@
 
 Run from the repository root: ``python tests/axe_audit.py``. It starts the app on a fresh
 SQLite store (demo directory), searches 10001, then runs axe-core on each page at 390x844 and
-1440x900 and prints ``size page rule impact count``. A measuring script, not a test: the
-findings and what was done about them are in docs/accessibility.md.
+1440x900 and prints ``size page rule impact count`` (with ``--nodes``, each element's selector
+below). A measuring script; the test is tests/test_browser_a11y.py, and the findings and what
+was done about them are in docs/accessibility.md.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
 PAGES = ("Search", "Shortlist", "Plan", "Placement", "Readiness", "Team", "Data")
 RUN_AXE = """axe.run(document, {resultTypes: ['violations']}).then(result =>
-    result.violations.map(v => [v.id, v.impact, v.nodes.length]))"""
+    result.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))]))"""
+SHOW_NODES = "--nodes" in sys.argv
 
 
 def open_page(app: App, name: str) -> None:
@@ -50,8 +52,10 @@ def audit(url: str, size: str) -> Iterator[str]:
             if name != "Search":
                 open_page(app, name)
             app.page.add_script_tag(path=str(AXE))
-            for rule, impact, count in app.page.evaluate(RUN_AXE):
-                yield f"{size} {name} {rule} {impact} {count}"
+            for rule, impact, nodes in app.page.evaluate(RUN_AXE):
+                yield f"{size} {name} {rule} {impact} {len(nodes)}"
+                if SHOW_NODES:
+                    yield from (f"    {node}" for node in nodes)
         context.close()
 
 

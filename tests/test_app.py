@@ -59,7 +59,7 @@ def test_every_page_renders_with_crisis_lines_and_demo_warning(app: AppTest, pag
 def test_searching_a_zip_on_demo_data_lists_facilities(app: AppTest) -> None:
     _search(app, "10001")
     assert not app.exception
-    assert app.subheader[0].value.endswith("facilities near 10001 (New York, NY)")
+    assert app.header[0].value.endswith("facilities near 10001 (New York, NY)")
     results = _results(app)
     assert len(results) > 5
     assert results[display.RESULT_DISTANCE].is_monotonic_increasing is not None

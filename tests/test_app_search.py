@@ -36,7 +36,7 @@ def _markdown(at: AppTest) -> str:
 
 
 def _heading(at: AppTest) -> str:
-    return at.subheader[0].value if at.subheader else ""
+    return at.header[0].value if at.header else ""
 
 
 def test_form_and_results_stay_in_step_across_a_page_change(app: AppTest) -> None:
@@ -49,16 +49,61 @@ def test_form_and_results_stay_in_step_across_a_page_change(app: AppTest) -> Non
     assert _heading(app).endswith("near Boston, MA")
 
 
-def test_last_search_comes_back_after_a_reload_from_the_local_store(
+def test_a_new_session_starts_empty_and_resumes_the_last_search_only_when_asked(
     app: AppTest, store_url: str
 ) -> None:
+    app.checkbox(key="person_pregnant").check()
     _search(app, "columbus oh")
     stored = searches.load_last_search(open_engine(store_url), actor=LOCAL)
     assert stored is not None and stored["place"] == "columbus oh"
 
-    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a new browser session
+    # A new browser session on a shared computer: nothing of the last person's search shows.
+    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert reloaded.text_input(key="place").value == ""
+    assert not reloaded.checkbox(key="person_pregnant").value
+    assert not reloaded.header
+    assert "columbus" not in _markdown(reloaded).lower()
+
+    reloaded.button(key="resume_search").click().run()
     assert reloaded.text_input(key="place").value == "columbus oh"
-    assert _heading(reloaded).endswith("near Columbus, OH")
+    assert reloaded.checkbox(key="person_pregnant").value
+    assert "Pregnant or postpartum" in _chips(reloaded)
+    shown = _heading(reloaded) + " ".join(str(w.value) for w in reloaded.warning)
+    assert "Columbus, OH" in shown  # the results, or the sentence saying none fits
+    assert not [b for b in reloaded.button if b.key == "resume_search"]
+
+
+def _chips(at: AppTest) -> dict[str, str]:
+    """The filter chips shown: label -> widget key."""
+    return {b.label: str(b.key) for b in at.button if str(b.key).startswith("chip_")}
+
+
+def test_every_filter_is_a_chip_that_removes_it(app: AppTest) -> None:
+    app.checkbox(key="person_pregnant").check()
+    app.selectbox(key="person_language").set_value("spanish")
+    payers = next(m for m in app.multiselect if m.label == "Insurance or payment (any of)")
+    payers.set_value(["medicaid"])
+    _search(app, "10001")
+    chips = _chips(app)
+    assert {"Pregnant or postpartum", "Language: Spanish", "Medicaid"} <= set(chips)
+
+    app.button(key=chips["Pregnant or postpartum"]).click().run()
+    assert not app.exception
+    assert "Pregnant or postpartum" not in _chips(app)
+    assert not app.checkbox(key="person_pregnant").value  # the hidden box is cleared too
+    assert {"Language: Spanish", "Medicaid"} <= set(_chips(app))
+    shown = _heading(app) + " ".join(str(w.value) for w in app.warning)
+    assert "10001" in shown  # the search ran again without it
+
+
+def test_new_search_clears_the_place_and_every_filter(app: AppTest, store_url: str) -> None:
+    app.checkbox(key="person_pregnant").check()
+    _search(app, "10001")
+    app.button(key="new_search").click().run()
+    assert app.text_input(key="place").value == ""
+    assert not app.checkbox(key="person_pregnant").value
+    assert not app.header and not _chips(app)
+    assert searches.load_last_search(open_engine(store_url), actor=LOCAL) is None
 
 
 def test_a_failed_search_never_leaves_the_old_results_on_screen(app: AppTest) -> None:
@@ -66,7 +111,7 @@ def test_a_failed_search_never_leaves_the_old_results_on_screen(app: AppTest) ->
     assert app.dataframe
     _search(app, "10000")
     assert "10000" in app.error[0].value and "Nearby valid ZIPs" in app.error[0].value
-    assert not app.dataframe and not app.subheader
+    assert not app.dataframe and not app.header
     app.switch_page("app_pages/data.py").run()
     app.switch_page(SEARCH).run()
     assert app.text_input(key="place").value == "10000"

@@ -36,6 +36,7 @@ AUTH = {
     "client_secret": "not-a-real-secret",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
+ISSUER = "https://idp.example.org"
 SAMS_LETTER = "Sam here. On 3 May you missed my wedding and I was scared."
 
 
@@ -91,7 +92,15 @@ def session(email: str, key: str, page: str = "app_pages/plan.py") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.secrets["auth"] = dict(AUTH)
     at.secrets["readybed"] = {"encryption_keys": [key]}
-    at.user = {"is_logged_in": True, "email": email, "name": email.split("@")[0].title()}
+    at.user = {
+        "is_logged_in": True,
+        "email": email,
+        "name": email.split("@")[0].title(),
+        # What every OpenID Connect provider sends: who it is, whom it means, verified or not.
+        "iss": ISSUER,
+        "sub": "subject-" + email,
+        "email_verified": True,
+    }
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -294,7 +303,7 @@ def test_a_sign_in_without_an_e_mail_is_refused_with_a_sentence(store_url, key):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.secrets["auth"] = dict(AUTH)
     at.secrets["readybed"] = {"encryption_keys": [key]}
-    at.user = {"is_logged_in": True, "name": "No Address"}
+    at.user = {"is_logged_in": True, "name": "No Address", "iss": ISSUER, "sub": "x"}
     at.run()
     assert not at.exception
     assert "cannot open your account" in texts(at) and "not an e-mail address" in texts(at)

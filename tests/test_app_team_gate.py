@@ -138,7 +138,14 @@ def test_an_unreachable_team_database_is_a_sentence_not_a_traceback(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("READYBED_DB_URL", "postgresql+psycopg://readybed:pw@127.0.0.1:9/x")
-    at = team_app(user={"is_logged_in": True, "email": "lee@example.org"}).run()
+    user = {
+        "is_logged_in": True,
+        "email": "lee@example.org",
+        "iss": "https://idp.example.org",
+        "sub": "lee",
+        "email_verified": True,
+    }
+    at = team_app(user=user).run()
     assert not at.exception
     shown = texts(at)
     assert "cannot reach its database" in shown

@@ -59,6 +59,13 @@ def test_pregnant_spanish_medicaid_detox_search(
         app.shot("2-results")
 
         # Bad input: a "language" that is not one is refused with a sentence, nothing crashes.
+        # After a search the form is folded into its summary line above the results.
+        page.get_by_text(
+            re.compile(r"^Edit the search: 80218, within 50 miles, 4 filters$")
+        ).click()
+        about = page.get_by_text("About the person (optional)")
+        if not page.get_by_role("checkbox", name="Pregnant or postpartum").is_visible():
+            about.click()
         app.choose("Treatment in another language", "Another language (type it below)")
         app.field("Other language").fill("=1+2")
         page.get_by_test_id("stForm").get_by_role("button", name="Search", exact=True).click()

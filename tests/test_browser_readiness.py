@@ -122,8 +122,10 @@ def test_plan_hold_secured_and_packet(browser: Browser, tmp_path: Path) -> None:
         page.get_by_role("link", name="Readiness").click()
         app.see("Placement secured")
         shot("4-readiness")
+        # Built only when asked (issue 19): prepare it, then download it.
+        page.get_by_role("button", name="Prepare the readiness packet (PDF)").click()
         with page.expect_download() as download:
-            page.get_by_role("button", name="Readiness packet (PDF)").click()
+            page.get_by_role("button", name="Download the readiness packet (PDF)").click()
         pdf_bytes = Path(download.value.path()).read_bytes()
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
         assert facility_name in text

@@ -139,7 +139,9 @@ def test_people_sign_in_at_the_provider_and_see_what_their_role_allows(
             page.get_by_text("seen by the case's lead only").first.scroll_into_view_if_needed()
             member.shot(f"placement-{width}x{height}", full_page=False)
             page = open_page(member, f"{url}/readiness", "The case's lead prints the packet")
-            assert page.get_by_role("button", name="Readiness packet (PDF)").count() == 0
+            assert (
+                page.get_by_role("button", name="Prepare the readiness packet (PDF)").count() == 0
+            )
             context.close()
 
             context = browser.new_context(viewport={"width": width, "height": height})

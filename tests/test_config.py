@@ -36,6 +36,11 @@ WRONG_FILES = {
     ),
     "a number for the URL": ("[readybed]\ndatabase_url = 5\n", "database_url"),
     "readybed not a table": ("readybed = 3\n", "[readybed]"),
+    "the e-mail setting as text": (
+        f'{AUTH}[readybed]\nencryption_keys = ["{generate_key()}"]\n'
+        'accept_missing_email_verified = "yes"\n',
+        "must be true or false",
+    ),
 }
 
 

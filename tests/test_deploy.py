@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -63,7 +64,17 @@ def _compose() -> dict:
 def test_compose_runs_postgres_the_app_and_caddy():
     compose = _compose()
     services = compose["services"]
-    assert sorted(services) == ["app", "db", "proxy"]
+    assert sorted(services) == ["app", "app-role", "app2", "db", "migrate", "proxy"]
+    # Two app processes behind the proxy, alike (issue 19); the schema's owner migrates.
+    assert services["app2"] == services["app"]
+    assert services["proxy"]["environment"]["READYBED_UPSTREAM"] == "app:8501 app2:8501"
+    assert services["migrate"]["command"][-2:] == ["team", "migrate"]
+    assert (
+        "readybed:${READYBED_DB_PASSWORD" in services["migrate"]["environment"]["READYBED_DB_URL"]
+    )
+    assert services["app"]["depends_on"]["app-role"]["condition"] == (
+        "service_completed_successfully"
+    )
     db = services["db"]
     assert db["image"] == "postgres:16"
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
@@ -78,7 +89,9 @@ def test_compose_runs_postgres_the_app_and_caddy():
     data_dir = re.search(r"READYBED_DATA_DIR=(\S+)", (DEPLOY / "Dockerfile").read_text("utf-8"))
     assert data_dir and f"app-files:{data_dir[1]}" in app["volumes"]
     url = app["environment"]["READYBED_DB_URL"]
-    assert url.startswith("postgresql+psycopg://readybed:") and url.endswith("@db:5432/readybed")
+    # The apps log in as the role that owns no table (deploy/app-role.sql).
+    assert url.startswith("postgresql+psycopg://readybed_app:")
+    assert url.endswith("@db:5432/readybed")
     proxy = services["proxy"]
     assert proxy["image"] == "caddy:2"
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
@@ -103,7 +116,7 @@ def test_compose_env_template_names_every_variable_compose_needs():
     used = set(re.findall(r"\$\{(\w+)", (DEPLOY / "compose.yaml").read_text("utf-8")))
     lines = (DEPLOY / "env.example").read_text("utf-8").splitlines()
     given = {line.split("=")[0] for line in lines if "=" in line and not line.startswith("#")}
-    assert used == given == {"READYBED_HOST", "READYBED_DB_PASSWORD"}
+    assert used == given == {"READYBED_HOST", "READYBED_DB_PASSWORD", "READYBED_APP_DB_PASSWORD"}
 
 
 def test_dockerfile_builds_on_python_311_slim_and_serves_headless():
@@ -132,8 +145,10 @@ def test_caddyfile_proxies_to_the_compose_app_and_validates():
     assert done.returncode == 0, done.stderr
     assert '"dial":"app:8501"' in done.stdout
     assert '"readybed.example.org"' in done.stdout
-    # The sign-in callback's one-time code never reaches the access log.
-    assert '"code"' in done.stdout and '"filter":"query"' in done.stdout
+    # The sign-in callback's one-time code (the query string) and a download's address
+    # (/media/<id>) never reach the access log.
+    uri = json.loads(done.stdout)["logging"]["logs"]["log0"]["encoder"]["fields"]["request>uri"]
+    assert uri == {"filter": "regexp", "regexp": r"^(/media/).*$|\?.*$", "value": "$1"}
 
 
 def test_nginx_config_passes_the_websocket_upgrade(tmp_path):
@@ -142,7 +157,13 @@ def test_nginx_config_passes_the_websocket_upgrade(tmp_path):
         "proxy_http_version 1.1;",
         "proxy_set_header Upgrade $http_upgrade;",
         "proxy_set_header Connection $connection_upgrade;",
-        "proxy_pass http://127.0.0.1:8501;",
+        "proxy_pass http://readybed_app;",
+        # Sticky sessions across app processes (issue 19).
+        "ip_hash;",
+        "server 127.0.0.1:8501;",
+        # No download address (/media/<id>) in the access log (issue 19).
+        '"$request_method $logged_uri"',
+        '~^/media/  "/media/";',
     ):
         assert needed in text
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
@@ -215,7 +236,8 @@ def test_readme_covers_running_backing_up_and_watching():
         "pg_restore",
         "/_stcore/health",
         "encryption_keys",
-        "Case backup (JSON)",
+        "encrypted backup",
+        "python -m matching case restore",
     ):
         assert needed in text, needed
     links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
@@ -292,11 +314,14 @@ def test_caddy_passes_the_app_and_its_websocket_through(tmp_path):
             assert upgraded == "HTTP/1.1 101 Switching Protocols"
             assert "101" not in _get(address, stream, _upgrade("https://elsewhere.example"))
             _get(address, "/oauth2callback?code=ONE-TIME-CODE&state=abc")
+            _get(address, "/media/0123456789abcdef0123456789abcdef.json")
         finally:
             process.terminate()
             process.wait(timeout=15)
     logged = (tmp_path / "caddy.log").read_text()
     assert "/oauth2callback" in logged and "ONE-TIME-CODE" not in logged
+    # A download's address fetches its file while it is offered: never in the log (issue 19).
+    assert '"/media/"' in logged and "0123456789abcdef" not in logged
 
 
 def test_the_filled_in_template_puts_the_app_in_team_mode(monkeypatch):
@@ -316,3 +341,58 @@ def test_the_filled_in_template_puts_the_app_in_team_mode(monkeypatch):
     # The compose file's READYBED_DB_URL wins over the file, as deploy/README.md says.
     monkeypatch.setenv("READYBED_DB_URL", "postgresql+psycopg://readybed:pw@db:5432/readybed")
     assert team_ui.server_mode().database_url.endswith("@db:5432/readybed")
+
+
+def test_caddy_keeps_each_browser_on_one_app_process(tmp_path):
+    """With two app processes, the shipped Caddyfile's cookie keeps a browser on one of them."""
+    import http.client
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    def named(name: str) -> type[BaseHTTPRequestHandler]:
+        class Answer(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+                body = name.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Answer
+
+    apps = [ThreadingHTTPServer(("127.0.0.1", 0), named(name)) for name in ("one", "two")]
+    for app in apps:
+        threading.Thread(target=app.serve_forever, daemon=True).start()
+    upstreams = " ".join(f"127.0.0.1:{app.server_address[1]}" for app in apps)
+    process, address = _caddy_in_front_of(upstreams, tmp_path / "caddy.log")
+    port = int(address.split(":")[1])
+
+    def fetch(cookie: str = "") -> tuple[str, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Host": address} | ({"Cookie": cookie} if cookie else {})
+        connection.request("GET", "/", headers=headers)
+        response = connection.getresponse()
+        answer = (response.read().decode(), response.getheader("Set-Cookie") or "")
+        connection.close()
+        return answer
+
+    try:
+        for _ in range(100):
+            try:
+                first, set_cookie = fetch()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert set_cookie.startswith("readybed_server=")
+        cookie = set_cookie.split(";")[0]
+        assert {fetch(cookie)[0] for _ in range(20)} == {first}
+        # A browser without the cookie may land on either; both processes serve.
+        assert {fetch()[0] for _ in range(40)} == {"one", "two"}
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        for app in apps:
+            app.shutdown()

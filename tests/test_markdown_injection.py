@@ -83,7 +83,17 @@ def plain_text_with_joiners(markdown: str) -> str:
 
 
 def _shown_markdown(at: AppTest) -> list[str]:
-    kinds = ("markdown", "caption", "warning", "error", "success", "info", "subheader", "title")
+    kinds = (
+        "markdown",
+        "caption",
+        "warning",
+        "error",
+        "success",
+        "info",
+        "header",
+        "subheader",
+        "title",
+    )
     texts = [str(element.value) for kind in kinds for element in getattr(at, kind)]
     texts += expander_labels(at)
     return texts

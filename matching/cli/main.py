@@ -1,5 +1,5 @@
 """Command line: ``python -m matching import|availability|fetch|geocode|demo-data|search``,
-``care-level`` and the team commands.
+``care-level``, ``case restore`` and the team commands.
 
 The contract for scripted use: exit 0 on success, exit 2 on unusable input with one line on
 stderr naming the problem (no traceback). Output files are written atomically, so a failed run
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from matching.cli.calls import add_call_commands
 from matching.cli.carelevel import add_care_level_command
+from matching.cli.case import add_case_commands
 from matching.cli.team import add_team_commands
 from matching.directory.text_safety import terminal_text
 from matching.errors import FacilityDataError, ReadyBedError
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_care_level_command(commands)
     add_team_commands(commands)
     add_call_commands(commands)
+    add_case_commands(commands)
     return parser
 
 

@@ -18,9 +18,10 @@ from typing import Literal
 from sqlalchemy import Connection, Engine, Join, delete, func, insert, select, update
 
 from matching.case.changes import describe_changes
-from matching.case.codec import case_from_json, plan_plain
+from matching.case.codec import plan_plain
 from matching.case.model import Case
 from matching.case.permissions import CaseRole, not_a_member, redact
+from matching.case.sealed_backup import open_backup
 from matching.errors import ConflictError, StoreError
 from matching.records import audit
 from matching.records.case_rows import case_of, read_plain, sealed_plan, write_children
@@ -230,10 +231,18 @@ def count_cases(engine: Engine, *, actor: Actor) -> int:
 
 
 def import_case(
-    engine: Engine, raw: bytes | str, *, now: datetime | None = None, actor: Actor
+    engine: Engine,
+    raw: bytes | str,
+    *,
+    passphrase: str = "",
+    now: datetime | None = None,
+    actor: Actor,
 ) -> Case:
-    """Validate a case backup and store it as a new case led by ``actor`` (nothing if invalid)."""
-    case = case_from_json(raw)
+    """Validate a case backup and store it as a new case led by ``actor`` (nothing if invalid).
+
+    An encrypted backup (:mod:`matching.case.sealed_backup`) opens only with ``passphrase``.
+    """
+    case = open_backup(raw, passphrase)
     return _insert_case(
         engine,
         replace(case, id=None, version=0),

@@ -4,8 +4,9 @@ The settings are ``.streamlit/secrets.toml`` (Streamlit's secrets file, in the f
 runs from) and ``$READYBED_DB_URL``. Both front ends go through :func:`config_errors` and
 :func:`encryption_keys`, so a file one of them refuses the other refuses too. It fails closed:
 a secrets file that is not TOML, a ``[readybed]`` or ``[auth]`` that is not a table, a
-``database_url`` that is not text, ``encryption_keys`` that is not a list of Fernet keys, or the
-example's placeholder key is a configuration error. The app then serves no page (before any
+``database_url`` that is not text, ``encryption_keys`` that is not a list of Fernet keys, the
+example's placeholder key, or ``accept_missing_email_verified`` that is not true or false is a
+configuration error. The app then serves no page (before any
 sign-in) and the CLI exits with status 2; both say what is wrong, where, and how to fix it.
 No secrets file at all is not an error: that is the laptop app.
 
@@ -27,6 +28,8 @@ from typing import Any, Final
 SECRETS_FILE: Final = Path(".streamlit") / "secrets.toml"
 # deploy/secrets.toml.example's stand-in: a server must never run with it.
 PLACEHOLDER_MARK: Final = "REPLACE"
+# For providers that never send the email_verified claim (docs/team.md): off unless set true.
+ACCEPT_MISSING_EMAIL_VERIFIED: Final = "accept_missing_email_verified"
 NEW_KEY_HINT: Final = "make one with `python -m matching team new-key`"
 # pyproject.toml's [project.optional-dependencies] team: what only a team server needs.
 TEAM_EXTRA_COMMAND: Final = "pip install -e '.[team]'"
@@ -60,7 +63,21 @@ def config_errors(secrets: Mapping[str, Any], where: Path | str = SECRETS_FILE) 
     if not isinstance(url, str):
         errors.append(f"[readybed] database_url in {where} must be text, a database URL in quotes.")
     errors += _key_errors(settings.get("encryption_keys"), where)
+    lenient = settings.get(ACCEPT_MISSING_EMAIL_VERIFIED, False)
+    if not isinstance(lenient, bool):
+        errors.append(
+            f"[readybed] {ACCEPT_MISSING_EMAIL_VERIFIED} in {where} must be true or false "
+            "(without quotes); leave it out unless your provider never sends email_verified "
+            "(docs/team.md)."
+        )
     return errors
+
+
+def accept_missing_email_verified(secrets: Mapping[str, Any]) -> bool:
+    """Return whether a sign-in without an ``email_verified`` claim is accepted (default no)."""
+    readybed = secrets.get("readybed")
+    value = readybed.get(ACCEPT_MISSING_EMAIL_VERIFIED) if isinstance(readybed, Mapping) else None
+    return value is True
 
 
 def _key_errors(value: object, where: Path | str) -> list[str]:

@@ -96,7 +96,23 @@ def upgrade(engine: Engine, *, to: str | None = None) -> None:
         _refuse_newer(current)
         from alembic import command
 
-        command.upgrade(_config(connection), target)
+        try:
+            command.upgrade(_config(connection), target)
+        except DBAPIError as error:
+            _refuse_not_owner(error, current, target)
+            raise
+
+
+def _refuse_not_owner(error: DBAPIError, current: str | None, target: str) -> None:
+    """Say so when the role may not change the schema (the app's role, deploy/app-role.sql)."""
+    if getattr(error.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+        return
+    raise StoreError(
+        f"The store's schema needs migrating (from revision {current or 'none'} to {target}), "
+        "and this database role may not change it (it owns no table, as deploy/app-role.sql "
+        "sets up). Run `python -m matching team migrate --db <the tables' owner's URL>` "
+        'first, then start again (deploy/README.md, "The app\'s database role").'
+    ) from None
 
 
 @contextmanager

@@ -68,12 +68,13 @@ def unseal(engine: Engine, stored: str) -> str:
     if sealer is None:
         raise StoreError(
             "This store holds encrypted case data and no encryption key is configured; set "
-            "the key in .streamlit/secrets.toml ([readybed] keys) to read it."
+            "the key in .streamlit/secrets.toml ([readybed] encryption_keys) to read it."
         )
     try:
         return sealer.decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
     except InvalidToken:
         raise StoreError(
             "Encrypted case data could not be opened with the configured keys (a key was "
-            "changed or removed). Put the old key back after the new one in [readybed] keys."
+            "changed or removed). Put the old key back after the new one in [readybed] "
+            "encryption_keys."
         ) from None

@@ -13,8 +13,11 @@ nothing of the team's.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -69,21 +72,108 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def check_email(email: str, *, what: str = "The e-mail address") -> str:
-    """Return ``email`` stripped and lower-cased; raise AccessError when it is not an address."""
-    cleaned = email.strip().lower()
-    if cleaned == LOCAL_EMAIL or not _EMAIL.fullmatch(cleaned):
-        shown = repr(email.strip()[:80]) if email.strip() else "empty"
+    """Return ``email`` normalised (NFKC + casefold); raise AccessError when it is not usable.
+
+    An address is refused when its normalised form differs from what was given in more than
+    plain letter case: a compatibility character (the Kelvin sign in ``"\u212aate@..."``, a
+    full-width letter, a ligature), a decomposed accent, or a letter whose case folding changes
+    it (``ß`` folds to ``ss``). Each would let one address stand for another person's.
+    """
+    stripped = email.strip()
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", stripped).casefold())
+    if folded == LOCAL_EMAIL or not _EMAIL.fullmatch(folded):
+        shown = repr(stripped[:80]) if stripped else "empty"
         raise AccessError(
             f"{what} is {shown}, which is not an e-mail address; use the full address "
             "the person signs in with, such as name@example.org."
         )
-    return cleaned
+    if (
+        unicodedata.normalize("NFKC", stripped) != stripped
+        or stripped.casefold() != stripped.lower()
+    ):
+        odd = sorted(
+            {
+                char
+                for char in stripped
+                if unicodedata.normalize("NFKC", char).casefold() != char.lower()
+            }
+        )
+        named = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, '?')}" for char in odd)
+        raise AccessError(
+            f"{what} {ascii(stripped[:80])} contains characters that read as another address "
+            f"({folded[:80]}){': ' + named if named else ''}. ReadyBed refuses such an address "
+            "so that it cannot stand for someone else's; use the address written in plain "
+            "characters."
+        )
+    return folded
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Identity:
+    """Who the sign-in provider says the person is: its issuer and subject, and their e-mail."""
+
+    issuer: str
+    subject: str
+    email: str
+    display_name: str = ""
+
+
+def identity_from_claims(
+    claims: Mapping[str, object], *, accept_missing_email_verified: bool = False
+) -> Identity:
+    """Return the identity in an OpenID Connect provider's claims; AccessError when unusable.
+
+    The provider must name the person (``iss`` and ``sub``) and vouch for the address:
+    ``email_verified`` false is refused, and so is a missing ``email_verified`` unless the
+    server allows providers that never send it (``[readybed] accept_missing_email_verified``).
+    """
+    issuer, subject = str(claims.get("iss") or "").strip(), str(claims.get("sub") or "").strip()
+    if not issuer or not subject:
+        raise AccessError(
+            "The sign-in provider did not say who you are (no issuer or subject in its answer), "
+            "so ReadyBed cannot tell you apart from anyone else. Tell whoever runs this server: "
+            "the provider must be an OpenID Connect one (deploy/README.md)."
+        )
+    email = str(claims.get("email") or "")
+    address = check_email(email, what="The sign-in e-mail")
+    verified = claims.get("email_verified")
+    if isinstance(verified, str):
+        verified = {"true": True, "false": False}.get(verified.strip().lower(), verified)
+    if verified is False:
+        raise AccessError(
+            f"Your sign-in provider says the address {address} is not verified. Verify it with "
+            "the provider (it sends a link to that address), then sign in again."
+        )
+    if verified is not True and not accept_missing_email_verified:
+        raise AccessError(
+            f"Your sign-in provider did not say whether {address} is verified, and ReadyBed "
+            "accepts only verified addresses. If this provider never says so, whoever runs this "
+            "server can allow it (accept_missing_email_verified, docs/team.md)."
+        )
+    return Identity(
+        issuer=issuer[:500],
+        subject=subject[:255],
+        email=address,
+        display_name=str(claims.get("name") or ""),
+    )
 
 
 def sign_in(
-    engine: Engine, *, email: str, display_name: str = "", now: datetime | None = None
+    engine: Engine,
+    *,
+    email: str,
+    display_name: str = "",
+    issuer: str = "",
+    subject: str = "",
+    now: datetime | None = None,
 ) -> Actor:
     """Return the Actor of the person signed in as ``email``, recording them on first sign-in.
+
+    With the provider's ``issuer`` and ``subject`` (the app always passes them), the person is
+    the one bound to that identity: bound at their first sign-in, found by it afterwards, the
+    e-mail only matching invitations (and following the provider when the address changes).
+    An address already bound to another identity is refused. Without an identity (scripts and
+    tests, never the app) the person is found by e-mail.
 
     In one transaction: the person is created when new, every pending invitation to their
     e-mail is accepted (case membership with the invited role, the case's organisation when
@@ -93,10 +183,15 @@ def sign_in(
     address = check_email(email, what="The sign-in e-mail")
     stamp = to_naive_utc(now or datetime.now(UTC))
     name = display_name.strip()[:200]
+    bound = (
+        (issuer.strip()[:500], subject.strip()[:255])
+        if issuer.strip() and subject.strip()
+        else None
+    )
     for attempt in (1, 2):
         try:
             with write_transaction(engine) as connection:
-                user_id = _upsert_user(connection, address, name, stamp)
+                user_id = _upsert_user(connection, address, name, stamp, bound)
                 _accept_invitations(connection, user_id, address, stamp)
                 org_id = _home_org(connection, user_id, name or address, stamp)
             break
@@ -107,20 +202,62 @@ def sign_in(
     return Actor(user_id=user_id, email=address, org_id=org_id, display_name=name)
 
 
-def _upsert_user(connection: Connection, address: str, name: str, stamp: datetime) -> int:
-    row = connection.execute(select(users.c.id).where(users.c.email == address)).first()
-    if row is None:
-        result = connection.execute(
-            insert(users).values(
-                email=address, display_name=name, created_at=stamp, last_seen_at=stamp
-            )
-        )
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+def _upsert_user(
+    connection: Connection,
+    address: str,
+    name: str,
+    stamp: datetime,
+    bound: tuple[str, str] | None,
+) -> int:
     changes: dict[str, object] = {"last_seen_at": stamp}
     if name:
         changes["display_name"] = name
+    row = _bound_user(connection, bound) if bound else None
+    if row is not None and row.email != address:
+        _refuse_taken(connection, address, int(row.id))
+        changes["email"] = address  # the provider's address changed: invitations follow it
+    if row is None:
+        row = connection.execute(
+            select(users.c.id, users.c.issuer, users.c.subject).where(users.c.email == address)
+        ).first()
+        taken = row is not None and row.issuer is not None and bound is not None
+        if taken and (row.issuer, row.subject) != bound:  # type: ignore[union-attr]
+            raise AccessError(
+                f"The address {address} belongs to a person who signs in with another account "
+                "of their provider. Sign in with that account; ReadyBed does not let a second "
+                "account take an address over."
+            )
+        if row is not None and bound is not None:
+            changes["issuer"], changes["subject"] = bound  # bound at this first sign-in
+    if row is None:
+        identity = {"issuer": bound[0], "subject": bound[1]} if bound else {}
+        result = connection.execute(
+            insert(users).values(
+                email=address, display_name=name, created_at=stamp, last_seen_at=stamp, **identity
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
     connection.execute(update(users).where(users.c.id == row.id).values(**changes))
     return int(row.id)
+
+
+def _bound_user(connection: Connection, bound: tuple[str, str]) -> Any:
+    return connection.execute(
+        select(users.c.id, users.c.email).where(
+            users.c.issuer == bound[0], users.c.subject == bound[1]
+        )
+    ).first()
+
+
+def _refuse_taken(connection: Connection, address: str, user_id: int) -> None:
+    other = connection.execute(
+        select(users.c.id).where(users.c.email == address, users.c.id != user_id)
+    ).first()
+    if other is not None:
+        raise AccessError(
+            f"Your provider now gives your address as {address}, which another person of this "
+            "server signs in with; ask whoever runs this server to sort the two accounts out."
+        )
 
 
 def _accept_invitations(

@@ -285,9 +285,11 @@ class Cases(_Repository):
         """Return how many cases the actor is on the team of."""
         return cases.count_cases(self.engine, actor=self.actor)
 
-    def import_case(self, raw: bytes | str, *, now: datetime | None = None) -> Case:
-        """Validate a case backup and store it as a new case led by the actor."""
-        return cases.import_case(self.engine, raw, now=now, actor=self.actor)
+    def import_case(
+        self, raw: bytes | str, *, passphrase: str = "", now: datetime | None = None
+    ) -> Case:
+        """Validate a case backup (encrypted: with ``passphrase``) and store it as a new case."""
+        return cases.import_case(self.engine, raw, passphrase=passphrase, now=now, actor=self.actor)
 
 
 class Members(_Repository):

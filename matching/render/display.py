@@ -532,6 +532,15 @@ AVAILABILITY_COLORS: Final[dict[str, str]] = {
     "no openings or waitlist": "#c62828cc",
     "not reported": "#9e9e9ecc",
 }
+# The same bands as a shape (Vega symbol names), so the map never tells them apart by colour
+# alone (WCAG 1.4.1); the origin is a diamond.
+ORIGIN_SHAPE: Final = "diamond"
+AVAILABILITY_SHAPES: Final[dict[str, str]] = {
+    "open, fresh": "circle",
+    "open, older report": "square",
+    "no openings or waitlist": "triangle-down",
+    "not reported": "cross",
+}
 
 
 def availability_band(results: pd.DataFrame) -> pd.Series:
@@ -565,8 +574,8 @@ def map_points(
     *,
     origin_label: str = "the place you entered",
 ) -> pd.DataFrame:
-    """Return lat, lon, color and size (metres) for the origin and every result, with the
-    name, distance and beds a map tooltip shows."""
+    """Return lat, lon, color, shape and size (metres) for the origin and every result, with
+    the name, distance and beds a map tooltip shows."""
     band = availability_band(results)
     beds = availability_text(results).str.split(" - ").str[0]
     facilities = pd.DataFrame(
@@ -574,6 +583,7 @@ def map_points(
             "lat": results[col.LAT].astype("float64"),
             "lon": results[col.LON].astype("float64"),
             "color": band.map(AVAILABILITY_COLORS),
+            "shape": band.map(AVAILABILITY_SHAPES),
             "size": 250.0,
             "name": results[col.NAME].astype("str"),
             "distance": results["distance_miles"].map(lambda miles: f"{miles:.1f} miles"),
@@ -585,6 +595,7 @@ def map_points(
             "lat": [origin_lat],
             "lon": [origin_lon],
             "color": [ORIGIN_COLOR],
+            "shape": [ORIGIN_SHAPE],
             "size": [600.0],
             "name": [f"You entered: {origin_label}"],
             "distance": [""],
