@@ -595,10 +595,11 @@ def facility_card(row: pd.Series, details: pd.Series, *, now: datetime) -> None:
 def log_call_form(
     facility_id: str, name: str, *, now: datetime, tz: str, query: SearchQuery | None = None
 ) -> None:
-    """Show the form that logs what a facility said; save it and rerun so the ranking uses it."""
+    """Show the form that logs what a facility said; the save runs as the button's callback,
+    before the page's one rerun, so the ranking uses it without a second rerun (issue 23)."""
     with st.form("log_call", clear_on_submit=True):
         # No default: the person picks what was said, so a hurried save never records "openings".
-        choice = st.selectbox(
+        st.selectbox(
             "What did they say?",
             calls_ui.SAID_CHOICES,
             index=None,
@@ -606,53 +607,70 @@ def log_call_form(
             format_func=calls_ui.said_label,
             key="log_status",
         )
-        need, payer, moud_answer = (*calls_ui.asked_questions(query), calls_ui.moud_answer(query))
+        calls_ui.asked_questions(query)
+        calls_ui.moud_answer(query)
         beds_left, beds_right = st.columns(2)
-        detox_beds = beds_left.number_input(
+        beds_left.number_input(
             "Detox beds open", min_value=0, max_value=1000, value=None, key="log_detox_beds"
         )
-        residential_beds = beds_right.number_input(
+        beds_right.number_input(
             "Residential beds open", min_value=0, max_value=1000, value=None, key="log_residential"
         )
         who_left, who_right = st.columns(2)
-        answered_by = who_left.text_input(
+        who_left.text_input(
             "Who answered", placeholder="e.g. intake nurse Maria", key="log_answered_by"
         )
-        logged_by = who_right.text_input("Your name (optional)")
+        who_right.text_input("Your name (optional)", key="log_logged_by")
         local_now = now.astimezone(ZoneInfo(tz))
         when_left, when_right = st.columns(2)
-        call_day = when_left.date_input("Date of the call", value=local_now.date())
-        call_time = when_right.time_input(
-            "Time of the call", value=local_now.time().replace(second=0, microsecond=0)
+        when_left.date_input("Date of the call", value=local_now.date(), key="log_day")
+        when_right.time_input(
+            "Time of the call",
+            value=local_now.time().replace(second=0, microsecond=0),
+            key="log_time",
         )
-        note = st.text_input("Note", placeholder="e.g. call back after 6 pm to confirm")
-        if not st.form_submit_button("Save the call", icon=":material/call:", key="log_submit"):
-            return
-        if choice is None:
-            st.error("Pick what they said (openings, no openings, ...); nothing was saved.")
-            return
-        status, outcome = calls_ui.status_and_outcome(choice)
-        try:
-            report = calllog.CallReport(
-                facility_id=facility_id,
-                availability_status=status,
-                need=need,
-                payer=payer,
-                outcome=outcome,
-                moud_continues=moud_answer,
-                beds_open_detox=None if detox_beds is None else int(detox_beds),
-                beds_open_residential=None if residential_beds is None else int(residential_beds),
-                reported_at=datetime.combine(call_day, call_time, ZoneInfo(tz)),
-                answered_by=answered_by,
-                logged_by=logged_by,
-                note=note,
-            )
-        except QueryError as exc:
-            st.error(str(exc))
-        else:
-            ui.workspace().calls.log_call(report)
-            st.session_state["flash"] = f"Call to {plain(name)} saved; the ranking uses it now."
-            st.rerun()
+        st.text_input("Note", placeholder="e.g. call back after 6 pm to confirm", key="log_note")
+        st.form_submit_button(
+            "Save the call",
+            icon=":material/call:",
+            key="log_submit",
+            on_click=_save_call,
+            args=(facility_id, name, tz),
+        )
+    error = st.session_state.pop("log_error", None)
+    if error:
+        st.error(error)
+
+
+def _save_call(facility_id: str, name: str, tz: str) -> None:
+    """Save the call form's answers (button callback); a bad answer is kept for the page to say."""
+    state = st.session_state
+    choice = state.get("log_status")
+    if choice is None:
+        state["log_error"] = "Pick what they said (openings, no openings, ...); nothing was saved."
+        return
+    status, outcome = calls_ui.status_and_outcome(choice)
+    detox_beds, residential_beds = state.get("log_detox_beds"), state.get("log_residential")
+    try:
+        report = calllog.CallReport(
+            facility_id=facility_id,
+            availability_status=status,
+            need=str(state["log_need"]),
+            payer=str(state["log_payer"]),
+            outcome=outcome,
+            moud_continues=str(state.get("log_moud") or ""),
+            beds_open_detox=None if detox_beds is None else int(detox_beds),
+            beds_open_residential=None if residential_beds is None else int(residential_beds),
+            reported_at=datetime.combine(state["log_day"], state["log_time"], ZoneInfo(tz)),
+            answered_by=state.get("log_answered_by", ""),
+            logged_by=state.get("log_logged_by", ""),
+            note=state.get("log_note", ""),
+        )
+    except QueryError as exc:
+        state["log_error"] = str(exc)
+    else:
+        ui.workspace().calls.log_call(report)
+        state["flash"] = f"Call to {plain(name)} saved; the ranking uses it now."
 
 
 main()

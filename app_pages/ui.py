@@ -187,10 +187,6 @@ div[data-testid="stElementContainer"]:has(.crisis-bar) {
   background: #fde8e8; color: #7a1010; border: 1px solid #e8b4b4; border-radius: 0.5rem;
   padding: 0.35rem 0.7rem; line-height: 1.9; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.08);
 }
-@media (max-width: 640px) {
-  .crisis-bar { font-size: 0.85rem; padding: 0.25rem 0.5rem; line-height: 1.7; }
-  .crisis-bar .long { display: none; }
-}
 .crisis-bar a { color: #7a1010; font-weight: 600; white-space: nowrap; padding: 0.2rem 0; }
 /* Every phone number is a tap target at least 24 px tall (WCAG 2.2 target size). */
 a[href^="tel:"], a[href^="sms:"] { display: inline-block; min-height: 24px; line-height: 24px; }
@@ -200,6 +196,12 @@ a[href^="tel:"], a[href^="sms:"] { display: inline-block; min-height: 24px; line
    line wraps, so nothing scrolls sideways (WCAG 1.4.10 reflow). */
 div[data-testid="stElementContainer"]:has(.crisis-bar) [data-testid="stMarkdownContainer"] {
   min-width: 0; flex: 1 1 auto;
+}
+/* On a phone: one line (about 34 px tall, issue 23), each number a 24 px tall tap target. */
+@media (max-width: 640px) {
+  .crisis-bar { font-size: 0.8rem; padding: 0.1rem 0.45rem; line-height: 24px; }
+  .crisis-bar .long { display: none; }
+  .crisis-bar a[href] { display: inline-block; min-height: 24px; line-height: 24px; }
 }
 @media (max-width: 320px) { .crisis-bar a { white-space: normal; } }
 /* Captions in a grey dark enough for WCAG AA: Streamlit fades them to 60 % opacity (3.9:1 on

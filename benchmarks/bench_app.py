@@ -15,7 +15,9 @@ Figures printed:
 * rerun after a filter change - the insurance filter toggled and the form submitted again
   (median of ``runs``), the interaction the goal is about;
 * rerun after logging a call - the call log changes, so the index is rebuilt from the cached
-  tree with the new availability.
+  tree with the new availability (the call save);
+* page switch to Readiness / to Search - a full rerun of the frame and the page;
+* every figure again as a ratio to a bare Streamlit page rerun timed in the same run.
 """
 
 from __future__ import annotations
@@ -89,6 +91,39 @@ def _share_script_cache() -> None:
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
 
 
+BARE_PAGE = "import streamlit as st\nst.title('Bare page')\nst.write('Nothing else.')\n"
+
+
+def _page_switches(at, runs: int) -> dict[str, tuple[float, float]]:
+    """Median time of switching to Readiness and back to Search (the review: 1.3-1.4 s in a
+    browser), each a full rerun of the frame and the page."""
+    found: dict[str, tuple[float, float]] = {}
+    for title, path in (("Readiness", "app_pages/readiness.py"), ("Search", "app_pages/search.py")):
+        times = []
+        for _ in range(runs):
+            other = "app_pages/search.py" if title == "Readiness" else "app_pages/readiness.py"
+            at.switch_page(other).run()
+            times.append(_timed(lambda path=path: at.switch_page(path).run()))
+            assert not at.exception, at.exception
+        found[f"page switch to {title}"] = _median(times)
+        _line(f"page switch to {title}", found[f"page switch to {title}"])
+    return found
+
+
+def _ratios(measured: dict[str, tuple[float, float]], runs: int) -> None:
+    """Print every figure as a ratio to a bare Streamlit page's rerun timed in the same run, so
+    figures from a loaded machine and a quiet one can be compared."""
+    from streamlit.testing.v1 import AppTest
+
+    bare = AppTest.from_string(BARE_PAGE, default_timeout=60)
+    bare.run()
+    base = _median([_timed(bare.run) for _ in range(runs)])
+    _line("bare Streamlit page rerun", base)
+    print("ratios to the bare page (wall, CPU)")
+    for name, (wall, cpu) in measured.items():
+        print(f"  {name:36s} x{wall / max(base[0], 0.1):6.1f} x{cpu / max(base[1], 0.1):6.1f}")
+
+
 def main(runs: int = 7) -> None:
     folder = Path(tempfile.mkdtemp(prefix="readybed-bench-"))
     os.environ["READYBED_DB_URL"] = f"sqlite:///{folder / 'readybed.sqlite3'}"
@@ -138,8 +173,12 @@ def main(runs: int = 7) -> None:
     measured["rerun after logging a call"] = _median(logs)
     shown = ", ".join(f"{t[0]:.0f}" for t in logs)
     _line("rerun after logging a call", measured["rerun after logging a call"], f"[{shown}]")
+    measured.update(_page_switches(at, runs))
+    _ratios(measured, runs)
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n\nGoals (wall)")
     for name, (wall, cpu) in measured.items():
+        if name not in GOALS_MS:
+            continue
         goal = GOALS_MS[name]
         print(
             f"  [{'met' if wall < goal else 'NOT MET'}] {name}: {wall:.0f} ms "

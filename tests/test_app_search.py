@@ -184,3 +184,21 @@ def test_every_page_has_the_crisis_lines_as_call_and_text_links(app: AppTest) ->
         text = _markdown(app)
         assert 'href="tel:988"' in text and 'href="sms:988"' in text, page
         assert 'href="tel:+18006624357"' in text and 'href="tel:911"' in text, page
+
+
+def test_a_call_saved_without_an_answer_says_so_and_saves_nothing(
+    app: AppTest, store_url: str
+) -> None:
+    """The save runs as the button's callback (one rerun); its refusal still shows on the page."""
+    _search(app, "10001")
+    facility_id = app.selectbox(key="detail_facility").value
+    app.number_input(key="log_detox_beds").set_value(2)
+    app.button(key="log_submit").click().run()
+    assert not app.exception
+    assert any("Pick what they said" in e.value for e in app.error)
+    assert call_history(open_engine(store_url), facility_id, actor=LOCAL).empty
+    app.selectbox(key="log_status").set_value("openings")
+    app.button(key="log_submit").click().run()
+    assert not any("Pick what they said" in e.value for e in app.error)
+    assert any("the ranking uses it now" in s.value for s in app.success)
+    assert len(call_history(open_engine(store_url), facility_id, actor=LOCAL)) == 1
