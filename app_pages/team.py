@@ -42,14 +42,14 @@ def main() -> None:
             f"{ROLE_LABELS[cases_ui.role()].split(' — ', 1)[1]}. The lead manages the team.",
             icon=":material/badge:",
         )
-        organisation(ui.workspace())
+        organization(ui.workspace())
         return
     assert case.id is not None  # a stored case
     workspace = ui.workspace()
     members(case.id, workspace)
     invitations(case.id, workspace)
     trail(case.id, workspace)
-    organisation(workspace)
+    organization(workspace)
 
 
 def local_explanation() -> None:
@@ -222,7 +222,7 @@ def trail(case_id: int, workspace: Workspace) -> None:
 # ------------------------------------------------------------------------ the organisation
 
 
-def organisation(workspace: Workspace) -> None:
+def organization(workspace: Workspace) -> None:
     """An admin lists the organisation's people, changes who is admin and removes people."""
     if not workspace.team.is_org_admin():
         return

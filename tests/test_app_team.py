@@ -364,7 +364,7 @@ def test_signing_out_leaves_only_the_sign_in_page(lead_case, key) -> None:
     assert "Aunt's living room" not in texts(at) and "Rivera" not in texts(at)
 
 
-def test_only_an_admin_of_the_organisation_is_offered_also_join_it(lead_case, key) -> None:
+def test_only_an_admin_of_the_organization_is_offered_also_join_it(lead_case, key) -> None:
     join = "Also join my organisation"
     lead = invite(session(LEAD, key), SAM, "lead")  # the family's second lead
     assert [box for box in lead.checkbox if box.label.startswith(join)]

@@ -80,7 +80,7 @@ def test_an_invitation_made_by_an_admin_since_demoted_joins_the_case_alone(engin
     assert OUTSIDER not in _emails(engine, pat)
 
 
-def test_staff_cannot_manage_the_organisation_and_the_last_admin_stays(engine) -> None:
+def test_staff_cannot_manage_the_organization_and_the_last_admin_stays(engine) -> None:
     pat = sign_in(engine, email=PRACTICE, now=NOW)
     case = create_case(engine, ready_case(), actor=pat, now=NOW)
     assert case.id is not None
@@ -107,7 +107,7 @@ def _org_trail(engine, org_id: int):
         return audit.org_trail(connection, org_id)
 
 
-def test_organisation_wide_deletions_need_an_admin_and_are_logged(engine) -> None:
+def test_organization_wide_deletions_need_an_admin_and_are_logged(engine) -> None:
     pat = sign_in(engine, email=PRACTICE, now=NOW)
     case = create_case(engine, ready_case(), actor=pat, now=NOW)
     assert case.id is not None
