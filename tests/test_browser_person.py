@@ -63,9 +63,11 @@ def test_pregnant_spanish_medicaid_detox_search(
         page.get_by_text(
             re.compile(r"^Edit the search: 80218, within 50 miles, 4 filters$")
         ).click()
-        about = page.get_by_text("About the person (optional)")
-        if not page.get_by_role("checkbox", name="Pregnant or postpartum").is_visible():
-            about.click()
+        app.visible(app.field("Where is the person? ZIP, city or coordinates"), "the form, open")
+        about = page.locator("details").filter(has_text="About the person (optional)").last
+        if about.get_attribute("open") is None:  # the section inside folds on its own
+            about.locator("summary").first.click()
+        app.visible(page.get_by_role("checkbox", name="Pregnant or postpartum"), "the person")
         app.choose("Treatment in another language", "Another language (type it below)")
         app.field("Other language").fill("=1+2")
         page.get_by_test_id("stForm").get_by_role("button", name="Search", exact=True).click()
