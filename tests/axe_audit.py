@@ -20,7 +20,7 @@ from browser_support import App, launched_chromium, streamlit_server  # noqa: E4
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 SIZES = {"phone": (390, 844), "desktop": (1440, 900)}
-PAGES = ("Search", "Shortlist", "Plan", "Placement", "Readiness", "Team", "Data")
+PAGES = ("Search", "Level of care", "Shortlist", "Plan", "Placement", "Readiness", "Team", "Data")
 RUN_AXE = """axe.run(document, {resultTypes: ['violations']}).then(result =>
     result.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))]))"""
 SHOW_NODES = "--nodes" in sys.argv

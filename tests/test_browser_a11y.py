@@ -33,7 +33,7 @@ PHONE = {
     "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
 }
-PAGES = ("Search", "Shortlist", "Plan", "Placement", "Readiness", "Team", "Data")
+PAGES = ("Search", "Level of care", "Shortlist", "Plan", "Placement", "Readiness", "Team", "Data")
 # Violations that remain from Streamlit's own markup, each explained in docs/accessibility.md:
 # (rule id, a piece of the node's selector).
 ALLOWED = {
@@ -125,7 +125,11 @@ def interventionist_on_a_desktop(keys: Keys, facility: str) -> None:
 
     # The person and the safety screen: four "No" answers.
     keys.type_into(keys.field("First name or alias only"), "the name field", "Sam")
-    for number, group in enumerate(page.locator('[data-testid="stRadio"]').all()[:4], 1):
+    # The safety questions: the radio groups answering No (the first is the approach to take).
+    yes_no = page.locator('[data-testid="stRadio"]').filter(
+        has=page.get_by_role("radio", name="No", exact=True)
+    )
+    for number, group in enumerate(yes_no.all()[:4], 1):
         keys.choose_radio(group, f"safety question {number}", "No")
     person = page.locator('[data-testid="stForm"]').filter(
         has=keys.field("First name or alias only")

@@ -79,7 +79,10 @@ def test_plan_hold_secured_and_packet(browser: Browser, tmp_path: Path) -> None:
 
         # The person and the safety screen: four "No" answers.
         field("First name or alias only").fill("Sam")
-        for radio in page.locator('[data-testid="stRadio"]').all()[:4]:
+        yes_no = page.locator('[data-testid="stRadio"]').filter(
+            has=page.get_by_role("radio", name="No", exact=True)
+        )
+        for radio in yes_no.all()[:4]:
             radio.get_by_text("No", exact=True).click()
         form_with("First name or alias only").get_by_role("button", name="Save").click()
         app.see("Saved the person and safety screen.")
