@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from case_factory import ready_case
+from signin_support import AUTH
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -29,13 +30,6 @@ LEAD = "pat@practice.example"
 SAM = "sam@family.example"
 VIC = "vic@family.example"
 EVE = "eve@elsewhere.example"
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret-that-is-long-enough",
-    "client_id": "readybed",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 ISSUER = "https://idp.example.org"
 SAMS_LETTER = "Sam here. On 3 May you missed my wedding and I was scared."
 

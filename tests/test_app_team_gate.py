@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from signin_support import AUTH
 from streamlit.testing.v1 import AppTest
 
 from matching.records.sealing import generate_key
@@ -17,13 +18,6 @@ CASE_PAGES = (
     "app_pages/team.py",
 )
 TIMEOUT = 60
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret-that-is-long-enough",
-    "client_id": "readybed",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 
 
 def texts(at: AppTest) -> str:

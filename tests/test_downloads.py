@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from case_factory import NOW, ready_case
+from signin_support import AUTH
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -33,13 +34,6 @@ LEAD = "pat@practice.example"
 PASSPHRASE = "river stone lantern 42"
 LETTER = b"missed my wedding"
 SECRETS = (LETTER, b"Aetna", b"REF-1")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret-that-is-long-enough",
-    "client_id": "readybed",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from case_factory import NOW
+from signin_support import AUTH
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -24,13 +25,6 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ISSUER = "https://idp.example.org"
 OTHER_ISSUER = "https://other-idp.example.net"
 KELVIN_KATE = "\u212aate@example.org"  # KELVIN SIGN, which NFKC turns into a plain K
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret-that-is-long-enough",
-    "client_id": "readybed",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from case_factory import ready_case
+from signin_support import AUTH
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
@@ -22,13 +23,6 @@ from matching.records.store import open_engine
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LEAD = "pat@practice.example"
 ISSUER = "https://idp.example.org"
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret-that-is-long-enough",
-    "client_id": "readybed",
-    "client_secret": "not-a-real-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 
 
 def _case_sealed_with(url: str, key: str, title: str) -> int:

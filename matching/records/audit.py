@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select
 
 from matching.case.permissions import require
 from matching.records import chain
@@ -66,21 +66,8 @@ def append(
     after the same row.
     """
     connection.execute(select(cases.c.id).where(cases.c.id == case_id).with_for_update())
-    row = {
-        "case_id": case_id,
-        "org_id": org_id,
-        "user_id": actor.user_id,
-        "actor_email": actor.email,
-        "at": to_naive_utc(now or datetime.now(UTC)),
-        "action": action,
-        "detail": detail,
-    }
-    prev = chain.last_hash(connection, "audit_log", case_id)
-    connection.execute(
-        insert(audit_log).values(
-            **row, prev_hash=prev, row_hash=chain.row_hash("audit_log", prev, row)
-        )
-    )
+    row = {"case_id": case_id, "org_id": org_id, **_who_and_what(actor, action, detail, now)}
+    _insert_chained(connection, audit_log, case_id, row)
 
 
 def append_org(
@@ -97,18 +84,26 @@ def append_org(
     It records what outlives a case: its deletion (who, when, how many audit rows went).
     """
     connection.execute(select(orgs.c.id).where(orgs.c.id == org_id).with_for_update())
-    row = {
-        "org_id": org_id,
+    row = {"org_id": org_id, **_who_and_what(actor, action, detail, now)}
+    _insert_chained(connection, org_log, org_id, row)
+
+
+def _who_and_what(actor: Who, action: str, detail: str, now: datetime | None) -> dict[str, object]:
+    """The columns both logs share: who did what, when."""
+    return {
         "user_id": actor.user_id,
         "actor_email": actor.email,
         "at": to_naive_utc(now or datetime.now(UTC)),
         "action": action,
         "detail": detail,
     }
-    prev = chain.last_hash(connection, "org_log", org_id)
-    connection.execute(
-        insert(org_log).values(**row, prev_hash=prev, row_hash=chain.row_hash("org_log", prev, row))
-    )
+
+
+def _insert_chained(connection: Connection, table: Table, key: int, row: dict[str, object]) -> None:
+    """Insert ``row`` into ``table``, chained to the last row of its case or organisation."""
+    prev = chain.last_hash(connection, table.name, key)
+    row_hash = chain.row_hash(table.name, prev, row)
+    connection.execute(insert(table).values(**row, prev_hash=prev, row_hash=row_hash))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
