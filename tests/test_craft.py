@@ -105,6 +105,28 @@ def test_craft_skips_the_confrontations_own_checks() -> None:
     assert "consequences" not in keys and "rehearsal" not in keys
 
 
+def test_the_packet_prints_the_newest_craft_week_instead_of_a_day() -> None:
+    import io
+
+    from case_factory import NOW
+    from pypdf import PdfReader
+
+    from matching.render.packet import readiness_packet_pdf
+
+    case = _craft_case(NOW)
+    newer = CraftWeek(week_of=date(2026, 12, 7), windows="After his shift on Friday, calmly")
+    case = replace(case, craft_weeks=(*case.craft_weeks, newer))
+    pdf = readiness_packet_pdf(case, now=NOW)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "CRAFT: this week's plan" in text and "2 weeks kept" in text
+    assert "Week of Mon 07 Dec 2026" in text and "After his shift on Friday" in text
+    assert "Al-Anon on Thursday" not in text  # an older week: the Plan page keeps it
+    assert "Date and place" not in text
+    intervention = readiness_packet_pdf(ready_case(NOW), now=NOW)
+    plain = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(intervention)).pages)
+    assert "Date and place" in plain and "CRAFT" not in plain
+
+
 def saved_id(case: Case) -> int:
     """Return the id the store gave ``case``."""
     assert case.id is not None, "the case was not saved"

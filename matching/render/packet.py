@@ -94,7 +94,10 @@ def readiness_packet_pdf(
     # Safety first: an emergency answer, then the advice for someone who uses alone.
     pdf.keep_together(lambda doc: _safety(doc, case))
     pdf.keep_together(lambda doc: _verdict_lines(doc, case, now))
-    pdf.keep_together(lambda doc: _date_and_place(doc, case))
+    if case.approach == "craft":
+        pdf.keep_together(lambda doc: _craft_week(doc, case))
+    else:
+        pdf.keep_together(lambda doc: _date_and_place(doc, case))
     pdf.keep_together(lambda doc: _team_and_roles(doc, case))
     _facilities(pdf, case)
     pdf.keep_together(lambda doc: _transport(doc, case))
@@ -125,6 +128,32 @@ def _verdict_lines(pdf: ReadyBedPDF, case: Case, now: datetime) -> None:
     pdf.paragraph(result.headline, bold=True, size=13)
     for check in result.failures + result.warnings:
         pdf.paragraph(f"{_STATUS_TEXT[check.status]} {check.title}: {check.message}")
+
+
+# The parts of a CRAFT week (matching.case.craft.PARTS) as the packet labels them.
+CRAFT_LABELS: Final[dict[str, str]] = {
+    "communication": "Positive communication",
+    "rewards": "Rewarding time without use",
+    "natural_consequences": "Natural consequences",
+    "self_care": "Your own self-care",
+    "safety": "Safety",
+    "windows": "Windows of opportunity",
+}
+
+
+def _craft_week(pdf: ReadyBedPDF, case: Case) -> None:
+    """CRAFT (issue 22): the newest week the family wrote, part by part; no intervention day."""
+    pdf.heading("CRAFT: this week's plan")
+    weeks = sorted((w for w in case.craft_weeks if not w.empty), key=lambda w: w.week_of)
+    if not weeks:
+        pdf.paragraph("No week written yet: the Plan page keeps one plan a week.")
+        return
+    latest = weeks[-1]
+    pdf.paragraph(f"Week of {latest.week_of:%a %d %b %Y} ({count_of(len(weeks), 'week')} kept)")
+    for part, label in CRAFT_LABELS.items():
+        text = getattr(latest, part).strip()
+        if text:
+            pdf.field(label, text)
 
 
 def _date_and_place(pdf: ReadyBedPDF, case: Case) -> None:
