@@ -152,7 +152,7 @@ def main(runs: int = 7) -> None:
     at.text_input(key="place").input("10001")
     measured["first search"] = _timed(lambda: at.button(key="search_submit").click().run())
     assert not at.exception, at.exception
-    _line("first search (10001, 50 mi)", measured["first search"], at.subheader[0].value)
+    _line("first search (10001, 50 mi)", measured["first search"], at.header[0].value)
 
     times = []
     for run in range(runs):
