@@ -149,7 +149,9 @@ def test_people_sign_in_at_the_provider_and_see_what_their_role_allows(
             sign_in(lead, url, LEAD, "Pat Lee")
             page = open_page(lead, f"{url}/team", "Change history")
             # Sam signed in above, so the invitation was accepted: two people, two Remove buttons.
-            lead.count(page.get_by_role("button", name="Remove"), 2, "two Remove buttons")
+            lead.count(
+                page.get_by_role("button", name="Remove", exact=True), 2, "two Remove buttons"
+            )
             lead.shot(f"team-{width}x{height}", full_page=False)
             page.get_by_role("heading", name="Change history").scroll_into_view_if_needed()
             lead.shot(f"history-{width}x{height}", full_page=False)

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, insert, select
 
 from matching.case import pipeline
 from matching.directory import columns as col
-from matching.errors import QueryError, StoreError
+from matching.errors import AccessError, QueryError, StoreError
 from matching.records import calllog, library, privacy, sealing, searches, sharing, shortlist, store
 from matching.records.team import LOCAL, Actor
 
@@ -46,8 +46,10 @@ SECRET = "mother says he keeps a gun in the truck"
 
 
 def _person(engine, email: str, org_id: int | None = None) -> Actor:
-    """Insert a person (and a new organisation unless ``org_id`` is given) and return them."""
+    """Insert a person (and a new organization unless ``org_id`` is given, which they then
+    administer, as its creator does) and return them."""
     stamp = store.to_naive_utc(NOW)
+    role = "staff" if org_id is not None else "admin"
     with engine.begin() as connection:
         if org_id is None:
             org_id = int(
@@ -62,7 +64,7 @@ def _person(engine, email: str, org_id: int | None = None) -> Actor:
         )
         connection.execute(
             insert(store.org_members).values(
-                org_id=org_id, user_id=user_id, org_role="staff", added_at=stamp
+                org_id=org_id, user_id=user_id, org_role=role, added_at=stamp
             )
         )
     return Actor(user_id=user_id, email=email, org_id=org_id, display_name=email)
@@ -148,7 +150,9 @@ def test_clearing_the_log_clears_only_the_own_org(engine, team) -> None:
     assert calllog.clear_call_log(engine, actor=team.cho) == 1
     assert calllog.clear_call_log(engine, actor=LOCAL) == 0
     assert len(calllog.call_history(engine, actor=team.ana)) == 2
-    assert calllog.clear_call_log(engine, actor=team.ben) == 2
+    with pytest.raises(AccessError, match="Only an admin"):  # Ben is staff
+        calllog.clear_call_log(engine, actor=team.ben)
+    assert calllog.clear_call_log(engine, actor=team.ana) == 2
     assert calllog.call_history(engine, actor=team.ana).empty
 
 
@@ -246,7 +250,9 @@ def test_another_orgs_shortlist_behaves_as_missing(engine, team) -> None:
     assert items["note"].tolist() == ["", "nice intake nurse", ""]
     assert shortlist.get_shortlist(engine, ours.id, actor=team.ben).name == "Sam"
 
-    shortlist.delete_shortlist(engine, ours.id, actor=team.ben)  # a colleague may
+    with pytest.raises(AccessError, match="Only an admin"):  # a colleague who is staff
+        shortlist.delete_shortlist(engine, ours.id, actor=team.ben)
+    shortlist.delete_shortlist(engine, ours.id, actor=team.ana)  # the organization's admin
     with pytest.raises(StoreError, match="does not exist"):
         shortlist.get_shortlist(engine, ours.id, actor=team.ana)
     with engine.connect() as connection:
@@ -281,7 +287,9 @@ def test_imported_directories_are_shared_within_the_org_only(engine, team) -> No
     assert ours.path.is_file()
     assert library.active_entry(engine, actor=team.ana) == ours
 
-    library.delete_directory(engine, ours.key, actor=team.ben)
+    with pytest.raises(AccessError, match="Only an admin"):  # Ben is staff
+        library.delete_directory(engine, ours.key, actor=team.ben)
+    library.delete_directory(engine, ours.key, actor=team.ana)
     assert not ours.path.exists()
     assert library.active_entry(engine, actor=team.ana).key == library.DEMO_KEY
 

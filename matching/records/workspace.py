@@ -111,6 +111,10 @@ class CallLog(_Repository):
         """Return ``directory`` with the newest report of each facility in the org's log applied."""
         return calllog.overlay_call_log(directory, self.engine, actor=self.actor)
 
+    def moud_answers(self) -> pd.DataFrame:
+        """Return each facility's newest answer to the day-one MOUD question, with its date."""
+        return calllog.moud_answers(self.engine, actor=self.actor)
+
 
 class Library(_Repository):
     """The organisation's imported directories (:mod:`matching.records.library`)."""
