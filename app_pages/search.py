@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -472,7 +471,7 @@ def show_map(results: Results) -> None:
         if st.session_state["map_opt_in"]:
             st.map(points, latitude="lat", longitude="lon", color="color", size="size", height=380)
         else:
-            st.altair_chart(offline_map(points), width="stretch")
+            st.vega_lite_chart(basemap.offline_map_spec(points), width="stretch")
             st.caption(
                 "Street map off: this map is drawn on your computer from the results and the "
                 "state and county outlines that ship with ReadyBed (US Census Bureau). Point at "
@@ -485,49 +484,6 @@ def show_map(results: Results) -> None:
             "amber square: openings reported earlier; red triangle: no openings or waitlist; "
             "grey cross: not reported."
         )
-
-
-def offline_map(points: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
-    """Return the points over state and county outlines, drawn in the browser from local data."""
-    outlines = basemap.outlines_around(
-        lat_min=float(points["lat"].min()),
-        lat_max=float(points["lat"].max()),
-        lon_min=float(points["lon"].min()),
-        lon_max=float(points["lon"].max()),
-    )
-    counties = alt.Chart(
-        alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="counties"))
-    ).mark_geoshape(fill="#f4f4f0", stroke="#c9c9c2", strokeWidth=0.5, clip=True, aria=False)
-    states = alt.Chart(
-        alt.Data(values=outlines, format=alt.DataFormat(type="topojson", feature="states"))
-    ).mark_geoshape(filled=False, stroke="#7a7a72", strokeWidth=1.2, clip=True, aria=False)
-    # The outlines are decoration (aria=False); each dot is read out by its tooltip's words.
-    dots = (
-        alt.Chart(points)
-        .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.5)
-        .encode(
-            longitude="lon:Q",
-            latitude="lat:Q",
-            color=alt.Color("color:N", scale=None),
-            shape=alt.Shape("shape:N", scale=None),
-            size=alt.Size("size:Q", scale=alt.Scale(range=[50, 200]), legend=None),
-            order=alt.Order("size:Q"),  # the origin (largest) is drawn on top
-            tooltip=[
-                alt.Tooltip("name:N", title="Name"),
-                alt.Tooltip("distance:N", title="Distance"),
-                alt.Tooltip("beds:N", title="Beds"),
-            ],
-        )
-    )
-    return (
-        alt.layer(counties, states, dots)
-        .project(type="mercator", fit=basemap.fit_extent(points))
-        .properties(
-            height=380,
-            description=f"Map of {len(points) - 1} facilities around the place you entered; "
-            "the results list on this page says the same in words.",
-        )
-    )
 
 
 # ----------------------------------------------------------------------------- one facility

@@ -11,6 +11,7 @@ counties and states that touch the area shown, with only the arcs they use, stil
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from typing import Any, Final
 
@@ -59,10 +60,31 @@ def _renumbered(arcs: Any, new_index: dict[int, int]) -> Any:
     return [_renumbered(part, new_index) for part in arcs]
 
 
+# The box is widened to this grid before the cut, so nearby searches share one cached cut.
+SNAP_DEGREES: Final = 0.05
+
+
 def outlines_around(
     *, lat_min: float, lat_max: float, lon_min: float, lon_max: float
 ) -> dict[str, Any]:
-    """Return a TopoJSON of the counties and states that touch the box (plus a margin)."""
+    """Return a TopoJSON of the counties and states that touch the box (plus a margin).
+
+    The result is cached and shared: do not modify it.
+    """
+    return _outlines_in(
+        math.floor(lat_min / SNAP_DEGREES),
+        math.ceil(lat_max / SNAP_DEGREES),
+        math.floor(lon_min / SNAP_DEGREES),
+        math.ceil(lon_max / SNAP_DEGREES),
+    )
+
+
+@lru_cache(maxsize=32)
+def _outlines_in(lat_min: int, lat_max: int, lon_min: int, lon_max: int) -> dict[str, Any]:
+    """Cut the outlines for a box given in SNAP_DEGREES steps (a cut costs ~25 ms)."""
+    lat_min, lat_max, lon_min, lon_max = (
+        step * SNAP_DEGREES for step in (lat_min, lat_max, lon_min, lon_max)
+    )
     atlas = _atlas()
     box = np.array(
         [
@@ -126,4 +148,69 @@ def fit_extent(points: pd.DataFrame) -> dict[str, Any]:
             "type": "MultiPoint",
             "coordinates": [[lon_min - pad, lat_min - pad], [lon_max + pad, lat_max + pad]],
         },
+    }
+
+
+# The offline map's look: light county fills under darker state lines, one dot a facility.
+_COUNTY_MARK: Final = {"fill": "#f4f4f0", "stroke": "#c9c9c2", "strokeWidth": 0.5, "filled": True}
+_STATE_MARK: Final = {"stroke": "#7a7a72", "strokeWidth": 1.2, "filled": False}
+
+
+def offline_map_spec(points: pd.DataFrame, *, height: int = 380) -> dict[str, Any]:
+    """Return the Vega-Lite spec of the points (:func:`display.map_points`) over the outlines.
+
+    Written as a plain spec rather than through Altair, whose validation cost ~100 ms a
+    rerun. The outlines are decoration (``aria: false``); each dot is read out by its
+    tooltip's words, and the chart's description says the list says the same.
+    """
+    outlines = outlines_around(
+        lat_min=float(points["lat"].min()),
+        lat_max=float(points["lat"].max()),
+        lon_min=float(points["lon"].min()),
+        lon_max=float(points["lon"].max()),
+    )
+
+    def outline_layer(feature: str, look: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "data": {"values": outlines, "format": {"type": "topojson", "feature": feature}},
+            "mark": {"type": "geoshape", "clip": True, "aria": False, **look},
+        }
+
+    def field(name: str, kind: str, **more: Any) -> dict[str, Any]:
+        return {"field": name, "type": kind, **more}
+
+    dots = {
+        "data": {"values": points.to_dict(orient="records")},
+        "mark": {
+            "type": "point",
+            "filled": True,
+            "opacity": 0.9,
+            "stroke": "white",
+            "strokeWidth": 0.5,
+        },
+        "encoding": {
+            "longitude": field("lon", "quantitative"),
+            "latitude": field("lat", "quantitative"),
+            "color": field("color", "nominal", scale=None),
+            "shape": field("shape", "nominal", scale=None),
+            "size": field("size", "quantitative", scale={"range": [50, 200]}, legend=None),
+            "order": field("size", "quantitative"),  # the origin (largest) is drawn on top
+            "tooltip": [
+                field("name", "nominal", title="Name"),
+                field("distance", "nominal", title="Distance"),
+                field("beds", "nominal", title="Beds"),
+            ],
+        },
+    }
+    facilities = len(points) - 1
+    return {
+        "description": f"Map of {facilities} {'facility' if facilities == 1 else 'facilities'} "
+        "around the place you entered; the results list on this page says the same in words.",
+        "height": height,
+        "projection": {"type": "mercator", "fit": fit_extent(points)},
+        "layer": [
+            outline_layer("counties", _COUNTY_MARK),
+            outline_layer("states", _STATE_MARK),
+            dots,
+        ],
     }
