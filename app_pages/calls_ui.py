@@ -117,8 +117,8 @@ def show_call_first(shown: pd.DataFrame) -> None:
             "end with a bed offered, learned from your team's logged calls. A guide to the "
             "order of your calls, not a promise: every program stays in the results."
         )
-        for position, row in enumerate(first.itertuples(index=False), start=1):
-            record = row._asdict()
+        shown_columns = [col.NAME, col.PHONE, col.INTAKE_PHONE, ODDS_COLUMN]
+        for position, record in enumerate(first[shown_columns].to_dict("records"), start=1):
             phones = phone_links(("Call", record[col.PHONE]), ("Intake", record[col.INTAKE_PHONE]))
             st.markdown(
                 f"{position}. **{plain(record[col.NAME])}** · {plain(record[ODDS_COLUMN])}"

@@ -466,7 +466,11 @@ def show_map(results: Results) -> None:
             value=st.session_state["map_opt_in"],
         )
         points = display.map_points(
-            results.shown, query.origin.lat, query.origin.lon, origin_label=query.origin.label
+            results.shown,
+            query.origin.lat,
+            query.origin.lon,
+            origin_label=query.origin.label,
+            availability=results.table[display.RESULT_AVAILABILITY],
         )
         if st.session_state["map_opt_in"]:
             st.map(points, latitude="lat", longitude="lon", color="color", size="size", height=380)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Row, Select, delete, func, insert, select
 
@@ -424,11 +425,18 @@ def moud_answers(engine: Engine, *, actor: Actor) -> pd.DataFrame:
 def with_moud_answers(directory: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     """Return ``directory`` with ``moud_continues`` (yes / no / not_asked) and its date (UTC)."""
     frame = directory.copy()
-    said = dict(zip(answers[col.FACILITY_ID], answers[MOUD_CONTINUES], strict=True))
-    asked = dict(zip(answers[col.FACILITY_ID], answers[MOUD_ASKED_AT], strict=True))
-    ids = frame[col.FACILITY_ID].astype(str)
-    frame[MOUD_CONTINUES] = [said.get(key, "not_asked") for key in ids]
-    frame[MOUD_ASKED_AT] = pd.to_datetime(
-        pd.Series([asked.get(key) for key in ids], index=frame.index, dtype=object), utc=True
+    # Each facility's row in ``answers`` (one a facility), -1 for none: a hash lookup, since a
+    # loop over 12k ids cost ~30 ms on every call logged.
+    at = pd.Index(answers[col.FACILITY_ID].astype("str")).get_indexer(
+        frame[col.FACILITY_ID].astype("str")
     )
+    found = at >= 0
+    said = np.full(len(frame), "not_asked", dtype=object)
+    said[found] = answers[MOUD_CONTINUES].to_numpy(dtype=object)[at[found]]
+    frame[MOUD_CONTINUES] = said
+    stamps = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
+    if found.any():
+        asked = pd.to_datetime(answers[MOUD_ASKED_AT], utc=True).to_numpy()
+        stamps.iloc[np.flatnonzero(found)] = asked[at[found]]
+    frame[MOUD_ASKED_AT] = stamps
     return frame

@@ -111,13 +111,11 @@ def availability_text(
     detox_beds = frame[col.BEDS_OPEN_DETOX].tolist()
     residential_beds = frame[col.BEDS_OPEN_RESIDENTIAL].tolist()
     stamp_list, hour_list, label_list = stamps.tolist(), hours.tolist(), labels.tolist()
-    by_sex = frame[[name for name in _BY_SEX_COLUMNS if name in frame.columns]]
+    by_sex = _by_sex_texts(frame)
     accepting = accepting_text(frame).tolist()
     for position in range(len(frame)):
         status = str(statuses[position] or "unknown")
-        beds = _beds_text(detox_beds[position], residential_beds[position]) + by_sex_text(
-            by_sex.iloc[position]
-        )
+        beds = _beds_text(detox_beds[position], residential_beds[position]) + by_sex[position]
         stamp = stamp_list[position]
         if status == "unknown" and not beds:
             texts.append("Not reported - call to check" + accepting[position])
@@ -385,12 +383,25 @@ def by_sex_text(row: pd.Series) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
+def _by_sex_texts(frame: pd.DataFrame) -> list[str]:
+    """Return :func:`by_sex_text` of every row, reading each column once (not a row each)."""
+    names = [name for name in _BY_SEX_COLUMNS if name in frame.columns]
+    if not names or not frame[names].notna().to_numpy().any():
+        return [""] * len(frame)
+    records = frame[names].astype("object").to_dict(orient="records")
+    return [by_sex_text(pd.Series(record)) if _any_known(record) else "" for record in records]
+
+
+def _any_known(record: dict[str, object]) -> bool:
+    return any(value is not None and not pd.isna(value) for value in record.values())
+
+
 def needed_beds_text(results: pd.DataFrame) -> pd.Series:
     """Return the open beds of the kind the search needs, e.g. "2 detox beds for women"."""
     if "beds_needed" not in results.columns:
         return pd.Series("", index=results.index, dtype="str")
     texts = []
-    offered = [offers_level(row, row.get("beds_needed_kind")) for _, row in results.iterrows()]
+    offered = _offers_levels(results, results["beds_needed_kind"])
     for beds, kind, offers in zip(
         results["beds_needed"], results["beds_needed_kind"], offered, strict=True
     ):
@@ -422,6 +433,19 @@ def offers_level(row: pd.Series, kind: object) -> bool:
     """Return whether a facility offers (or may offer: not recorded) the level of ``kind``."""
     level = _LEVEL_OF_KIND.get(str(kind).split(" ", 1)[0])
     return level is None or not _is_no(row.get(level))
+
+
+def _offers_levels(frame: pd.DataFrame, kinds: pd.Series) -> list[bool]:
+    """Return :func:`offers_level` for every row, one column lookup per level."""
+    levels = {
+        level: frame[level].tolist() if level in frame.columns else [None] * len(frame)
+        for level in _LEVEL_OF_KIND.values()
+    }
+    found = []
+    for position, kind in enumerate(kinds.tolist()):
+        level = _LEVEL_OF_KIND.get(str(kind).split(" ", 1)[0])
+        found.append(level is None or not _is_no(levels[level][position]))
+    return found
 
 
 # ----------------------------------------------------------------------------- search choices
@@ -573,11 +597,18 @@ def map_points(
     origin_lon: float,
     *,
     origin_label: str = "the place you entered",
+    availability: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Return lat, lon, color, shape and size (metres) for the origin and every result, with
-    the name, distance and beds a map tooltip shows."""
+    the name, distance and beds a map tooltip shows.
+
+    ``availability`` is :func:`availability_text` of ``results`` when the caller has it
+    already (the results table's column); the tooltip keeps what comes before its time.
+    """
     band = availability_band(results)
-    beds = availability_text(results).str.split(" - ").str[0]
+    if availability is None:
+        availability = availability_text(results)
+    beds = availability.str.split(" - ").str[0]
     facilities = pd.DataFrame(
         {
             "lat": results[col.LAT].astype("float64"),

@@ -206,7 +206,9 @@ def estimate(
         raise QueryError(f"payer {payer!r} is not one of {', '.join(CALL_PAYERS)}")
     if at.utcoffset() is None:
         raise QueryError("the time to estimate for must include its UTC offset")
-    calls = calls[calls["facility_id"].isin(set(directory[col.FACILITY_ID]))]
+    # A hash lookup in the directory's ids: a set of 12k Arrow strings cost ~40 ms.
+    known = pd.Index(directory[col.FACILITY_ID]).unique().get_indexer(calls["facility_id"]) >= 0
+    calls = calls[known]
     offered = (calls["outcome"] == "bed_offered").to_numpy()
     scored = directory if only is None else directory[directory[col.FACILITY_ID].isin(only)]
     ids = scored[col.FACILITY_ID].astype("str").to_numpy()

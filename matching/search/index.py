@@ -173,7 +173,14 @@ class FacilityIndex:
             .dt.total_seconds()
             .to_numpy(dtype="float64", na_value=np.nan)
         )
-        self._load_person_columns(directory)
+        if previous is not None and _same_columns(directory, previous.directory, _PERSON_SOURCES):
+            # A logged call changes availability only: who is accepted stays as it was.
+            self.flags.update({name: previous.flags[name] for name in col.PROFILE_COLUMNS})
+            self.veterans_only = previous.veterans_only
+            self.languages = previous.languages
+            self.zip_centroid = previous.zip_centroid
+        else:
+            self._load_person_columns(directory)
         self.id_rank = _id_rank(directory, previous)
 
     def _load_person_columns(self, directory: pd.DataFrame) -> None:
@@ -274,6 +281,27 @@ def _id_rank(directory: pd.DataFrame, previous: FacilityIndex | None) -> np.ndar
     rank = np.empty(len(ids), dtype="int64")
     rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
     return rank
+
+
+# The columns :meth:`FacilityIndex._load_person_columns` reads.
+_PERSON_SOURCES: Final = (
+    *col.PROFILE_COLUMNS,
+    col.NAME,
+    col.NAME2,
+    col.LANGUAGES,
+    col.LOCATION_PRECISION,
+)
+
+
+def _same_columns(directory: pd.DataFrame, other: pd.DataFrame, names: tuple[str, ...]) -> bool:
+    """Return whether both frames have the same rows and, of ``names``, the same columns."""
+    if len(directory) != len(other):
+        return False
+    for name in names:
+        here, there = name in directory.columns, name in other.columns
+        if here != there or (here and not directory[name].equals(other[name])):
+            return False
+    return True
 
 
 def _tri_state_of(directory: pd.DataFrame, name: str, previous: FacilityIndex | None) -> np.ndarray:
