@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Final
 
 import numpy as np
@@ -36,15 +37,42 @@ def _atlas() -> dict[str, Any]:
 def _arc_bounds() -> np.ndarray:
     """Return (lon_min, lat_min, lon_max, lat_max) of every arc, in degrees."""
     atlas = _atlas()
-    scale = np.array(atlas["transform"]["scale"])
-    translate = np.array(atlas["transform"]["translate"])
-    bounds = np.empty((len(atlas["arcs"]), 4))
-    for number, arc in enumerate(atlas["arcs"]):
-        # Quantised, delta-encoded positions (the TopoJSON spec): a running sum, then scale.
-        points = np.cumsum(np.asarray(arc, dtype="float64"), axis=0) * scale + translate
-        bounds[number, :2] = points.min(axis=0)
-        bounds[number, 2:] = points.max(axis=0)
-    return bounds
+    arcs = atlas["arcs"]
+    lengths = np.fromiter((len(arc) for arc in arcs), dtype="int64", count=len(arcs))
+    flat = np.fromiter(
+        chain.from_iterable(chain.from_iterable(arcs)), dtype="float64", count=2 * lengths.sum()
+    ).reshape(-1, 2)
+    # Quantised, delta-encoded positions (the TopoJSON spec): a running sum within each arc
+    # (one running sum over all, less the sum before the arc's start), then scale.
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    running = np.cumsum(flat, axis=0)
+    before = np.vstack([np.zeros((1, 2)), running])[starts]
+    points = (running - np.repeat(before, lengths, axis=0)) * np.array(
+        atlas["transform"]["scale"]
+    ) + np.array(atlas["transform"]["translate"])
+    return np.hstack(
+        [np.minimum.reduceat(points, starts, axis=0), np.maximum.reduceat(points, starts, axis=0)]
+    )
+
+
+@lru_cache(maxsize=1)
+def _geometry_boxes() -> dict[str, tuple[list[dict[str, Any]], list[list[int]], np.ndarray]]:
+    """Return, per object, its geometries with arcs, their arc indices and their boxes."""
+    bounds = _arc_bounds()
+    found = {}
+    for name in OBJECTS:
+        geometries = [g for g in _atlas()["objects"][name]["geometries"] if g.get("arcs")]
+        indices = [_arc_indices(g["arcs"]) for g in geometries]
+        every = bounds[np.fromiter(chain.from_iterable(indices), dtype="int64")]
+        starts = np.cumsum([0, *(len(one) for one in indices[:-1])])
+        boxes = np.hstack(
+            [
+                np.minimum.reduceat(every[:, :2], starts, axis=0),
+                np.maximum.reduceat(every[:, 2:], starts, axis=0),
+            ]
+        )
+        found[name] = (geometries, indices, boxes)
+    return found
 
 
 def _arc_indices(arcs: Any) -> list[int]:
@@ -94,26 +122,20 @@ def _outlines_in(lat_min: int, lat_max: int, lon_min: int, lon_max: int) -> dict
             lat_max + MARGIN_DEGREES,
         ]
     )
-    bounds = _arc_bounds()
     kept: dict[str, list[dict[str, Any]]] = {}
     used: dict[int, int] = {}
-    for name in OBJECTS:
+    for name, (geometries, indices, boxes) in _geometry_boxes().items():
+        touches = (
+            (boxes[:, 0] <= box[2])
+            & (boxes[:, 2] >= box[0])
+            & (boxes[:, 1] <= box[3])
+            & (boxes[:, 3] >= box[1])
+        )
         kept[name] = []
-        for geometry in atlas["objects"][name]["geometries"]:
-            indices = _arc_indices(geometry.get("arcs", []))
-            if not indices:
-                continue
-            extent = bounds[indices]
-            touches = (
-                extent[:, 0].min() <= box[2]
-                and extent[:, 2].max() >= box[0]
-                and extent[:, 1].min() <= box[3]
-                and extent[:, 3].max() >= box[1]
-            )
-            if touches:
-                for index in indices:
-                    used.setdefault(index, len(used))
-                kept[name].append(geometry)
+        for number in np.flatnonzero(touches):
+            for index in indices[number]:
+                used.setdefault(index, len(used))
+            kept[name].append(geometries[number])
     ordered = sorted(used, key=used.__getitem__)
     return {
         "type": "Topology",
