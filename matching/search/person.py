@@ -141,10 +141,19 @@ class _RowColumns:
     veterans_only: np.ndarray
 
 
+def _tri_state_value(value: object) -> int:
+    """Return :func:`tri_state` of one cell (1 yes, 0 no, -1 unknown) without a Series."""
+    if value is None or value is pd.NA:
+        return -1
+    if isinstance(value, bool | np.bool_):
+        return int(value)
+    return int(tri_state(pd.Series([value], dtype="object"))[0])
+
+
 def row_person_states(row: Mapping[str, object], query: SearchQuery) -> dict[str, int]:
     """Return the tri-state answer of one directory row to each trait the query gives."""
     flags = {
-        name: tri_state(pd.Series([row.get(name, pd.NA)], dtype="object"))
+        name: np.array([_tri_state_value(row.get(name, pd.NA))], dtype="int8")
         for name in col.PROFILE_COLUMNS
     }
     text = row.get(col.LANGUAGES)
