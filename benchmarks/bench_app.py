@@ -7,7 +7,10 @@ only: no browser, no network). The directory cache (``READYBED_CACHE_DIR``, a th
 is filled once before the cold start, as any start after the first one finds it.
 
 Goals (issue 12): cold start under 1,000 ms, first search under 300 ms, a rerun after a
-filter change under 100 ms, a rerun after logging a call under 150 ms.
+filter change under 100 ms; (issue 23) a rerun after logging a call under 150 ms of CPU. The
+browser goals of issue 23 (a page switch under 400 ms, a call save under 300 ms, as a person
+waits for them) are measured by ``benchmarks/bench_browser.py``; the page switches here are
+their server-side part.
 
 Figures printed:
 * cold start - first render of the Search page (directory load, index build, banners);
@@ -37,12 +40,14 @@ sys.path.insert(0, str(ROOT))
 DIRECTORY_2015 = (
     ROOT.parent / "shared" / "data" / "real" / "GeoDaCenter_opioid-policy-scan" / "2015_g.csv"
 )
+# Each goal is on the wall time, but the call rerun's (issue 23) is on its CPU time.
 GOALS_MS = {
     "cold start": 1000.0,
     "first search": 300.0,
     "rerun after a filter change": 100.0,
     "rerun after logging a call": 150.0,
 }
+CPU_GOALS = frozenset({"rerun after logging a call"})
 TARGET_ROWS = 12_000
 
 
@@ -175,14 +180,15 @@ def main(runs: int = 7) -> None:
     _line("rerun after logging a call", measured["rerun after logging a call"], f"[{shown}]")
     measured.update(_page_switches(at, runs))
     _ratios(measured, runs)
-    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n\nGoals (wall)")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n\nGoals")
     for name, (wall, cpu) in measured.items():
         if name not in GOALS_MS:
             continue
         goal = GOALS_MS[name]
+        kind, figure = ("CPU", cpu) if name in CPU_GOALS else ("wall", wall)
         print(
-            f"  [{'met' if wall < goal else 'NOT MET'}] {name}: {wall:.0f} ms "
-            f"(CPU {cpu:.0f} ms), goal < {goal:.0f} ms (ratio {wall / goal:.2f})"
+            f"  [{'met' if figure < goal else 'NOT MET'}] {name}: {wall:.0f} ms wall, "
+            f"{cpu:.0f} ms CPU; goal < {goal:.0f} ms {kind} (ratio {figure / goal:.2f})"
         )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from matching.directory import columns as col
@@ -217,20 +218,31 @@ def apply_reports(directory: pd.DataFrame, reports: pd.DataFrame) -> MergeResult
     apply = latest[newer]
     report.applied = len(apply)
     report.ignored_older = report.matched - report.applied
-    out = directory.copy()
-    rows = out.index[apply["_target"].astype(int).to_numpy()]
+    # A shallow copy (copy-on-write keeps ``directory`` as it was) whose changed columns are
+    # replaced whole: a deep copy and ``.loc`` writes cost ~30 ms at 12k rows, per call logged.
+    out = directory.copy(deep=False)
+    positions = apply["_target"].astype(int).to_numpy()
     for column in col.AVAILABILITY_COLUMNS:
         if column in apply.columns:
-            out.loc[rows, column] = apply[column].astype(out[column].dtype).to_numpy()
-    _apply_bed_detail(out, rows, apply)
+            _write(out, positions, column, apply[column])
+    _apply_bed_detail(out, positions, apply)
     return MergeResult(out, report)
+
+
+def _write(out: pd.DataFrame, positions: np.ndarray, column: str, values: object) -> None:
+    """Set ``out[column]`` at ``positions`` to ``values`` (a Series, or one value for all)."""
+    written = out[column].array.copy()
+    if isinstance(values, pd.Series):
+        values = values.astype(out[column].dtype).array
+    written[positions] = values
+    out[column] = written
 
 
 # Beds by sex and youth beds: what a registry reports beyond the two totals.
 BED_DETAIL_COLUMNS: Final[tuple[str, ...]] = (*col.BEDS_BY_SEX_COLUMNS, col.BEDS_OPEN_YOUTH)
 
 
-def _apply_bed_detail(out: pd.DataFrame, rows: pd.Index, apply: pd.DataFrame) -> None:
+def _apply_bed_detail(out: pd.DataFrame, positions: np.ndarray, apply: pd.DataFrame) -> None:
     """Write the reports' beds by sex; clear them where a newer report gives only totals."""
     carries_detail = any(column in apply.columns for column in BED_DETAIL_COLUMNS)
     carries_totals = any(column in apply.columns for column in col.BED_COLUMNS)
@@ -238,9 +250,9 @@ def _apply_bed_detail(out: pd.DataFrame, rows: pd.Index, apply: pd.DataFrame) ->
         if column not in out.columns:
             continue
         if column in apply.columns:
-            out.loc[rows, column] = apply[column].astype(out[column].dtype).to_numpy()
+            _write(out, positions, column, apply[column])
         elif carries_totals and not carries_detail:
-            out.loc[rows, column] = pd.NA
+            _write(out, positions, column, pd.NA)
 
 
 def _match(directory: pd.DataFrame, reports: pd.DataFrame, report: MergeReport) -> pd.Series:

@@ -424,7 +424,7 @@ def moud_answers(engine: Engine, *, actor: Actor) -> pd.DataFrame:
 
 def with_moud_answers(directory: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     """Return ``directory`` with ``moud_continues`` (yes / no / not_asked) and its date (UTC)."""
-    frame = directory.copy()
+    frame = directory.copy(deep=False)  # copy-on-write: ``directory`` stays as it was
     # Each facility's row in ``answers`` (one a facility), -1 for none: a hash lookup, since a
     # loop over 12k ids cost ~30 ms on every call logged.
     at = pd.Index(answers[col.FACILITY_ID].astype("str")).get_indexer(
