@@ -7,10 +7,12 @@ always as a band with what it rests on, and a fresh report of open beds always c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Final, cast
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -29,7 +31,7 @@ from matching.directory.call_terms import (
 from matching.errors import LocationError, QueryError
 from matching.render import display
 from matching.render.callscript import MOUD_DAY_ONE_QUESTION, asks_day_one
-from matching.search.callodds import OddsReport, band_text, estimate
+from matching.search.callodds import OddsReport, band_text, estimate, programs_like_it
 from matching.search.query import SearchQuery
 
 ODDS_COLUMN = "call_odds"
@@ -80,7 +82,9 @@ def _odds(revision: str, need: str, payer: str, hour: datetime) -> OddsReport | 
     return _cached_odds(revision, entry.key, need, payer, hour)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# A resource, not data: the report (a 12k-row frame) is shared read-only, never copied back
+# out of a pickle on every rerun.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _cached_odds(
     revision: str, directory_key: str, need: str, payer: str, hour: datetime
 ) -> OddsReport | None:
@@ -88,7 +92,35 @@ def _cached_odds(
     calls, _ = current.calls.export_calls(tz=str(hour.tzinfo or "UTC"))
     if calls.empty:
         return None
-    return estimate(ui.active_directory(), calls, need=need, payer=payer, at=hour)
+    # The model is refit when the log has grown by a tenth (or the hour, need or payer
+    # changed): a fit costs ~100 ms, and one more call hardly moves it. The called facility's
+    # own record, in estimate, counts every call at once.
+    first = str(calls["called_at"].min())
+    step = log_size_step(len(calls))
+    like = _fitted_like(current.actor.org_id, first, step, directory_key, need, payer, hour)
+    return estimate(ui.active_directory(), calls, need=need, payer=payer, at=hour, like=like)
+
+
+def log_size_step(calls: int) -> int:
+    """Return the step of a log of ``calls`` calls: it changes each time the log grows by a
+    tenth (every call below 10), so a model fit at one step serves the whole step."""
+    return calls if calls < 10 else int(math.log(calls) / math.log(1.1))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _fitted_like(
+    org_id: int,
+    first_call: str,
+    step: int,
+    directory_key: str,
+    need: str,
+    payer: str,
+    hour: datetime,
+) -> np.ndarray | None:
+    """Fit "programs like it" on the organization's log as it is (keyed by the organization,
+    the log's first call, so a cleared and refilled log is fit anew, and its size step)."""
+    calls, _ = ui.workspace().calls.export_calls(tz=str(hour.tzinfo or "UTC"))
+    return programs_like_it(ui.active_directory(), calls, need=need, payer=payer, at=hour)
 
 
 def call_first(shown: pd.DataFrame) -> pd.DataFrame:

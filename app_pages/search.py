@@ -43,6 +43,7 @@ from matching.search.query import SearchQuery
 from matching.wording import count_of
 
 MAX_SHOWN = 200
+RESULTS_MEMO = "_results_memo"  # session key: (what the results depend on, shown, table)
 CARDS_STEP = 10  # cards shown at first, and added by "Show more"
 VIEWS = ("Cards", "Table")
 # The name, how far, then how to call and what they have: a desktop shows these without
@@ -187,21 +188,42 @@ def run_search() -> Results | None:
     index = ui.active_index()
     now = ui.now()
     tz = ui.browser_timezone()
-    # Only the rows shown are built (reasons and all); the total comes with them.
-    shown = search(index, query, now=now, top=MAX_SHOWN)
     live_ui.search_offer(query)
+    shown, table = _ranked(index, query, now, tz)
     if shown.empty:
         show_no_results(index, query, now=now)
         return None
-    shown = calls_ui.with_last_call(calls_ui.with_call_odds(shown, query, now), tz=tz)
     return Results(
-        query=query,
-        shown=shown,
-        table=calls_ui.with_odds_column(display.results_table(shown, now=now, tz=tz), shown),
-        total=shown.attrs["total_matches"],
-        now=now,
-        tz=tz,
+        query=query, shown=shown, table=table, total=shown.attrs["total_matches"], now=now, tz=tz
     )
+
+
+def _ranked(
+    index: FacilityIndex, query: SearchQuery, now: datetime, tz: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the rows shown (with odds and last calls) and their table, from this session's
+    last result when nothing they depend on changed.
+
+    A rerun that leaves the search alone (opening a result, switching pages and back, the
+    map toggle) then skips the search and the table, about 40 ms of a 90 ms rerun. The key is
+    the search, the directory and its call log (which the index is built from), the reader's
+    time zone and the minute: the ages in the table ("5 min ago") are at most a minute old.
+    """
+    entry = ui.active_entry()
+    path = str(entry.path)
+    key = (query, entry.key, path, ui.file_mtime(path), ui.workspace().calls.revision(), tz)
+    key += (now.replace(second=0, microsecond=0),)
+    kept = st.session_state.get(RESULTS_MEMO)
+    if kept is not None and kept[0] == key:
+        return kept[1], kept[2]
+    # Only the rows shown are built (reasons and all); the total comes with them.
+    shown = search(index, query, now=now, top=MAX_SHOWN)
+    table = shown
+    if not shown.empty:
+        shown = calls_ui.with_last_call(calls_ui.with_call_odds(shown, query, now), tz=tz)
+        table = calls_ui.with_odds_column(display.results_table(shown, now=now, tz=tz), shown)
+    st.session_state[RESULTS_MEMO] = (key, shown, table)
+    return shown, table
 
 
 # ----------------------------------------------------------------------------- results

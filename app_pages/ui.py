@@ -88,7 +88,7 @@ def active_index() -> FacilityIndex:
         current.actor.org_id,
         entry.key,
         path,
-        _mtime(path),
+        file_mtime(path),
         revision,
         current,
     )
@@ -131,7 +131,8 @@ def _overlaid_index(
     return base.with_directory(overlaid)
 
 
-def _mtime(path: str) -> float:
+def file_mtime(path: str) -> float:
+    """Return when the file at ``path`` last changed (0 when it cannot be read)."""
     try:
         return Path(path).stat().st_mtime
     except OSError:

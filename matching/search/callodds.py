@@ -196,23 +196,27 @@ def estimate(
     payer: str,
     at: datetime,
     only: Sequence[str] | None = None,
+    like: np.ndarray | None = None,
 ) -> OddsReport:
     """Return every facility's chance that a call at ``at`` for ``need`` and ``payer`` ends
     with a bed offered (see the module docstring); only for the ids ``only`` when given (the
-    model still learns from the calls to every facility of ``directory``)."""
-    if need not in NEEDS:
-        raise QueryError(f"need {need!r} is not one of {', '.join(NEEDS)}")
-    if payer not in CALL_PAYERS:
-        raise QueryError(f"payer {payer!r} is not one of {', '.join(CALL_PAYERS)}")
-    if at.utcoffset() is None:
-        raise QueryError("the time to estimate for must include its UTC offset")
-    # A hash lookup in the directory's ids: a set of 12k Arrow strings cost ~40 ms.
-    known = pd.Index(directory[col.FACILITY_ID]).unique().get_indexer(calls["facility_id"]) >= 0
-    calls = calls[known]
+    model still learns from the calls to every facility of ``directory``).
+
+    ``like`` is :func:`programs_like_it` of the same directory, need, payer and time, fit on
+    an earlier state of the same log, to reuse instead of fitting again (the app refits only
+    when the log has grown by a tenth: one more call hardly moves a regression over 30 or
+    more, while each facility's own record below always counts every call).
+    """
+    _check_request(need, payer, at)
+    calls = _known_calls(directory, calls)
     offered = (calls["outcome"] == "bed_offered").to_numpy()
     scored = directory if only is None else directory[directory[col.FACILITY_ID].isin(only)]
     ids = scored[col.FACILITY_ID].astype("str").to_numpy()
-    like, fitted = _like_it(directory, scored, calls, offered, need=need, payer=payer, at=at)
+    if like is not None and len(like) == len(directory) and _enough(offered):
+        at_rows = pd.Index(directory[col.FACILITY_ID].astype("str")).get_indexer(ids)
+        like, fitted = like[at_rows], True
+    else:
+        like, fitted = _like_it(directory, scored, calls, offered, need=need, payer=payer, at=at)
     weights = _decay(calls["called_at"], at)
     own_calls = pd.Series(weights).groupby(calls["facility_id"].to_numpy()).sum()
     own_beds = pd.Series(weights * offered).groupby(calls["facility_id"].to_numpy()).sum()
@@ -241,6 +245,35 @@ def estimate(
         facilities_called=int(calls["facility_id"].nunique()),
         offered={str(key): int(value) for key, value in beds.items()},
     )
+
+
+def programs_like_it(
+    directory: pd.DataFrame, calls: pd.DataFrame, *, need: str, payer: str, at: datetime
+) -> np.ndarray | None:
+    """Return the fitted "programs like it" chance of every facility of ``directory`` (in its
+    order), for :func:`estimate`'s ``like``; None when too few outcomes are logged to fit."""
+    _check_request(need, payer, at)
+    calls = _known_calls(directory, calls)
+    offered = (calls["outcome"] == "bed_offered").to_numpy()
+    if not _enough(offered):
+        return None
+    return _like_it(directory, directory, calls, offered, need=need, payer=payer, at=at)[0]
+
+
+def _check_request(need: str, payer: str, at: datetime) -> None:
+    if need not in NEEDS:
+        raise QueryError(f"need {need!r} is not one of {', '.join(NEEDS)}")
+    if payer not in CALL_PAYERS:
+        raise QueryError(f"payer {payer!r} is not one of {', '.join(CALL_PAYERS)}")
+    if at.utcoffset() is None:
+        raise QueryError("the time to estimate for must include its UTC offset")
+
+
+def _known_calls(directory: pd.DataFrame, calls: pd.DataFrame) -> pd.DataFrame:
+    """Return the calls to facilities of ``directory`` (the others cannot be placed)."""
+    # A hash lookup in the directory's ids: a set of 12k Arrow strings cost ~40 ms.
+    known = pd.Index(directory[col.FACILITY_ID]).unique().get_indexer(calls["facility_id"]) >= 0
+    return calls[known]
 
 
 def _like_it(
