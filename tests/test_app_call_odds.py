@@ -149,3 +149,29 @@ def test_the_note_of_a_call_follows_the_facility_to_its_card_and_the_shortlist(
     # The shortlist carries the odds too, for the need and payer of the search on Search.
     odds = [str(c.value) for c in at.caption if str(c.value).startswith("Call odds:")]
     assert odds and "1 to this one" in odds[0] and "for residential" in odds[0]
+
+
+def test_a_call_a_teammate_logs_shows_on_the_next_rerun_of_the_same_search(
+    store_url: str,
+) -> None:
+    """Search keeps its last results while nothing they depend on changes: a call logged
+    elsewhere (another team member, the CLI) changes the log, so the next rerun ranks again."""
+    at = _searched(store_url)
+    table = at.dataframe[0].value
+    facility_id = str(table["facility_id"].iloc[3])
+    row = table[table["facility_id"] == facility_id].iloc[0]
+    assert not str(row["Availability"]).startswith("Openings: 9 detox")
+    engine = open_engine(store_url)
+    Workspace(engine, LOCAL).calls.log_call(
+        CallReport(
+            facility_id=facility_id,
+            availability_status="openings",
+            beds_open_detox=9,
+            reported_at=datetime.now(UTC) - timedelta(minutes=5),
+        )
+    )
+    engine.dispose()
+    at.run()  # the same search, rerun (as a click anywhere on the page does)
+    table = at.dataframe[0].value
+    row = table[table["facility_id"] == facility_id].iloc[0]
+    assert str(row["Availability"]).startswith("Openings: 9 detox")

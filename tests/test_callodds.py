@@ -190,3 +190,60 @@ def test_a_call_that_was_not_answered_reports_no_availability() -> None:
         CallReport(facility_id="f001", availability_status="openings", outcome="no_answer")
     with pytest.raises(QueryError, match="need 'rehab'"):
         CallReport(facility_id="f001", availability_status="unknown", need="rehab")
+
+
+def test_a_model_fit_earlier_is_reused_while_each_facility_s_own_calls_count_at_once(
+    simulated,
+) -> None:
+    """The app refits only when the log grows by a tenth: the reused fit must give what a
+    fresh fit gives on the same calls, and a new call must still move its facility."""
+    world, log = simulated
+    at = START + timedelta(days=151)
+    frame = world.directory
+    earlier = log.iloc[:1200]
+    like = callodds.programs_like_it(frame, earlier, need="detox", payer="medicaid", at=at)
+    assert like is not None and len(like) == len(frame)
+    fresh = estimate(frame, earlier, need="detox", payer="medicaid", at=at)
+    reused = estimate(frame, earlier, need="detox", payer="medicaid", at=at, like=like)
+    assert reused.model and reused.frame.equals(fresh.frame)
+    # One more call, a bed offered by a facility: its chance rises with the old fit too.
+    called = str(earlier["facility_id"].iloc[0])
+    more = pd.concat(
+        [
+            earlier,
+            pd.DataFrame(
+                {
+                    "facility_id": [called],
+                    "called_at": [at - timedelta(hours=1)],
+                    "need": ["detox"],
+                    "payer": ["medicaid"],
+                    "outcome": ["bed_offered"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    after = estimate(frame, more, need="detox", payer="medicaid", at=at, like=like)
+    before_p = reused.frame.set_index("facility_id")["p_bed_offered"]
+    after_p = after.frame.set_index("facility_id")["p_bed_offered"]
+    assert after_p[called] > before_p[called]
+    assert after.logged == reused.logged + 1
+    others = after_p.index != called
+    assert after_p[others].equals(before_p[others])
+
+
+def test_too_few_calls_fit_nothing_to_reuse() -> None:
+    frame = directory(facility(1), facility(2))
+    calls = pd.DataFrame(
+        {
+            "facility_id": ["f001"] * 3,
+            "called_at": [START] * 3,
+            "need": ["detox"] * 3,
+            "payer": ["self"] * 3,
+            "outcome": ["bed_offered"] * 3,
+        }
+    )
+    at = START + timedelta(days=1)
+    assert callodds.programs_like_it(frame, calls, need="detox", payer="self", at=at) is None
+    with pytest.raises(QueryError, match="need"):
+        callodds.programs_like_it(frame, calls, need="sleep", payer="self", at=at)
