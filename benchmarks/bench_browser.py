@@ -199,6 +199,12 @@ class Bench(App):
         self.tab("Log a call")
         self.choose("What did they say?", "Openings")
         self.page.locator(".st-key-log_detox_beds input").fill(str(beds))
+        # The last save's toast may still be up, and Streamlit would reuse it for the same text:
+        # close it, as a person would, so the step waits for this save's own confirmation.
+        toasts = self.page.get_by_test_id("stToast")
+        for toast in toasts.all():
+            toast.get_by_role("button", name="Close").click()
+        self.count(toasts, 0, "the last call's confirmation to close")
         button = self.page.locator(".st-key-log_submit button")
         return self.timed("the saved call", CALL_SAVED, button.click)
 
