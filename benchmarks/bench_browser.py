@@ -17,14 +17,20 @@ Playwright at 1440x900 (desktop) and 390x844 (phone):
 * call save - a result's "Log a call" tab: "Openings", detox beds, "Save the call" clicked,
   until the saved confirmation is shown and the app is idle (``runs`` times).
 
-Every figure is measured inside the page, from the click's event time to the first animation
-frame in which the expected content is shown (outside stale elements) and Streamlit is idle
-(``data-test-script-state="notRunning"``, connected, no "Running..." widget), counting only a
-run that started after the click: a MutationObserver logs every change of the script state, so
-the "notRunning" still shown for a moment after the click is never taken for the end. The page
-must then stay idle for ``SETTLE_MS`` (not counted), so a second rerun is waited for and
-counted. Also printed: when the content first appeared, how long the script state said
-"running" (the server's script time as the browser sees it) and how many runs a step took.
+Every figure is measured inside the page, from the click's event time (or navigation start) to
+the first animation frame in which the expected content is shown and Streamlit is idle
+(``data-test-script-state="notRunning"``, connected, no "Running..." widget). Only content that
+was not on the page at the click counts (content already shown is marked when the step is armed,
+stale elements of the last run are skipped), so the "notRunning" still shown for a moment after
+the click is never taken for the end: content new since the click can only come from a run that
+started after it. The page must then stay idle for ``SETTLE_MS`` (not counted), so a second
+rerun is waited for and counted. Also printed: when the content first appeared, how long the
+script state said "running" (a MutationObserver logs its changes: the server's script time as
+the browser sees it) and how many runs it saw (a run too short for React to commit "running"
+shows 0).
+
+The floor: the same moves (load, sidebar page switch, a button's rerun) on a bare two-page
+Streamlit app, served and timed the same way first; each goal line also gives the ratio to it.
 
 Goals (issue 23): page switch < 400 ms and call save < 300 ms in the browser on this machine.
 Nothing is asserted: this is a benchmark, not a test.
@@ -58,6 +64,30 @@ SIZES: dict[str, dict[str, Any]] = {
 }
 GOALS_MS = {"page switch to Readiness": 400.0, "page switch to Search": 400.0, "call save": 300.0}
 STEPS = ("load", "first search", "page switch to Readiness", "page switch to Search", "call save")
+# The floor: the same moves on a bare two-page Streamlit app, served and timed the same way.
+FLOOR_STEPS = ("bare: load", "bare: page switch", "bare: button rerun")
+FLOOR_OF = {
+    "page switch to Readiness": "bare: page switch",
+    "page switch to Search": "bare: page switch",
+    "call save": "bare: button rerun",
+}
+BARE_APP = """import streamlit as st
+
+
+def one():
+    st.title("Page one")
+    st.session_state.setdefault("clicks", 0)
+    st.button("Count", key="count", on_click=lambda: st.session_state.update(
+        clicks=st.session_state.clicks + 1))
+    st.write(f"Clicks: {st.session_state.clicks}")
+
+
+def two():
+    st.title("Page two")
+
+
+st.navigation([st.Page(one, title="One", default=True), st.Page(two, title="Two")]).run()
+"""
 SETTLE_MS = 600  # the page must stay idle this long after a step (a second rerun is counted)
 STEP_TIMEOUT_MS = 120_000
 PLACE = "10001"
@@ -106,10 +136,12 @@ WATCHER = """
     const w = b.watch, now = performance.now();
     const since = b.changes.filter(([t]) => t >= w.t0);
     const app = document.querySelector('[data-testid="stApp"]');
-    const idle = since.length > 0 && app && app.dataset.testScriptState === 'notRunning'
+    const idle = app && app.dataset.testScriptState === 'notRunning'
       && app.dataset.testConnectionState === 'CONNECTED'
       && !document.querySelector('[data-testid="stStatusWidget"]');
-    const content = since.length > 0 && shown(w.content);
+    // Content not shown before the click can only come from a run after it; React may commit
+    // a short run's "running" and "notRunning" together, so the state log alone cannot say.
+    const content = shown(w.content);
     if (content && w.contentAt === null) w.contentAt = now;
     if (!(content && idle)) w.readyAt = null;
     else if (w.readyAt === null) w.readyAt = now;
@@ -168,11 +200,11 @@ class Bench(App):
             )
         return dict(handle.json_value())
 
-    def load(self) -> Timing:
+    def load(self, content: Content = FORM_READY) -> Timing:
         """Open the app in this fresh session; time from navigation start to a usable form."""
         self.page.goto(self.url, wait_until="commit")
-        self.page.evaluate("([c, s]) => window.__bench.start(c, s, 0)", [FORM_READY, SETTLE_MS])
-        return self._result("the Search form after a load")
+        self.page.evaluate("([c, s]) => window.__bench.start(c, s, 0)", [content, SETTLE_MS])
+        return self._result("the first page after a load")
 
     def first_search(self) -> Timing:
         self.idle("the app before the search")
@@ -242,12 +274,30 @@ def measure_size(browser: Browser, url: str, size: str, runs: int) -> dict[str, 
     return found
 
 
+def measure_floor(browser: Browser, url: str, size: str, runs: int) -> dict[str, list[Timing]]:
+    """The floor at one size: load, page switches and a button's rerun on the bare app."""
+    found: dict[str, list[Timing]] = {step: [] for step in FLOOR_STEPS}
+    for run in range(runs):
+        with session(browser, url, size) as bench:
+            found["bare: load"].append(bench.load([("h1", "Page one"), (".st-key-count", None)]))
+            if run < runs - 1:
+                continue
+            for _ in range(runs):
+                found["bare: page switch"].append(bench.switch("Two", [("h1", "Page two")]))
+                found["bare: page switch"].append(bench.switch("One", [("h1", "Page one")]))
+            for clicks in range(1, runs + 1):
+                button = bench.page.locator(".st-key-count button")
+                content: Content = [("p", f"^Clicks: {clicks}$")]
+                found["bare: button rerun"].append(bench.timed("the count", content, button.click))
+    return found
+
+
 def print_table(measured: dict[str, dict[str, list[Timing]]]) -> None:
     print(
         f"\n{'step':26s} {'size':9s} {'median':>7s} {'min':>6s} {'max':>6s}   "
         f"{'shown':>6s} {'running':>7s} {'runs':>4s}  (ms; medians)"
     )
-    for step in STEPS:
+    for step in (*STEPS, *FLOOR_STEPS):
         for size, steps in measured.items():
             times = steps[step]
             total = [t["total"] for t in times]
@@ -264,9 +314,11 @@ def print_goals(measured: dict[str, dict[str, list[Timing]]]) -> None:
     for step, goal in GOALS_MS.items():
         for size, steps in measured.items():
             median = statistics.median(t["total"] for t in steps[step])
+            floor = statistics.median(t["total"] for t in steps[FLOOR_OF[step]])
             print(
                 f"  [{'met' if median < goal else 'NOT MET'}] {step} at {size}: {median:.0f} ms, "
-                f"goal < {goal:.0f} ms (ratio {median / goal:.2f})"
+                f"goal < {goal:.0f} ms (ratio {median / goal:.2f}); "
+                f"x{median / floor:.1f} the {FLOOR_OF[step]} ({floor:.0f} ms)"
             )
 
 
@@ -294,13 +346,19 @@ def main(runs: int = 5) -> None:
     folder = Path(tempfile.mkdtemp(prefix="readybed-bench-browser-"))
     db_url = prepare_store(folder)
     print(f"medians of {runs} runs; times from the click to content shown and the app idle")
+    bare = folder / "bare_app.py"
+    bare.write_text(BARE_APP)
     measured: dict[str, dict[str, list[Timing]]] = {}
-    with streamlit_server(db_url) as url, launched_chromium() as browser:
-        for size in SIZES:
-            measured[size] = measure_size(browser, url, size, runs)
-            if len(measured) == 1:
-                first = measured[size]["load"][0]["total"]
-                print(f"  first load after the server started: {first:.0f} ms")
+    with launched_chromium() as browser:
+        with streamlit_server(db_url, script=str(bare)) as url:
+            for size in SIZES:
+                measured[size] = measure_floor(browser, url, size, runs)
+        with streamlit_server(db_url) as url:
+            for size in SIZES:
+                measured[size] |= measure_size(browser, url, size, runs)
+                if size == next(iter(SIZES)):
+                    first = measured[size]["load"][0]["total"]
+                    print(f"  first load after the server started: {first:.0f} ms")
     print_table(measured)
     print_goals(measured)
 
