@@ -100,7 +100,7 @@ FORM_READY: Content = [
     (".st-key-search_submit button", None),
 ]
 RESULTS: Content = [
-    ("h1, h2, h3", rf"\d[\d,]* facilit(y|ies) near {PLACE}"),
+    ("h1, h2, h3", rf"\d[\d,]* facilit(y|ies) near {PLACE}|^Search results"),
     ('[data-testid="stDataFrame"], [class*="st-key-card_"]', None),
 ]
 READINESS: Content = [("h1", r"Are we ready\?")]
@@ -263,8 +263,8 @@ def measure_size(browser: Browser, url: str, size: str, runs: int) -> dict[str, 
             found["first search"].append(bench.first_search())
             if run < runs - 1:
                 continue
-            heading = bench.page.locator("h1, h2, h3").filter(has_text=f"near {PLACE}").first
-            print(f"  {size}: {heading.inner_text()}")
+            heading = bench.page.locator("h1, h2, h3").filter(has_text=f"near {PLACE}")
+            print(f"  {size}: {', '.join(heading.all_inner_texts()) or 'results shown'}")
             for _ in range(runs):
                 found["page switch to Readiness"].append(bench.switch("Readiness", READINESS))
                 found["page switch to Search"].append(bench.switch("Search", RESULTS))
