@@ -97,7 +97,7 @@ PLACE = "10001"
 Content = list[tuple[str, str | None]]
 FORM_READY: Content = [
     (".st-key-place input:not([disabled])", None),
-    (".st-key-search_submit button", None),
+    (".st-key-search_submit button:not([disabled])", None),
 ]
 RESULTS: Content = [
     ("h1, h2, h3", rf"\d[\d,]* facilit(y|ies) near {PLACE}|^Search results"),
