@@ -272,6 +272,7 @@ def streamlit_server(
     *,
     args: tuple[str, ...] = (),
     secrets_for: Callable[[str], str] | None = None,
+    script: str = "app.py",
 ) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port with its own store; yield its URL.
 
@@ -280,7 +281,8 @@ def streamlit_server(
     The health check only counts while *our* process is alive, so a server that another
     process started on the same port is never mistaken for ours. ``args`` go to
     ``streamlit run``; ``secrets_for(url)`` returns a secrets.toml for the server at ``url``
-    (team mode: the sign-in redirect names the server's own address).
+    (team mode: the sign-in redirect names the server's own address). ``script`` is the page
+    to run (the app by default; a benchmark's bare floor page).
     """
     ARTIFACTS.mkdir(exist_ok=True)
     # Demo mode: the journeys are written against the fictional set.
@@ -295,7 +297,7 @@ def streamlit_server(
             secrets_file.write_text(secrets_for(url))
             extra = (*args, "--secrets.files", str(secrets_file))
         with log_path.open("w") as log:
-            process = _start(port, env, log, extra)
+            process = _start(port, env, log, extra, script)
             try:
                 _wait_healthy(url, process, log_path)
             except PortTaken:
@@ -313,7 +315,7 @@ def streamlit_server(
 
 
 def _start(
-    port: int, env: dict[str, str], log: IO[str], args: tuple[str, ...] = ()
+    port: int, env: dict[str, str], log: IO[str], args: tuple[str, ...] = (), script: str = "app.py"
 ) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
@@ -321,7 +323,7 @@ def _start(
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.port",
             str(port),
             "--server.headless",
