@@ -29,23 +29,40 @@ MARGIN_DEGREES: Final = 0.15
 
 @lru_cache(maxsize=1)
 def _atlas() -> dict[str, Any]:
+    """Return the atlas's transform and objects, and its arcs as one array.
+
+    The arcs are ~118k small lists once parsed; kept as lists they made every full garbage
+    collection ~30 ms slower. They are held as one integer array (``deltas``, with each
+    arc's ``starts`` and ``lengths``) and turned back into lists only for the arcs a cut uses.
+    """
     loaded: dict[str, Any] = json.loads(ATLAS_PATH.read_text(encoding="utf-8"))
+    arcs = loaded.pop("arcs")
+    lengths = np.fromiter((len(arc) for arc in arcs), dtype="int64", count=len(arcs))
+    deltas = np.fromiter(
+        chain.from_iterable(chain.from_iterable(arcs)), dtype="int64", count=2 * lengths.sum()
+    ).reshape(-1, 2)
+    del arcs
+    loaded["deltas"] = deltas
+    loaded["lengths"] = lengths
+    loaded["starts"] = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     return loaded
+
+
+def _arc(atlas: dict[str, Any], index: int) -> list[list[int]]:
+    """Return arc ``index`` as the TopoJSON lists of quantised, delta-encoded positions."""
+    start = int(atlas["starts"][index])
+    arc: list[list[int]] = atlas["deltas"][start : start + int(atlas["lengths"][index])].tolist()
+    return arc
 
 
 @lru_cache(maxsize=1)
 def _arc_bounds() -> np.ndarray:
     """Return (lon_min, lat_min, lon_max, lat_max) of every arc, in degrees."""
     atlas = _atlas()
-    arcs = atlas["arcs"]
-    lengths = np.fromiter((len(arc) for arc in arcs), dtype="int64", count=len(arcs))
-    flat = np.fromiter(
-        chain.from_iterable(chain.from_iterable(arcs)), dtype="float64", count=2 * lengths.sum()
-    ).reshape(-1, 2)
+    lengths, starts = atlas["lengths"], atlas["starts"]
     # Quantised, delta-encoded positions (the TopoJSON spec): a running sum within each arc
     # (one running sum over all, less the sum before the arc's start), then scale.
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    running = np.cumsum(flat, axis=0)
+    running = np.cumsum(atlas["deltas"].astype("float64"), axis=0)
     before = np.vstack([np.zeros((1, 2)), running])[starts]
     points = (running - np.repeat(before, lengths, axis=0)) * np.array(
         atlas["transform"]["scale"]
@@ -154,7 +171,7 @@ def _outlines_in(lat_min: int, lat_max: int, lon_min: int, lon_max: int) -> dict
             }
             for name, geometries in kept.items()
         },
-        "arcs": [atlas["arcs"][index] for index in ordered],
+        "arcs": [_arc(atlas, index) for index in ordered],
     }
 
 
