@@ -44,6 +44,7 @@ from matching.wording import count_of
 
 MAX_SHOWN = 200
 RESULTS_MEMO = "_results_memo"  # session key: (what the results depend on, shown, table)
+MAP_OPEN = "map_open"  # session key: whether the Map expander is open
 CARDS_STEP = 10  # cards shown at first, and added by "Show more"
 VIEWS = ("Cards", "Table")
 # The name, how far, then how to call and what they have: a desktop shows these without
@@ -479,7 +480,12 @@ def add_one_to_shortlist(results: Results, facility_id: str) -> None:
 def show_map(results: Results) -> None:
     """Show the results around the origin: the street map if opted in, else an offline map."""
     query = results.query
-    with st.expander("Map", expanded=True, icon=":material/map:"):
+    # Drawn only while open (a lazy expander): the map cost ~80 ms in the browser on every
+    # click, for a view the results list already gives in words. Once opened it stays open.
+    box = st.expander("Map", key=MAP_OPEN, on_change="rerun", icon=":material/map:")
+    if not box.open:
+        return
+    with box:
         # Off by default: the street map's images come from an online service (CARTO), which
         # then sees the area being searched - the same kind of disclosure as online geocoding.
         st.session_state["map_opt_in"] = st.toggle(

@@ -163,6 +163,9 @@ def test_ticking_a_table_row_opens_its_details_below_the_table(app: AppTest) -> 
 
 def test_map_names_its_points_over_shipped_outlines(app: AppTest) -> None:
     _search(app, "10001")
+    assert not app.get("vega_lite_chart")  # folded: not drawn until opened
+    app.session_state["map_open"] = True  # what opening the Map expander sets
+    app.run()
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
     layers = spec["layer"]
     formats = [layer.get("data", {}).get("format", {}) for layer in layers[:2]]
