@@ -233,7 +233,9 @@ def test_street_address_is_not_sent_anywhere_without_the_opt_in(app: AppTest) ->
 
 def test_street_map_is_off_until_the_user_turns_it_on(app: AppTest) -> None:
     _search(app, "10001")
-    assert not app.get("deck_gl_json_chart")
+    app.session_state["map_open"] = True  # the Map expander opened
+    app.run()
+    assert not app.get("deck_gl_json_chart") and app.get("vega_lite_chart")
     app.toggle[0].set_value(True).run()
     assert not app.exception
     assert len(app.get("deck_gl_json_chart")) == 1
