@@ -31,7 +31,13 @@ from matching.directory.call_terms import (
 from matching.errors import LocationError, QueryError
 from matching.render import display
 from matching.render.callscript import MOUD_DAY_ONE_QUESTION, asks_day_one
-from matching.search.callodds import OddsReport, band_text, estimate, programs_like_it
+from matching.search.callodds import (
+    MIN_OUTCOMES,
+    OddsReport,
+    band_text,
+    estimate,
+    programs_like_it,
+)
 from matching.search.query import SearchQuery
 
 ODDS_COLUMN = "call_odds"
@@ -95,9 +101,13 @@ def _cached_odds(
     # The model is refit when the log has grown by a tenth (or the hour, need or payer
     # changed): a fit costs ~100 ms, and one more call hardly moves it. The called facility's
     # own record, in estimate, counts every call at once.
-    first = str(calls["called_at"].min())
-    step = log_size_step(len(calls))
-    like = _fitted_like(current.actor.org_id, first, step, directory_key, need, payer, hour)
+    like = None
+    if len(calls) >= MIN_OUTCOMES:  # below, nothing can be fit: estimate uses the prior
+        first = str(calls["called_at"].min())
+        step = log_size_step(len(calls))
+        like = _fitted_like(
+            current.actor.org_id, first, step, directory_key, need, payer, hour, calls
+        )
     return estimate(ui.active_directory(), calls, need=need, payer=payer, at=hour, like=like)
 
 
@@ -116,11 +126,12 @@ def _fitted_like(
     need: str,
     payer: str,
     hour: datetime,
+    _calls: pd.DataFrame,
 ) -> np.ndarray | None:
-    """Fit "programs like it" on the organization's log as it is (keyed by the organization,
-    the log's first call, so a cleared and refilled log is fit anew, and its size step)."""
-    calls, _ = ui.workspace().calls.export_calls(tz=str(hour.tzinfo or "UTC"))
-    return programs_like_it(ui.active_directory(), calls, need=need, payer=payer, at=hour)
+    """Fit "programs like it" on the organization's log ``_calls`` as it is now (not hashed:
+    keyed by the organization, the log's first call, so a cleared and refilled log is fit
+    anew, and its size step)."""
+    return programs_like_it(ui.active_directory(), _calls, need=need, payer=payer, at=hour)
 
 
 def call_first(shown: pd.DataFrame) -> pd.DataFrame:
