@@ -132,16 +132,22 @@ def _calls_with_team_history(at, runs: int) -> dict[str, tuple[float, float]]:  
                 outcome="bed_offered" if found else "no_bed",
             )
         )
+    name = f"rerun after logging a call, {TEAM_CALLS} logged"
+    return {name: _log_calls(at, runs, name)}
+
+
+def _log_calls(at, runs: int, name: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Save ``runs`` calls ("Openings", 1-4 detox beds) on the open result; print and return
+    the median time of the rerun each save makes."""
     logs = []
     for run in range(runs):
         at.selectbox(key="log_status").set_value("openings")
         at.number_input(key="log_detox_beds").set_value(run % 4 + 1)
         logs.append(_timed(lambda: at.button(key="log_submit").click().run()))
         assert not at.exception, at.exception
-    name = f"rerun after logging a call, {TEAM_CALLS} logged"
     shown = ", ".join(f"{t[0]:.0f}" for t in logs)
     _line(name, _median(logs), f"[{shown}]")
-    return {name: _median(logs)}
+    return _median(logs)
 
 
 def _page_switches(at, runs: int) -> dict[str, tuple[float, float]]:
@@ -214,15 +220,7 @@ def main(runs: int = 7) -> None:
     _line("rerun after a filter change", measured["rerun after a filter change"], f"[{shown}]")
     _line("rerun with nothing changed", _median([_timed(at.run) for _ in range(runs)]))
 
-    logs = []
-    for run in range(runs):
-        at.selectbox(key="log_status").set_value("openings")
-        at.number_input(key="log_detox_beds").set_value(run % 4 + 1)
-        logs.append(_timed(lambda: at.button(key="log_submit").click().run()))
-        assert not at.exception, at.exception
-    measured["rerun after logging a call"] = _median(logs)
-    shown = ", ".join(f"{t[0]:.0f}" for t in logs)
-    _line("rerun after logging a call", measured["rerun after logging a call"], f"[{shown}]")
+    measured["rerun after logging a call"] = _log_calls(at, runs, "rerun after logging a call")
     measured.update(_calls_with_team_history(at, runs))
     measured.update(_page_switches(at, runs))
     _ratios(measured, runs)
