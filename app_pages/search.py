@@ -212,8 +212,9 @@ def _ranked(
     """
     entry = ui.active_entry()
     path = str(entry.path)
-    key = (query, entry.key, path, ui.file_mtime(path), ui.workspace().calls.revision(), tz)
-    key += (now.replace(second=0, microsecond=0),)
+    revision = ui.workspace().calls.revision()
+    minute = now.replace(second=0, microsecond=0)
+    key = (query, entry.key, path, ui.file_mtime(path), revision, tz, minute)
     kept = st.session_state.get(RESULTS_MEMO)
     if kept is not None and kept[0] == key:
         return kept[1], kept[2]

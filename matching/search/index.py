@@ -176,9 +176,9 @@ class FacilityIndex:
         if previous is not None and _same_columns(directory, previous.directory, _PERSON_SOURCES):
             # A logged call changes availability only: who is accepted stays as it was.
             self.flags.update({name: previous.flags[name] for name in col.PROFILE_COLUMNS})
-            self.veterans_only = previous.veterans_only
-            self.languages = previous.languages
-            self.zip_centroid = previous.zip_centroid
+            self.veterans_only: np.ndarray = previous.veterans_only
+            self.languages: np.ndarray = previous.languages
+            self.zip_centroid: np.ndarray = previous.zip_centroid
         else:
             self._load_person_columns(directory)
         self.id_rank = _id_rank(directory, previous)
