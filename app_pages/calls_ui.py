@@ -67,11 +67,12 @@ def with_call_odds(shown: pd.DataFrame, query: SearchQuery, now: datetime) -> pd
     if not revision:
         return shown
     need, payer = need_of(query), payer_of(query)
-    report = _odds(revision, need, payer, now.replace(minute=0, second=0, microsecond=0))
+    ids = shown[col.FACILITY_ID].astype("str")
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    report = _odds(revision, need, payer, hour, tuple(ids))
     if report is None:
         return shown
     odds = report.frame.set_index("facility_id")
-    ids = shown[col.FACILITY_ID].astype("str")
     chance = ids.map(odds[CHANCE_COLUMN]).astype("float64")
     calls = ids.map(odds["calls"]).fillna(0).astype("int64")
     asked = f"for {NEED_LABELS[need].lower()}, {PAYER_LABELS[payer]}"
@@ -82,17 +83,19 @@ def with_call_odds(shown: pd.DataFrame, query: SearchQuery, now: datetime) -> pd
     return shown.assign(**{CHANCE_COLUMN: chance.to_numpy(), ODDS_COLUMN: texts})
 
 
-def _odds(revision: str, need: str, payer: str, hour: datetime) -> OddsReport | None:
-    """Return the estimate for the active directory (cached per log revision and hour)."""
+def _odds(
+    revision: str, need: str, payer: str, hour: datetime, ids: tuple[str, ...]
+) -> OddsReport | None:
+    """Return the estimate for the facilities ``ids`` of the active directory (cached per log
+    revision, hour and facilities; the model still learns from every logged call)."""
     entry = ui.active_entry()
-    return _cached_odds(revision, entry.key, need, payer, hour)
+    return _cached_odds(revision, entry.key, need, payer, hour, ids)
 
 
-# A resource, not data: the report (a 12k-row frame) is shared read-only, never copied back
-# out of a pickle on every rerun.
+# A resource, not data: the report is shared read-only, never copied back out of a pickle.
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _cached_odds(
-    revision: str, directory_key: str, need: str, payer: str, hour: datetime
+    revision: str, directory_key: str, need: str, payer: str, hour: datetime, ids: tuple[str, ...]
 ) -> OddsReport | None:
     current = ui.workspace()
     calls, _ = current.calls.export_calls(tz=str(hour.tzinfo or "UTC"))
@@ -108,7 +111,8 @@ def _cached_odds(
         like = _fitted_like(
             current.actor.org_id, first, step, directory_key, need, payer, hour, calls
         )
-    return estimate(ui.active_directory(), calls, need=need, payer=payer, at=hour, like=like)
+    directory = ui.active_directory()
+    return estimate(directory, calls, need=need, payer=payer, at=hour, only=ids, like=like)
 
 
 def log_size_step(calls: int) -> int:

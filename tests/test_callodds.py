@@ -247,3 +247,20 @@ def test_too_few_calls_fit_nothing_to_reuse() -> None:
     assert callodds.programs_like_it(frame, calls, need="detox", payer="self", at=at) is None
     with pytest.raises(QueryError, match="need"):
         callodds.programs_like_it(frame, calls, need="sleep", payer="self", at=at)
+
+
+def test_odds_for_some_facilities_are_theirs_in_the_full_estimate(simulated) -> None:
+    """The app asks only for the results shown: each must get what the whole estimate gives
+    it, in the directory's order, with or without a reused fit, and unknown ids are dropped."""
+    world, log = simulated
+    at = START + timedelta(days=151)
+    frame = world.directory
+    full = estimate(frame, log, need="residential", payer="self", at=at).frame
+    some = [str(i) for i in frame["facility_id"].iloc[[40, 3, 17]]] + ["no-such-id"]
+    like = callodds.programs_like_it(frame, log, need="residential", payer="self", at=at)
+    for reused in (None, like):
+        part = estimate(
+            frame, log, need="residential", payer="self", at=at, only=some, like=reused
+        ).frame
+        expected = full[full["facility_id"].isin(some)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, expected)

@@ -210,12 +210,19 @@ def estimate(
     _check_request(need, payer, at)
     calls = _known_calls(directory, calls)
     offered = (calls["outcome"] == "bed_offered").to_numpy()
-    scored = directory if only is None else directory[directory[col.FACILITY_ID].isin(only)]
-    ids = scored[col.FACILITY_ID].astype("str").to_numpy()
-    if like is not None and len(like) == len(directory) and _enough(offered):
-        at_rows = pd.Index(directory[col.FACILITY_ID].astype("str")).get_indexer(ids)
-        like, fitted = like[at_rows], True
+    every_id = pd.Index(directory[col.FACILITY_ID].astype("str"))
+    rows = np.arange(len(directory))
+    if only is not None:
+        # Positions by hash lookup, in the directory's order: isin on 12k Arrow strings is slow.
+        at_rows = every_id.unique().get_indexer([str(facility_id) for facility_id in only])
+        rows = np.unique(at_rows[at_rows >= 0])
+    ids = every_id.to_numpy()[rows]
+    if not _enough(offered):
+        like, fitted = np.full(len(rows), _prior_rate(offered)), False
+    elif like is not None and len(like) == len(directory):
+        like, fitted = like[rows], True
     else:
+        scored = directory if only is None else directory.iloc[rows]
         like, fitted = _like_it(directory, scored, calls, offered, need=need, payer=payer, at=at)
     weights = _decay(calls["called_at"], at)
     own_calls = pd.Series(weights).groupby(calls["facility_id"].to_numpy()).sum()
@@ -290,8 +297,7 @@ def _like_it(
     made it (fit on the calls to every facility of ``directory``)."""
     rows = len(scored)
     if not _enough(offered):
-        rate = (offered.sum() + PRIOR_BED_OFFERED * PRIOR_CALLS) / (len(offered) + PRIOR_CALLS)
-        return np.full(rows, float(rate)), False
+        return np.full(rows, _prior_rate(offered)), False
     position = pd.Series(np.arange(len(directory)), index=directory[col.FACILITY_ID].astype("str"))
     at_rows = position.reindex(calls["facility_id"]).to_numpy()
     train = features(
@@ -304,6 +310,12 @@ def _like_it(
     now = pd.Series([pd.Timestamp(at)] * rows)
     ask = features(scored, np.full(rows, need), np.full(rows, payer), now)
     return model.predict_proba(ask)[:, 1], True
+
+
+def _prior_rate(offered: np.ndarray) -> float:
+    """Return the one chance every facility starts from when too few calls are logged."""
+    found = offered.sum() + PRIOR_BED_OFFERED * PRIOR_CALLS
+    return float(found / (len(offered) + PRIOR_CALLS))
 
 
 def _enough(offered: np.ndarray) -> bool:
