@@ -47,3 +47,4 @@ PAGES = {
 page = st.navigation([page for section in PAGES.values() for page in section])
 ui.demo_banner()
 page.run()
+ui.keep_loaded_data_out_of_gc()
