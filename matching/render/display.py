@@ -7,6 +7,7 @@ spreadsheet and on paper.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -429,23 +430,17 @@ def _is_no(value: object) -> bool:
 _LEVEL_OF_KIND: Final = {"detox": "detox_any", "residential": "residential"}
 
 
-def offers_level(row: pd.Series, kind: object) -> bool:
+def offers_level(row: Mapping[str, object], kind: object) -> bool:
     """Return whether a facility offers (or may offer: not recorded) the level of ``kind``."""
     level = _LEVEL_OF_KIND.get(str(kind).split(" ", 1)[0])
     return level is None or not _is_no(row.get(level))
 
 
 def _offers_levels(frame: pd.DataFrame, kinds: pd.Series) -> list[bool]:
-    """Return :func:`offers_level` for every row, one column lookup per level."""
-    levels = {
-        level: frame[level].tolist() if level in frame.columns else [None] * len(frame)
-        for level in _LEVEL_OF_KIND.values()
-    }
-    found = []
-    for position, kind in enumerate(kinds.tolist()):
-        level = _LEVEL_OF_KIND.get(str(kind).split(" ", 1)[0])
-        found.append(level is None or not _is_no(levels[level][position]))
-    return found
+    """Return :func:`offers_level` for every row, reading the level columns once."""
+    names = [level for level in _LEVEL_OF_KIND.values() if level in frame.columns]
+    records = frame[names].to_dict(orient="records")
+    return [offers_level(record, kind) for record, kind in zip(records, kinds, strict=True)]
 
 
 # ----------------------------------------------------------------------------- search choices

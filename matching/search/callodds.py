@@ -223,7 +223,10 @@ def estimate(
         like, fitted = like[rows], True
     else:
         scored = directory if only is None else directory.iloc[rows]
-        like, fitted = _like_it(directory, scored, calls, offered, need=need, payer=payer, at=at)
+        like, fitted = (
+            _like_it(directory, scored, calls, offered, need=need, payer=payer, at=at),
+            True,
+        )
     weights = _decay(calls["called_at"], at)
     own_calls = pd.Series(weights).groupby(calls["facility_id"].to_numpy()).sum()
     own_beds = pd.Series(weights * offered).groupby(calls["facility_id"].to_numpy()).sum()
@@ -264,7 +267,7 @@ def programs_like_it(
     offered = (calls["outcome"] == "bed_offered").to_numpy()
     if not _enough(offered):
         return None
-    return _like_it(directory, directory, calls, offered, need=need, payer=payer, at=at)[0]
+    return _like_it(directory, directory, calls, offered, need=need, payer=payer, at=at)
 
 
 def _check_request(need: str, payer: str, at: datetime) -> None:
@@ -292,12 +295,10 @@ def _like_it(
     need: str,
     payer: str,
     at: datetime,
-) -> tuple[np.ndarray, bool]:
-    """Return the "programs like it" chance for each ``scored`` facility, and whether a model
-    made it (fit on the calls to every facility of ``directory``)."""
+) -> np.ndarray:
+    """Return the "programs like it" chance for each ``scored`` facility from a model fit on
+    the calls to every facility of ``directory`` (there are enough: :func:`_enough`)."""
     rows = len(scored)
-    if not _enough(offered):
-        return np.full(rows, _prior_rate(offered)), False
     position = pd.Series(np.arange(len(directory)), index=directory[col.FACILITY_ID].astype("str"))
     at_rows = position.reindex(calls["facility_id"]).to_numpy()
     train = features(
@@ -309,7 +310,8 @@ def _like_it(
     model = _fit(train, offered)
     now = pd.Series([pd.Timestamp(at)] * rows)
     ask = features(scored, np.full(rows, need), np.full(rows, payer), now)
-    return model.predict_proba(ask)[:, 1], True
+    chance: np.ndarray = model.predict_proba(ask)[:, 1]
+    return chance
 
 
 def _prior_rate(offered: np.ndarray) -> float:
