@@ -142,15 +142,15 @@ def call_first(shown: pd.DataFrame) -> pd.DataFrame:
     """Return the rows to call first: a fresh report of open beds, then the best odds."""
     if CHANCE_COLUMN not in shown.columns:
         return shown.iloc[:0]
-    fresh_open = (
-        shown["freshness"].eq("fresh")
-        & shown["availability_for_need"].isin(["openings", "accepting_assessments"])
-    ) | (shown["freshness"].eq("fresh") & shown["beds_needed"].astype("Float64").fillna(0).gt(0))
-    # A fresh call beats any estimate: it sorts first whatever the odds say.
-    ordered = shown.assign(_fresh=fresh_open.to_numpy()).sort_values(
-        ["_fresh", CHANCE_COLUMN], ascending=[False, False], kind="stable"
-    )
-    return ordered.drop(columns="_fresh").head(FIRST_COUNT)
+    fresh = shown["freshness"].eq("fresh").to_numpy(dtype=bool)
+    open_beds = shown["availability_for_need"].isin(["openings", "accepting_assessments"])
+    needed = shown["beds_needed"].astype("Float64").fillna(0).gt(0)
+    fresh_open = fresh & (open_beds | needed).to_numpy(dtype=bool)
+    chance = shown[CHANCE_COLUMN].to_numpy(dtype="float64", na_value=np.nan)
+    # A fresh call beats any estimate: it sorts first whatever the odds say; then the best
+    # odds (unknown last), ties in rank order. Only the first rows are taken from the frame.
+    order = np.lexsort((-chance, ~fresh_open))
+    return shown.iloc[order[:FIRST_COUNT]]
 
 
 def show_call_first(shown: pd.DataFrame) -> None:

@@ -23,6 +23,7 @@ from typing import Any, Literal, NoReturn
 
 import streamlit as st
 
+from app_pages.run_memo import once_per_run
 from matching.errors import StoreError
 from matching.records import config, store, team
 from matching.records.team import LOCAL, Actor
@@ -67,6 +68,7 @@ def secrets() -> dict[str, Any]:
         return {}
 
 
+@once_per_run
 def server_mode() -> ServerMode:
     """Decide the mode from the secrets and ``READYBED_DB_URL`` (see the module docstring).
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import gc
 import html
+import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -32,6 +34,7 @@ from app_pages import team_ui
 from matching.directory.demo import is_demo_directory
 from matching.directory.io import read_directory
 from matching.records import library, sealing, store
+from matching.records.calllog import Overlay
 from matching.records.workspace import Workspace
 from matching.render.crisis import crisis_links
 from matching.search.index import FacilityIndex
@@ -129,8 +132,35 @@ def _overlaid_index(
     base = _base_index(key, path, mtime)
     if not revision:
         return base
-    overlaid = _workspace.calls.overlay_call_log(base.directory)
-    return base.with_directory(overlaid)
+    chain = _overlay_chain(url, org_id, key, path, mtime)
+    with chain.lock:
+        overlay = _workspace.calls.overlay_log(base.directory, since=chain.overlay)
+        if overlay is chain.overlay and chain.index is not None:
+            return chain.index
+        if overlay.extended and chain.index is not None:
+            index = chain.index.with_availability(overlay.frame)  # only availability changed
+        else:
+            index = base.with_directory(overlay.frame)
+        chain.overlay, chain.index = overlay, index
+        return index
+
+
+@dataclass
+class _OverlayChain:
+    """The newest call-log overlay of one directory for one organisation, and its index.
+
+    The next revision extends it by the calls logged since (calllog.overlay_log) instead of
+    reading the whole log again: saving a call re-reads that facility's reports only.
+    """
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    overlay: Overlay | None = None
+    index: FacilityIndex | None = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _overlay_chain(url: str, org_id: int, key: str, path: str, mtime: float) -> _OverlayChain:
+    return _OverlayChain()
 
 
 # How many times a server process moves what it has loaded out of the collector's sight.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -175,3 +176,21 @@ def test_a_call_a_teammate_logs_shows_on_the_next_rerun_of_the_same_search(
     table = at.dataframe[0].value
     row = table[table["facility_id"] == facility_id].iloc[0]
     assert str(row["Availability"]).startswith("Openings: 9 detox")
+
+
+def test_call_first_puts_a_fresh_open_bed_first_then_the_best_odds() -> None:
+    from app_pages.calls_ui import CHANCE_COLUMN, call_first
+
+    shown = pd.DataFrame(
+        {
+            "name": ["a", "b", "c", "d", "e", "f", "g"],
+            "freshness": ["stale", "fresh", "fresh", "unknown", "aging", "fresh", "unknown"],
+            "availability_for_need": ["openings", "no_openings", "unknown", "", "", "", ""],
+            "beds_needed": pd.array([None, None, 2, None, None, 0, None], dtype="Int64"),
+            CHANCE_COLUMN: [0.9, 0.95, 0.1, None, 0.5, 0.5, 0.2],
+        }
+    )
+    # c: a fresh report of open beds; then a, b, e and f by odds (e before f: rank order),
+    # and a program without odds last.
+    assert call_first(shown)["name"].tolist() == ["c", "b", "a", "e", "f"]
+    assert call_first(shown.drop(columns=CHANCE_COLUMN)).empty

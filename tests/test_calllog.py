@@ -19,6 +19,7 @@ from matching.records.calllog import (
     log_call,
     log_feed,
     overlay_call_log,
+    overlay_log,
     revision,
 )
 from matching.records.store import open_engine
@@ -169,3 +170,72 @@ def test_revision_differs_after_clearing_and_logging_again(db_engine) -> None:
     assert revision(db_engine, actor=LOCAL) == ""
     log_call(db_engine, _call("f002"), now=NOW, actor=LOCAL)
     assert revision(db_engine, actor=LOCAL) not in ("", first)
+
+
+# --- Extending an overlay by the calls logged since (issue 23: a call save re-reads one
+# facility's reports, not the whole log) ---------------------------------------------------
+
+
+def _same_overlay(extended: pd.DataFrame, anew: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(extended.reset_index(drop=True), anew.reset_index(drop=True))
+
+
+def test_extended_overlay_equals_the_log_applied_anew(db_engine) -> None:
+    """Calls after the first overlay (a newer one, a backdated one, an MOUD answer, a call
+    that says nothing new) give what reading the whole log again gives."""
+    newer = facility(
+        3,
+        availability_status="no_openings",
+        availability_reported_at=NOW,
+        beds_open_detox=0,
+        availability_source="state registry",
+    )
+    table = directory(facility(1), facility(2), newer, facility(4))
+    log_call(db_engine, _call(beds_open_detox=1, moud_continues="yes"), actor=LOCAL)
+    log_call(db_engine, _call("f002", reported_at=NOW - timedelta(hours=2)), actor=LOCAL)
+    first = overlay_log(table, db_engine, actor=LOCAL)
+    assert (first.calls, first.extended) == (2, False)
+
+    later = [
+        _call(beds_open_detox=4, reported_at=NOW - timedelta(minutes=5)),  # newer: wins
+        _call("f002", beds_open_detox=7, reported_at=NOW - timedelta(hours=5)),  # backdated
+        _call("f003", beds_open_detox=9, reported_at=NOW - timedelta(hours=1)),  # registry newer
+        _call("f004", availability_status="no_openings", moud_continues="no"),
+        _call("no-such-facility"),  # a facility of another directory: read, applied nowhere
+    ]
+    for report in later:
+        log_call(db_engine, report, actor=LOCAL)
+    extended = overlay_log(table, db_engine, actor=LOCAL, since=first)
+
+    assert (extended.calls, extended.extended) == (7, True)
+    _same_overlay(extended.frame, overlay_call_log(table, db_engine, actor=LOCAL))
+    rows = extended.frame.set_index(col.FACILITY_ID)
+    assert rows.loc["f001", col.BEDS_OPEN_DETOX] == 4
+    assert rows.loc["f001", "moud_continues"] == "yes"  # the older call's answer still holds
+    assert rows.loc["f002", col.AVAILABILITY_STATUS] == "openings"  # the newer call kept
+    assert rows.loc["f003", col.AVAILABILITY_SOURCE] == "state registry"
+    assert rows.loc["f004", "moud_continues"] == "no"
+    assert first.frame.set_index(col.FACILITY_ID).loc["f001", col.BEDS_OPEN_DETOX] == 1
+
+
+def test_overlay_with_no_new_call_is_the_same_overlay(db_engine) -> None:
+    table = directory(facility(1))
+    log_call(db_engine, _call(), actor=LOCAL)
+    first = overlay_log(table, db_engine, actor=LOCAL)
+    assert overlay_log(table, db_engine, actor=LOCAL, since=first) is first
+
+
+def test_overlay_after_the_log_was_cleared_is_read_anew(db_engine) -> None:
+    """A cleared log, even one refilled to the same number of calls, is never extended: the
+    cleared calls would otherwise stay in the results."""
+    table = directory(facility(1), facility(2))
+    log_call(db_engine, _call(beds_open_detox=5), now=NOW - timedelta(minutes=9), actor=LOCAL)
+    first = overlay_log(table, db_engine, actor=LOCAL)
+    clear_call_log(db_engine, actor=LOCAL)
+    log_call(db_engine, _call("f002", beds_open_detox=1), now=NOW, actor=LOCAL)
+    again = overlay_log(table, db_engine, actor=LOCAL, since=first)
+
+    assert not again.extended
+    rows = again.frame.set_index(col.FACILITY_ID)
+    assert rows.loc["f001", col.AVAILABILITY_STATUS] == "unknown"
+    assert rows.loc["f002", col.BEDS_OPEN_DETOX] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -158,3 +160,37 @@ def test_changed_services_are_not_taken_from_the_old_index() -> None:
     index = FacilityIndex(directory(facility(1), facility(2)))
     changed = index.directory.assign(detox_any=pd.array([False, None], dtype="boolean"))
     assert index.with_directory(changed).flags["detox_any"].tolist() == [0, -1]
+
+
+def test_index_with_new_availability_equals_a_fresh_index() -> None:
+    """After a logged call the index reads only the availability again, and answers the same
+    searches as an index built anew."""
+    index = FacilityIndex(directory(facility(1), facility(2, detox_any=None), facility(3)))
+    called = datetime(2026, 12, 5, 14, 0, tzinfo=UTC)
+    updated = index.directory.assign(
+        beds_open_detox=pd.array([3, None, 1], dtype="Int64"),
+        availability_status=["openings", "unknown", "no_openings"],
+        availability_reported_at=pd.to_datetime([called, None, called], utc=True),
+    )
+    again, fresh = index.with_availability(updated), FacilityIndex(updated)
+    assert again.shares_tree_with(index)
+    assert again.status.tolist() == ["openings", "unknown", "no_openings"]
+    assert np.array_equal(again.reported_at_s, fresh.reported_at_s, equal_nan=True)
+    assert np.array_equal(
+        again.beds["beds_open_detox"], fresh.beds["beds_open_detox"], equal_nan=True
+    )
+    assert again.column_arrays.keys() == fresh.column_arrays.keys()
+    assert again.column_arrays["beds_open_detox"].tolist() == [3, pd.NA, 1]
+    for name, values in fresh.flags.items():
+        assert np.array_equal(again.flags[name], values), name
+    assert index.status.tolist() == ["unknown"] * 3  # the earlier index is unchanged
+
+
+def test_index_with_other_columns_is_built_from_the_directory() -> None:
+    index = FacilityIndex(directory(facility(1), facility(2)))
+    changed = index.directory.assign(detox_any=pd.array([False, None], dtype="boolean"))
+    assert index.with_availability(changed.iloc[:1]).flags["detox_any"].tolist() == [0]
+    assert (
+        len(index.with_availability(changed.assign(extra=1)).directory.columns)
+        == len(changed.columns) + 1
+    )

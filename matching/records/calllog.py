@@ -21,7 +21,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Row, Select, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Row, Select, delete, func, insert, select
 
 from matching.directory import columns as col
 from matching.directory.call_terms import (
@@ -34,7 +34,7 @@ from matching.directory.call_terms import (
 )
 from matching.directory.schema import MAX_BEDS
 from matching.errors import QueryError
-from matching.ingest.availability import MergeReport, apply_reports
+from matching.ingest.availability import MergeReport, apply_reports, apply_reports_at
 from matching.records import audit
 from matching.records.sealing import seal, unseal
 from matching.records.store import LOCAL_ORG_ID, call_log, to_naive_utc, write_transaction
@@ -302,22 +302,60 @@ def latest_notes(engine: Engine, facility_ids: Sequence[str], *, actor: Actor) -
 
 def latest_reports(engine: Engine, *, actor: Actor) -> pd.DataFrame:
     """Return the newest logged report per facility, in the availability-report format."""
-    # Without the note: Search reads this on every change of the log, and the notes would only
-    # be unsealed to be dropped.
-    names = tuple(name for name in HISTORY_COLUMNS if name != "note")
     with engine.connect() as connection:
-        rows = connection.execute(_newest_first(actor, names)).all()
-    history = _history_frame(rows, names).drop_duplicates(col.FACILITY_ID, keep="first")
+        return _latest_reports(connection, actor)
+
+
+def _latest_reports(
+    connection: Connection,
+    actor: Actor,
+    *,
+    through_id: int | None = None,
+    facility_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The newest report per facility among the reports up to ``through_id`` (all when None),
+    of ``facility_ids`` only when given."""
+    # Only what an availability report has (no note: Search reads this on every change of the
+    # log, and the notes would only be unsealed to be dropped).
+    names = (
+        col.FACILITY_ID,
+        col.BEDS_OPEN_DETOX,
+        col.BEDS_OPEN_RESIDENTIAL,
+        col.AVAILABILITY_STATUS,
+        "reported_at",
+        "source",
+    )
+    statement = _bounded(_newest_first(actor, names), through_id, facility_ids)
+    newest: dict[str, Row] = {}
+    for row in connection.execute(statement):  # newest first: keep each facility's first
+        newest.setdefault(str(row[0]), row)
+    ids, detox, residential, status, reported_at, source = (
+        (list(values) for values in zip(*newest.values(), strict=True))
+        if newest
+        else ([] for _ in names)
+    )
     return pd.DataFrame(
         {
-            col.FACILITY_ID: history[col.FACILITY_ID],
-            col.BEDS_OPEN_DETOX: history[col.BEDS_OPEN_DETOX],
-            col.BEDS_OPEN_RESIDENTIAL: history[col.BEDS_OPEN_RESIDENTIAL],
-            col.AVAILABILITY_STATUS: history[col.AVAILABILITY_STATUS],
-            col.AVAILABILITY_REPORTED_AT: history["reported_at"],
-            col.AVAILABILITY_SOURCE: history["source"],
+            col.FACILITY_ID: pd.Series(ids, dtype="str"),
+            col.BEDS_OPEN_DETOX: pd.Series(detox, dtype="Int64"),
+            col.BEDS_OPEN_RESIDENTIAL: pd.Series(residential, dtype="Int64"),
+            col.AVAILABILITY_STATUS: pd.Series(status, dtype="str"),
+            col.AVAILABILITY_REPORTED_AT: pd.to_datetime(
+                pd.Series(reported_at, dtype="datetime64[us]")
+            ).dt.tz_localize("UTC"),
+            col.AVAILABILITY_SOURCE: pd.Series(source, dtype="str"),
         }
-    ).reset_index(drop=True)
+    )
+
+
+def _bounded(
+    statement: Select, through_id: int | None, facility_ids: Sequence[str] | None
+) -> Select:
+    if through_id is not None:
+        statement = statement.where(call_log.c.id <= through_id)
+    if facility_ids is not None:
+        statement = statement.where(call_log.c.facility_id.in_(sorted(set(facility_ids))))
+    return statement
 
 
 def clear_call_log(engine: Engine, *, actor: Actor) -> int:
@@ -362,14 +400,123 @@ def revision(engine: Engine, *, actor: Actor) -> str:
 
 def overlay_call_log(directory: pd.DataFrame, engine: Engine, *, actor: Actor) -> pd.DataFrame:
     """Return ``directory`` with the newest report of each facility in the org's log applied."""
-    reports = latest_reports(engine, actor=actor)
+    return overlay_log(directory, engine, actor=actor).frame
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overlay:
+    """A directory with the organisation's call log applied, and how much of the log that is.
+
+    ``calls`` reports of the organisation, every one with an id up to ``through_id``; the
+    newest of them was logged at ``latest_logged`` (naive UTC, as stored) and the ids add up
+    to ``id_sum``. :func:`overlay_log` extends it with the reports logged since.
+    """
+
+    frame: pd.DataFrame
+    calls: int = 0
+    through_id: int = 0
+    id_sum: int = 0
+    latest_logged: datetime | None = None
+    extended: bool = False  # made from an earlier overlay (only its availability changed)
+    # The directory's facility ids as a hash index (row positions), built once per directory.
+    ids: pd.Index = field(default_factory=lambda: pd.Index([], dtype="str"))
+
+
+def overlay_log(
+    directory: pd.DataFrame, engine: Engine, *, actor: Actor, since: Overlay | None = None
+) -> Overlay:
+    """Return ``directory`` with the newest report of each facility in the org's log applied.
+
+    ``since``, an earlier overlay of the same ``directory``, is extended: only the facilities
+    called since it are read again, so logging one call costs one facility's reports, not the
+    whole log's (issue 23). When reports it covers are gone (the log was cleared), the log is
+    applied anew. The reports read are those up to the newest id seen, in one connection, so
+    the overlay and its count always describe the same reports.
+    """
+    with engine.connect() as connection:
+        if since is not None and _still_holds(connection, actor, since):
+            return _extended(connection, actor, since)
+        calls, through_id, id_sum, latest_logged = connection.execute(_log_summary(actor)).one()
+        through_id = int(through_id or 0)
+        reports = _latest_reports(connection, actor, through_id=through_id)
+        facts = _moud_answers(connection, actor, through_id=through_id)
     # A hash lookup in the (unique, validated) ids: Series.isin on text costs ~0.2 s at 12k.
-    found = pd.Index(directory[col.FACILITY_ID]).get_indexer(reports[col.FACILITY_ID]) >= 0
+    ids = pd.Index(directory[col.FACILITY_ID].astype("str"))
+    found = ids.get_indexer(reports[col.FACILITY_ID]) >= 0
     known = reports[found]
-    facts = moud_answers(engine, actor=actor)
-    if known.empty:
-        return with_moud_answers(directory, facts)
-    return with_moud_answers(apply_reports(directory, known).frame, facts)
+    frame = directory if known.empty else apply_reports(directory, known).frame
+    return Overlay(
+        frame=with_moud_answers(frame, facts),
+        calls=int(calls),
+        through_id=through_id,
+        id_sum=int(id_sum or 0),
+        latest_logged=latest_logged,
+        ids=ids,
+    )
+
+
+def _log_summary(actor: Actor, *, through_id: int | None = None) -> Select:
+    """Count, highest id, sum of ids and newest logged_at of the org's reports (up to an id)."""
+    statement = select(
+        func.count(),
+        func.max(call_log.c.id),
+        func.sum(call_log.c.id),
+        func.max(call_log.c.logged_at),
+    ).where(call_log.c.org_id == actor.org_id)
+    return _bounded(statement, through_id, None)
+
+
+def _still_holds(connection: Connection, actor: Actor, since: Overlay) -> bool:
+    """Return whether every report ``since`` covers is still in the log, unchanged in number.
+
+    Reports are only added or cleared (never edited). A cleared log whose ids were handed out
+    again (SQLite may) would need the same count, the same ids and the same newest logged_at
+    below ``since.through_id`` to pass.
+    """
+    calls, _, id_sum, latest_logged = connection.execute(
+        _log_summary(actor, through_id=since.through_id)
+    ).one()
+    return (int(calls), int(id_sum or 0), latest_logged) == (
+        since.calls,
+        since.id_sum,
+        since.latest_logged,
+    )
+
+
+def _extended(connection: Connection, actor: Actor, since: Overlay) -> Overlay:
+    """Return ``since`` with the reports logged after it applied (``since`` when there are none).
+
+    Applying a called facility's newest report onto ``since`` gives what applying it onto the
+    directory would: the newest report wins either way (apply_reports), and ``since`` already
+    holds the facility's older reports or the directory's own newer one.
+    """
+    added = connection.execute(
+        select(call_log.c.id, call_log.c.facility_id, call_log.c.logged_at).where(
+            call_log.c.org_id == actor.org_id, call_log.c.id > since.through_id
+        )
+    ).all()
+    if not added:
+        return since
+    through_id = max(int(row.id) for row in added)
+    called = sorted({str(row.facility_id) for row in added})
+    reports = _latest_reports(connection, actor, through_id=through_id, facility_ids=called)
+    facts = _moud_answers(connection, actor, through_id=through_id, facility_ids=called)
+    # Row positions from the overlay's id index: no 12k-row lookup is built per call.
+    at = since.ids.get_indexer(reports[col.FACILITY_ID])
+    found = at >= 0
+    frame = since.frame
+    if found.any():
+        frame = apply_reports_at(frame, reports[found], at[found])
+    newest = max(row.logged_at for row in added)
+    return Overlay(
+        frame=_with_moud_at(frame, facts, called, since.ids.get_indexer(called)),
+        calls=since.calls + len(added),
+        through_id=through_id,
+        id_sum=since.id_sum + sum(int(row.id) for row in added),
+        latest_logged=newest if since.latest_logged is None else max(since.latest_logged, newest),
+        extended=True,
+        ids=since.ids,
+    )
 
 
 def _newest_first(actor: Actor, names: tuple[str, ...]) -> Select:
@@ -410,13 +557,23 @@ MOUD_LABELS: Final = {
 
 def moud_answers(engine: Engine, *, actor: Actor) -> pd.DataFrame:
     """Return each facility's newest answer to the MOUD question and when it was given."""
+    with engine.connect() as connection:
+        return _moud_answers(connection, actor)
+
+
+def _moud_answers(
+    connection: Connection,
+    actor: Actor,
+    *,
+    through_id: int | None = None,
+    facility_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
     query = (
         select(call_log.c.facility_id, call_log.c.moud_continues, call_log.c.reported_at)
         .where(call_log.c.org_id == actor.org_id, call_log.c.moud_continues != "")
         .order_by(call_log.c.reported_at.desc(), call_log.c.id.desc())
     )
-    with engine.connect() as connection:
-        rows = connection.execute(query).all()
+    rows = connection.execute(_bounded(query, through_id, facility_ids)).all()
     frame = pd.DataFrame(rows, columns=[col.FACILITY_ID, MOUD_CONTINUES, MOUD_ASKED_AT])
     frame[MOUD_ASKED_AT] = pd.to_datetime(frame[MOUD_ASKED_AT]).dt.tz_localize("UTC")
     return frame.drop_duplicates(col.FACILITY_ID, keep="first").reset_index(drop=True)
@@ -438,5 +595,27 @@ def with_moud_answers(directory: pd.DataFrame, answers: pd.DataFrame) -> pd.Data
     if found.any():
         asked = pd.to_datetime(answers[MOUD_ASKED_AT], utc=True).to_numpy()
         stamps.iloc[np.flatnonzero(found)] = asked[at[found]]
+    frame[MOUD_ASKED_AT] = stamps
+    return frame
+
+
+def _with_moud_at(
+    overlaid: pd.DataFrame, answers: pd.DataFrame, called: Sequence[str], positions: np.ndarray
+) -> pd.DataFrame:
+    """Return ``overlaid`` (with_moud_answers' columns) with the rows at ``positions`` (those
+    of the facilities ``called``, in order; -1 for none) set from their newest ``answers``."""
+    frame = overlaid.copy(deep=False)
+    said = frame[MOUD_CONTINUES].to_numpy(dtype=object).copy()
+    stamps = frame[MOUD_ASKED_AT].array.copy()
+    newest = {
+        str(facility_id): (answer, asked)
+        for facility_id, answer, asked in zip(
+            answers[col.FACILITY_ID], answers[MOUD_CONTINUES], answers[MOUD_ASKED_AT], strict=True
+        )
+    }
+    for facility_id, position in zip(called, positions, strict=True):
+        if position >= 0:
+            said[position], stamps[position] = newest.get(facility_id, ("not_asked", pd.NaT))
+    frame[MOUD_CONTINUES] = said
     frame[MOUD_ASKED_AT] = stamps
     return frame

@@ -111,6 +111,13 @@ class CallLog(_Repository):
         """Return ``directory`` with the newest report of each facility in the org's log applied."""
         return calllog.overlay_call_log(directory, self.engine, actor=self.actor)
 
+    def overlay_log(
+        self, directory: pd.DataFrame, *, since: calllog.Overlay | None = None
+    ) -> calllog.Overlay:
+        """Return ``directory`` with the org's log applied, extending the overlay ``since`` (of
+        the same directory) by the calls logged after it."""
+        return calllog.overlay_log(directory, self.engine, actor=self.actor, since=since)
+
     def moud_answers(self) -> pd.DataFrame:
         """Return each facility's newest answer to the day-one MOUD question, with its date."""
         return calllog.moud_answers(self.engine, actor=self.actor)

@@ -21,6 +21,7 @@ only touches its candidates and never copies the directory.
 
 from __future__ import annotations
 
+import copy
 from typing import Final
 
 import numpy as np
@@ -165,14 +166,7 @@ class FacilityIndex:
                 if name in directory.columns
                 else np.full(len(directory), -1, dtype="int8")
             )
-        self.beds: dict[str, np.ndarray] = bed_arrays(directory)
-        self.status = directory[col.AVAILABILITY_STATUS].to_numpy(dtype="str", na_value="unknown")
-        stamps = pd.to_datetime(directory[col.AVAILABILITY_REPORTED_AT], utc=True)
-        self.reported_at_s = (
-            (stamps - pd.Timestamp(0, tz="UTC"))
-            .dt.total_seconds()
-            .to_numpy(dtype="float64", na_value=np.nan)
-        )
+        self._load_availability(directory)
         if previous is not None and _same_columns(directory, previous.directory, _PERSON_SOURCES):
             # A logged call changes availability only: who is accepted stays as it was.
             self.flags.update({name: previous.flags[name] for name in col.PROFILE_COLUMNS})
@@ -182,6 +176,16 @@ class FacilityIndex:
         else:
             self._load_person_columns(directory)
         self.id_rank = _id_rank(directory, previous)
+
+    def _load_availability(self, directory: pd.DataFrame) -> None:
+        self.beds: dict[str, np.ndarray] = bed_arrays(directory)
+        self.status = directory[col.AVAILABILITY_STATUS].to_numpy(dtype="str", na_value="unknown")
+        stamps = pd.to_datetime(directory[col.AVAILABILITY_REPORTED_AT], utc=True)
+        self.reported_at_s = (
+            (stamps - pd.Timestamp(0, tz="UTC"))
+            .dt.total_seconds()
+            .to_numpy(dtype="float64", na_value=np.nan)
+        )
 
     def _load_person_columns(self, directory: pd.DataFrame) -> None:
         """Load who each facility accepts, its languages and how exactly it is located.
@@ -239,6 +243,25 @@ class FacilityIndex:
             )
         )
         return FacilityIndex(directory, _tree=self._tree if same_places else None, _previous=self)
+
+    def with_availability(self, directory: pd.DataFrame) -> FacilityIndex:
+        """Return an index over ``directory``, in which only availability differs from this
+        index's directory (a call logged: ``col.AVAILABILITY_COLUMNS``, beds by sex and youth,
+        the MOUD answer columns), sharing everything else with this index.
+
+        Only the bed, status and report-time arrays are read again, not the services, people
+        and places of 12k rows: what a logged call costs the search index. A directory with
+        other rows or columns gets :meth:`with_directory`.
+        """
+        if len(directory) != len(self._directory) or list(directory.columns) != list(
+            self._directory.columns
+        ):
+            return self.with_directory(directory)
+        index = copy.copy(self)
+        index._directory = directory.copy(deep=False)
+        index.column_arrays = {str(name): directory[name].array for name in directory.columns}
+        index._load_availability(directory)
+        return index
 
     def shares_tree_with(self, other: FacilityIndex) -> bool:
         """Return whether both indexes use the same spatial grid object."""
