@@ -38,6 +38,7 @@ Nothing is asserted: this is a benchmark, not a test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import sys
@@ -53,6 +54,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 from bench_app import DIRECTORY_2015, _directory  # noqa: E402
 from browser_support import App, launched_chromium, streamlit_server  # noqa: E402
 from playwright.sync_api import Browser  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 PHONE_AGENT = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -235,7 +237,9 @@ class Bench(App):
         # close it, as a person would, so the step waits for this save's own confirmation.
         toasts = self.page.get_by_test_id("stToast")
         for toast in toasts.all():
-            toast.get_by_role("button", name="Close").click()
+            # It may close by itself meanwhile (a toast lasts 4 s).
+            with contextlib.suppress(PlaywrightTimeoutError):
+                toast.get_by_role("button", name="Close").click(timeout=2_000)
         self.count(toasts, 0, "the last call's confirmation to close")
         button = self.page.locator(".st-key-log_submit button")
         return self.timed("the saved call", CALL_SAVED, button.click)

@@ -3,6 +3,7 @@ first" ordered by a fresh report first and then the odds, and the call form's ne
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,6 +57,15 @@ def _searched(store_url: str) -> AppTest:
     return at.run()
 
 
+def _card_notes(at: AppTest) -> list[str]:
+    """Return the smaller lines of the result cards (last call, MOUD answer, call odds)."""
+    return [
+        note
+        for markdown in at.markdown
+        for note in re.findall(r":small\[(.*?)\](?:  \n|$)", str(markdown.value), flags=re.M)
+    ]
+
+
 def _call_first(at: AppTest) -> list[str]:
     [expander] = [e for e in at.expander if e.label == "Call these first"]
     return [str(m.value) for m in expander.markdown]
@@ -85,7 +95,7 @@ def test_the_odds_order_calls_and_a_fresh_report_comes_first(store_url: str) -> 
     table = at.dataframe[0].value
     assert "Call odds" in table.columns and table["Call odds"].str.contains("to this one").all()
     at.radio(key="results_view_choice").set_value("Cards").run()
-    odds = [str(c.value) for c in at.caption if str(c.value).startswith("Call odds:")]
+    odds = [note for note in _card_notes(at) if note.startswith("Call odds:")]
     assert odds and all(word in " ".join(odds) for word in ("likely", "calls"))
     assert not any(names[first] in line for line in order)  # it had no openings
     # A bed reported open an hour ago beats every estimate, however good.
@@ -135,8 +145,8 @@ def test_the_note_of_a_call_follows_the_facility_to_its_card_and_the_shortlist(
     note.input("bed available, call back by 5pm")
     at.button(key="log_submit").click().run()
     assert not at.exception
-    captions = " ".join(str(c.value) for c in at.caption)
-    assert 'Last call: "bed available, call back by 5pm"' in captions.replace("\\", "")
+    notes = " ".join(_card_notes(at))
+    assert 'Last call: "bed available, call back by 5pm"' in notes.replace("\\", "")
     engine = open_engine(store_url)
     workspace = Workspace(engine, LOCAL)
     demo = load_demo_directory()
