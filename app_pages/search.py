@@ -21,6 +21,7 @@ from app_pages.search_form import (
     FormInput,
     active_filters,
     current_form,
+    fold_search_form,
     new_search,
     offer_resume,
     remember,
@@ -101,6 +102,7 @@ def main() -> None:
     if submitted is not None:
         remember(submitted)
         _results_reset()
+        fold_search_form()
         st.rerun()  # draw the form again, folded to its summary line above the results
     show_filters(current_form())
     results = run_search()

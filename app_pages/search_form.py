@@ -36,6 +36,7 @@ from matching.search.scoring import PRESET_DESCRIPTIONS, PRESETS
 AGE_CHOICES = {None: "Any age", 24.0: "Last 24 hours", 72.0: "Last 3 days", 168.0: "Last week"}
 RADIUS_RANGE = (5, 300)
 SESSION_KEY = "search_form_shown"  # the FormInput the page shows, once loaded
+EDIT_OPEN = "edit_search_open"  # session key: whether "Edit the search" is open
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -219,8 +220,19 @@ def search_form(shown: FormInput | None) -> FormInput | None:
     """
     if shown is None or not _locates(shown):
         return _form(shown or FormInput())
-    with st.expander(f"Edit the search: {summary(shown)}", icon=":material/tune:"):
+    box = st.expander(
+        f"Edit the search: {summary(shown)}", icon=":material/tune:", key=EDIT_OPEN,
+        on_change="rerun",
+    )  # fmt: skip
+    if not box.open:
+        return None
+    with box:
         return _form(shown)
+
+
+def fold_search_form() -> None:
+    """Fold "Edit the search" at the next run (after a search: the results come first)."""
+    st.session_state.pop(EDIT_OPEN, None)
 
 
 def summary(form: FormInput) -> str:

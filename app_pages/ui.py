@@ -257,6 +257,11 @@ div[data-testid="stElementContainer"]:has(.crisis-bar) [data-testid="stMarkdownC
   .crisis-bar .long { display: none; }
   .crisis-bar a[href] { display: inline-block; min-height: 24px; line-height: 24px; }
 }
+/* The bar's help icon is a 24 px tap target: the bar floats over the page as it scrolls, so
+   whatever lies beneath (an expander's header) may come closer than 24 px (WCAG 2.2). */
+div[data-testid="stElementContainer"]:has(.crisis-bar) button[aria-label="Help"] {
+  min-width: 24px; min-height: 24px;
+}
 @media (max-width: 320px) { .crisis-bar a { white-space: normal; } }
 /* Captions in a grey dark enough for WCAG AA: Streamlit fades them to 60 % opacity (3.9:1 on
    white); this grey, opaque, is 6.6:1. */

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from apptest_helpers import file_uploader
+from search_form_support import open_search_form
 from streamlit.testing.v1 import AppTest
 
 from app_pages.links import plain
@@ -29,6 +30,7 @@ def app(store_url: str) -> AppTest:
 
 
 def _search(at: AppTest, place: str, preset: str = "family") -> AppTest:
+    open_search_form(at)
     at.text_input(key="place").input(place)
     at.radio(key="preset").set_value(preset)
     at.button(key="search_submit").click()

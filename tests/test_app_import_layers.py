@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from apptest_helpers import file_uploader
+from search_form_support import open_search_form
 from streamlit.testing.v1 import AppTest
 
 from matching.directory.default import DEFAULT_CSV
@@ -45,6 +46,7 @@ def _import(at: AppTest, name: str, data: bytes, mode: str = "layer") -> AppTest
 
 def _search(at: AppTest, place: str, radius: int = 50) -> pd.DataFrame:
     at.switch_page("app_pages/search.py").run()
+    open_search_form(at)
     at.text_input(key="place").input(place)
     at.slider[0].set_value(radius)
     at.button(key="search_submit").click().run()

@@ -14,6 +14,7 @@ import pytest
 from api_fixture import api_rows
 from apptest_helpers import file_uploader
 from pytest_httpserver import HTTPServer
+from search_form_support import open_search_form
 from streamlit.testing.v1 import AppTest
 from werkzeug import Request, Response
 
@@ -96,6 +97,7 @@ def test_search_page_offers_a_refresh_of_the_searched_area(
     assert not httpserver.log  # nothing is sent until the user asks
     app.button(key="live_search_refresh").click().run()
     assert not app.exception
+    open_search_form(app)
     app.button(key="search_submit").click().run()
     names = app.dataframe[0].value["Facility"].tolist()
     assert "Blue Spruce Treatment Center 1" in names

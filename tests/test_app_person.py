@@ -17,6 +17,7 @@ from person_fixture import (
     ZIP_CENTER,
     save_person_directory,
 )
+from search_form_support import open_search_form
 from streamlit.testing.v1 import AppTest
 
 from matching.render import display
@@ -36,6 +37,7 @@ def _widget(widgets, label: str):
 
 
 def _search(at: AppTest, **person: object) -> AppTest:
+    open_search_form(at)
     at.text_input(key="place").input(PLACE)
     _widget(at.multiselect, "Insurance or payment (any of)").set_value(["medicaid"])
     _widget(at.selectbox, "Detox needed").set_value("any")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from search_form_support import open_search_form
 from streamlit.testing.v1 import AppTest
 
 from app_pages.links import plain
@@ -26,6 +27,7 @@ def app(store_url: str) -> AppTest:
 
 
 def _search(at: AppTest, place: str) -> AppTest:
+    open_search_form(at)
     at.text_input(key="place").input(place)
     at.button(key="search_submit").click()
     return at.run()
@@ -45,6 +47,7 @@ def test_form_and_results_stay_in_step_across_a_page_change(app: AppTest) -> Non
     app.switch_page("app_pages/shortlist.py").run()
     app.switch_page(SEARCH).run()
     assert not app.exception
+    open_search_form(app)
     assert app.text_input(key="place").value == "Boston, MA"
     assert _heading(app).endswith("near Boston, MA")
 
@@ -65,6 +68,7 @@ def test_a_new_session_starts_empty_and_resumes_the_last_search_only_when_asked(
     assert "columbus" not in _markdown(reloaded).lower()
 
     reloaded.button(key="resume_search").click().run()
+    open_search_form(reloaded)  # the resumed search folded the form into its summary
     assert reloaded.text_input(key="place").value == "columbus oh"
     assert reloaded.checkbox(key="person_pregnant").value
     assert "Pregnant or postpartum" in _chips(reloaded)
@@ -90,6 +94,7 @@ def test_every_filter_is_a_chip_that_removes_it(app: AppTest) -> None:
     app.button(key=chips["Pregnant or postpartum"]).click().run()
     assert not app.exception
     assert "Pregnant or postpartum" not in _chips(app)
+    open_search_form(app)
     assert not app.checkbox(key="person_pregnant").value  # the hidden box is cleared too
     assert {"Language: Spanish", "Medicaid"} <= set(_chips(app))
     shown = _heading(app) + " ".join(str(w.value) for w in app.warning)
@@ -205,3 +210,18 @@ def test_a_call_saved_without_an_answer_says_so_and_saves_nothing(
     assert not any("Pick what they said" in e.value for e in app.error)
     assert any("the ranking uses it now" in s.value for s in app.success)
     assert len(call_history(open_engine(store_url), facility_id, actor=LOCAL)) == 1
+
+
+def test_the_folded_form_is_not_drawn_and_folds_again_after_a_search(app: AppTest) -> None:
+    """Issue 23: after a search the form is one summary line whose fields are not drawn (they
+    cost the browser on every click); opened, it holds the search, and a new search folds it."""
+    _search(app, "Boston, MA")
+    assert not [w for w in app.text_input if w.key == "place"]
+    [summary] = [e for e in app.expander if str(e.label).startswith("Edit the search:")]
+    assert summary.label == "Edit the search: Boston, MA, within 50 miles"
+    open_search_form(app)
+    assert app.text_input(key="place").value == "Boston, MA"
+    app.text_input(key="place").input("10001")
+    app.button(key="search_submit").click().run()
+    assert not app.exception and _heading(app).endswith("near 10001 (New York, NY)")
+    assert not [w for w in app.text_input if w.key == "place"]  # folded again

@@ -134,6 +134,8 @@ def reload_keeps_the_search(journey: Journey) -> None:
     expect(journey.field("Where is the person? ZIP, city or coordinates")).to_have_value("")
     journey.page.get_by_role("button", name="Resume my last search").click()
     journey.text(r"\d+ facilities near 10001")
+    # The form comes back folded into its summary line; opened, it holds the search.
+    journey.page.get_by_text(re.compile(r"^Edit the search: 10001, within 50 miles")).click()
     expect(journey.field("Where is the person? ZIP, city or coordinates")).to_have_value("10001")
     assert "10001" not in journey.page.url
 
