@@ -16,7 +16,8 @@ Figures printed:
 * cold start - first render of the Search page (directory load, index build, banners);
 * first search - the search for ZIP 10001 (50 miles) after the cold start;
 * rerun after a filter change - the insurance filter toggled and the form submitted again
-  (median of ``runs``), the interaction the goal is about;
+  (median of ``runs``; "Edit the search" is opened before each, untimed), the interaction the
+  goal is about;
 * rerun after logging a call - the call log changes, so the index is rebuilt from the cached
   tree with the new availability (the call save);
 * page switch to Readiness / to Search - a full rerun of the frame and the page;
@@ -212,6 +213,9 @@ def main(runs: int = 7) -> None:
 
     times = []
     for run in range(runs):
+        # A search folds the form: "Edit the search" is opened first (a click, not timed).
+        at.session_state["edit_search_open"] = True
+        at.run()
         at.multiselect[0].set_value(["medicaid"] if run % 2 == 0 else [])
         times.append(_timed(lambda: at.button(key="search_submit").click().run()))
         assert not at.exception, at.exception
