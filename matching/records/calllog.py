@@ -387,11 +387,7 @@ def revision(engine: Engine, *, actor: Actor) -> str:
     cache keyed on it never hands one organisation's overlay to another.
     """
     with engine.connect() as connection:
-        count, latest_id, latest_logged = connection.execute(
-            select(func.count(), func.max(call_log.c.id), func.max(call_log.c.logged_at)).where(
-                call_log.c.org_id == actor.org_id
-            )
-        ).one()
+        count, latest_id, _, latest_logged = connection.execute(_log_summary(actor)).one()
     if not count:
         return ""
     owner = "" if actor.org_id == LOCAL_ORG_ID else f"org-{actor.org_id}:"
